@@ -1,0 +1,264 @@
+"""The admin's YAML file as typed models: every key, its type and its default.
+
+The keys of ARCHITECTURE.md are a contract; everything beyond them is an extension
+with a documented default. Unknown keys are errors (``extra="forbid"``) so a typo
+never silently falls back to a default. Loading, ``${ENV}`` substitution, relative
+paths and line-numbered error messages live in ``config.loader``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_email(value: str) -> str:
+    value = value.strip().lower()
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or any(c.isspace() for c in value):
+        raise ValueError(f"expected an e-mail address, got {value!r}")
+    return value
+
+
+class Organization(Strict):
+    name: str
+    internal_domains: list[str] = Field(min_length=1)
+    ignore_addresses: list[str] = []  # exact addresses or whole domains ("@vendor.example")
+
+    @field_validator("internal_domains")
+    @classmethod
+    def _lower_domains(cls, v: list[str]) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in v]
+
+    @field_validator("ignore_addresses")
+    @classmethod
+    def _lower_ignored(cls, v: list[str]) -> list[str]:
+        return [a.strip().lower() for a in v]
+
+
+class Thresholds(Strict):
+    follow_up_within_hours: float = Field(24, gt=0)
+    next_step_within_hours: float = Field(72, gt=0)
+    stall_after_days: float = Field(14, gt=0)
+    stall_min_seller_touches: int = Field(2, ge=1)
+    active_within_days: float = Field(30, gt=0)
+
+
+class OutboxDelivery(Strict):
+    kind: Literal["outbox"]
+    path: Path = Path("outbox")
+
+
+class SmtpDelivery(Strict):
+    kind: Literal["smtp"]
+    host: str
+    port: int = 587
+    starttls: bool = True  # STARTTLS on a plain port (587); false with ssl: true for port 465
+    ssl: bool = False  # implicit TLS (port 465)
+    username: str | None = None
+    password: SecretStr | None = None
+    password_file: Path | None = None
+    ca_bundle: Path | None = None
+    timeout_seconds: float = 30
+
+
+class GmailDelivery(Strict):
+    kind: Literal["gmail"]  # sends as providers.google.sender
+
+
+class GraphDelivery(Strict):
+    kind: Literal["graph"]  # sends as providers.microsoft.sender
+
+
+Delivery = Annotated[OutboxDelivery | SmtpDelivery | GmailDelivery | GraphDelivery,
+                     Field(discriminator="kind")]
+
+
+class Nudges(Strict):
+    send_at: dt.time = dt.time(8, 0)
+    weekdays: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
+    delivery: Delivery = OutboxDelivery(kind="outbox")
+    from_address: str | None = None  # default: dealnudge@<first internal domain>
+    send_when_empty: bool = False
+    grace_hours: float = Field(4, ge=0)  # a service that was down at send_at still sends this late
+    retry_attempts: int = Field(5, ge=1)
+    manager_rollup_weekday: Weekday | None = "mon"  # weekly roll-up to managers; null turns it off
+
+    @field_validator("send_at", mode="before")
+    @classmethod
+    def _parse_time(cls, v: object) -> object:
+        if isinstance(v, int):  # YAML 1.1 reads 08:00 unquoted as sexagesimal 480
+            return dt.time(v // 60 % 24, v % 60)
+        return v
+
+
+class SyncSettings(Strict):
+    interval_minutes: float = Field(15, gt=0)
+    jitter_seconds: float = Field(60, ge=0)
+    concurrency: int = Field(4, ge=1)  # reps synced in parallel
+
+
+class LocalSource(Strict):
+    kind: Literal["local"]
+    calendar: Path | None = None  # one .ics file or a directory of them
+    mail: Path | None = None  # Maildir, mbox file, or directory of .eml
+
+
+class GoogleSource(Strict):
+    kind: Literal["google"]
+    mailbox: str | None = None
+
+
+class MicrosoftSource(Strict):
+    kind: Literal["microsoft"]
+    mailbox: str | None = None
+
+
+class ImapSource(Strict):
+    kind: Literal["imap"]
+    username: str | None = None  # default: the rep's email
+    password: SecretStr | None = None
+    password_file: Path | None = None
+    calendar: str | None = None  # CalDAV collection URL, https .ics feed, or local .ics path
+    calendar_username: str | None = None
+    calendar_password: SecretStr | None = None
+    calendar_password_file: Path | None = None
+    folders: list[str] = []  # extra folders beyond Inbox and Sent
+
+
+Source = Annotated[LocalSource | GoogleSource | MicrosoftSource | ImapSource,
+                   Field(discriminator="kind")]
+
+
+class Mute(Strict):
+    """No nudges until ``until`` (inclusive), for the whole rep or one account."""
+
+    until: dt.date
+    account: str | None = None
+
+
+class Rep(Strict):
+    email: str
+    name: str = ""
+    timezone: str = "UTC"
+    language: Literal["en", "zh"] = "en"
+    aliases: list[str] = []
+    manager: str | None = None
+    mute: list[Mute] = []
+    source: Source
+
+    @field_validator("email", "manager")
+    @classmethod
+    def _addresses(cls, v: str | None) -> str | None:
+        return None if v is None else _check_email(v)
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, v: list[str]) -> list[str]:
+        return [_check_email(a) for a in v]
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Asia/Shanghai)")
+        return v
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def mailbox(self) -> str:
+        return getattr(self.source, "mailbox", None) or self.email
+
+
+class GoogleProvider(Strict):
+    service_account_file: Path | None = None  # organisation-wide: domain-wide delegation
+    oauth_client_file: Path | None = None  # single user: installed-app flow
+    token_file: Path | None = None
+    api_endpoint: str = "https://gmail.googleapis.com/"
+    calendar_endpoint: str = "https://www.googleapis.com/calendar/v3/"
+    sender: str | None = None
+    mail_window_days: int = Field(90, ge=1)
+    calendar_past_days: int = Field(90, ge=1)
+    calendar_future_days: int = Field(60, ge=0)
+    page_size: int = Field(500, ge=1, le=500)
+    batch_size: int = Field(50, ge=1, le=100)
+    quota_units_per_minute: int = Field(4800, ge=1)  # per user; Google allows 6,000 (15,000 before May 2026)
+    calendar_requests_per_minute: int = Field(500, ge=1)  # per user; Google allows 600
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> GoogleProvider:
+        if (self.service_account_file is None) == (self.oauth_client_file is None):
+            raise ValueError("give exactly one of service_account_file (organisation-wide) "
+                             "or oauth_client_file (single user)")
+        return self
+
+
+class MicrosoftProvider(Strict):
+    tenant_id: str
+    client_id: str
+    client_secret: SecretStr | None = None
+    client_certificate_file: Path | None = None
+    client_certificate_thumbprint: str | None = None
+    device_code: bool = False  # single user, delegated permissions
+    token_cache_file: Path | None = None
+    authority_host: str = "https://login.microsoftonline.com"
+    graph_endpoint: str = "https://graph.microsoft.com"
+    ca_bundle: Path | None = None
+    sender: str | None = None
+    mail_window_days: int = Field(90, ge=1)
+    calendar_past_days: int = Field(90, ge=1)
+    calendar_future_days: int = Field(60, ge=0)
+    page_size: int = Field(100, ge=1, le=1000)
+    requests_per_10_minutes: int = Field(8000, ge=1)  # per mailbox; Graph allows 10,000
+    max_concurrency: int = Field(4, ge=1, le=4)  # per mailbox; Graph allows 4
+
+
+class ImapProvider(Strict):
+    host: str
+    port: int = 993
+    starttls: bool = False
+    ca_bundle: Path | None = None
+    timeout_seconds: float = 30
+    max_connections: int = Field(2, ge=1)  # concurrent logins to this server
+    mail_window_days: int = Field(90, ge=1)
+    fetch_batch: int = Field(200, ge=1)
+    calendar_past_days: int = Field(90, ge=1)
+    calendar_future_days: int = Field(60, ge=0)
+
+
+class Providers(Strict):
+    google: GoogleProvider | None = None
+    microsoft: MicrosoftProvider | None = None
+    imap: ImapProvider | None = None
+
+
+class Config(Strict):
+    database: str = "sqlite:///dealnudge.db"
+    organization: Organization
+    thresholds: Thresholds = Thresholds()
+    nudges: Nudges = Nudges()
+    sync: SyncSettings = SyncSettings()
+    providers: Providers = Providers()
+    reps: list[Rep] = Field(min_length=1)
+
+    def rep(self, email: str) -> Rep:
+        for rep in self.reps:
+            if rep.email == email.lower():
+                return rep
+        raise KeyError(email)

@@ -1,0 +1,28 @@
+"""Secrets are given inline as ``${ENV_VAR}`` (substituted by the loader) or as a
+``*_file`` path; this is the one place that reads them. Never log the result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+
+
+class SecretMissing(ValueError):
+    pass
+
+
+def read_secret(inline: SecretStr | None, path: Path | None, *, what: str) -> str | None:
+    """The secret's value from the inline key or its ``*_file`` (first line, stripped)."""
+    if inline is not None:
+        return inline.get_secret_value()
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise SecretMissing(f"cannot read {what} from {path}: {err.strerror}") from None
+    value = text.strip()
+    if not value:
+        raise SecretMissing(f"{what} file {path} is empty")
+    return value

@@ -1,0 +1,117 @@
+"""The one small contract every connector implements, and the errors it may raise.
+
+A connector reads one rep's calendar and mail from one provider and yields
+``SyncPage`` objects (``connectors.records``). It never touches the database: the
+caller (``dealnudge.syncing``) stores each page and its cursor in one transaction.
+A connector is built by ``connectors.registry.create`` from the validated config,
+so a deployment without, say, msal still runs Google and local sources.
+
+Errors are classified once, here: everything a connector raises on purpose is a
+``ConnectorError`` whose ``kind`` says what the caller should do with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.message
+import enum
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal, Protocol, runtime_checkable
+
+from connectors.records import SyncPage
+
+StreamKind = Literal["calendar", "mail"]
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One cursor's worth of data: ``calendar``, ``mail:inbox``, ``mail:sent`` …"""
+
+    name: str
+    kind: StreamKind
+
+
+class ErrorKind(enum.Enum):
+    TRANSIENT = "transient"  # throttling, 5xx, network: back off and retry later
+    ADMIN = "admin"  # bad/revoked credentials, missing consent, disabled user: alert, do not retry
+    BAD_DATA = "bad_data"  # the provider sent something we cannot read: log, skip, count
+    BUG = "bug"  # anything else: a defect on our side or an undocumented provider change
+
+
+class ConnectorError(Exception):
+    """A classified failure. Messages are plain sentences and never contain secrets."""
+
+    kind: ErrorKind = ErrorKind.BUG
+
+    def __init__(self, message: str, *, kind: ErrorKind | None = None,
+                 retry_after: float | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        if kind is not None:
+            self.kind = kind
+        self.retry_after = retry_after
+        self.status = status
+
+
+class TransientError(ConnectorError):
+    kind = ErrorKind.TRANSIENT
+
+
+class AdminError(ConnectorError):
+    """The admin must act (credentials, consent, disabled account); retrying will not help."""
+
+    kind = ErrorKind.ADMIN
+
+
+class CursorExpired(ConnectorError):
+    """The stored sync token / history id / delta link is no longer accepted.
+
+    Raised for exactly the provider signals that mean it (Gmail history 404, Calendar
+    410, Graph 410 / ``syncStateNotFound``, IMAP UIDVALIDITY change); the caller drops
+    the cursor and runs one full resync of that stream only.
+    """
+
+    kind = ErrorKind.TRANSIENT
+
+
+Progress = Callable[[str, int, int | None], None]  # (stream name, items done, total or None)
+
+
+def _no_progress(stream: str, done: int, total: int | None) -> None:
+    return None
+
+
+@dataclass
+class ConnectorContext:
+    """What a connector may take from its surroundings; tests inject every part."""
+
+    now: dt.datetime
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    progress: Progress = field(default=_no_progress)
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """Reads one rep's data from one provider."""
+
+    kind: ClassVar[str]
+    cursor_version: ClassVar[int]  # bump when the cursor format changes: stored ones are then ignored
+
+    def streams(self) -> list[Stream]:
+        """The streams this source has, each with its own cursor."""
+
+    def sync(self, stream: Stream, cursor: str | None) -> Iterator[SyncPage]:
+        """Full sync when ``cursor`` is None, else incremental; may raise ``CursorExpired``."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+@runtime_checkable
+class Sender(Protocol):
+    """Delivers one finished nudge e-mail (outbox, SMTP, Gmail API, Graph sendMail)."""
+
+    def send(self, message: email.message.EmailMessage) -> None:
+        """Deliver or raise ``ConnectorError`` (TRANSIENT ones are retried by the caller)."""

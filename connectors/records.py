@@ -1,0 +1,116 @@
+"""Provider-neutral records: the only shapes that leave a connector.
+
+Every connector (local files, Google, Microsoft, IMAP/CalDAV) turns its provider's
+data into these plain dataclasses, so the store and the analyzer never see a
+provider type. All datetimes are timezone-aware; e-mail addresses are lower-case;
+bodies are already decoded to text (quotes and signatures still inside: the
+analyzer strips them itself, because only it knows what counts as evidence).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+ResponseStatus = Literal["accepted", "declined", "tentative", "needs_action"]
+EventStatus = Literal["confirmed", "tentative", "cancelled"]
+Folder = Literal["inbox", "sent", "other"]
+
+
+@dataclass(frozen=True)
+class Address:
+    """One mailbox: lower-cased address and the display name as written."""
+
+    email: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A person (or room) on a calendar event, with their answer to the invitation."""
+
+    email: str
+    name: str = ""
+    response: ResponseStatus = "needs_action"
+    is_organizer: bool = False
+    is_self: bool = False  # the calendar's owner (Google ``self: true``)
+    is_resource: bool = False  # rooms and equipment (CUTYPE=ROOM/RESOURCE, resource calendars)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One occurrence of a calendar event on one rep's calendar.
+
+    ``source_id`` is unique within the rep's calendar stream (for a recurring series
+    it names the occurrence, e.g. Google's instance id or ``UID/RECURRENCE-ID``).
+    ``uid`` is the iCalendar UID shared by every copy of the meeting on other
+    people's calendars; ``recurrence_id`` tells occurrences of one series apart.
+    ``start``/``end`` are aware; ``end`` is exclusive. For all-day events they are
+    midnights in the calendar's zone and ``all_day`` is true.
+    """
+
+    source_id: str
+    uid: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    all_day: bool = False
+    status: EventStatus = "confirmed"
+    organizer: str | None = None
+    participants: tuple[Participant, ...] = ()
+    recurrence_id: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    description: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class EmailMessage:
+    """One e-mail in one of the rep's folders, body decoded to text.
+
+    ``source_id`` is unique within the rep's mail stream (Gmail id, Graph immutable
+    id, Maildir key, ``UIDVALIDITY:UID`` …). ``message_id`` is the RFC 5322
+    Message-ID without angle brackets (synthesised from ``source_id`` when absent).
+    ``sent_at`` keeps the sender's UTC offset where the headers gave one, because
+    relative dates ("明天") are resolved in the writer's own zone.
+    """
+
+    source_id: str
+    message_id: str
+    sent_at: dt.datetime
+    sender: Address
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    subject: str = ""
+    body_text: str = ""
+    folder: Folder = "inbox"
+    is_auto_reply: bool = False
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    thread_id: str | None = None
+    attachments: tuple[str, ...] = ()
+
+    @property
+    def recipients(self) -> tuple[Address, ...]:
+        return self.to + self.cc
+
+
+@dataclass
+class SyncPage:
+    """What one step of a sync returns; the store applies it in one transaction.
+
+    ``cursor`` is set on the last page of a round (the provider's sync token, history
+    id or delta link) and, where a provider allows resuming mid-round, on
+    intermediate pages too. It is saved in the same transaction as the page's rows,
+    so a crash never skips or duplicates data. ``full`` marks pages of a full
+    (re)sync; ``complete`` is true on the round's last page.
+    """
+
+    events: list[CalendarEvent] = field(default_factory=list)
+    messages: list[EmailMessage] = field(default_factory=list)
+    deleted_ids: list[str] = field(default_factory=list)
+    cursor: str | None = None
+    full: bool = False
+    complete: bool = False
+    skipped: list[str] = field(default_factory=list)  # "path-or-id: reason" for bad input
