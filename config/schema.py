@@ -50,9 +50,9 @@ class Organization(Strict):
 class Thresholds(Strict):
     follow_up_within_hours: float = Field(24, gt=0)
     next_step_within_hours: float = Field(72, gt=0)
-    stall_after_days: float = Field(14, gt=0)
+    stall_after_days: int = Field(14, gt=0)
     stall_min_seller_touches: int = Field(2, ge=1)
-    active_within_days: float = Field(30, gt=0)
+    active_within_days: int = Field(30, gt=0)
 
 
 class OutboxDelivery(Strict):
