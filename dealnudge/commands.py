@@ -1,0 +1,234 @@
+"""The subcommands of ``dealnudge`` (see ``dealnudge.cli`` for the group and error policy)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from connectors.base import ConnectorContext
+from dealnudge.cli import BadConfig, Failure, State, failures, main, now_option, parse_now
+from dealnudge.progress import SyncProgress
+
+if TYPE_CHECKING:
+    from store import Store
+
+err_console = Console(stderr=True)
+
+
+@main.command()
+@click.pass_obj
+def check(state: State) -> None:
+    """Validate the config file and summarise the team.
+
+    Every problem is listed at once with its line; exit status 2 when there are any.
+    """
+    config = state.config()
+    out = Console()
+    out.print(f"[green]OK[/green] {state.find_config()}: {config.organization.name}, "
+              f"{len(config.reps)} rep(s), database {_safe_url(config.database)}")
+    table = Table("rep", "zone", "lang", "source", "manager", box=None)
+    for rep in config.reps:
+        table.add_row(rep.email, rep.timezone, rep.language, _describe_source(rep), rep.manager or "")
+    out.print(table)
+    nudges = config.nudges
+    out.print(f"Nudges at {nudges.send_at:%H:%M} rep-local on {', '.join(nudges.weekdays)}; "
+              f"delivery: {_describe_delivery(config)}")
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+def _describe_source(rep: object) -> str:
+    source = getattr(rep, "source")
+    if source.kind == "local":
+        return f"local ({source.calendar or '-'}, {source.mail or '-'})"
+    if source.kind == "imap":
+        return f"imap ({source.username or getattr(rep, 'email')})"
+    return f"{source.kind} ({getattr(rep, 'mailbox')})"
+
+
+def _describe_delivery(config: object) -> str:
+    delivery = getattr(config, "nudges").delivery
+    if delivery.kind == "outbox":
+        return f"outbox folder {delivery.path}"
+    if delivery.kind == "smtp":
+        return f"SMTP {delivery.host}:{delivery.port}"
+    return delivery.kind
+
+
+def _open_store(url: str) -> "Store":
+    from store import Store
+
+    return Store.open(url)
+
+
+@main.command()
+@click.option("--rep", "reps", multiple=True, metavar="EMAIL", help="Only this rep (repeatable).")
+@now_option
+@click.pass_obj
+def sync(state: State, reps: tuple[str, ...], now_text: str | None) -> None:
+    """Pull new mail and calendar data for every rep (incremental after the first run).
+
+    One rep's failure (revoked access, a bad file) is reported and the others go on;
+    the exit status is 1 when any rep failed.
+    """
+    config = state.config()
+    now = parse_now(now_text)
+    from dealnudge.pipeline import sync_all
+
+    with failures(state):
+        store = _open_store(config.database)
+        with SyncProgress(err_console) as progress:
+            ctx = ConnectorContext(now=now, progress=progress.update)
+            results = sync_all(config, store, ctx, list(r.lower() for r in reps) or None)
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        mark = "[green]ok[/green]" if r.ok else "[red]failed[/red]"
+        extra = f", {r.skipped} skipped (see log)" if r.skipped else ""
+        err_console.print(f"{mark} {r.rep}: {r.items} item(s){extra}"
+                          + (f" — {_first_error(r)}" if not r.ok else ""))
+    if failed:
+        raise Failure(f"{len(failed)} of {len(results)} rep(s) could not be synced completely; "
+                      "the others were. `dealnudge status` shows each rep's sync health.")
+
+
+def _first_error(result: object) -> str:
+    error = getattr(result, "error", None)
+    if error:
+        return str(error)
+    for stream in getattr(result, "streams"):
+        if stream.error:
+            return f"{stream.stream}: {stream.error}"
+    return ""
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON array.")
+@now_option
+@click.pass_obj
+def report(state: State, as_json: bool, now_text: str | None) -> None:
+    """Show the open findings (what each rep would be nudged about) at --now.
+
+    Analyses what `sync` stored; it does not fetch new data.
+    """
+    config = state.config()
+    now = parse_now(now_text)
+    from dealnudge.pipeline import run_analysis
+
+    with failures(state):
+        store = _open_store(config.database)
+        findings = run_analysis(config, store, now, persist=False)
+    if as_json:
+        click.echo(json.dumps([f.to_json() for f in findings], ensure_ascii=False, indent=2))
+        return
+    if not findings:
+        click.echo("No open findings.")
+        return
+    table = Table("rep", "kind", "account", "since", "detail", show_lines=False)
+    for f in findings:
+        table.add_row(f.rep, f.kind, f.account, f.since.strftime("%Y-%m-%d %H:%M %Z"), f.detail)
+    Console().print(table)
+
+
+@main.command()
+@now_option
+@click.option("--force", is_flag=True,
+              help="Send now to every rep with open findings, ignoring send_at and weekdays "
+                   "(still at most one per rep per local day).")
+@click.pass_obj
+def nudge(state: State, now_text: str | None, force: bool) -> None:
+    """Send the morning nudges that are due at --now (safe to run as often as you like).
+
+    A rep gets at most one digest per local day, only when their local time is past
+    nudges.send_at on a configured weekday and they have open findings.
+    """
+    config = state.config()
+    now = parse_now(now_text)
+    from dealnudge.pipeline import run_analysis
+    from scheduler.nudges import send_due_nudges
+
+    with failures(state):
+        store = _open_store(config.database)
+        run_analysis(config, store, now)
+        outcomes = send_due_nudges(config, store, now, ctx=ConnectorContext(now=now), force=force)
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in outcomes:
+        err_console.print(f"{o.rep}: {o.status}" + (f" ({o.error})" if o.error else ""))
+    if failed:
+        raise Failure(f"{len(failed)} nudge(s) could not be delivered; they will be retried "
+                      "on the next run.")
+
+
+@main.command()
+@click.pass_obj
+def serve(state: State) -> None:
+    """Run the service: periodic sync and analysis, and each rep's morning digest.
+
+    Edits to the config file take effect without a restart (or send SIGHUP); a broken
+    edit is logged and the last good config keeps running. SIGTERM stops it cleanly.
+    """
+    path = state.find_config()
+    state.config()  # fail fast, with line numbers, before starting
+    from scheduler.service import serve as run_service
+
+    with failures(state):
+        code = run_service(path)
+    sys.exit(code)
+
+
+@main.command()
+@click.pass_obj
+def status(state: State) -> None:
+    """Show each rep's sync health: last success, last error and item counts."""
+    config = state.config()
+    with failures(state):
+        store = _open_store(config.database)
+        health = store.health()
+    table = Table("rep", "stream", "last success", "items", "last error", box=None)
+    for h in health:
+        ok = h.last_success.strftime("%Y-%m-%d %H:%M") if h.last_success else "never"
+        error = f"{h.last_error_at:%Y-%m-%d %H:%M} {h.last_error}" if h.last_error else ""
+        table.add_row(h.rep, h.stream, ok, str(h.items), error)
+    Console().print(table if health else "No sync has run yet: run `dealnudge sync`.")
+
+
+@main.command()
+@click.option("--out", "out_dir", default="dealnudge-demo", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the sample team's data, database and outbox.")
+@click.pass_obj
+def demo(state: State, out_dir: Path) -> None:
+    """Run the whole pipeline on a bundled bilingual sample team. No setup, no network.
+
+    Writes the team's calendars and mail (ICS, .eml) to --out, syncs them into a SQLite
+    database, analyses them at a fixed instant and writes each rep's nudge e-mail into
+    --out/outbox.
+    """
+    from dealnudge.demo import run_demo
+
+    with failures(state):
+        if out_dir.exists():
+            _clear_previous_demo(out_dir)
+        run_demo(out_dir, Console())
+
+
+def _clear_previous_demo(out_dir: Path) -> None:
+    marker = out_dir / "dealnudge.yaml"
+    if any(out_dir.iterdir()) and not marker.exists():
+        raise BadConfig(f"{out_dir} exists and is not a dealnudge demo folder; "
+                        "choose another --out.")
+    shutil.rmtree(out_dir)
