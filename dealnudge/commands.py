@@ -30,16 +30,15 @@ def check(state: State) -> None:
     Every problem is listed at once with its line; exit status 2 when there are any.
     """
     config = state.config()
-    out = Console()
-    out.print(f"[green]OK[/green] {state.find_config()}: {config.organization.name}, "
-              f"{len(config.reps)} rep(s), database {_safe_url(config.database)}")
-    table = Table("rep", "zone", "lang", "source", "manager", box=None)
+    click.echo(f"OK {state.find_config()}: {config.organization.name}, {len(config.reps)} rep(s), "
+               f"database {_safe_url(config.database)}")
     for rep in config.reps:
-        table.add_row(rep.email, rep.timezone, rep.language, _describe_source(rep), rep.manager or "")
-    out.print(table)
+        extra = f", manager {rep.manager}" if rep.manager else ""
+        click.echo(f"  {rep.email} ({rep.timezone}, {rep.language}{extra}): "
+                   f"{_describe_source(rep)}")
     nudges = config.nudges
-    out.print(f"Nudges at {nudges.send_at:%H:%M} rep-local on {', '.join(nudges.weekdays)}; "
-              f"delivery: {_describe_delivery(config)}")
+    click.echo(f"Nudges at {nudges.send_at:%H:%M} rep-local on {', '.join(nudges.weekdays)}; "
+               f"delivery: {_describe_delivery(config)}")
 
 
 def _safe_url(url: str) -> str:

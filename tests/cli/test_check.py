@@ -1,0 +1,67 @@
+"""`dealnudge check` and the CLI's error contract (exit 2 for config/usage, no tracebacks)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dealnudge.cli import main
+from tests.config.test_loader import MINIMAL
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "config"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_summarises_a_valid_team() -> None:
+    code, out, _ = run("--config", str(EXAMPLES / "demo.yaml"), "check")
+    assert code == 0
+    assert "li.wei@northwind.example" in out and "Asia/Shanghai" in out
+    assert "sarah.chen@northwind.example" in out and "outbox" in out
+
+
+def test_check_reports_every_problem_with_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(MINIMAL.replace("reps:", "thresholds:\n  stall_after_days: fourteen\n"
+                                             "  follow_up_within_hour: 3\nreps:"))
+    code, _, err = run("--config", str(path), "check")
+    assert code == 2
+    assert "team.yaml:5: thresholds.stall_after_days: expected an integer, got 'fourteen'" in err
+    assert "did you mean follow_up_within_hours?" in err
+    assert "Traceback" not in err
+
+
+def test_config_falls_back_to_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("check")
+    assert code == 2 and "DEALNUDGE_CONFIG" in err
+    code, out, _ = run("check", env={"DEALNUDGE_CONFIG": str(EXAMPLES / "demo.yaml")})
+    assert code == 0 and "Northwind" in out
+    (tmp_path / "dealnudge.yaml").write_text(MINIMAL.replace("Northwind", "Cwd Corp"))
+    code, out, _ = run("check", env={"DEALNUDGE_CONFIG": str(EXAMPLES / "demo.yaml")})
+    assert code == 0 and "Cwd Corp" in out
+
+
+def test_bad_now_is_a_usage_error() -> None:
+    code, _, err = run("--config", str(EXAMPLES / "demo.yaml"), "report", "--json",
+                       "--now", "next tuesday")
+    assert code == 2 and "ISO 8601" in err
+
+
+def test_installed_entry_point_and_help() -> None:
+    exe = Path(sys.executable).with_name("dealnudge")
+    done = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    for verb in ("check", "sync", "report", "nudge", "serve", "demo", "status"):
+        assert verb in done.stdout
+    done = subprocess.run([str(exe), "--config", "/nonexistent/team.yaml", "check"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "no such config file" in done.stderr
+    assert "Traceback" not in done.stderr
