@@ -1,0 +1,407 @@
+"""Raw RFC 5322 bytes → ``EmailMessage``: the one MIME parser every mail connector shares.
+
+Gmail (``format=raw``), IMAP, Microsoft (MIME export) and local files all hand us
+bytes, and real B2B mail between Chinese and Western companies is messy in ways the
+standard library does not forgive on its own:
+
+* ``gb2312`` and ``gbk`` labels are routinely used for text that contains GB18030-only
+  characters (Foxmail, old Outlook), so both are decoded as ``gb18030``, a superset.
+* Charset labels lie: "iso-8859-1" on UTF-8 text, "us-ascii" on GBK, "gb2312" on
+  Big5. A label that fails to decode is replaced by the most plausible of UTF-8,
+  GB18030 and Big5 (charset-normalizer decides), never by an exception.
+* Some clients put raw 8-bit GBK in Subject/From instead of RFC 2047 words; the
+  parser keeps such bytes as surrogate escapes, which we turn back into bytes and
+  decode like a body.
+* ``email.policy.default`` raises on some malformed headers when they are read, so
+  headers are read raw (``raw_items``) and decoded here; only the MIME structure
+  walk uses the modern API.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import logging
+import re
+from email import policy
+from email.message import EmailMessage as MimeMessage
+from email.message import Message
+from html.parser import HTMLParser
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+from charset_normalizer import from_bytes
+
+from connectors.records import Address, EmailMessage, Folder
+
+log = logging.getLogger(__name__)
+
+UTC = dt.timezone.utc
+
+# Labels decoded with a superset codec (GB2312 ⊂ GBK ⊂ GB18030; Big5 ⊂ Big5-HKSCS).
+_CHARSET_ALIASES: dict[str, str] = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+    "euc-cn": "gb18030", "gb_2312-80": "gb18030", "chinese": "gb18030", "csgb2312": "gb18030",
+    "big5": "big5hkscs", "x-big5": "big5hkscs", "cn-big5": "big5hkscs",
+    "ks_c_5601-1987": "cp949", "unicode-1-1-utf-7": "utf-7", "utf8": "utf-8",
+}
+# Labels that never fail to decode, so a wrong one can only be caught by sniffing UTF-8.
+_NEVER_FAILING = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252",
+                  "cp1252", "iso-8859-15"}
+_FALLBACKS = ("utf_8", "gb18030", "big5hkscs")
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
+_BETWEEN_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?]*\?=)\s+(?==\?)")
+_ANGLE_ID = re.compile(r"<([^<>\s]+)>")
+
+_AUTO_SUBJECT = re.compile(
+    r"^\W*(?:re:\s*)?(?:automatic reply|auto[- ]?reply|autoreply|out of (?:the )?office"
+    r"|外出|自动回复)|自动回复", re.IGNORECASE)
+_AUTO_HEADERS = ("x-autoreply", "x-autorespond", "x-autoresponder")
+_AUTO_PRECEDENCE = {"auto_reply", "bulk", "junk"}
+
+
+class MalformedMessage(ValueError):
+    """The bytes are not a usable e-mail (no sender, no date we could recover …)."""
+
+
+def parse_message(raw: bytes, *, source_id: str, folder: Folder,
+                  default_tz: dt.tzinfo = UTC) -> EmailMessage:
+    """Parse one RFC 5322 message; raises ``MalformedMessage`` when it is unusable.
+
+    ``thread_id`` is left ``None``: providers that know threads set it themselves.
+    """
+    if not raw or not raw.strip():
+        raise MalformedMessage("empty message")
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    headers = _raw_headers(msg)
+    sender = _first_address(headers.get("from", []))
+    if sender is None:
+        raise MalformedMessage("no From address")
+    subject = decode_header_text(_one(headers, "subject"))
+    body, attachments = _body_and_attachments(msg)
+    return EmailMessage(
+        source_id=source_id,
+        message_id=_message_id(_one(headers, "message-id"), source_id),
+        sent_at=_sent_at(headers, default_tz),
+        sender=sender,
+        to=tuple(_addresses(headers.get("to", []))),
+        cc=tuple(_addresses(headers.get("cc", []))),
+        subject=subject,
+        body_text=body,
+        folder=folder,
+        is_auto_reply=is_auto_reply(headers, subject),
+        in_reply_to=_first_id(_one(headers, "in-reply-to")),
+        references=tuple(_ids(" ".join(headers.get("references", [])))),
+        attachments=tuple(attachments),
+    )
+
+
+# --- headers -------------------------------------------------------------------------
+
+def _raw_headers(msg: Message) -> dict[str, list[str]]:
+    """Header values exactly as written (unfolded), with 8-bit bytes decoded plausibly."""
+    out: dict[str, list[str]] = {}
+    for name, value in msg.raw_items():
+        text = _unsurrogate(str(value))
+        text = re.sub(r"\r?\n[ \t]+", " ", text).strip()
+        out.setdefault(name.lower(), []).append(text)
+    return out
+
+
+def _one(headers: dict[str, list[str]], name: str) -> str:
+    values = headers.get(name)
+    return values[0] if values else ""
+
+
+def _unsurrogate(text: str) -> str:
+    """Undo the parser's surrogateescape of raw 8-bit header bytes (GBK subjects …)."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    data = text.encode("utf-8", "surrogateescape")
+    return decode_bytes(data, None)
+
+
+def decode_header_text(value: str) -> str:
+    """Decode RFC 2047 encoded words (any charset, B or Q) in an unfolded header."""
+    value = _BETWEEN_WORDS.sub(r"\1", value)  # whitespace between encoded words is dropped
+    return _ENCODED_WORD.sub(_decode_word, value).strip()
+
+
+def _decode_word(match: re.Match[str]) -> str:
+    charset = match.group(1).split("*", 1)[0]  # RFC 2231 language suffix: utf-8*en
+    text = match.group(3)
+    try:
+        if match.group(2).lower() == "b":
+            data = base64.b64decode(text + "=" * (-len(text) % 4))
+        else:
+            data = binascii.a2b_qp(text.replace("_", " ").encode("ascii", "replace"))
+    except (binascii.Error, ValueError):
+        return match.group(0)
+    return decode_bytes(data, charset)
+
+
+def _addresses(values: list[str]) -> list[Address]:
+    found: list[Address] = []
+    for name, addr in getaddresses(values):
+        addr = addr.strip().strip("<>").lower()
+        if "@" not in addr or any(c.isspace() for c in addr):
+            continue
+        found.append(Address(email=addr, name=decode_header_text(name).strip().strip('"')))
+    return found
+
+
+def _first_address(values: list[str]) -> Address | None:
+    found = _addresses(values)
+    return found[0] if found else None
+
+
+def _ids(value: str) -> list[str]:
+    bracketed = _ANGLE_ID.findall(value)
+    if bracketed:
+        return bracketed
+    return [v for v in re.split(r"[\s,]+", value) if v]
+
+
+def _first_id(value: str) -> str | None:
+    ids = _ids(value)
+    return ids[0] if ids else None
+
+
+def _message_id(value: str, source_id: str) -> str:
+    found = _first_id(value)
+    if found:
+        return found
+    digest = hashlib.sha256(source_id.encode("utf-8")).hexdigest()[:32]
+    return f"{digest}@synthesized.dealnudge.invalid"
+
+
+def _sent_at(headers: dict[str, list[str]], default_tz: dt.tzinfo) -> dt.datetime:
+    candidates = headers.get("date", []) + [r.rsplit(";", 1)[-1] for r in headers.get("received", [])[:1]]
+    for text in candidates:
+        parsed = _parse_date(text, default_tz)
+        if parsed is not None:
+            return parsed
+    raise MalformedMessage("no readable Date header (nor a Received header to fall back on)")
+
+
+def _parse_date(text: str, default_tz: dt.tzinfo) -> dt.datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:  # "-0000" means UTC with no local zone; no zone at all: assume ours
+        zone = UTC if re.search(r"-0000\b", text) else default_tz
+        parsed = parsed.replace(tzinfo=zone)
+    if not 1990 <= parsed.year <= 2200:
+        return None
+    return parsed
+
+
+def is_auto_reply(headers: dict[str, list[str]], subject: str) -> bool:
+    """Out-of-office and other machine replies (RFC 3834 and the de-facto headers)."""
+    auto = _one(headers, "auto-submitted").split(";", 1)[0].strip().lower()
+    if auto and auto != "no":
+        return True
+    if any(name in headers for name in _AUTO_HEADERS):
+        return True
+    if _one(headers, "precedence").strip().lower() in _AUTO_PRECEDENCE:
+        return True
+    return bool(_AUTO_SUBJECT.search(subject))
+
+
+# --- bodies --------------------------------------------------------------------------
+
+def decode_bytes(data: bytes, declared: str | None) -> str:
+    """Bytes → text under a charset label that may be missing, unknown or wrong."""
+    label = (declared or "").strip().strip('"').lower()
+    codec = _CHARSET_ALIASES.get(label, label)
+    if codec in _NEVER_FAILING and not data.isascii():
+        sniffed = _strict(data, "utf_8")
+        if sniffed is not None:
+            return sniffed
+    text = _strict(data, codec) if codec else None
+    if text is None:
+        return _guess(data)
+    if codec in _CJK_SCORE:  # GB text labelled Big5 (and back) decodes "fine" into nonsense
+        other = "big5hkscs" if codec == "gb18030" else "gb18030"
+        if _cjk_score(data, other) - _cjk_score(data, codec) >= 0.25:
+            return data.decode(other)
+    return text
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _in_ranges(code: int, ranges: tuple[tuple[int, int, int], ...]) -> bool:
+    lead, trail = code >> 8, code & 0xFF
+    return any(lo <= lead <= hi and trail >= min_trail for lo, hi, min_trail in ranges)
+
+
+# (lead from, lead to, lowest trail byte) of each codec's frequent characters:
+# GB2312 punctuation rows and level-1 hanzi; Big5 punctuation and level-1 hanzi.
+_CJK_SCORE: dict[str, tuple[tuple[int, int, int], ...]] = {
+    "gb18030": ((0xA1, 0xA3, 0xA1), (0xB0, 0xD7, 0xA1)),
+    "big5hkscs": ((0xA1, 0xA3, 0x40), (0xA4, 0xC5, 0x40), (0xC6, 0xC6, 0x40)),
+}
+
+
+def _cjk_score(data: bytes, codec: str) -> float:
+    """Share of the non-ASCII characters that are frequent characters of ``codec``."""
+    text = _strict(data, codec)
+    if text is None:
+        return -1.0
+    wide = [c for c in text if not c.isascii()]
+    if not wide:
+        return 1.0
+    good = 0
+    for char in wide:
+        encoded = char.encode(codec, "replace")
+        if len(encoded) == 2 and _in_ranges(int.from_bytes(encoded, "big"), _CJK_SCORE[codec]):
+            good += 1
+    return good / len(wide)
+
+
+def _guess(data: bytes) -> str:
+    utf8 = _strict(data, "utf_8")
+    if utf8 is not None:
+        return utf8
+    scored = sorted(((_cjk_score(data, c), -i, c) for i, c in enumerate(_FALLBACKS[1:])),
+                    reverse=True)  # ties go to GB18030, the mainland default
+    if scored[0][0] > 0:
+        return data.decode(scored[0][2])
+    best = from_bytes(data).best()
+    return str(best) if best is not None else data.decode("utf-8", "replace")
+
+
+def _body_and_attachments(msg: MimeMessage) -> tuple[str, list[str]]:
+    try:
+        body_part = msg.get_body(preferencelist=("plain", "html"))
+    except Exception:  # noqa: BLE001 - a broken structure still has readable parts
+        log.debug("MIME structure unreadable, walking parts", exc_info=True)
+        body_part = None
+    attachments: list[str] = []
+    first_text: Message | None = None
+    for part in msg.walk():
+        if part.is_multipart() or part is body_part:
+            continue
+        name = _filename(part)
+        if name or _is_attachment(part):
+            attachments.append(name or part.get_content_type())
+        elif first_text is None and part.get_content_maintype() == "text":
+            first_text = part
+    chosen = body_part if body_part is not None else first_text
+    return (_part_text(chosen) if chosen is not None else ""), attachments
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001 - a bad parameter must not lose the message
+        return "attachment"
+    return decode_header_text(_unsurrogate(name)) if name else ""
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = str(part.get("content-disposition", "")).split(";", 1)[0].strip().lower()
+    if disposition == "attachment":
+        return True
+    return part.get_content_maintype() not in ("text", "multipart", "message")
+
+
+def _part_text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    try:
+        charset = part.get_content_charset()
+    except Exception:  # noqa: BLE001 - unreadable parameter: sniff instead
+        charset = None
+    text = decode_bytes(payload, charset)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if part.get_content_subtype() == "html":
+        return html_to_text(text)
+    return text.strip("\n")
+
+
+# --- HTML-only bodies ----------------------------------------------------------------
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+               "ul", "ol", "pre", "hr", "blockquote", "section", "article", "header",
+               "footer", "dd", "dt", "address", "center", "form"}
+_SKIP_TAGS = {"script", "style", "head", "title", "noscript", "template"}
+
+
+class _TextExtractor(HTMLParser):
+    """Readable text from HTML: block elements break lines, blockquotes become "> "."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._line: list[str] = []
+        self._skip = 0
+        self._quote = 0
+        self._pre = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, opening=True)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.newline(force=tag == "br")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._tag(tag, opening=False)
+
+    def _tag(self, tag: str, *, opening: bool) -> None:
+        step = 1 if opening else -1
+        if tag in _SKIP_TAGS:
+            self._skip = max(0, self._skip + step)
+            return
+        if tag in _BLOCK_TAGS:
+            self.newline(force=tag == "br")
+        if tag == "blockquote":
+            self._quote = max(0, self._quote + step)
+        elif tag == "pre":
+            self._pre = max(0, self._pre + step)
+        elif tag in ("td", "th") and opening and self._line:
+            self._line.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._pre:
+            for i, chunk in enumerate(data.split("\n")):
+                if i:
+                    self.newline(force=True)
+                self._line.append(chunk)
+            return
+        self._line.append(re.sub(r"\s+", " ", data))
+
+    def newline(self, *, force: bool = False) -> None:
+        text = "".join(self._line).strip(" ") if not self._pre else "".join(self._line)
+        self._line = []
+        if text or force:
+            self.lines.append("> " * self._quote + text if text else ">" * self._quote)
+
+
+def html_to_text(html: str) -> str:
+    """HTML → plain text a person (and the commitment extractor) can read."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # noqa: BLE001 - html.parser is lenient; this guards pathological input
+        return re.sub(r"<[^>]+>", " ", html)
+    parser.newline()
+    text = "\n".join(line.rstrip() for line in parser.lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
