@@ -1,0 +1,20 @@
+"""The database behind dealnudge: synced records, cursors, findings and nudges.
+
+``Store.open(url)`` accepts ``sqlite:///path.db`` (embedded default) or
+``postgresql+psycopg://…`` and migrates the schema on open.
+"""
+
+from store.api import NudgeNotFound, Store
+from store.results import (
+    FindingChanges,
+    NudgeRecord,
+    PageStats,
+    StoredFinding,
+    SyncHealth,
+)
+from store.types import NaiveDatetimeError
+
+__all__ = [
+    "FindingChanges", "NaiveDatetimeError", "NudgeNotFound", "NudgeRecord", "PageStats",
+    "Store", "StoredFinding", "SyncHealth",
+]

@@ -1,0 +1,260 @@
+"""``Store``: the only door to the database for connectors' data, findings and nudges.
+
+Each public method is one transaction. That is the point of the class: a sync
+page and its cursor commit together (a crash replays the page, which is a no-op,
+instead of skipping data); a nudge claim is a row whose unique key the *database*
+enforces, so two schedulers racing for the same rep and day cannot both send.
+
+Rows referencing a rep create a placeholder ``reps`` row when the rep is unknown,
+so the foreign keys hold even for callers that never called ``ensure_rep``;
+``ensure_rep`` fills in the name and zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Self
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from analyzer.findings import Finding
+from connectors.base import ErrorKind
+from connectors.records import CalendarEvent, EmailMessage, SyncPage
+from store import convert, database, lifecycle, pages
+from store.models import (
+    CursorRow,
+    EventRow,
+    FindingRow,
+    MessageRow,
+    NudgeRow,
+    RepRow,
+    SyncHealthRow,
+)
+from store.results import (
+    FindingChanges,
+    FinishStatus,
+    NudgeRecord,
+    PageStats,
+    StoredFinding,
+    SyncHealth,
+)
+
+Clock = Callable[[], dt.datetime]
+
+
+def _system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class NudgeNotFound(LookupError):
+    """``finish_nudge``/``release_nudge`` named a claim that does not exist."""
+
+
+class Store:
+    """Open with ``Store.open(url)``; close with ``close()`` or use as a context manager."""
+
+    def __init__(self, engine: Engine, clock: Clock = _system_clock) -> None:
+        self.engine = engine
+        self._clock = clock  # only for bookkeeping (cursor updated_at); logic gets ``now``
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, *, clock: Clock = _system_clock) -> Store:
+        """Connect and migrate to the newest schema (a no-op when already there)."""
+        engine = database.create(url)
+        try:
+            database.migrate(engine)
+        except Exception:
+            engine.dispose()
+            raise
+        return cls(engine, clock)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    # reps ---------------------------------------------------------------------
+
+    def ensure_rep(self, email: str, name: str, timezone: str) -> None:
+        with self._transaction() as session:
+            row = session.get(RepRow, email)
+            if row is None:
+                session.add(RepRow(email=email, name=name, timezone=timezone))
+            else:
+                row.name, row.timezone = name, timezone
+
+    @staticmethod
+    def _known_rep(session: Session, email: str) -> None:
+        if session.get(RepRow, email) is None:
+            session.add(RepRow(email=email, name="", timezone="UTC"))
+            session.flush()
+
+    # cursors and pages ----------------------------------------------------------
+
+    def get_cursor(self, rep: str, stream: str, version: int) -> str | None:
+        """The saved cursor, or None when absent or written by another cursor format."""
+        with self._transaction() as session:
+            row = session.get(CursorRow, (rep, stream))
+            if row is None or row.version != version:
+                return None
+            return row.value
+
+    def reset_cursor(self, rep: str, stream: str) -> None:
+        with self._transaction() as session:
+            session.execute(delete(CursorRow).where(CursorRow.rep == rep,
+                                                    CursorRow.stream == stream))
+
+    def apply_page(self, rep: str, stream: str, page: SyncPage, version: int) -> PageStats:
+        """Store one page and (if set) its cursor in one transaction; replays are no-ops."""
+        with self._transaction() as session:
+            self._known_rep(session, rep)
+            counts, saved = pages.apply(session, rep, stream, page, version, self._clock())
+        return PageStats(inserted=counts.inserted, updated=counts.updated,
+                         unchanged=counts.unchanged, deleted=counts.deleted, cursor_saved=saved)
+
+    def events(self, rep: str | None = None) -> list[tuple[str, CalendarEvent]]:
+        query = (select(EventRow).options(selectinload(EventRow.participants))
+                 .order_by(EventRow.rep, EventRow.start_at, EventRow.stream, EventRow.source_id))
+        if rep is not None:
+            query = query.where(EventRow.rep == rep)
+        with self._transaction() as session:
+            return [(row.rep, convert.event_from_row(row)) for row in session.scalars(query)]
+
+    def messages(self, rep: str | None = None,
+                 since: dt.datetime | None = None) -> list[tuple[str, EmailMessage]]:
+        """Messages sent at or after ``since``, oldest first."""
+        query = select(MessageRow).order_by(MessageRow.rep, MessageRow.sent_at,
+                                            MessageRow.stream, MessageRow.source_id)
+        if rep is not None:
+            query = query.where(MessageRow.rep == rep)
+        if since is not None:
+            query = query.where(MessageRow.sent_at >= convert.as_utc(since, "since"))
+        with self._transaction() as session:
+            return [(row.rep, convert.message_from_row(row)) for row in session.scalars(query)]
+
+    # sync health ----------------------------------------------------------------
+
+    def record_sync(self, rep: str, stream: str, *, ok: bool, at: dt.datetime, items: int = 0,
+                    error: str | None = None,
+                    error_kind: ErrorKind | str | None = None) -> None:
+        convert.as_utc(at, "at")
+        kind = error_kind.value if isinstance(error_kind, ErrorKind) else error_kind
+        with self._transaction() as session:
+            self._known_rep(session, rep)
+            row = session.get(SyncHealthRow, (rep, stream))
+            if row is None:
+                row = SyncHealthRow(rep=rep, stream=stream, consecutive_failures=0, items=0)
+                session.add(row)
+            if ok:
+                row.last_success, row.items, row.consecutive_failures = at, items, 0
+            else:
+                row.last_error, row.last_error_at = error or "sync failed", at
+                row.last_error_kind = kind
+                row.consecutive_failures = (row.consecutive_failures or 0) + 1
+
+    def health(self) -> list[SyncHealth]:
+        query = select(SyncHealthRow).order_by(SyncHealthRow.rep, SyncHealthRow.stream)
+        with self._transaction() as session:
+            return [SyncHealth(rep=row.rep, stream=row.stream, last_success=row.last_success,
+                               last_error=row.last_error, last_error_at=row.last_error_at,
+                               error_kind=row.last_error_kind, items=row.items,
+                               consecutive_failures=row.consecutive_failures)
+                    for row in session.scalars(query)]
+
+    # findings -------------------------------------------------------------------
+
+    def sync_findings(self, findings: Iterable[Finding], now: dt.datetime,
+                      reps: Iterable[str]) -> FindingChanges:
+        """Save the analyzer's snapshot; close open findings of ``reps`` it no longer has."""
+        now = convert.as_utc(now, "now")
+        findings, reps = list(findings), list(reps)
+        with self._transaction() as session:
+            for rep in sorted({f.rep for f in findings} | set(reps)):
+                self._known_rep(session, rep)
+            return lifecycle.sync(session, findings, now, reps)
+
+    def open_findings(self, rep: str | None = None) -> list[StoredFinding]:
+        return self.findings(rep, include_closed=False)
+
+    def findings(self, rep: str | None = None, *,
+                 include_closed: bool = True) -> list[StoredFinding]:
+        query = select(FindingRow).order_by(FindingRow.rep, FindingRow.since, FindingRow.key)
+        if rep is not None:
+            query = query.where(FindingRow.rep == rep)
+        if not include_closed:
+            query = query.where(FindingRow.status == "open")
+        with self._transaction() as session:
+            return [convert.stored_finding(row) for row in session.scalars(query)]
+
+    def finding(self, key: str) -> StoredFinding | None:
+        with self._transaction() as session:
+            row = session.scalars(select(FindingRow).where(FindingRow.key == key)).first()
+            return None if row is None else convert.stored_finding(row)
+
+    # nudges ---------------------------------------------------------------------
+
+    def claim_nudge(self, rep: str, local_day: dt.date, kind: str, finding_keys: list[str],
+                    now: dt.datetime) -> NudgeRecord | None:
+        """Claim the (rep, day, kind) nudge; None when any process already claimed it."""
+        now = convert.as_utc(now, "now")
+        with self._transaction() as session:
+            self._known_rep(session, rep)
+        row = NudgeRow(rep=rep, local_day=local_day, kind=kind, finding_keys=list(finding_keys),
+                       status="sending", attempts=0, claimed_at=now)
+        try:
+            with self._transaction() as session:
+                session.add(row)
+                session.flush()
+                return convert.nudge_record(row)
+        except IntegrityError:
+            return None  # the unique key (rep, local_day, kind) says: someone has it
+
+    def finish_nudge(self, nudge_id: int, *, status: FinishStatus, now: dt.datetime,
+                     message_id: str | None = None, error: str | None = None) -> NudgeRecord:
+        if status not in ("sent", "failed"):
+            raise ValueError(f"a nudge finishes as 'sent' or 'failed', not {status!r}")
+        now = convert.as_utc(now, "now")
+        with self._transaction() as session:
+            row = self._nudge_row(session, nudge_id)
+            row.status, row.finished_at, row.attempts = status, now, row.attempts + 1
+            row.message_id, row.error = message_id, error
+            return convert.nudge_record(row)
+
+    def nudge(self, rep: str, local_day: dt.date, kind: str) -> NudgeRecord | None:
+        query = select(NudgeRow).where(NudgeRow.rep == rep, NudgeRow.local_day == local_day,
+                                       NudgeRow.kind == kind)
+        with self._transaction() as session:
+            row = session.scalars(query).first()
+            return None if row is None else convert.nudge_record(row)
+
+    def release_nudge(self, nudge_id: int) -> None:
+        """Drop a claim whose delivery definitely failed, so a later run may try again.
+
+        A nudge already sent is never released: that would let the rep get it twice.
+        """
+        with self._transaction() as session:
+            row = self._nudge_row(session, nudge_id)
+            if row.status == "sent":
+                raise ValueError(f"nudge {nudge_id} was sent; it cannot be released")
+            session.delete(row)
+
+    @staticmethod
+    def _nudge_row(session: Session, nudge_id: int) -> NudgeRow:
+        row = session.get(NudgeRow, nudge_id)
+        if row is None:
+            raise NudgeNotFound(f"no nudge with id {nudge_id}")
+        return row

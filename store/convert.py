@@ -1,0 +1,162 @@
+"""Translation between neutral records / findings and table rows, in both directions.
+
+The contract is exact round trips: a record read back equals the record stored,
+including the UTC offset or IANA zone of every datetime (kept in ``*_tz`` columns),
+tuple order of participants and recipients, and Chinese text. Values are
+compared column by column before an update so that replaying a page is a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from analyzer.findings import Finding, FindingKind
+from connectors.records import (
+    Address,
+    CalendarEvent,
+    EmailMessage,
+    EventStatus,
+    Folder,
+    Participant,
+    ResponseStatus,
+)
+from store.models import EventRow, FindingRow, MessageRow, NudgeRow, ParticipantRow
+from store.results import FindingStatus, NudgeRecord, NudgeStatus, StoredFinding
+from store.types import in_zone, maybe_in_zone, maybe_zone_name, require_aware, zone_name
+
+Columns = dict[str, Any]
+
+
+def event_columns(event: CalendarEvent) -> Columns:
+    require_aware(event.start, f"event {event.source_id!r} start")
+    require_aware(event.end, f"event {event.source_id!r} end")
+    return {
+        "uid": event.uid, "title": event.title,
+        "start_at": event.start, "start_tz": zone_name(event.start),
+        "end_at": event.end, "end_tz": zone_name(event.end),
+        "all_day": event.all_day, "status": event.status, "organizer": event.organizer,
+        "recurrence_id": event.recurrence_id, "recurrence_tz": maybe_zone_name(event.recurrence_id),
+        "updated": event.updated, "updated_tz": maybe_zone_name(event.updated),
+        "description": event.description, "location": event.location,
+    }
+
+
+def participant_tuples(event: CalendarEvent) -> list[tuple[str, str, str, bool, bool, bool]]:
+    return [(p.email, p.name, p.response, p.is_organizer, p.is_self, p.is_resource)
+            for p in event.participants]
+
+
+def participant_rows(event: CalendarEvent) -> list[ParticipantRow]:
+    return [ParticipantRow(position=i, email=email, name=name, response=response,
+                           is_organizer=organizer, is_self=self_, is_resource=resource)
+            for i, (email, name, response, organizer, self_, resource)
+            in enumerate(participant_tuples(event))]
+
+
+def stored_participant_tuples(row: EventRow) -> list[tuple[str, str, str, bool, bool, bool]]:
+    return [(p.email, p.name, p.response, p.is_organizer, p.is_self, p.is_resource)
+            for p in row.participants]
+
+
+def event_from_row(row: EventRow) -> CalendarEvent:
+    return CalendarEvent(
+        source_id=row.source_id, uid=row.uid, title=row.title,
+        start=in_zone(row.start_at, row.start_tz), end=in_zone(row.end_at, row.end_tz),
+        all_day=row.all_day, status=cast(EventStatus, row.status), organizer=row.organizer,
+        participants=tuple(
+            Participant(email=p.email, name=p.name, response=cast(ResponseStatus, p.response),
+                        is_organizer=p.is_organizer, is_self=p.is_self,
+                        is_resource=p.is_resource)
+            for p in row.participants),
+        recurrence_id=maybe_in_zone(row.recurrence_id, row.recurrence_tz),
+        updated=maybe_in_zone(row.updated, row.updated_tz),
+        description=row.description, location=row.location,
+    )
+
+
+def _addresses(addresses: tuple[Address, ...]) -> list[list[str]]:
+    return [[a.email, a.name] for a in addresses]
+
+
+def _from_addresses(stored: list[list[str]]) -> tuple[Address, ...]:
+    return tuple(Address(email=email, name=name) for email, name in stored)
+
+
+def message_columns(message: EmailMessage) -> Columns:
+    require_aware(message.sent_at, f"message {message.source_id!r} sent_at")
+    return {
+        "message_id": message.message_id,
+        "sent_at": message.sent_at, "sent_tz": zone_name(message.sent_at),
+        "sender_email": message.sender.email, "sender_name": message.sender.name,
+        "to": _addresses(message.to), "cc": _addresses(message.cc),
+        "subject": message.subject, "body_text": message.body_text, "folder": message.folder,
+        "is_auto_reply": message.is_auto_reply, "in_reply_to": message.in_reply_to,
+        "references": list(message.references), "thread_id": message.thread_id,
+        "attachments": list(message.attachments),
+    }
+
+
+def message_from_row(row: MessageRow) -> EmailMessage:
+    return EmailMessage(
+        source_id=row.source_id, message_id=row.message_id,
+        sent_at=in_zone(row.sent_at, row.sent_tz),
+        sender=Address(email=row.sender_email, name=row.sender_name),
+        to=_from_addresses(row.to), cc=_from_addresses(row.cc),
+        subject=row.subject, body_text=row.body_text, folder=cast(Folder, row.folder),
+        is_auto_reply=row.is_auto_reply, in_reply_to=row.in_reply_to,
+        references=tuple(row.references), thread_id=row.thread_id,
+        attachments=tuple(row.attachments),
+    )
+
+
+def same_columns(row: object, columns: Columns) -> bool:
+    """True when every column already holds the value (instants compared as instants,
+    zones through their ``*_tz`` columns)."""
+    return all(getattr(row, name) == value for name, value in columns.items())
+
+
+def finding_columns(finding: Finding) -> Columns:
+    require_aware(finding.since, f"finding {finding.key} since")
+    return {
+        "rep": finding.rep, "kind": finding.kind, "account": finding.account,
+        "meeting_uid": finding.meeting_uid, "meeting_key": finding.meeting_key,
+        "since": finding.since, "since_tz": zone_name(finding.since), "detail": finding.detail,
+        "meeting_title": finding.meeting_title, "meeting_start": finding.meeting_start,
+        "meeting_start_tz": maybe_zone_name(finding.meeting_start),
+        "evidence": finding.evidence, "last_customer_action": finding.last_customer_action,
+        "last_customer_action_tz": maybe_zone_name(finding.last_customer_action),
+        "seller_touches": finding.seller_touches,
+    }
+
+
+def finding_from_row(row: FindingRow) -> Finding:
+    return Finding(
+        rep=row.rep, kind=cast(FindingKind, row.kind), account=row.account,
+        meeting_uid=row.meeting_uid, since=in_zone(row.since, row.since_tz), detail=row.detail,
+        meeting_key=row.meeting_key, meeting_title=row.meeting_title,
+        meeting_start=maybe_in_zone(row.meeting_start, row.meeting_start_tz),
+        evidence=row.evidence,
+        last_customer_action=maybe_in_zone(row.last_customer_action,
+                                           row.last_customer_action_tz),
+        seller_touches=row.seller_touches,
+    )
+
+
+def stored_finding(row: FindingRow) -> StoredFinding:
+    status: FindingStatus = "open" if row.status == "open" else "closed"
+    return StoredFinding(finding=finding_from_row(row), first_seen=row.first_seen,
+                         last_seen=row.last_seen, status=status, closed_at=row.closed_at)
+
+
+def nudge_record(row: NudgeRow) -> NudgeRecord:
+    return NudgeRecord(
+        id=row.id, rep=row.rep, local_day=row.local_day, kind=row.kind,
+        finding_keys=tuple(row.finding_keys), status=cast(NudgeStatus, row.status),
+        attempts=row.attempts, message_id=row.message_id, error=row.error,
+        claimed_at=row.claimed_at, finished_at=row.finished_at,
+    )
+
+
+def as_utc(value: dt.datetime, what: str) -> dt.datetime:
+    return require_aware(value, what).astimezone(dt.UTC)

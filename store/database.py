@@ -1,0 +1,107 @@
+"""Engines and migrations: the part of the store that knows about database servers.
+
+SQLite is the embedded default, so its connections get WAL (readers never block
+the writer: a report can run while a sync writes), ``foreign_keys=ON`` (off by
+default in SQLite, which would silently keep participants of deleted events) and a
+busy timeout (a second process waits for the write lock instead of failing with
+"database is locked" at once). ``sqlite://`` / ``sqlite:///:memory:`` share one
+connection, or every session would see a different empty database.
+
+Migrations run through Alembic's API with ``script_location`` inside this package,
+so an installed wheel needs no ``alembic.ini``. Two processes opening a fresh
+database at the same moment are serialised by a lock (PostgreSQL advisory lock,
+SQLite ``BEGIN IMMEDIATE``); the second one finds the schema current and does nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.pool import StaticPool
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+MIGRATION_LOCK = 0x64656E75  # arbitrary, constant: pg_advisory_xact_lock key
+
+
+class UnsupportedDatabase(ValueError):
+    """The URL names a database this store does not support."""
+
+
+def create(url: str) -> Engine:
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url)
+    if backend == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    raise UnsupportedDatabase(
+        f"unsupported database {backend!r}: use sqlite:///path.db or postgresql+psycopg://…")
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    kwargs: dict[str, Any] = {}
+    if not database or database == ":memory:":
+        kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    else:
+        Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        kwargs = {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}}
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; fsync at checkpoints
+    finally:
+        cursor.close()
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _lock_for_migration(connection: Connection) -> None:
+    """Make a second process that opens the same fresh database wait, then see head."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # takes the write lock now
+
+
+def migrate(engine: Engine) -> bool:
+    """Bring the schema to the newest revision; returns whether anything ran."""
+    head = head_revision()
+    with engine.connect() as probe:
+        if current_revision(probe) == head:
+            return False
+    with engine.begin() as connection:
+        _lock_for_migration(connection)
+        if current_revision(connection) == head:
+            return False
+        command.upgrade(alembic_config(connection), "head")
+    return True

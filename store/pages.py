@@ -1,0 +1,146 @@
+"""Applying one ``SyncPage`` inside the caller's transaction.
+
+Rows are matched by (rep, stream, source_id): the provider's id is the only
+identity a replayed or overlapping page is guaranteed to repeat. Existing rows
+are loaded in bulk (chunked under SQLite's bound-parameter limit), compared column
+by column and only touched when something changed, so replaying a page after a
+crash writes nothing. Deletions run after the upserts: an id listed in
+``deleted_ids`` is gone even if the same page also carried it. The cursor is
+written last, after a flush, so it can only be committed together with its rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from connectors.records import CalendarEvent, EmailMessage, SyncPage
+from store import convert
+from store.models import CursorRow, EventRow, MessageRow
+
+CHUNK = 500  # well under SQLite's 999/32766 bound-parameter limits
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass
+class Counts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+def _existing_events(session: Session, rep: str, stream: str,
+                     ids: list[str]) -> dict[str, EventRow]:
+    found: dict[str, EventRow] = {}
+    for part in chunks(ids):
+        query = (select(EventRow).options(selectinload(EventRow.participants))
+                 .where(EventRow.rep == rep, EventRow.stream == stream,
+                        EventRow.source_id.in_(part)))
+        found.update({row.source_id: row for row in session.scalars(query)})
+    return found
+
+
+def _existing_messages(session: Session, rep: str, stream: str,
+                       ids: list[str]) -> dict[str, MessageRow]:
+    found: dict[str, MessageRow] = {}
+    for part in chunks(ids):
+        query = select(MessageRow).where(MessageRow.rep == rep, MessageRow.stream == stream,
+                                         MessageRow.source_id.in_(part))
+        found.update({row.source_id: row for row in session.scalars(query)})
+    return found
+
+
+def upsert_events(session: Session, rep: str, stream: str,
+                  events: Sequence[CalendarEvent], counts: Counts) -> None:
+    by_id = {event.source_id: event for event in events}
+    existing = _existing_events(session, rep, stream, list(by_id))
+    for source_id, event in by_id.items():
+        columns = convert.event_columns(event)
+        row = existing.get(source_id)
+        if row is None:
+            session.add(EventRow(rep=rep, stream=stream, source_id=source_id,
+                                 participants=convert.participant_rows(event), **columns))
+            counts.inserted += 1
+            continue
+        same_people = convert.stored_participant_tuples(row) == convert.participant_tuples(event)
+        if same_people and convert.same_columns(row, columns):
+            counts.unchanged += 1
+            continue
+        for name, value in columns.items():
+            setattr(row, name, value)
+        if not same_people:
+            row.participants.clear()
+            session.flush()  # old positions must be gone before new ones reuse them
+            row.participants.extend(convert.participant_rows(event))
+        counts.updated += 1
+
+
+def upsert_messages(session: Session, rep: str, stream: str,
+                    messages: Sequence[EmailMessage], counts: Counts) -> None:
+    by_id = {message.source_id: message for message in messages}
+    existing = _existing_messages(session, rep, stream, list(by_id))
+    for source_id, message in by_id.items():
+        columns = convert.message_columns(message)
+        row = existing.get(source_id)
+        if row is None:
+            session.add(MessageRow(rep=rep, stream=stream, source_id=source_id, **columns))
+            counts.inserted += 1
+        elif convert.same_columns(row, columns):
+            counts.unchanged += 1
+        else:
+            for name, value in columns.items():
+                setattr(row, name, value)
+            counts.updated += 1
+
+
+def delete_ids(session: Session, rep: str, stream: str, ids: Sequence[str]) -> int:
+    deleted = 0
+    unique = sorted(set(ids))
+    for part in chunks(unique):
+        event_ids = list(session.scalars(select(EventRow.id).where(
+            EventRow.rep == rep, EventRow.stream == stream, EventRow.source_id.in_(part))))
+        for id_part in chunks(event_ids):
+            # participants go with their event (ON DELETE CASCADE; SQLite has foreign_keys=ON)
+            session.execute(delete(EventRow).where(EventRow.id.in_(id_part)))
+        result = session.execute(delete(MessageRow).where(
+            MessageRow.rep == rep, MessageRow.stream == stream, MessageRow.source_id.in_(part)))
+        deleted += len(event_ids) + int(getattr(result, "rowcount", 0) or 0)
+    return deleted
+
+
+def save_cursor(session: Session, rep: str, stream: str, value: str, version: int,
+                now: dt.datetime) -> None:
+    row = session.get(CursorRow, (rep, stream))
+    if row is None:
+        session.add(CursorRow(rep=rep, stream=stream, version=version, value=value,
+                              updated_at=now))
+    else:
+        row.version, row.value, row.updated_at = version, value, now
+
+
+def apply(session: Session, rep: str, stream: str, page: SyncPage, version: int,
+          now: dt.datetime) -> tuple[Counts, bool]:
+    counts = Counts()
+    if page.events:
+        upsert_events(session, rep, stream, page.events, counts)
+    if page.messages:
+        upsert_messages(session, rep, stream, page.messages, counts)
+    session.flush()
+    if page.deleted_ids:
+        counts.deleted = delete_ids(session, rep, stream, page.deleted_ids)
+    if page.cursor is None:
+        return counts, False
+    save_cursor(session, rep, stream, page.cursor, version, now)
+    session.flush()
+    return counts, True
