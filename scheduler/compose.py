@@ -1,0 +1,181 @@
+"""Turn a rep's open findings into one phone-friendly, bilingual nudge e-mail.
+
+Content comes from the structured fields of ``Finding`` (title, start, account,
+evidence, last customer action, seller touches), never from ``detail``, so the rep
+reads it in their own language. Meeting titles, names and evidence are written by
+outsiders: they are cleaned of control characters before use, only ever reach the
+body (HTML autoescaped by Jinja2) and never a header except as a cleaned display
+name, and ``email.policy`` refuses CR/LF in any header value as a second guard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import email.utils
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from analyzer.findings import Finding
+from config.schema import Config, Rep
+from scheduler import i18n
+from scheduler.i18n import Language, Move
+from scheduler.timing import due_instant, muted_accounts
+
+if TYPE_CHECKING:
+    from store import StoredFinding
+
+POLICY = email.policy.default
+NEXT_STEP_KINDS = ("no_next_step", "vague_next_step")
+_SPACES = re.compile(r"\s+")
+
+ENV = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),
+    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def clean(value: str | None, limit: int = 300) -> str:
+    """Outsider text on one line: control characters (CR/LF included) become spaces."""
+    if not value:
+        return ""
+    chars = (" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in value)
+    line = _SPACES.sub(" ", "".join(chars)).strip()
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def sender_address(config: Config) -> str:
+    return config.nudges.from_address or f"dealnudge@{config.organization.internal_domains[0]}"
+
+
+def message_id(kind: str, recipient: str, day: dt.date, config: Config) -> str:
+    """Deterministic per (kind, recipient, day): a resend after a crash carries the same id."""
+    digest = hashlib.sha256(f"{kind}\x1f{recipient.lower()}\x1f{day}".encode()).hexdigest()[:20]
+    domain = sender_address(config).rpartition("@")[2]
+    return f"<{kind}.{day:%Y%m%d}.{digest}@{domain}>"
+
+
+@dataclass(frozen=True)
+class Item:
+    heading: str  # the meeting title, or the account for a stalled deal
+    meta: str  # when and with whom
+    lines: list[str]
+    quote: str | None = None  # the customer's own (vague) words
+    advice: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    items: list[Item] = field(default_factory=list)
+
+
+def digest_findings(rep: Rep, stored: list[StoredFinding], day: dt.date) -> list[Finding]:
+    """The rep's findings that go into the digest of ``day``: muted accounts left out."""
+    muted = muted_accounts(rep, day)
+    found = [s.finding for s in stored if s.finding.account.lower() not in muted]
+    return sorted(found, key=lambda f: (f.meeting_start or f.since, f.account, f.key))
+
+
+def _meeting_item(f: Finding, lang: Language, rep: Rep) -> Item:
+    when = i18n.format_moment(lang, f.meeting_start.astimezone(rep.zone)) if f.meeting_start else ""
+    meta = " · ".join(p for p in (when, f"{i18n.text(lang, 'with')} {clean(f.account)}") if p)
+    heading = clean(f.meeting_title) or clean(f.account)
+    if f.kind == "missing_follow_up":
+        return Item(heading, meta, [i18n.text(lang, "follow_up_item")],
+                    advice=i18n.text(lang, "follow_up_hint"))
+    if f.kind == "vague_next_step":
+        return Item(heading, meta, [i18n.text(lang, "vague_item")], quote=clean(f.evidence, 400)
+                    or None, advice=i18n.text(lang, "next_step_hint"))
+    return Item(heading, meta, [i18n.text(lang, "no_next_step_item")],
+                advice=i18n.text(lang, "next_step_hint"))
+
+
+def suggested_move(days: int | None, touches: int, config: Config) -> Move:
+    """DOMAIN.md's three moves: long silence -> disqualify; many touches -> ask; else smaller."""
+    limits = config.thresholds
+    if days is not None and days >= 2 * limits.stall_after_days:
+        return "disqualify"
+    if touches >= 2 * limits.stall_min_seller_touches:
+        return "ask_blocker"
+    return "smaller_step"
+
+
+def _stalled_item(f: Finding, lang: Language, rep: Rep, day: dt.date, config: Config) -> Item:
+    touches = f.seller_touches or 0
+    days: int | None = None
+    if f.last_customer_action is not None:
+        last = f.last_customer_action.astimezone(rep.zone).date()
+        days = (day - last).days
+        line = i18n.text(lang, "stalled_item", days=days, last=i18n.format_day(lang, last),
+                         touches=touches)
+    else:
+        line = i18n.text(lang, "stalled_item_no_date", touches=touches)
+    lines = [line] + ([clean(f.evidence, 400)] if f.evidence else [])
+    move = suggested_move(days, touches, config)
+    return Item(clean(f.account), "", lines, advice=i18n.text(lang, f"move_{move}"))
+
+
+def digest_sections(rep: Rep, findings: list[Finding], day: dt.date,
+                    config: Config) -> list[Section]:
+    lang: Language = rep.language
+    follow = [_meeting_item(f, lang, rep) for f in findings if f.kind == "missing_follow_up"]
+    steps = [_meeting_item(f, lang, rep) for f in findings if f.kind in NEXT_STEP_KINDS]
+    stalled = [_stalled_item(f, lang, rep, day, config)
+               for f in findings if f.kind == "stalled_deal"]
+    sections = [Section(i18n.text(lang, "follow_ups"), follow),
+                Section(i18n.text(lang, "next_steps"), steps),
+                Section(i18n.text(lang, "stalled"), stalled)]
+    return [s for s in sections if s.items]
+
+
+def digest_subject(lang: Language, findings: list[Finding]) -> str:
+    count = {kind: sum(1 for f in findings if f.kind == kind)
+             for kind in ("missing_follow_up", "stalled_deal")}
+    steps = sum(1 for f in findings if f.kind in NEXT_STEP_KINDS)
+    return i18n.subject(lang, count["missing_follow_up"], steps, count["stalled_deal"])
+
+
+def render_digest(rep: Rep, findings: list[StoredFinding], local_day: dt.date, config: Config,
+                  *, now: dt.datetime | None = None) -> EmailMessage:
+    """The rep's digest for ``local_day``; ``now`` sets the Date header (default: send time)."""
+    lang: Language = rep.language
+    chosen = digest_findings(rep, findings, local_day)
+    context = {
+        "lang": lang, "t": i18n.TEXT[lang], "sections": digest_sections(rep, chosen, local_day,
+                                                                         config),
+        "greeting": i18n.text(lang, "greeting", name=clean(rep.name) or rep.email),
+        "intro": i18n.text(lang, "intro", day=i18n.format_day(lang, local_day)),
+    }
+    sent = now or due_instant(local_day, config.nudges.send_at, rep.zone)
+    return build_message(
+        config, to=Address(clean(rep.name, 80), addr_spec=rep.email),
+        subject=digest_subject(lang, chosen), lang=lang, template="digest", context=context,
+        msg_id=message_id("digest", rep.email, local_day, config), date=sent)
+
+
+def build_message(config: Config, *, to: Address, subject: str, lang: Language, template: str,
+                  context: dict[str, object], msg_id: str, date: dt.datetime) -> EmailMessage:
+    """A multipart/alternative e-mail (text first, HTML second) with the automation headers."""
+    msg = EmailMessage(policy=POLICY)
+    msg["From"] = Address("dealnudge", addr_spec=sender_address(config))
+    msg["To"] = to
+    msg["Subject"] = clean(subject, 200)
+    msg["Date"] = email.utils.format_datetime(date.astimezone(dt.timezone.utc))
+    msg["Message-ID"] = msg_id
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Auto-Response-Suppress"] = "All"
+    full = {**context, "mute_footer": i18n.text(lang, "mute_footer"),
+            "sent_by": i18n.text(lang, "sent_by")}
+    msg.set_content(ENV.get_template(f"{template}.txt.j2").render(full))
+    msg.add_alternative(ENV.get_template(f"{template}.html.j2").render(full), subtype="html")
+    msg["Content-Language"] = "zh-CN" if lang == "zh" else "en"  # after set_content, which drops it
+    return msg

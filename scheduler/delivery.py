@@ -1,0 +1,174 @@
+"""Deliver a finished nudge: an outbox folder, SMTP, or a provider's send API.
+
+Errors are classified once, in ``classify_smtp`` (the STYLE.md rule): a 4xx reply,
+a dropped connection or a timeout is TRANSIENT and retried with backoff; a 5xx
+reply or a failed login is for the admin and is not retried; a TLS verification
+failure is the admin's too (wrong ``ca_bundle``). Messages name the server and
+the reply, never the password. Gmail and Graph sending belong to their connectors
+and are reached only through ``connectors.registry.create_sender``.
+
+The outbox writes each message to a temporary file in the same folder and renames
+it into place, so a reader never sees half a message; the name comes from the
+local day and the recipient, so writing the same nudge again replaces the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import smtplib
+import socket
+import ssl
+import tempfile
+from collections.abc import Callable
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+from config.schema import Config, OutboxDelivery, SmtpDelivery
+from config.secrets import SecretMissing, read_secret
+from connectors.base import (AdminError, ConnectorContext, ConnectorError, ErrorKind, Sender,
+                             TransientError)
+from connectors.retry import Backoff, call_with_retry
+
+log = logging.getLogger(__name__)
+_UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
+
+
+class Deliverer(Protocol):
+    def deliver(self, message: EmailMessage, label: str) -> None:
+        """Deliver or raise ``ConnectorError``; ``label`` names the nudge (day, kind, recipient)."""
+
+
+class OutboxDeliverer:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def deliver(self, message: EmailMessage, label: str) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            target = self.folder / f"{_UNSAFE.sub('_', label)}.eml"
+            fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(message.as_bytes())
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temp, target)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except PermissionError as err:
+            raise AdminError(f"cannot write to the outbox {self.folder}: {err.strerror}") from None
+        except OSError as err:
+            raise TransientError(f"cannot write to the outbox {self.folder}: {err.strerror}") \
+                from None
+
+
+def classify_smtp(err: Exception, where: str) -> ConnectorError:
+    """The one table that decides what an SMTP failure means."""
+    if isinstance(err, smtplib.SMTPAuthenticationError):
+        return AdminError(f"{where} refused the login ({err.smtp_code})", status=err.smtp_code)
+    if isinstance(err, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in err.recipients.values()]
+        kind = ErrorKind.TRANSIENT if all(400 <= c < 500 for c in codes) else ErrorKind.ADMIN
+        return ConnectorError(f"{where} refused the recipient ({', '.join(map(str, codes))})",
+                              kind=kind, status=codes[0] if codes else None)
+    if isinstance(err, smtplib.SMTPResponseException):
+        reply = err.smtp_error.decode("utf-8", "replace") if isinstance(err.smtp_error, bytes) \
+            else str(err.smtp_error)
+        kind = ErrorKind.TRANSIENT if 400 <= err.smtp_code < 500 else ErrorKind.ADMIN
+        return ConnectorError(f"{where} answered {err.smtp_code} {reply.strip()[:200]}",
+                              kind=kind, status=err.smtp_code)
+    if isinstance(err, smtplib.SMTPNotSupportedError):
+        return AdminError(f"{where} does not support what the config asks ({err})")
+    if isinstance(err, ssl.SSLCertVerificationError):
+        return AdminError(f"{where}: TLS certificate not trusted ({err.verify_message}); "
+                          f"check nudges.delivery.ca_bundle")
+    if isinstance(err, (smtplib.SMTPException, OSError)):  # disconnects, refusals, timeouts
+        return TransientError(f"{where}: {type(err).__name__}: {err}")
+    return ConnectorError(f"{where}: unexpected {type(err).__name__}: {err}")
+
+
+class SmtpDeliverer:
+    """One connection per message: nudges are few, and a fresh login survives idle timeouts."""
+
+    def __init__(self, settings: SmtpDelivery) -> None:
+        self.settings = settings
+        self.where = f"SMTP server {settings.host}:{settings.port}"
+        self.password = read_secret(settings.password, settings.password_file,
+                                    what="SMTP password")
+
+    def _tls(self) -> ssl.SSLContext:
+        cafile = str(self.settings.ca_bundle) if self.settings.ca_bundle else None
+        return ssl.create_default_context(cafile=cafile)
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        if s.ssl:
+            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds,
+                                    context=self._tls())
+        client = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
+        if s.starttls:
+            try:
+                client.ehlo()
+                client.starttls(context=self._tls())
+                client.ehlo()
+            except BaseException:
+                client.close()
+                raise
+        return client
+
+    def deliver(self, message: EmailMessage, label: str) -> None:
+        try:
+            with self._connect() as client:
+                if self.settings.username:
+                    client.login(self.settings.username, self.password or "")
+                client.send_message(message)
+        except (smtplib.SMTPException, OSError, socket.timeout) as err:
+            raise classify_smtp(err, self.where) from None
+
+
+class SenderDeliverer:
+    """Gmail / Graph: the provider connector's ``Sender``."""
+
+    def __init__(self, sender: Sender) -> None:
+        self.sender = sender
+
+    def deliver(self, message: EmailMessage, label: str) -> None:
+        self.sender.send(message)
+
+
+def open_deliverer(config: Config, ctx: ConnectorContext) -> Deliverer:
+    """The deliverer ``nudges.delivery`` describes; raises ``AdminError`` on a bad setup."""
+    settings = config.nudges.delivery
+    if isinstance(settings, OutboxDelivery):
+        return OutboxDeliverer(settings.path)
+    if isinstance(settings, SmtpDelivery):
+        try:
+            return SmtpDeliverer(settings)
+        except SecretMissing as err:
+            raise AdminError(str(err)) from None
+    from connectors import registry  # lazily: a deployment may lack one provider's libraries
+
+    return SenderDeliverer(registry.create_sender(settings.kind, config, ctx))
+
+
+def deliver_with_retry(deliverer: Deliverer, message: EmailMessage, label: str, *,
+                       attempts: int, sleep: Callable[[float], None],
+                       backoff: Backoff | None = None) -> None:
+    """Deliver; TRANSIENT failures are retried ``attempts`` times in all, the rest raise."""
+    def once() -> None:
+        try:
+            deliverer.deliver(message, label)
+        except ConnectorError:
+            raise
+        except Exception as err:  # a connector sender's unclassified failure is not retried
+            raise ConnectorError(f"delivery failed: {type(err).__name__}: {err}") from err
+
+    def on_retry(err: ConnectorError, wait: float) -> None:
+        log.warning("delivery of %s failed (%s); retrying in %.1f s", label, err, wait)
+
+    call_with_retry(once, backoff=backoff or Backoff(attempts=attempts, cap=300),
+                    sleep=sleep, on_retry=on_retry)

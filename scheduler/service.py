@@ -1,0 +1,251 @@
+"""``dealnudge serve``: one process, one APScheduler, every job with an explicit id.
+
+Jobs: ``sync`` (every ``sync.interval_minutes`` with jitter, ``max_instances=1``,
+coalesced, then analysis), ``digest:<rep>`` (a CronTrigger at ``nudges.send_at`` in the
+rep's own zone on ``nudges.weekdays``), ``rollup:<manager>`` (weekly) and
+``config-watch`` (the YAML's mtime). A ``startup`` job syncs once and then sends what
+was due while the service was down, if still within ``nudges.grace_hours``.
+
+APScheduler 3.11 CronTrigger, measured: a ``send_at`` in the spring-forward gap
+(02:30 America/New_York on 2026-03-08) fires at 07:30 UTC (03:30 EDT) that day; an
+ambiguous one (01:30 on 2026-11-01) fires twice, 05:30 and 06:30 UTC. The second
+firing finds the day's claim and sends nothing; exactly-once lives in the database.
+
+Signals are turned into flags and handled by the main thread's loop: SIGTERM/SIGINT
+stop the scheduler (waiting for running jobs), SIGHUP reloads the YAML. A broken
+edit is logged and the last good config keeps running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from config.schema import Config
+from connectors.base import ConnectorContext
+from scheduler.nudges import Delivery, NudgeOutcome, send_due_nudges
+from scheduler.rollup import send_due_rollups, teams
+
+if TYPE_CHECKING:
+    from store import Store
+
+log = logging.getLogger(__name__)
+UTC = dt.timezone.utc
+CONFIG_POLL_SECONDS = 5.0
+Clock = Callable[[], dt.datetime]
+Loader = Callable[[Path], Config]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+def _default_loader(path: Path) -> Config:
+    from config.loader import load_config
+
+    return load_config(path)
+
+
+def _file_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+class Service:
+    """The scheduler's state: the running config, the store and the jobs built from them."""
+
+    def __init__(self, config_path: Path, config: Config, store: Store, *, clock: Clock,
+                 load: Loader, scheduler: BackgroundScheduler | None = None) -> None:
+        self.path = config_path
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.load = load
+        self.stamp = _file_stamp(config_path)
+        self.scheduler = scheduler or BackgroundScheduler(timezone=UTC)
+        self.lock = threading.Lock()  # one reload at a time (poll job vs SIGHUP)
+
+    # -- jobs -------------------------------------------------------------------------
+    def schedule(self) -> None:
+        """(Re)build every job from ``self.config``; ids make this idempotent."""
+        cfg, add = self.config, self.scheduler.add_job
+        add(self.sync_and_analyse, IntervalTrigger(minutes=cfg.sync.interval_minutes,
+                                                   jitter=int(cfg.sync.jitter_seconds) or None),
+            id="sync", max_instances=1, coalesce=True, replace_existing=True)
+        add(self.poll_config, IntervalTrigger(seconds=CONFIG_POLL_SECONDS), id="config-watch",
+            max_instances=1, coalesce=True, replace_existing=True)
+        wanted = {"sync", "config-watch", "startup"}
+        grace = max(1, int(cfg.nudges.grace_hours * 3600))
+        send_at = cfg.nudges.send_at
+        for rep in cfg.reps:
+            trigger = CronTrigger(day_of_week=",".join(cfg.nudges.weekdays), hour=send_at.hour,
+                                  minute=send_at.minute, second=send_at.second,
+                                  timezone=rep.zone)
+            add(self.send_digest, trigger, args=[rep.email], id=f"digest:{rep.email}",
+                max_instances=1, coalesce=True, misfire_grace_time=grace, replace_existing=True)
+            wanted.add(f"digest:{rep.email}")
+        if cfg.nudges.manager_rollup_weekday is not None:
+            for team in teams(cfg):
+                zone = (team.own or team.reps[0]).zone
+                trigger = CronTrigger(day_of_week=cfg.nudges.manager_rollup_weekday,
+                                      hour=send_at.hour, minute=send_at.minute, timezone=zone)
+                add(self.send_rollup, trigger, args=[team.manager], id=f"rollup:{team.manager}",
+                    max_instances=1, coalesce=True, misfire_grace_time=grace,
+                    replace_existing=True)
+                wanted.add(f"rollup:{team.manager}")
+        for job in self.scheduler.get_jobs():
+            if job.id not in wanted:  # a rep or manager removed from the YAML
+                job.remove()
+
+    def _ctx(self) -> ConnectorContext:
+        return ConnectorContext(now=self.clock())
+
+    def _grace(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.config.nudges.grace_hours)
+
+    def sync_and_analyse(self) -> None:
+        from dealnudge.pipeline import run_analysis, sync_all
+
+        config, ctx = self.config, self._ctx()
+        try:
+            results = sync_all(config, self.store, ctx)
+            failed = [r.rep for r in results if not r.ok]
+            if failed:
+                log.warning("sync failed for %s (see the errors above)", ", ".join(failed))
+            findings = run_analysis(config, self.store, self.clock())
+            log.info("synced %d reps; %d open findings", len(results), len(findings))
+        except Exception:  # noqa: BLE001 - the next run tries again; the service stays up
+            log.exception("sync and analysis failed")
+
+    def send_digest(self, rep: str) -> list[NudgeOutcome]:
+        return send_due_nudges(self.config, self.store, self.clock(), ctx=self._ctx(),
+                               reps=[rep], grace=self._grace(), rollups=False)
+
+    def send_rollup(self, manager: str) -> list[NudgeOutcome]:
+        delivery = Delivery(self.config, self._ctx())
+        return send_due_rollups(self.config, self.store, self.clock(), delivery,
+                                grace=self._grace(), managers={manager})
+
+    def catch_up(self) -> list[NudgeOutcome]:
+        """What was due while the service was down and is still within the grace window."""
+        outcomes = send_due_nudges(self.config, self.store, self.clock(), ctx=self._ctx(),
+                                   grace=self._grace())
+        sent = [o for o in outcomes if o.status in ("sent", "failed")]
+        for o in sent:
+            log.info("start-up: %s %s for %s: %s", o.kind, o.local_day, o.rep, o.status)
+        return outcomes
+
+    def startup(self) -> None:
+        self.sync_and_analyse()
+        try:
+            self.catch_up()
+        except Exception:  # noqa: BLE001
+            log.exception("sending the nudges due at start-up failed")
+
+    # -- config -----------------------------------------------------------------------
+    def poll_config(self) -> bool:
+        """Reload when the file changed since the last look; True when a new config is live."""
+        stamp = _file_stamp(self.path)
+        if stamp == self.stamp:
+            return False
+        return self.reload()
+
+    def reload(self) -> bool:
+        with self.lock:
+            self.stamp = _file_stamp(self.path)  # a broken edit is reported once, not every poll
+            try:
+                new = self.load(self.path)
+            except Exception as err:  # noqa: BLE001 - ConfigError, or an unreadable file
+                log.error("%s was not reloaded; the last good config keeps running:\n%s",
+                          self.path, err)
+                return False
+            if new.database != self.config.database:
+                log.warning("a new database: setting takes effect only after a restart")
+                new = new.model_copy(update={"database": self.config.database})
+            if new == self.config:
+                return False
+            self.config = new
+            self.schedule()
+            log.info("reloaded %s: %d reps", self.path, len(new.reps))
+            return True
+
+
+def serve(config_path: Path, *, once: bool = False, clock: Clock | None = None,
+          load: Loader | None = None) -> int:
+    """Run until SIGTERM/SIGINT (or one round with ``once``); 0 ok, 2 bad config, 1 failure."""
+    load = load or _default_loader
+    clock = clock or _utc_now
+    try:
+        config = load(config_path)
+    except Exception as err:  # noqa: BLE001 - ConfigError or an unreadable file
+        log.error("cannot start: %s", err)
+        return 2
+    from store import Store
+
+    try:
+        store = Store.open(config.database)
+    except Exception as err:  # noqa: BLE001
+        log.error("cannot open the database: %s", err)
+        return 1
+    service = Service(config_path, config, store, clock=clock, load=load)
+    try:
+        if once:
+            service.startup()
+            return 0
+        return _run(service)
+    finally:
+        store.close()
+
+
+def _run(service: Service) -> int:
+    stop, hup = threading.Event(), threading.Event()
+    restore = _install_signals(stop, hup)
+    try:
+        service.schedule()
+        service.scheduler.add_job(service.startup, id="startup", replace_existing=True)
+        service.scheduler.start()
+        log.info("dealnudge serving %d reps from %s", len(service.config.reps), service.path)
+        while not stop.wait(0.5):
+            if hup.is_set():
+                hup.clear()
+                service.reload()
+        log.info("stopping: waiting for running jobs")
+        service.scheduler.shutdown(wait=True)
+        log.info("stopped")
+        return 0
+    finally:
+        restore()
+
+
+def _install_signals(stop: threading.Event, hup: threading.Event) -> Callable[[], None]:
+    """Signal handlers only set flags; only the main thread may install them."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def on_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    def on_hup(signum: int, frame: FrameType | None) -> None:
+        hup.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig, handler in
+                ((signal.SIGTERM, on_stop), (signal.SIGINT, on_stop), (signal.SIGHUP, on_hup))}
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore
