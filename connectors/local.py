@@ -1,0 +1,314 @@
+"""Local files as a source: an .ics file (or a directory of them) and a Maildir, mbox or
+directory of .eml files. It powers the demo and teams that export mail to disk.
+
+Incremental sync is by file identity: the cursor remembers, per file, ``size:mtime_ns``
+(and, for files holding several records — calendars, mbox — the ids they produced),
+so a re-run opens only new or changed files, removed files become ``deleted_ids``, and
+a changed calendar deletes the occurrences that vanished from it. Maildir files are
+keyed by their unique name, so the new/ → cur/ move and flag renames read nothing.
+
+The cursor is zlib-compressed JSON stamped with ``cursor_version`` and the identity
+(device, inode) of the mail or calendar root: a directory replaced wholesale — restored
+from a backup, re-exported — invalidates the cursor like an IMAP UIDVALIDITY change,
+and so does a cursor we cannot read (``CursorExpired``: the caller runs a full sync).
+
+Calendar windows only grow: an incremental round keeps the cursor's start, so an
+occurrence that slides out of the past never looks deleted; when the future end moves
+(a new day) every calendar file is re-read once to pick up newly visible occurrences.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import logging
+import mailbox
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from config.schema import Config, LocalSource, Rep
+from connectors.base import AdminError, ConnectorContext, CursorExpired, Stream
+from connectors.ics import MalformedCalendar, parse_calendar_report
+from connectors.mime import MalformedMessage, parse_message
+from connectors.records import CalendarEvent, EmailMessage, SyncPage
+
+log = logging.getLogger(__name__)
+
+Layout = Literal["maildir", "mbox", "emldir", "icsfile", "icsdir"]
+Record = EmailMessage | CalendarEvent
+# Per file key: [fingerprint] when the file holds one record whose id is the key itself,
+# else [fingerprint, [ids...]].
+State = dict[str, list[object]]
+
+CALENDAR = Stream("calendar", "calendar")
+MAIL = Stream("mail", "mail")
+PAST = dt.timedelta(days=90)
+FUTURE = dt.timedelta(days=60)
+_SENT_FOLDERS = {"sent", "sent items", "sent messages", "已发送", "已发送邮件"}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    key: str  # identity in the cursor: Maildir unique name, relative path, or the file name
+    path: Path
+    fingerprint: str
+
+
+@dataclass
+class FileResult:
+    records: list[Record] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def create(rep: Rep, config: Config, ctx: ConnectorContext) -> LocalConnector:
+    source = rep.source
+    if not isinstance(source, LocalSource):
+        raise AdminError(f"rep {rep.email} is not configured with a local source")
+    if source.calendar is None and source.mail is None:
+        raise AdminError(f"rep {rep.email}: a local source needs calendar: or mail: (or both)")
+    return LocalConnector(rep, ctx, calendar=source.calendar, mail=source.mail)
+
+
+class LocalConnector:
+    kind: ClassVar[str] = "local"
+    cursor_version: ClassVar[int] = 1
+
+    def __init__(self, rep: Rep, ctx: ConnectorContext, *, calendar: Path | None,
+                 mail: Path | None, page_size: int = 500) -> None:
+        self.rep = rep
+        self.ctx = ctx
+        self.calendar_path = calendar
+        self.mail_path = mail
+        self.page_size = page_size
+        self.files_read = 0  # files opened since construction (observable incrementality)
+        self._own = {rep.email.lower(), *(a.lower() for a in rep.aliases)}
+
+    def streams(self) -> list[Stream]:
+        found = [CALENDAR] if self.calendar_path is not None else []
+        return found + ([MAIL] if self.mail_path is not None else [])
+
+    def close(self) -> None:
+        return None
+
+    def sync(self, stream: Stream, cursor: str | None) -> Iterator[SyncPage]:
+        if stream == CALENDAR and self.calendar_path is not None:
+            return self._sync_calendar(self.calendar_path, cursor)
+        if stream == MAIL and self.mail_path is not None:
+            return self._sync_mail(self.mail_path, cursor)
+        raise AdminError(f"the local source of {self.rep.email} has no {stream.name} stream")
+
+    # --- streams -----------------------------------------------------------------------
+
+    def _sync_mail(self, root: Path, cursor: str | None) -> Iterator[SyncPage]:
+        layout = mail_layout(_existing(root, "mail"))
+        old = self._open_cursor(cursor, layout, root)
+        files = list_mail_files(root, layout)
+        return self._round(MAIL, layout, root, old, files, {}, self._read_mail)
+
+    def _sync_calendar(self, root: Path, cursor: str | None) -> Iterator[SyncPage]:
+        layout: Layout = "icsdir" if _existing(root, "calendar").is_dir() else "icsfile"
+        old = self._open_cursor(cursor, layout, root)
+        start = self.ctx.now - PAST
+        end = (self.ctx.now + FUTURE).replace(hour=0, minute=0, second=0, microsecond=0)
+        if old is not None:
+            start = min(start, dt.datetime.fromisoformat(str(old["start"])))
+            if str(old["end"]) != end.isoformat():  # a new day: every file may show more
+                old = {**old, "files": {k: ["", *v[1:]] for k, v in _files(old).items()}}
+        window = {"start": start.isoformat(), "end": end.isoformat()}
+        files = list_calendar_files(root, layout)
+
+        def read(file: SourceFile) -> FileResult:
+            return self._read_calendar(file, root, layout, start, end)
+        return self._round(CALENDAR, layout, root, old, files, window, read)
+
+    # --- the incremental engine ----------------------------------------------------------
+
+    def _round(self, stream: Stream, layout: Layout, root: Path, old: dict[str, object] | None,
+               files: list[SourceFile], extra: dict[str, object],
+               read: Callable[[SourceFile], FileResult]) -> Iterator[SyncPage]:
+        previous = _files(old) if old is not None else {}
+        if previous and not files:
+            raise AdminError(f"{root} is empty although it held {len(previous)} file(s) at the "
+                             f"last sync; is the disk mounted? Nothing was deleted")
+        present = {f.key for f in files}
+        state: State = {k: v for k, v in previous.items() if k in present}
+        changed = [f for f in files if previous.get(f.key, [None])[0] != f.fingerprint]
+        page = SyncPage(full=old is None)
+        page.deleted_ids = [i for k, v in previous.items() if k not in present for i in _ids(k, v)]
+
+        def emit(last: bool) -> SyncPage:
+            page.cursor = self._cursor(layout, root, state, extra)
+            page.complete = last
+            return page
+
+        for done, file in enumerate(changed, 1):
+            result = read(file)
+            for record in result.records:
+                (page.messages if isinstance(record, EmailMessage) else page.events).append(record)  # type: ignore[arg-type]
+                if len(page.messages) + len(page.events) >= self.page_size:
+                    yield emit(last=False)
+                    page = SyncPage(full=old is None)
+            new_ids = [r.source_id for r in result.records]
+            page.deleted_ids += [i for i in _ids(file.key, previous.get(file.key)) if i not in set(new_ids)]
+            page.skipped += result.skipped
+            state[file.key] = [file.fingerprint] if new_ids == [file.key] else [file.fingerprint, new_ids]
+            self.ctx.progress(stream.name, done, len(changed))
+        yield emit(last=True)
+
+    # --- readers ---------------------------------------------------------------------------
+
+    def _read_mail(self, file: SourceFile) -> FileResult:
+        self.files_read += 1
+        out = FileResult()
+        try:
+            raws = _mbox_messages(file) if file.key == "" else [(file.key, file.path.read_bytes())]
+        except (OSError, mailbox.Error) as err:
+            return _skip(out, file.path, f"cannot read ({err})")
+        for source_id, raw in raws:
+            try:
+                msg = parse_message(raw, source_id=source_id, folder="inbox",
+                                    default_tz=self.rep.zone)
+            except MalformedMessage as err:
+                _skip(out, file.path if file.key else Path(f"{file.path}#{source_id}"), str(err))
+                continue
+            if msg.sender.email in self._own:
+                msg = replace(msg, folder="sent")
+            out.records.append(msg)
+        return out
+
+    def _read_calendar(self, file: SourceFile, root: Path, layout: Layout,
+                       start: dt.datetime, end: dt.datetime) -> FileResult:
+        self.files_read += 1
+        out = FileResult()
+        prefix = f"{file.key}#" if layout == "icsdir" else ""
+        try:
+            parsed = parse_calendar_report(
+                file.path.read_bytes(), window_start=start, window_end=end,
+                default_tz=self.rep.zone, owner=self.rep.email, source_prefix=prefix,
+                self_addresses=self.rep.aliases)
+        except (OSError, MalformedCalendar) as err:
+            return _skip(out, file.path, str(err))
+        out.records.extend(parsed.events)
+        for problem in parsed.problems:
+            _skip(out, file.path, f"event {problem}")
+        return out
+
+    # --- cursor ------------------------------------------------------------------------------
+
+    def _cursor(self, layout: Layout, root: Path, state: State, extra: dict[str, object]) -> str:
+        body = {"v": self.cursor_version, "layout": layout, "root": _root_identity(root),
+                "files": state, **extra}
+        packed = zlib.compress(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
+        return f"{self.cursor_version}.{base64.urlsafe_b64encode(packed).decode()}"
+
+    def _open_cursor(self, cursor: str | None, layout: Layout, root: Path) -> dict[str, object] | None:
+        if cursor is None:
+            return None
+        try:
+            version, _, packed = cursor.partition(".")
+            body = json.loads(zlib.decompress(base64.urlsafe_b64decode(packed)))
+        except (ValueError, zlib.error, binascii.Error) as err:
+            raise CursorExpired(f"unreadable local cursor ({err.__class__.__name__})") from err
+        if not isinstance(body, dict) or version != str(self.cursor_version) \
+                or body.get("v") != self.cursor_version or not isinstance(body.get("files"), dict):
+            raise CursorExpired("local cursor has another format version")
+        if body.get("layout") != layout or body.get("root") != _root_identity(root):
+            raise CursorExpired(f"{root} was replaced since the last sync")
+        return body
+
+
+def _files(body: dict[str, object]) -> State:
+    files = body.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def _ids(key: str, entry: list[object] | None) -> list[str]:
+    if entry is None:
+        return []
+    if len(entry) > 1 and isinstance(entry[1], list):
+        return [str(i) for i in entry[1]]
+    return [key]
+
+
+def _skip(out: FileResult, path: Path, reason: str) -> FileResult:
+    log.warning("skipping %s: %s", path, reason)
+    out.skipped.append(f"{path}: {reason}")
+    return out
+
+
+def _existing(root: Path, what: str) -> Path:
+    if not root.exists():
+        raise AdminError(f"the {what} path {root} does not exist")
+    return root
+
+
+def _root_identity(root: Path) -> str:
+    if root.is_file():
+        return "file"  # mail programs rewrite mbox/ics files by rename: not a replacement
+    info = root.stat()
+    return f"{info.st_dev}:{info.st_ino}"
+
+
+def _fingerprint(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+# --- layouts ---------------------------------------------------------------------------------
+
+def mail_layout(root: Path) -> Layout:
+    """Which of the three mail layouts ``root`` is."""
+    if root.is_file():
+        return "mbox"
+    if (root / "cur").is_dir() or (root / "new").is_dir():
+        return "maildir"
+    return "emldir"
+
+
+def list_mail_files(root: Path, layout: Layout) -> list[SourceFile]:
+    if layout == "mbox":
+        return [SourceFile("", root, _fingerprint(root))]
+    if layout == "emldir":
+        return [SourceFile(p.relative_to(root).as_posix(), p, _fingerprint(p))
+                for p in sorted(root.rglob("*.eml")) if p.is_file()]
+    folders = [("", root)] + [(d.name[1:] + "/", d) for d in sorted(root.iterdir())
+                              if d.is_dir() and d.name.startswith(".")
+                              and d.name[1:].strip().lower() in _SENT_FOLDERS]
+    found: list[SourceFile] = []
+    for prefix, folder in folders:
+        for sub in ("new", "cur"):
+            directory = folder / sub
+            if directory.is_dir():
+                found += [SourceFile(prefix + p.name.split(":", 1)[0], p, _fingerprint(p))
+                          for p in sorted(directory.iterdir())
+                          if p.is_file() and not p.name.startswith(".")]
+    return found
+
+
+def list_calendar_files(root: Path, layout: Layout) -> list[SourceFile]:
+    if layout == "icsfile":
+        return [SourceFile(root.name, root, _fingerprint(root))]
+    return [SourceFile(p.relative_to(root).as_posix(), p, _fingerprint(p))
+            for p in sorted(root.rglob("*.ics")) if p.is_file()]
+
+
+def _mbox_messages(file: SourceFile) -> Sequence[tuple[str, bytes]]:
+    """(source id, bytes) for each message; ids are content hashes, stable under appends."""
+    box = mailbox.mbox(file.path, create=False)
+    try:
+        seen: dict[str, int] = {}
+        out: list[tuple[str, bytes]] = []
+        for key in box.iterkeys():
+            raw = box.get_bytes(key)
+            digest = "mbox:" + hashlib.sha256(raw).hexdigest()[:24]
+            seen[digest] = seen.get(digest, 0) + 1
+            out.append((digest if seen[digest] == 1 else f"{digest}~{seen[digest]}", raw))
+        return out
+    finally:
+        box.close()
