@@ -1,0 +1,103 @@
+"""Mail over IMAP and calendars over CalDAV / .ics for providers without an HTTP API.
+
+Tencent Exmail, Alibaba Mail, NetEase (163 / qiye.163), Fastmail, Dovecot and
+Exchange on-premises all speak IMAP; that is the one way to read a rep's mail
+there. The client is IMAPClient rather than ``imaplib`` because it is maintained,
+parses responses into typed Python values (UIDVALIDITY as int, FETCH as dicts),
+sends literals and encodes/decodes modified UTF-7 folder names (``已发送`` is
+``&XfJT0ZAB-`` on the wire), and knows CONDSTORE's HIGHESTMODSEQ.
+
+The connector is read-only by construction: folders are opened with EXAMINE,
+bodies read with BODY.PEEK[], no STORE/EXPUNGE/APPEND is ever sent, so unread
+mail stays unread. Streams: ``mail:inbox``, ``mail:sent``, ``mail:<folder>`` for
+each ``source.folders`` entry, and ``calendar`` when ``source.calendar`` is set.
+One IMAP login serves every mail stream of a rep and is released by ``close()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import ClassVar
+
+from config.schema import Config, ImapProvider, ImapSource, Rep
+from config.secrets import SecretMissing, read_secret
+from connectors.base import AdminError, ConnectorContext, Stream
+from connectors.imap.calendar import CalendarSync
+from connectors.imap.folders import FolderSpec, find_named, find_sent
+from connectors.imap.mail import FolderSync
+from connectors.imap.session import Session
+from connectors.records import SyncPage
+
+kind = "imap"
+
+
+def _secret(source: ImapSource, calendar: bool) -> str | None:
+    try:
+        if calendar and (source.calendar_password or source.calendar_password_file):
+            return read_secret(source.calendar_password, source.calendar_password_file,
+                               what="calendar_password")
+        return read_secret(source.password, source.password_file, what="IMAP password")
+    except SecretMissing as err:
+        raise AdminError(str(err)) from None
+
+
+class ImapConnector:
+    kind: ClassVar[str] = "imap"
+    cursor_version: ClassVar[int] = 1
+
+    def __init__(self, rep: Rep, settings: ImapProvider, ctx: ConnectorContext) -> None:
+        if not isinstance(rep.source, ImapSource):
+            raise AdminError(f"{rep.email}: source kind {rep.source.kind!r} is not imap")
+        self.rep, self.source, self.settings, self.ctx = rep, rep.source, settings, ctx
+        self.username = self.source.username or rep.email
+        password = _secret(self.source, calendar=False)
+        if password is None:
+            raise AdminError(f"{rep.email}: the imap source needs password or password_file")
+        self.session = Session(settings, self.username, password)
+        self.specs = [FolderSpec("inbox", "inbox"), FolderSpec("sent", "sent")] + [
+            FolderSpec("extra", name, configured=name) for name in self.source.folders]
+
+    def streams(self) -> list[Stream]:
+        out = [Stream(s.stream_name, "mail") for s in self.specs]
+        if self.source.calendar:
+            out.append(Stream("calendar", "calendar"))
+        return out
+
+    def sync(self, stream: Stream, cursor: str | None) -> Iterator[SyncPage]:
+        if stream.kind == "calendar":
+            return self._calendar().run(cursor)
+        spec = next((s for s in self.specs if s.stream_name == stream.name), None)
+        if spec is None:
+            raise AdminError(f"{self.rep.email}: no stream named {stream.name!r}")
+        since = (self.ctx.now - dt.timedelta(days=self.settings.mail_window_days)).date()
+        folder = FolderSync(self.session, spec, self.ctx, since=since,
+                            batch=self.settings.fetch_batch, zone=self.rep.zone,
+                            resolve=self._resolve)
+        return folder.run(cursor)
+
+    def _resolve(self, spec: FolderSpec) -> str | None:
+        """The server folder for a stream (LIST: only when no cursor names it, or it is gone)."""
+        if spec.role == "inbox":
+            return "INBOX"
+        with self.session.guard("LIST"):
+            listing = list(self.session.client.list_folders())
+        if spec.role == "sent":
+            return find_sent(listing)
+        return find_named(listing, spec.configured or spec.label)
+
+    def _calendar(self) -> CalendarSync:
+        assert self.source.calendar is not None
+        username = self.source.calendar_username or self.username
+        return CalendarSync(self.source.calendar, self.settings, self.ctx, owner=self.rep.email,
+                            zone=self.rep.zone, username=username,
+                            password=_secret(self.source, calendar=True))
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def create(rep: Rep, config: Config, ctx: ConnectorContext) -> ImapConnector:
+    if config.providers.imap is None:
+        raise AdminError(f"{rep.email} uses an imap source but providers.imap is not configured")
+    return ImapConnector(rep, config.providers.imap, ctx)

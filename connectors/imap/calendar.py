@@ -1,0 +1,162 @@
+"""The ``calendar`` stream of an IMAP source: a CalDAV collection, an .ics feed or a file.
+
+IMAP has no calendars, so the providers that speak it publish them separately:
+Fastmail, Dovecot setups (with Radicale/SOGo/Nextcloud), Tencent Exmail and
+NetEase offer CalDAV; Alibaba Mail and Exchange on-premises are usually read
+through a published .ics link. Three readers, one cursor shape:
+
+* **CalDAV** (the ``caldav`` library): RFC 6578 ``sync-collection``; the cursor is
+  the server's sync token plus a map href → source ids, because a deleted
+  resource is reported only by its href. A token the server no longer knows
+  (403 ``valid-sync-token`` — Radicale, Nextcloud; 410; 412 on Xandikos) raises
+  ``CursorExpired``. Servers without sync-collection get caldav's fallback: it
+  lists every object and compares ETags ("fake-" tokens), so an unchanged
+  calendar is still an empty round. sync-collection takes no time range: the
+  parser keeps occurrences inside ``calendar_past_days``/``calendar_future_days``.
+* **.ics feed** over http(s): conditional GET (``If-None-Match`` /
+  ``If-Modified-Since``); 304 is an empty round; a 200 replaces the whole feed.
+* **local path**: re-read when its content digest changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import requests
+
+from config.schema import ImapProvider
+from connectors.base import (AdminError, ConnectorContext, ConnectorError, CursorExpired,
+                             TransientError)
+from connectors.ics import MalformedCalendar, parse_calendar_report
+from connectors.records import CalendarEvent, SyncPage
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["caldav", "feed", "file"]
+
+
+def mode_of(location: str) -> Mode:
+    lower = location.lower()
+    if not lower.startswith(("http://", "https://", "webcal://")):
+        return "file"
+    path = lower.split("?", 1)[0]
+    return "feed" if path.endswith(".ics") or lower.startswith("webcal://") else "caldav"
+
+
+def _decode(cursor: str | None, mode: Mode) -> dict[str, object] | None:
+    if cursor is None:
+        return None
+    try:
+        raw = json.loads(cursor)
+    except ValueError:
+        raise CursorExpired("the saved calendar cursor cannot be read") from None
+    if not isinstance(raw, dict) or raw.get("mode") != mode:
+        raise CursorExpired("the calendar source changed kind since the last sync")
+    return raw
+
+
+def _items(raw: dict[str, object] | None) -> dict[str, list[str]]:
+    items = raw.get("items", {}) if raw else {}
+    return {str(k): [str(x) for x in v] for k, v in items.items()} if isinstance(items, dict) else {}
+
+
+class CalendarSync:
+    def __init__(self, location: str, settings: ImapProvider, ctx: ConnectorContext, *,
+                 owner: str, zone: ZoneInfo, username: str | None, password: str | None) -> None:
+        self.location, self.settings, self.ctx = location, settings, ctx
+        self.owner, self.zone = owner, zone
+        self.username, self.password = username, password
+        self.mode = mode_of(location)
+        self.window = (ctx.now - dt.timedelta(days=settings.calendar_past_days),
+                       ctx.now + dt.timedelta(days=settings.calendar_future_days))
+
+    @property
+    def verify(self) -> str | bool:
+        return str(self.settings.ca_bundle) if self.settings.ca_bundle else True
+
+    def run(self, cursor: str | None) -> Iterator[SyncPage]:
+        prev = _decode(cursor, self.mode)
+        if self.mode == "caldav":
+            from connectors.imap.caldav_reader import read_caldav
+            yield read_caldav(self, prev)
+        elif self.mode == "feed":
+            yield self._feed(prev)
+        else:
+            yield self._file(prev)
+
+    def parse(self, data: bytes, where: str, page: SyncPage) -> list[CalendarEvent]:
+        try:
+            report = parse_calendar_report(
+                data, window_start=self.window[0], window_end=self.window[1],
+                default_tz=self.zone, owner=self.owner)
+        except MalformedCalendar as err:
+            page.skipped.append(f"{where}: {err}")
+            return []
+        page.skipped.extend(f"{where}: {p}" for p in report.problems)
+        return report.events
+
+    def snapshot(self, data: bytes, prev: dict[str, object] | None,
+                 state: dict[str, object]) -> SyncPage:
+        """A whole-calendar read (feed, file): everything upserted, the missing deleted."""
+        page = SyncPage(full=prev is None, complete=True)
+        page.events = self.parse(data, self.location, page)
+        ids = sorted({e.source_id for e in page.events})
+        page.deleted_ids = sorted(set(_items(prev).get("", [])) - set(ids))
+        page.cursor = json.dumps({"mode": self.mode, **state, "items": {"": ids}})
+        return page
+
+    def _feed(self, prev: dict[str, object] | None) -> SyncPage:
+        headers = {}
+        if prev and prev.get("etag"):
+            headers["If-None-Match"] = str(prev["etag"])
+        if prev and prev.get("last_modified"):
+            headers["If-Modified-Since"] = str(prev["last_modified"])
+        auth = (self.username, self.password) if self.username and self.password else None
+        url = "https://" + self.location[len("webcal://"):] \
+            if self.location.lower().startswith("webcal://") else self.location
+        try:
+            resp = requests.get(url, headers=headers, auth=auth, verify=self.verify,
+                                timeout=self.settings.timeout_seconds)
+        except requests.exceptions.SSLError as err:
+            raise AdminError("the calendar feed's TLS certificate is not trusted; "
+                             "set ca_bundle") from err
+        except requests.RequestException as err:
+            raise TransientError(f"the calendar feed is unreachable ({type(err).__name__})") from err
+        if resp.status_code == 304 and prev is not None:
+            return SyncPage(cursor=json.dumps(prev), complete=True)
+        check_http(resp.status_code, resp.headers.get("Retry-After"), "the calendar feed")
+        state = {"etag": resp.headers.get("ETag"), "last_modified": resp.headers.get("Last-Modified")}
+        return self.snapshot(resp.content, prev, state)
+
+    def _file(self, prev: dict[str, object] | None) -> SyncPage:
+        try:
+            data = Path(self.location).expanduser().read_bytes()
+        except OSError as err:
+            raise AdminError(f"cannot read the calendar file {self.location}: {err.strerror}") \
+                from None
+        digest = hashlib.sha256(data).hexdigest()
+        if prev is not None and prev.get("digest") == digest:
+            return SyncPage(cursor=json.dumps(prev), complete=True)
+        return self.snapshot(data, prev, {"digest": digest})
+
+
+def check_http(status: int, retry_after: str | None, what: str) -> None:
+    """The HTTP half of the error table (CalDAV and feeds)."""
+    if status < 400:
+        return
+    if status in (401, 403):
+        raise AdminError(f"{what} refused the credentials (HTTP {status})", status=status)
+    if status == 404:
+        raise AdminError(f"{what} was not found (HTTP 404); check the calendar URL", status=status)
+    if status == 429 or status >= 500:
+        wait = float(retry_after) if retry_after and retry_after.isdigit() else None
+        raise TransientError(f"{what} is unavailable (HTTP {status})", status=status,
+                             retry_after=wait)
+    raise ConnectorError(f"{what} answered HTTP {status}", status=status)
