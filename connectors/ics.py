@@ -32,10 +32,15 @@ from connectors.records import CalendarEvent, EventStatus, Participant, Response
 
 log = logging.getLogger(__name__)
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
-__all__ = ["MalformedCalendar", "CalendarParse", "parse_calendar", "parse_calendar_report",
-           "windows_zone_to_iana"]
+__all__ = [
+    "CalendarParse",
+    "MalformedCalendar",
+    "parse_calendar",
+    "parse_calendar_report",
+    "windows_zone_to_iana",
+]
 
 _PARTSTAT: dict[str, ResponseStatus] = {
     "ACCEPTED": "accepted", "DECLINED": "declined", "TENTATIVE": "tentative",
@@ -107,8 +112,8 @@ def _load(data: bytes) -> list[icalendar.Calendar]:
     return calendars
 
 
-def _by_uid(calendar: icalendar.Calendar) -> dict[str, list[icalendar.Event]]:
-    groups: dict[str, list[icalendar.Event]] = {}
+def _by_uid(calendar: icalendar.Calendar) -> dict[str, list[icalendar.Component]]:
+    groups: dict[str, list[icalendar.Component]] = {}
     for event in calendar.walk("VEVENT"):
         uid = str(event.get("UID", "")).strip()
         if not uid:  # RFC 5545 requires one; old exporters omit it: derive a stable one
@@ -125,7 +130,7 @@ class _Context:
     prefix: str
 
 
-def _expand(uid: str, group: list[icalendar.Event], zones: list[icalendar.Component],
+def _expand(uid: str, group: list[icalendar.Component], zones: list[icalendar.Component],
             start: dt.datetime, end: dt.datetime, ctx: _Context) -> list[CalendarEvent]:
     for event in group:
         broken = [name for name, _ in getattr(event, "errors", [])
@@ -186,7 +191,10 @@ def _end(vevent: icalendar.Event, start: dt.datetime, all_day: bool,
         if all_day and end.tzinfo is not start.tzinfo:
             end = dt.datetime.combine(end.date(), dt.time(0), tzinfo=default_tz)
     elif "DURATION" in vevent:
-        end = start + vevent["DURATION"].dt
+        duration = getattr(vevent["DURATION"], "dt", None)
+        if not isinstance(duration, dt.timedelta):
+            raise ValueError(f"unreadable DURATION {vevent['DURATION']!r}")
+        end = start + duration
     else:  # RFC 5545 3.6.1: a DATE start lasts one day, a DATE-TIME start is instantaneous
         end = start + dt.timedelta(days=1) if all_day else start
     return max(end, start)

@@ -120,7 +120,7 @@ class LocalConnector:
             start = min(start, dt.datetime.fromisoformat(str(old["start"])))
             if str(old["end"]) != end.isoformat():  # a new day: every file may show more
                 old = {**old, "files": {k: ["", *v[1:]] for k, v in _files(old).items()}}
-        window = {"start": start.isoformat(), "end": end.isoformat()}
+        window: dict[str, object] = {"start": start.isoformat(), "end": end.isoformat()}
         files = list_calendar_files(root, layout)
 
         def read(file: SourceFile) -> FileResult:

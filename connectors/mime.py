@@ -28,9 +28,9 @@ import re
 from email import policy
 from email.message import EmailMessage as MimeMessage
 from email.message import Message
-from html.parser import HTMLParser
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
 
@@ -38,7 +38,7 @@ from connectors.records import Address, EmailMessage, Folder
 
 log = logging.getLogger(__name__)
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # Labels decoded with a superset codec (GB2312 ⊂ GBK ⊂ GB18030; Big5 ⊂ Big5-HKSCS).
 _CHARSET_ALIASES: dict[str, str] = {
@@ -286,7 +286,7 @@ def _guess(data: bytes) -> str:
 def _body_and_attachments(msg: MimeMessage) -> tuple[str, list[str]]:
     try:
         body_part = msg.get_body(preferencelist=("plain", "html"))
-    except Exception:  # noqa: BLE001 - a broken structure still has readable parts
+    except Exception:
         log.debug("MIME structure unreadable, walking parts", exc_info=True)
         body_part = None
     attachments: list[str] = []

@@ -8,15 +8,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from connectors.ics import (MalformedCalendar, parse_calendar, parse_calendar_report,
-                            windows_zone_to_iana)
+from connectors.ics import (
+    MalformedCalendar,
+    parse_calendar,
+    parse_calendar_report,
+    windows_zone_to_iana,
+)
 from connectors.records import CalendarEvent
 
 ICS = Path(__file__).parent.parent / "fixtures" / "local" / "ics"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-WINDOW = dict(window_start=dt.datetime(2026, 2, 1, tzinfo=UTC),
-              window_end=dt.datetime(2026, 4, 1, tzinfo=UTC))
+WINDOW = {"window_start": dt.datetime(2026, 2, 1, tzinfo=UTC),
+          "window_end": dt.datetime(2026, 4, 1, tzinfo=UTC)}
 
 
 def parse(name: str, tz: str = "Asia/Shanghai", owner: str = "li.wei@northwind.example",

@@ -33,7 +33,7 @@ def test_ids_have_no_angle_brackets_and_date_keeps_offset() -> None:
     assert msg.message_id == "20260303101500.abc@acme-tech.cn"
     assert msg.in_reply_to == "prev-1@northwind.example"
     assert msg.references == ("root-1@northwind.example", "prev-1@northwind.example")
-    assert msg.sent_at == dt.datetime(2026, 3, 3, 2, 15, tzinfo=dt.timezone.utc)
+    assert msg.sent_at == dt.datetime(2026, 3, 3, 2, 15, tzinfo=dt.UTC)
     assert msg.sent_at.utcoffset() == dt.timedelta(hours=8)
 
 
@@ -117,7 +117,7 @@ def test_first_received_header_replaces_a_missing_date_and_message_id_is_synthes
 def test_date_without_zone_uses_default_tz() -> None:
     raw = b"From: a@b.example\r\nDate: Thu, 5 Mar 2026 10:00:00\r\n\r\nhi\r\n"
     msg = parse_message(raw, source_id="x", folder="sent", default_tz=ZoneInfo("Asia/Shanghai"))
-    assert msg.sent_at == dt.datetime(2026, 3, 5, 2, 0, tzinfo=dt.timezone.utc)
+    assert msg.sent_at == dt.datetime(2026, 3, 5, 2, 0, tzinfo=dt.UTC)
     assert msg.folder == "sent"
 
 

@@ -19,7 +19,7 @@ from connectors.base import Connector, ConnectorContext, Stream
 from connectors.local import LocalConnector
 from tests.conformance import EventSpec, MessageSpec
 
-NOW = dt.datetime(2026, 3, 10, 0, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 10, 0, 30, tzinfo=dt.UTC)
 
 _PARTSTAT = {"accepted": "ACCEPTED", "declined": "DECLINED", "tentative": "TENTATIVE",
              "needs_action": "NEEDS-ACTION"}
@@ -38,7 +38,7 @@ def mime_bytes(spec: MessageSpec) -> bytes:
 
 def ics_text(spec: EventSpec, *, cancelled: bool = False) -> str:
     stamp = "%Y%m%dT%H%M%SZ"
-    utc = dt.timezone.utc
+    utc = dt.UTC
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//dealnudge tests//EN", "BEGIN:VEVENT",
              f"UID:{spec.uid}", f"DTSTAMP:{spec.start.astimezone(utc).strftime(stamp)}",
              f"DTSTART:{spec.start.astimezone(utc).strftime(stamp)}",
