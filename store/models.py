@@ -207,6 +207,8 @@ class NudgeRow(Base):
     __table_args__ = (
         UniqueConstraint("rep", "local_day", "kind"),
         one_of("status", NUDGE_STATUSES, "status"),
+        # never reuse a released claim's id: a late finish_nudge must not hit a new claim
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

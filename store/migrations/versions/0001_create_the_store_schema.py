@@ -132,7 +132,8 @@ def upgrade() -> None:
     sa.CheckConstraint("status IN ('sending', 'sent', 'failed')", name=op.f('ck_nudges_status')),
     sa.ForeignKeyConstraint(['rep'], ['reps.email'], name=op.f('fk_nudges_rep_reps'), onupdate='CASCADE', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_nudges')),
-    sa.UniqueConstraint('rep', 'local_day', 'kind', name=op.f('uq_nudges_rep_local_day_kind'))
+    sa.UniqueConstraint('rep', 'local_day', 'kind', name=op.f('uq_nudges_rep_local_day_kind')),
+    sqlite_autoincrement=True,
     )
     op.create_table('sync_cursors',
     sa.Column('rep', sa.String(length=320), nullable=False),

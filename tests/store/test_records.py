@@ -1,0 +1,108 @@
+"""Neutral records come back exactly as they went in, zones and Chinese text included."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from connectors.records import Participant, SyncPage
+from store import NaiveDatetimeError, Store
+from tests.store.samples import (
+    CALENDAR,
+    INBOX,
+    KOLKATA,
+    MINUS5,
+    NEW_YORK,
+    OTHER_REP,
+    PLUS8,
+    REP,
+    SHANGHAI,
+    UTC,
+    event,
+    message,
+)
+
+
+def test_event_round_trip_keeps_zones_participants_and_text(store: Store) -> None:
+    shanghai = event("evt-sh")
+    new_york = dataclasses.replace(
+        event("evt-ny", start=dt.datetime(2026, 3, 8, 9, 30, tzinfo=NEW_YORK)),  # DST day
+        recurrence_id=dt.datetime(2026, 3, 8, 9, 30, tzinfo=NEW_YORK), participants=())
+    all_day = dataclasses.replace(
+        event("evt-day", start=dt.datetime(2026, 3, 9, tzinfo=SHANGHAI)), all_day=True,
+        end=dt.datetime(2026, 3, 10, tzinfo=SHANGHAI), updated=None, organizer=None)
+    store.apply_page(REP, CALENDAR, SyncPage(events=[new_york, all_day, shanghai]), 1)
+
+    stored = [record for _, record in store.events(REP)]
+
+    assert stored == [shanghai, new_york, all_day]  # ordered by start instant
+    for got, want in zip(stored, [shanghai, new_york, all_day], strict=True):
+        assert got.start.tzinfo == want.start.tzinfo
+        assert got.start.utcoffset() == want.start.utcoffset()
+        assert got.end.utcoffset() == want.end.utcoffset()
+    assert stored[1].recurrence_id is not None
+    assert stored[1].recurrence_id.utcoffset() == dt.timedelta(hours=-4)  # EDT began that day
+    assert stored[0].participants[2].is_resource and stored[0].participants[1].name == "王总"
+
+
+@pytest.mark.parametrize("zone", [PLUS8, MINUS5, KOLKATA, UTC, SHANGHAI])
+def test_message_round_trip_keeps_writer_offset(store: Store, zone: dt.tzinfo) -> None:
+    sent = dt.datetime(2026, 3, 5, 23, 30, tzinfo=zone)
+    original = message("m-1", sent_at=sent, body="我们明天签合同。\n> 之前的邮件\n-- \n王总")
+    store.apply_page(REP, INBOX, SyncPage(messages=[original]), 1)
+
+    (rep, stored), = store.messages(REP)
+
+    assert rep == REP and stored == original
+    assert stored.sent_at.utcoffset() == sent.utcoffset()
+    assert stored.sent_at.date() == sent.date()  # "明天" resolves against the writer's day
+    assert stored.sent_at.tzinfo == sent.tzinfo
+
+
+def test_messages_filtered_by_rep_and_since_and_ordered(store: Store) -> None:
+    early = message("a", sent_at=dt.datetime(2026, 3, 1, 9, 0, tzinfo=PLUS8))  # 01:00 UTC
+    late = message("b", sent_at=dt.datetime(2026, 3, 1, 1, 30, tzinfo=UTC))
+    latest = message("c", sent_at=dt.datetime(2026, 3, 1, 8, 0, tzinfo=MINUS5))  # 13:00 UTC
+    store.apply_page(REP, INBOX, SyncPage(messages=[latest, late, early]), 1)
+    store.apply_page(OTHER_REP, INBOX, SyncPage(messages=[early]), 1)
+
+    assert [m.source_id for _, m in store.messages(REP)] == ["a", "b", "c"]
+    since = dt.datetime(2026, 3, 1, 9, 30, tzinfo=PLUS8)  # 01:30 UTC, inclusive
+    assert [m.source_id for _, m in store.messages(REP, since=since)] == ["b", "c"]
+    assert REP < OTHER_REP  # all reps: grouped by rep e-mail, then by instant
+    assert [(r, m.source_id) for r, m in store.messages()] == [
+        (REP, "a"), (REP, "b"), (REP, "c"), (OTHER_REP, "a")]
+    assert store.messages(REP) == store.messages(REP)  # deterministic
+
+
+def test_same_source_id_in_two_streams_are_two_records(store: Store) -> None:
+    store.apply_page(REP, "google:mail:inbox", SyncPage(messages=[message("x")]), 1)
+    store.apply_page(REP, "google:mail:sent", SyncPage(messages=[message("x", folder="sent")]), 1)
+
+    assert sorted(m.folder for _, m in store.messages(REP)) == ["inbox", "sent"]
+
+
+def test_naive_datetime_is_rejected_and_nothing_is_stored(store: Store) -> None:
+    naive = message("naive", sent_at=dt.datetime(2026, 3, 5, 18, 0))
+    with pytest.raises(NaiveDatetimeError):
+        store.apply_page(REP, INBOX, SyncPage(messages=[message("ok"), naive], cursor="c"), 1)
+    assert store.messages() == [] and store.get_cursor(REP, INBOX, 1) is None
+
+    naive_event = dataclasses.replace(event(), end=dt.datetime(2026, 3, 5, 15, 0))
+    with pytest.raises(NaiveDatetimeError):
+        store.apply_page(REP, CALENDAR, SyncPage(events=[naive_event]), 1)
+    with pytest.raises(NaiveDatetimeError):
+        store.messages(since=dt.datetime(2026, 3, 1))
+    assert store.events() == []
+
+
+def test_participants_are_replaced_not_appended(store: Store) -> None:
+    store.apply_page(REP, CALENDAR, SyncPage(events=[event("e")]), 1)
+    fewer = event("e", participants=(Participant("wang.zong@acme.cn", "王总", "declined"),))
+
+    stats = store.apply_page(REP, CALENDAR, SyncPage(events=[fewer]), 1)
+
+    assert (stats.updated, stats.inserted) == (1, 0)
+    assert [record for _, record in store.events(REP)] == [fewer]

@@ -1,0 +1,87 @@
+"""Migrations: applied by Store.open, idempotent, and identical to the models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from store import Store, database
+from store.models import Base
+from store.types import UTCDateTime
+
+
+def test_open_migrates_once_and_reopening_is_a_no_op(store_url: str) -> None:
+    first = Store.open(store_url)
+    try:
+        with first.engine.connect() as connection:
+            assert database.current_revision(connection) == database.head_revision()
+        assert database.migrate(first.engine) is False  # already at head
+        first.ensure_rep("li.wei@northwind.example", "李伟", "Asia/Shanghai")
+    finally:
+        first.close()
+
+    second = Store.open(store_url)
+    try:
+        second.ensure_rep("li.wei@northwind.example", "李伟", "Asia/Shanghai")  # data kept
+        with second.engine.connect() as connection:
+            assert database.current_revision(connection) == database.head_revision()
+    finally:
+        second.close()
+
+
+def test_migrated_schema_matches_the_models(store: Store) -> None:
+    def custom_types(context: object, inspected: object, metadata: object,
+                     inspected_type: object, metadata_type: object) -> bool | None:
+        if isinstance(metadata_type, UTCDateTime):  # compare what it renders as
+            dialect = store.engine.dialect
+            rendered = metadata_type.load_dialect_impl(dialect).compile(dialect)
+            return str(inspected_type.compile(dialect)) != rendered  # type: ignore[attr-defined]
+        return None
+
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": custom_types})
+        differences = compare_metadata(context, Base.metadata)
+
+    assert differences == []
+
+
+def test_constraints_are_named(store: Store) -> None:
+    inspector = inspect(store.engine)
+    uniques = {u["name"] for u in inspector.get_unique_constraints("nudges")}
+    assert "uq_nudges_rep_local_day_kind" in uniques
+    foreign = {f["name"] for f in inspector.get_foreign_keys("event_participants")}
+    assert foreign == {"fk_event_participants_event_id_calendar_events"}
+
+
+def test_sqlite_pragmas_and_parent_directory(tmp_path: Path) -> None:
+    path = tmp_path / "does" / "not" / "exist" / "dealnudge.db"
+    opened = Store.open(f"sqlite:///{path}")
+    try:
+        with opened.engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+            assert pragma("PRAGMA foreign_keys").scalar() == 1
+            assert pragma("PRAGMA busy_timeout").scalar() == database.BUSY_TIMEOUT_MS
+        assert path.exists()
+    finally:
+        opened.close()
+
+
+def test_in_memory_sqlite_keeps_one_database() -> None:
+    now = dt.datetime(2026, 1, 5, 8, tzinfo=dt.UTC)
+    with Store.open("sqlite://") as memory:
+        assert memory.claim_nudge("a@northwind.example", now.date(), "digest", [], now)
+        assert memory.nudge("a@northwind.example", now.date(), "digest") is not None
+
+
+def test_migration_scripts_live_inside_the_package() -> None:
+    scripts = database.MIGRATIONS
+    assert scripts.parent == Path(database.__file__).resolve().parent
+    assert (scripts / "env.py").exists() and (scripts / "script.py.mako").exists()
+    assert (scripts / "__init__.py").exists() and (scripts / "versions" / "__init__.py").exists()
+    assert database.head_revision() == "0001"
+
