@@ -1,0 +1,144 @@
+"""The digest e-mail: structure, both languages, escaping and header safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from config.schema import Config, Mute
+from scheduler.compose import clean, message_id, render_digest
+from store import StoredFinding
+from tests.scheduler.factories import LI, SARAH, config, finding, li, parts, sarah, standard_findings
+
+UTC = dt.timezone.utc
+DAY = dt.date(2026, 3, 5)
+NOW = dt.datetime(2026, 3, 5, 13, 0, tzinfo=UTC)
+
+
+def stored(findings: list) -> list[StoredFinding]:  # type: ignore[type-arg]
+    return [StoredFinding(f, NOW, NOW) for f in findings]
+
+
+def reparsed(msg: EmailMessage) -> EmailMessage:
+    """What a mail client sees: the bytes on the wire, parsed again."""
+    out = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    assert isinstance(out, EmailMessage)
+    return out
+
+
+def test_english_digest_has_text_and_html_with_every_section(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    msg = reparsed(render_digest(sarah(), stored(standard_findings(SARAH)), DAY, cfg, now=NOW))
+    assert msg.get_content_type() == "multipart/alternative"
+    assert msg["Subject"] == "2 follow-ups owed, 1 meeting without a next step, 1 stalled deal"
+    assert msg["Auto-Submitted"] == "auto-generated"
+    assert msg["X-Auto-Response-Suppress"] == "All"
+    assert msg["From"] == "dealnudge <dealnudge@northwind.example>"
+    assert msg["To"] == "Sarah Chen <sarah.chen@northwind.example>"
+    assert msg["Message-ID"] == message_id("digest", SARAH, DAY, cfg)
+    assert msg["Date"] == "Thu, 05 Mar 2026 13:00:00 +0000"
+    text, html = parts(msg)
+    for body in (text, html):
+        assert "Follow-ups owed" in body and "Stalled deals" in body
+        assert "Meetings without a dated customer next step" in body
+        assert "Pricing review" in body and "Kick-off" in body
+        assert "Mon 2 Mar 10:00" in body  # 15:00 UTC in New York (EST)
+        assert "Let&#39;s find some time to try it" in body or \
+            "Let's find some time to try it" in body
+        assert "No customer action for 23 days" in body and "3 seller touches" in body
+        assert "ask your dealnudge admin to add a mute:" in body.lower()
+    assert "English detail" not in text  # rendered from fields, never from ``detail``
+    assert "<img" not in html and "style=" in html and "max-width" in html
+
+
+def test_chinese_digest_uses_the_rep_zone_and_language(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    msg = reparsed(render_digest(li(), stored(standard_findings(LI)), DAY, cfg, now=NOW))
+    assert msg["Subject"] == "2 封跟进邮件待发，1 场会议缺少明确下一步，1 个停滞商机"
+    assert msg["Content-Language"] == "zh-CN"
+    text, html = parts(msg)
+    for body in (text, html):
+        assert "待发的跟进邮件" in body and "停滞的商机" in body
+        assert "3月2日 周一 23:00" in body  # 15:00 UTC in Shanghai
+        assert "客户已 23 天没有行动" in body
+        assert "mute:" in body and "管理员" in body
+        assert "Follow-ups owed" not in body
+
+
+def test_subject_counts_only_what_is_there(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    one = [finding(SARAH, "missing_follow_up")]
+    assert render_digest(sarah(), stored(one), DAY, cfg)["Subject"] == "1 follow-up owed"
+    stalled = [finding(SARAH, "stalled_deal", a, seller_touches=2,
+                       last_customer_action=NOW - dt.timedelta(days=20)) for a in ("a.ex", "b.ex")]
+    assert render_digest(li(), stored([f for f in stalled]), DAY, cfg)["Subject"] == "2 个停滞商机"
+
+
+def test_meeting_title_cannot_inject_headers(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    evil = [finding(SARAH, "missing_follow_up", title="Hi\r\nBcc: evil@x\r\n\r\nbody")]
+    rep = sarah(name="Eve\r\nBcc: evil@x")
+    raw = render_digest(rep, stored(evil), DAY, cfg, now=NOW).as_bytes()
+    msg = reparsed(render_digest(rep, stored(evil), DAY, cfg, now=NOW))
+    assert msg["Bcc"] is None and b"\nBcc:" not in raw and b"\r\nBcc:" not in raw
+    assert sorted(set(msg.keys())) == sorted({
+        "From", "To", "Subject", "Date", "Message-ID", "Auto-Submitted",
+        "X-Auto-Response-Suppress", "MIME-Version", "Content-Type", "Content-Language"})
+    assert msg["To"].addresses[0].addr_spec == SARAH
+    text, _ = parts(msg)
+    assert "Hi Bcc: evil@x body" in text  # kept readable, on one line
+
+
+def test_html_escapes_titles_and_evidence(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    nasty = [finding(SARAH, "vague_next_step", "acme.example", title="<script>alert(1)</script>",
+                     evidence="<b>maybe</b> & later")]
+    text, html = parts(reparsed(render_digest(sarah(), stored(nasty), DAY, cfg)))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;maybe&lt;/b&gt; &amp; later" in html
+    assert "<script>alert(1)</script>" in text  # plain text needs no escaping
+
+
+def test_muted_accounts_are_left_out_of_the_digest(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    rep = sarah(mute=[Mute(until=DAY, account="acme.example")])
+    msg = render_digest(rep, stored(standard_findings(SARAH)), DAY, cfg)
+    text, _ = parts(reparsed(msg))
+    assert "acme.example" not in text and "globex.example" in text
+    assert msg["Subject"] == "1 follow-up owed, 1 stalled deal"
+
+
+def test_stalled_deal_suggests_one_of_the_three_moves(tmp_path: Path) -> None:
+    cfg = config(tmp_path)  # stall_after_days 14, stall_min_seller_touches 2
+    cases = {
+        (16, 2): "smaller concrete step with a date",
+        (16, 5): "ask them directly what is holding them back",
+        (40, 2): "disqualifying this deal",
+    }
+    for (days, touches), advice in cases.items():
+        f = finding(SARAH, "stalled_deal", "initech.example", seller_touches=touches,
+                    last_customer_action=dt.datetime(2026, 3, 5, 9, tzinfo=UTC)
+                    - dt.timedelta(days=days))
+        text, html = parts(reparsed(render_digest(sarah(), stored([f]), DAY, cfg)))
+        assert advice in text and advice in html, (days, touches)
+        assert f"No customer action for {days} days" in text
+
+
+def test_from_address_override_and_message_id_is_stable(tmp_path: Path) -> None:
+    cfg: Config = config(tmp_path, from_address="nudges@sales.northwind.example")
+    a = render_digest(sarah(), stored(standard_findings()), DAY, cfg, now=NOW)
+    b = render_digest(sarah(), stored(standard_findings()), DAY, cfg,
+                      now=NOW + dt.timedelta(hours=1))
+    assert a["From"].addresses[0].addr_spec == "nudges@sales.northwind.example"
+    assert a["Message-ID"] == b["Message-ID"]
+    assert a["Message-ID"].endswith("@sales.northwind.example>")
+    assert a["Message-ID"] != message_id("digest", SARAH, DAY + dt.timedelta(days=1), cfg)
+    assert a["Message-ID"] != message_id("digest", LI, DAY, cfg)
+
+
+def test_clean_removes_controls_and_bounds_length() -> None:
+    assert clean("a\x00b\tc\u2028d\x1be") == "a b c d e"
+    assert len(clean("x" * 1000, 50)) == 50
