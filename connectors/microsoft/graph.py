@@ -22,7 +22,13 @@ from urllib.parse import urlsplit
 
 import requests
 
-from connectors.base import ConnectorContext, ConnectorError, ErrorKind, TransientError
+from connectors.base import (
+    ConnectorContext,
+    ConnectorError,
+    CursorExpired,
+    ErrorKind,
+    TransientError,
+)
 from connectors.microsoft.auth import GraphApp
 from connectors.microsoft.errors import graph_error
 from connectors.retry import Backoff, call_with_retry
@@ -30,6 +36,12 @@ from connectors.retry import Backoff, call_with_retry
 IMMUTABLE_IDS = 'IdType="ImmutableId"'
 TEXT_BODIES = 'outlook.body-content-type="text"'
 UTC_TIMES = 'outlook.timezone="UTC"'
+
+
+class _NoRetry(Exception):
+    def __init__(self, error: CursorExpired) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 @dataclass
@@ -77,8 +89,14 @@ class GraphClient:
     def _with_retry(self, method: str, url: str, *, what: str, prefer: Sequence[str] = (),
                     **kwargs: Any) -> requests.Response:
         def attempt() -> requests.Response:
-            return self._send(method, url, prefer=prefer, what=what, **kwargs)
-        return call_with_retry(attempt, backoff=self.backoff, sleep=self.ctx.sleep)
+            try:
+                return self._send(method, url, prefer=prefer, what=what, **kwargs)
+            except CursorExpired as err:  # its kind is TRANSIENT, yet retrying cannot help
+                raise _NoRetry(err) from None
+        try:
+            return call_with_retry(attempt, backoff=self.backoff, sleep=self.ctx.sleep)
+        except _NoRetry as stop:
+            raise stop.error from None
 
     def _send(self, method: str, url: str, *, prefer: Sequence[str], what: str,
               params: dict[str, str] | None = None, data: bytes | None = None,

@@ -21,7 +21,6 @@ import secrets
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import urlencode
 
 from tests.microsoft.server import Reply, Request
 
@@ -164,7 +163,7 @@ class FakeGraph:
             new = Token(**{**token.__dict__, "base": token.upper, "offset": 0})
         new_id = secrets.token_hex(6)
         self.tokens[new_id] = new
-        link = f"https://{request.host}{path}?{urlencode({query: new_id})}"
+        link = f"https://{request.host}{path}?{query}={new_id}"  # literal $, as Graph writes
         return Reply.json(200, {"@odata.context": "fake", link_key: link, "value": values},
                           {"Preference-Applied": f"odata.maxpagesize={size}"})
 

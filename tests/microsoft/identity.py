@@ -33,7 +33,7 @@ class Identity:
     pending_polls: int = 1  # device flow: "authorization_pending" this many times first
     issued: set[str] = field(default_factory=set)
     token_scopes: list[str] = field(default_factory=list)
-    devices: dict[str, int] = field(default_factory=dict)
+    devices: dict[str, list[object]] = field(default_factory=dict)  # code -> [polls left, scope]
     refresh_tokens: set[str] = field(default_factory=set)
 
     def handles(self, request: Request) -> bool:
@@ -49,7 +49,7 @@ class Identity:
                 "tenant_region_scope": "AS"})
         if request.path.endswith("/oauth2/v2.0/devicecode"):
             code = secrets.token_hex(8)
-            self.devices[code] = self.pending_polls
+            self.devices[code] = [self.pending_polls, request.form().get("scope", "")]
             return Reply.json(200, {
                 "user_code": "ABCD-EFGH", "device_code": code, "expires_in": 900,
                 "interval": 0, "verification_uri": "https://microsoft.com/devicelogin",
@@ -71,15 +71,16 @@ class Identity:
                                   "Invalid client secret provided.")
             return self._issue(user=False, host=host)
         if grant == DEVICE_GRANT:
-            left = self.devices.get(form.get("device_code", ""))
-            if left is None:
+            device = self.devices.get(form.get("device_code", ""))
+            if device is None:
                 return _aad_error(400, "expired_token", 70020, "The device code expired.")
-            if left > 0:
-                self.devices[form["device_code"]] = left - 1
+            left, scope = device
+            if isinstance(left, int) and left > 0:
+                device[0] = left - 1
                 return _aad_error(400, "authorization_pending", 70016, "Pending.")
-            return self._issue(user=True, host=host)
+            return self._issue(user=True, host=host, scope=str(scope))
         if grant == "refresh_token" and form.get("refresh_token") in self.refresh_tokens:
-            return self._issue(user=True, host=host)
+            return self._issue(user=True, host=host, scope=form.get("scope", ""))
         return _aad_error(400, "invalid_grant", 9002313, "Invalid request.")
 
     def _client_ok(self, form: dict[str, str]) -> bool:
@@ -90,9 +91,9 @@ class Identity:
             return False
         header = json.loads(base64.urlsafe_b64decode(assertion.split(".")[0] + "=="))
         expected = base64.urlsafe_b64encode(bytes.fromhex(self.thumbprint)).decode().rstrip("=")
-        return bool(header.get("x5t") == expected)
+        return bool(str(header.get("x5t", "")).rstrip("=") == expected)
 
-    def _issue(self, *, user: bool, host: str) -> Reply:
+    def _issue(self, *, user: bool, host: str, scope: str = "") -> Reply:
         token = "at-" + secrets.token_hex(12)
         self.issued.add(token)
         doc: dict[str, object] = {"token_type": "Bearer", "expires_in": 3599,
@@ -105,7 +106,8 @@ class Identity:
                       "tid": self.tenant, "oid": oid, "sub": "sub-1",
                       "preferred_username": self.user, "name": "Li Wei",
                       "iat": 1772442000, "exp": 4102444800}
-            doc.update({"refresh_token": refresh, "scope": "Mail.Read Calendars.Read",
+            granted = [s for s in scope.split() if s not in ("openid", "profile", "offline_access")]
+            doc.update({"refresh_token": refresh, "scope": " ".join(granted),
                         "id_token": f"{_b64({'alg': 'none'})}.{_b64(claims)}.",
                         "client_info": _b64({"uid": oid, "utid": self.tenant})})
         return Reply.json(200, doc)

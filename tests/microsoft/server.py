@@ -87,7 +87,7 @@ class RecordingServer:
             context.load_cert_chain(tls.cert_pem, tls.key_pem)
             self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     def script(self, matches: Callable[[Request], bool], reply: Reply, label: str,
