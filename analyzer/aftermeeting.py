@@ -122,9 +122,8 @@ def follow_up_findings(ctx: Context, meetings: list[Meeting]) -> list[Finding]:
             continue
         for rep in meeting.reps:
             if not _follow_up_sent(ctx, rep, meeting):
-                detail = (f"No follow-up e-mail has gone to {meeting.primary_account} after "
-                          f"{_describe(ctx, rep, meeting)}; it was due by "
-                          f"{local_when(due, ctx, rep)}.")
+                detail = (f"No follow-up e-mail since {_describe(ctx, rep, meeting)}; "
+                          f"it was due by {local_when(due, ctx, rep)}.")
                 findings.append(_finding(ctx, rep, meeting, "missing_follow_up", due, detail))
     return findings
 

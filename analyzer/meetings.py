@@ -72,9 +72,10 @@ class EventView:
         return min(stamp, now)
 
     def is_customer_meeting(self, now: dt.datetime) -> bool:
-        """DOMAIN.md rule 1, for this rep."""
+        """DOMAIN.md rule 1, for this rep. A meeting every customer declined did not
+        happen with the customer: it is an unanswered invitation, not a meeting."""
         return (not self.cancelled and not self.event.all_day and not self.rep_declined
-                and bool(self.customers) and self.end <= now)
+                and bool(self.attended_accounts()) and self.end <= now)
 
 
 @dataclass(frozen=True)

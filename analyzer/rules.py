@@ -21,7 +21,7 @@ from analyzer.mailbox import CommitmentCache
 from analyzer.meetings import customer_meetings
 from analyzer.stall import stall_findings
 
-__all__ = ["AnalysisInput", "RepView", "analyze", "sort_findings"]
+__all__ = ["AnalysisInput", "RepView", "analyze", "analyze_with", "sort_findings"]
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -33,7 +33,13 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 def analyze(inp: AnalysisInput, now: dt.datetime) -> list[Finding]:
     """Every open finding as of ``now`` (an aware instant)."""
-    ctx = build_context(inp, now, CommitmentCache())
+    return analyze_with(inp, now, CommitmentCache())
+
+
+def analyze_with(inp: AnalysisInput, now: dt.datetime, commitments: CommitmentCache
+                 ) -> list[Finding]:
+    """``analyze`` with a caller-held extraction cache (whose ``calls`` benchmarks read)."""
+    ctx = build_context(inp, now, commitments)
     meetings = customer_meetings(ctx.views, ctx.now)
     findings = follow_up_findings(ctx, meetings) + next_step_findings(ctx, meetings)
     findings += stall_findings(ctx)

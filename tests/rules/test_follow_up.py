@@ -147,3 +147,10 @@ def test_recurring_occurrences_are_separate_meetings() -> None:
 def test_records_for_unknown_reps_are_ignored() -> None:
     inp = make_input([("stranger@northwind.example", MEETING)], thresholds=ONLY_FOLLOW_UP)
     assert analyze(inp, LATER) == []
+
+
+def test_a_meeting_every_customer_declined_is_not_a_meeting() -> None:
+    assert follow_ups(LATER, [event(at(3, 14), customer_response="declined")]) == []
+    mixed = event(at(3, 14), customers=[DANA, "cfo@acme.example"], customer_response="declined",
+                  extra=[person("ops@acme.example", "needs_action")])
+    assert len(follow_ups(LATER, [mixed])) == 1

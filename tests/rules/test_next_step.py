@@ -53,7 +53,7 @@ def test_vague_commitment_is_quoted() -> None:
 
 
 def test_vague_commitment_in_chinese() -> None:
-    [finding] = next_steps(NOW, [MEETING], [from_dana("今天聊得很好，回头再联系。")])
+    [finding] = next_steps(NOW, [MEETING], [from_dana("回头再联系。")])
     assert finding.kind == "vague_next_step"
     assert "回头再联系" in (finding.evidence or "")
 
@@ -82,7 +82,7 @@ def test_commitment_written_before_the_meeting_does_not_count() -> None:
 
 
 def test_auto_reply_is_never_evidence() -> None:
-    ooo = from_dana(f"I am out of the office. {BOOKED}", auto=True)
+    ooo = from_dana(BOOKED, auto=True)  # flagged by the connector, whatever the text says
     assert [f.kind for f in next_steps(NOW, [MEETING], [ooo])] == ["no_next_step"]
 
 
