@@ -152,6 +152,8 @@ class CommitmentCache:
 
     def customer_steps(self, mail: Mail) -> tuple[Commitment, ...]:
         """Next steps the customer (alone or jointly) takes, from the message's own text."""
+        if mail.author is None:
+            return ()
         if mail.identity not in self._found:
             self.calls += 1
             if self._extract is None:  # imported on first use: most runs need few messages

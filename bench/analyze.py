@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analyzer.mailbox import CommitmentCache  # noqa: E402
-from analyzer.rules import AnalysisInput, RepView, analyze_with  # noqa: E402
-from config.schema import Thresholds  # noqa: E402
-from connectors.records import Address, CalendarEvent, EmailMessage, Participant  # noqa: E402
+from analyzer.mailbox import CommitmentCache
+from analyzer.rules import AnalysisInput, RepView, analyze_with
+from config.schema import Thresholds
+from connectors.records import Address, CalendarEvent, EmailMessage, Participant
 
 UTC = dt.UTC
 FIRST_DAY = dt.datetime(2026, 1, 5, tzinfo=UTC)

@@ -12,7 +12,13 @@ from analyzer.findings import Finding
 from analyzer.rules import AnalysisInput, RepView, analyze
 from config.schema import Thresholds
 from connectors.records import (
-    Address, CalendarEvent, EmailMessage, EventStatus, Participant, ResponseStatus)
+    Address,
+    CalendarEvent,
+    EmailMessage,
+    EventStatus,
+    Participant,
+    ResponseStatus,
+)
 
 UTC = dt.UTC
 REP = "sarah.chen@northwind.example"
@@ -67,8 +73,10 @@ def rep_view(email: str = REP, *aliases: str, zone: ZoneInfo = NEW_YORK) -> RepV
     return RepView(email=email, aliases=aliases, zone=zone)
 
 
-def make_input(events: Iterable[CalendarEvent | tuple[str, CalendarEvent]] = (),
-               messages: Iterable[EmailMessage | tuple[str, EmailMessage]] = (), *,
+Record = CalendarEvent | EmailMessage | tuple[str, CalendarEvent] | tuple[str, EmailMessage]
+
+
+def make_input(events: Iterable[Record] = (), messages: Iterable[Record] = (), *,
                reps: Iterable[RepView] = (), thresholds: Thresholds | None = None,
                ignore: Iterable[str] = ()) -> AnalysisInput:
     """Records without a rep belong to ``REP``."""
@@ -81,8 +89,7 @@ def make_input(events: Iterable[CalendarEvent | tuple[str, CalendarEvent]] = (),
         events=owned(events), messages=owned(messages))
 
 
-def run(now: dt.datetime, events: Iterable[CalendarEvent | tuple[str, CalendarEvent]] = (),
-        messages: Iterable[EmailMessage | tuple[str, EmailMessage]] = (),
+def run(now: dt.datetime, events: Iterable[Record] = (), messages: Iterable[Record] = (),
         **options: object) -> list[Finding]:
     return analyze(make_input(events, messages, **options), now)  # type: ignore[arg-type]
 

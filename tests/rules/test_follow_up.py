@@ -7,18 +7,33 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 
+from analyzer.findings import Finding
+from analyzer.rules import analyze
 from config.schema import Thresholds
 from tests.rules.factories import (
-    DANA, REP, REP2, at, event, kinds, mail, make_input, person, rep_view, run)
-from analyzer.rules import analyze
+    DANA,
+    REP,
+    REP2,
+    Record,
+    at,
+    event,
+    kinds,
+    mail,
+    make_input,
+    person,
+    rep_view,
+    run,
+)
 
 ONLY_FOLLOW_UP = Thresholds(follow_up_within_hours=24, next_step_within_hours=10_000)
 MEETING = event(at(3, 14), title="Pricing workshop", uid="workshop@acme.example")
 LATER = at(5)
 
 
-def follow_ups(now: dt.datetime, events: list, messages: list = (), **options: object) -> list:
+def follow_ups(now: dt.datetime, events: Sequence[Record], messages: Sequence[Record] = (),
+               **options: object) -> list[Finding]:
     options.setdefault("thresholds", ONLY_FOLLOW_UP)
     return [f for f in run(now, events, messages, **options) if f.kind == "missing_follow_up"]
 
@@ -154,3 +169,8 @@ def test_a_meeting_every_customer_declined_is_not_a_meeting() -> None:
     mixed = event(at(3, 14), customers=[DANA, "cfo@acme.example"], customer_response="declined",
                   extra=[person("ops@acme.example", "needs_action")])
     assert len(follow_ups(LATER, [mixed])) == 1
+
+
+def test_the_customer_writing_is_not_the_reps_follow_up() -> None:
+    thanks = mail(DANA, REP, at(3, 16), "Thanks for the session!")
+    assert len(follow_ups(LATER, [MEETING], [thanks])) == 1

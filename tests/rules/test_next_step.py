@@ -5,23 +5,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 
 from analyzer.findings import Finding
-from tests.rules.factories import DANA, REP, REP2, at, event, mail, rep_view, run
+from connectors.records import EmailMessage
+from tests.rules.factories import DANA, REP, REP2, Record, at, event, mail, rep_view, run
 
 MEETING = event(at(3, 14), title="Pricing workshop", uid="workshop@acme.example")
 NOW = at(10)
 BOOKED = "I've booked our CFO for a pricing review with you on Thursday, March 12."
 
 
-def next_steps(now: dt.datetime, events: list, messages: list = (), **options: object
-               ) -> list[Finding]:
+def next_steps(now: dt.datetime, events: Sequence[Record], messages: Sequence[Record] = (),
+               **options: object) -> list[Finding]:
     return [f for f in run(now, events, messages, **options)
             if f.kind in ("no_next_step", "vague_next_step")]
 
 
-def from_dana(body: str, sent_at: dt.datetime = at(4, 9), **options: object):  # type: ignore[no-untyped-def]
-    return mail(DANA, REP, sent_at, body, **options)
+def from_dana(body: str, sent_at: dt.datetime | None = None, *, auto: bool = False
+              ) -> EmailMessage:
+    return mail(DANA, REP, sent_at or at(4, 9), body, auto=auto)
 
 
 def test_meeting_without_any_next_step() -> None:

@@ -12,8 +12,7 @@ from analyzer.accounts import account_key
 from analyzer.rules import analyze
 from config.schema import Thresholds
 from connectors.records import CalendarEvent, EmailMessage, ResponseStatus
-from tests.rules.factories import (
-    DANA, NEW_YORK, REP, REP2, at, event, mail, make_input, rep_view)
+from tests.rules.factories import DANA, NEW_YORK, REP, REP2, at, event, mail, make_input, rep_view
 
 START = at(1, month=2)
 CUSTOMERS = (DANA, "ops@acme.example", "zhang.san@qq.com")

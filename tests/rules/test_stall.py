@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from analyzer.findings import Finding
 from config.schema import Thresholds
 from connectors.records import EmailMessage
-from tests.rules.factories import DANA, REP, at, event, mail, person, run
+from tests.rules.factories import DANA, REP, Record, at, event, mail, person, run
 
 NOW = at(20)
 NUDGE = "Just checking in on the proposal. Any news?"
 
 
-def stalls(now: dt.datetime, events: list = (), messages: list = (), **options: object
-           ) -> list[Finding]:
+def stalls(now: dt.datetime, events: Sequence[Record] = (), messages: Sequence[Record] = (),
+           **options: object) -> list[Finding]:
     return [f for f in run(now, events, messages, **options) if f.kind == "stalled_deal"]
 
 
@@ -22,9 +23,9 @@ def rep_mail(day: int, to: str = DANA, month: int = 3, body: str = NUDGE) -> Ema
     return mail(REP, to, at(day, 10, month=month), body, subject="Proposal")
 
 
-def dana_mail(day: int, month: int = 3, **options: object) -> EmailMessage:
+def dana_mail(day: int, month: int = 3, *, auto: bool = False) -> EmailMessage:
     return mail(DANA, REP, at(day, 9, month=month), "Thanks, we are reviewing it.",
-                subject="Re: Proposal", **options)  # type: ignore[arg-type]
+                subject="Re: Proposal", auto=auto)
 
 
 def test_unanswered_touches_after_long_customer_silence_are_a_stall() -> None:
