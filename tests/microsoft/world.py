@@ -140,12 +140,13 @@ class GraphWorld:
         self.fake = fake
         self.sleeps: list[float] = []
         self.clock = 0.0
+        self.now = NOW
         self.keys: dict[str, tuple[str, str]] = {}
         self.config = fake.config([self.rep_email], page_size=self.page_size)
         fake.graph.mailboxes.setdefault(self.rep_email, Mailbox())
 
     def context(self) -> ConnectorContext:
-        return ConnectorContext(now=NOW, sleep=self._sleep, monotonic=lambda: self.clock)
+        return ConnectorContext(now=self.now, sleep=self._sleep, monotonic=lambda: self.clock)
 
     def _sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
