@@ -22,7 +22,7 @@ from config.schema import Config, ImapProvider, ImapSource, Organization, Provid
 from connectors.base import ConnectorContext, Stream
 from connectors.imap import ImapConnector, create
 from tests.conformance import EventSpec, MessageSpec
-from tests.imap.servers import Dovecot, Radicale, TestCA, temp_root
+from tests.imap.servers import Dovecot, Radicale, LocalCA, temp_root
 
 NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.timezone.utc)
 CAL_USER, CAL_PASSWORD = "calendars", "cal-secret"
@@ -31,12 +31,12 @@ POOL = 400
 
 
 @pytest.fixture(scope="session")
-def ca() -> TestCA:
-    return TestCA.create(temp_root("dealnudge-ca-"))
+def ca() -> LocalCA:
+    return LocalCA.create(temp_root("dealnudge-ca-"))
 
 
 @pytest.fixture(scope="session")
-def dovecot(ca: TestCA) -> Iterator[Dovecot]:
+def dovecot(ca: LocalCA) -> Iterator[Dovecot]:
     users: dict[str, str | None] = {f"rep{i}@northwind.example": "pw" for i in range(1, POOL)}
     users["locked@northwind.example"] = None
     server = Dovecot(temp_root("dealnudge-dovecot-"), ca, users)
@@ -46,7 +46,7 @@ def dovecot(ca: TestCA) -> Iterator[Dovecot]:
 
 
 @pytest.fixture(scope="session")
-def radicale(ca: TestCA) -> Iterator[Radicale]:
+def radicale(ca: LocalCA) -> Iterator[Radicale]:
     server = Radicale(temp_root("dealnudge-radicale-"), ca, {CAL_USER: CAL_PASSWORD})
     server.start()
     yield server
@@ -60,7 +60,7 @@ def next_rep() -> str:
     return f"rep{n}@northwind.example"
 
 
-def new_calendar(radicale: Radicale, ca: TestCA) -> caldav.Calendar:
+def new_calendar(radicale: Radicale, ca: LocalCA) -> caldav.Calendar:
     client = caldav.DAVClient(url=f"https://127.0.0.1:{radicale.port}/{CAL_USER}/",
                               username=CAL_USER, password=CAL_PASSWORD,
                               ssl_verify_cert=str(ca.ca_file))
@@ -94,7 +94,7 @@ class ImapWorld:
 
     supports_throttling = False
 
-    def __init__(self, dovecot: Dovecot, radicale: Radicale, ca: TestCA, *,
+    def __init__(self, dovecot: Dovecot, radicale: Radicale, ca: LocalCA, *,
                  page_size: int = 3, sent_name: str = "Sent", password: str = "pw") -> None:
         self.dovecot, self.radicale, self.ca = dovecot, radicale, ca
         self.rep_email = next_rep()
@@ -115,10 +115,11 @@ class ImapWorld:
         return self.dovecot.client(self.rep_email)
 
     def config(self, **source: object) -> Config:
-        provider = ImapProvider(host="127.0.0.1", port=self.dovecot.imaps_port,
-                                ca_bundle=self.ca.ca_file, fetch_batch=self.page_size,
-                                timeout_seconds=10, max_connections=20,
-                                **self.extra)  # type: ignore[arg-type]
+        settings: dict[str, object] = {
+            "host": "127.0.0.1", "port": self.dovecot.imaps_port, "ca_bundle": self.ca.ca_file,
+            "fetch_batch": self.page_size, "timeout_seconds": 10, "max_connections": 20}
+        settings.update(self.extra)
+        provider = ImapProvider.model_validate(settings)
         fields: dict[str, object] = {
             "kind": "imap", "password": self.password, "calendar": str(self.calendar.url),
             "calendar_username": CAL_USER, "calendar_password": CAL_PASSWORD}
@@ -188,7 +189,7 @@ class ImapWorld:
     def flags(self, folder: str = "INBOX") -> dict[int, tuple[bytes, ...]]:
         with self.imap() as c:
             c.select_folder(folder, readonly=True)
-            return {u: f[b"FLAGS"] for u, f in c.fetch("1:*", ["FLAGS"]).items()}
+            return {u: f[b"FLAGS"] for u, f in c.fetch(c.search("ALL"), ["FLAGS"]).items()}
 
     def close(self) -> None:
         for conn in self.conns:
@@ -196,7 +197,7 @@ class ImapWorld:
 
 
 @pytest.fixture
-def world(dovecot: Dovecot, radicale: Radicale, ca: TestCA) -> Iterator[ImapWorld]:
+def world(dovecot: Dovecot, radicale: Radicale, ca: LocalCA) -> Iterator[ImapWorld]:
     w = ImapWorld(dovecot, radicale, ca)
     yield w
     w.close()

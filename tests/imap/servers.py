@@ -25,6 +25,7 @@ import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +60,7 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, seconds: 
 
 
 @dataclass
-class TestCA:
+class LocalCA:
     """A CA certificate (``ca_file``) and a server certificate for 127.0.0.1/localhost."""
 
     ca_file: Path
@@ -67,7 +68,7 @@ class TestCA:
     key_file: Path
 
     @classmethod
-    def create(cls, root: Path) -> TestCA:
+    def create(cls, root: Path) -> LocalCA:
         now = dt.datetime.now(dt.timezone.utc)
         ca_key = ec.generate_private_key(ec.SECP256R1())
         ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "dealnudge test CA")])
@@ -181,7 +182,7 @@ class Dovecot:
     """One private Dovecot; ``users`` maps login → password (``None``: account locked)."""
 
     root: Path
-    ca: TestCA
+    ca: LocalCA
     users: dict[str, str | None]
     imaps_port: int = 0
     imap_port: int = 0
@@ -297,7 +298,7 @@ class Radicale:
     """A private Radicale (CalDAV, RFC 6578 sync-collection) over TLS."""
 
     root: Path
-    ca: TestCA
+    ca: LocalCA
     users: dict[str, str]
     port: int = 0
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
@@ -331,3 +332,55 @@ def temp_root(prefix: str) -> Path:
     path = Path(tempfile.mkdtemp(prefix=prefix))
     os.chmod(path, 0o755)
     return path
+
+
+class CuttingProxy:
+    """A TCP relay to 127.0.0.1:``upstream`` whose ``cut()`` drops every live connection
+    (what a NAT timeout or a server restart does to an IMAP session mid-fetch)."""
+
+    def __init__(self, upstream: int) -> None:
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.listener.getsockname()[1])
+        self.live: list[socket.socket] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.upstream))
+            with self._lock:
+                self.live += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self) -> None:
+        with self._lock:
+            live, self.live = self.live, []
+        for s in live:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def close(self) -> None:
+        self.listener.close()
+        self.cut()
