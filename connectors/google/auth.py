@@ -8,6 +8,8 @@ separate credential with only ``gmail.send``, impersonating ``providers.google.s
 
 Single user: the installed-app flow (google-auth-oauthlib) stores an authorised-user
 token file, readable by its owner only (0600); google-auth refreshes it as needed.
+``Credentials.from_authorized_user_info`` silently replaces the file's ``token_uri``
+with Google's; we put the written one back, as for service-account keys.
 """
 
 from __future__ import annotations
@@ -65,12 +67,14 @@ def _single_user(provider: GoogleProvider, scopes: tuple[str, ...]) -> Credentia
                          "google-login` first (providers.google.token_file)")
     try:
         info = json.loads(token_file.read_text(encoding="utf-8"))
-        creds: Credentials = user_credentials.Credentials.from_authorized_user_info(
-            info, scopes=list(scopes))
+        creds = user_credentials.Credentials.from_authorized_user_info(info, scopes=list(scopes))
+        if info.get("token_uri"):  # from_authorized_user_info always resets it to Google's
+            creds = creds.with_token_uri(str(info["token_uri"]))
     except (OSError, ValueError, KeyError) as err:
         raise AdminError(f"cannot read the Google token file {token_file}: "
                          f"{type(err).__name__}") from None
-    return creds
+    user: Credentials = creds
+    return user
 
 
 def login_single_user(config: Config, *, browser: str | None = None,

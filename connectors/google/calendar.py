@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -58,8 +59,7 @@ class CalendarSync:
         done = 0
         while True:
             resp = self.caller.run(
-                lambda token=page_token: self.service.events().list(**params, pageToken=token),
-                call=call)
+                partial(self.service.events().list, **params, pageToken=page_token), call=call)
             page = self._page(resp, full=cursor is None)
             page_token = resp.get("nextPageToken")
             done += len(page.events)
@@ -124,7 +124,7 @@ def when(value: dict[str, Any], zone: dt.tzinfo) -> tuple[dt.datetime, bool]:
 
 def _instant(text: str) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
 def _zone(name: object, fallback: dt.tzinfo) -> dt.tzinfo:
@@ -137,4 +137,4 @@ def _zone(name: object, fallback: dt.tzinfo) -> dt.tzinfo:
 
 
 def _rfc3339(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

@@ -17,7 +17,7 @@ a backoff, and the others are classified like single calls.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -71,7 +71,7 @@ class Caller:
                 self.stats.calls += 1
                 try:
                     return make().execute(num_retries=0)
-                except Exception as exc:  # noqa: BLE001 - every failure is classified
+                except Exception as exc:
                     raise classify(exc, rep=self.rep, call=call, now=self.ctx.now) from exc
         return self._with_retry(attempt)
 
@@ -81,7 +81,7 @@ class Caller:
             self.stats.waited += wait
         return call_with_retry(fn, backoff=self.backoff, sleep=self.ctx.sleep, on_retry=note)
 
-    def batch(self, batch_uri: str, requests: dict[str, Callable[[], HttpRequest]], *,
+    def batch(self, batch_uri: str, requests: Mapping[str, Callable[[], HttpRequest]], *,
               call: Call, cost_each: float) -> dict[str, Any | None]:
         """Run calls in one batch; returns id -> response (None when the item is gone, 404)."""
         results: dict[str, Any | None] = {}
@@ -126,7 +126,7 @@ class Caller:
                 self.stats.calls += len(pending)
                 try:
                     batch.execute()
-                except Exception as exc:  # noqa: BLE001 - every failure is classified
+                except Exception as exc:
                     raise classify(exc, rep=self.rep, call=call, now=self.ctx.now) from exc
 
         self._with_retry(send)

@@ -25,8 +25,9 @@ import base64
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from connectors.base import ConnectorContext, ConnectorError, ErrorKind
@@ -99,8 +100,8 @@ class GmailSync:
         done = 0
         while True:
             resp = self.caller.run(
-                lambda token=page_token: self.service.users().messages().list(
-                    userId="me", q=query, maxResults=self.page_size, pageToken=token),
+                partial(self.service.users().messages().list, userId="me", q=query,
+                        maxResults=self.page_size, pageToken=page_token),
                 call=Call.GMAIL, cost=GMAIL_UNITS["list"])
             got = self.fetch([m["id"] for m in resp.get("messages", [])])
             page_token = resp.get("nextPageToken")
@@ -117,9 +118,9 @@ class GmailSync:
         page_token: str | None = None
         while True:
             resp = self.caller.run(
-                lambda token=page_token: self.service.users().history().list(
-                    userId="me", startHistoryId=start, historyTypes=HISTORY_TYPES,
-                    maxResults=self.page_size, pageToken=token),
+                partial(self.service.users().history().list, userId="me",
+                        startHistoryId=start, historyTypes=HISTORY_TYPES,
+                        maxResults=self.page_size, pageToken=page_token),
                 call=Call.HISTORY, cost=GMAIL_UNITS["history"])
             records = resp.get("history", [])
             added, deleted = changes(records)
@@ -138,8 +139,9 @@ class GmailSync:
         out = Fetched([], [], [])
         for i in range(0, len(ids), self.batch_size):
             chunk = ids[i:i + self.batch_size]
-            requests = {mid: (lambda mid=mid: self.service.users().messages().get(
-                userId="me", id=mid, format="raw")) for mid in chunk}
+            get = self.service.users().messages().get
+            requests: dict[str, Callable[[], Any]] = {
+                mid: partial(get, userId="me", id=mid, format="raw") for mid in chunk}
             results = self.caller.batch(self.batch_uri, requests, call=Call.GMAIL,
                                         cost_each=GMAIL_UNITS["get"])
             for mid in chunk:

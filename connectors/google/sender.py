@@ -32,12 +32,14 @@ class GmailSender:
         self.caller = Caller(provider.sender, ctx, provider.quota_units_per_minute,
                              backoff=Backoff(attempts=1), lock=threading.Lock())
         self._gmail = build_service("gmail", "v1", creds, provider.api_endpoint)
+        self.last_id: str | None = None  # Gmail id of the last message sent
 
     def send(self, message: email.message.EmailMessage) -> None:
         raw = base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
-        self.last: Any = self.caller.run(
+        sent: dict[str, Any] = self.caller.run(
             lambda: self._gmail.users().messages().send(userId="me", body={"raw": raw}),
             call=Call.SEND, cost=GMAIL_UNITS["send"])
+        self.last_id = str(sent.get("id")) if sent.get("id") else None
 
     def close(self) -> None:
         self._gmail.close()

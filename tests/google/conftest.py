@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from tests.google.fake_google import FakeGoogle
-from tests.google.world import ALL_GRANTED, CLIENT_EMAIL, GoogleWorld, KeyPair, make_config, \
-    make_key, write_key_file
+from tests.google.world import (
+    ALL_GRANTED,
+    CLIENT_EMAIL,
+    GoogleWorld,
+    KeyPair,
+    make_config,
+    make_key,
+    write_key_file,
+)
 
 
 @pytest.fixture(scope="session")

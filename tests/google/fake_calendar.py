@@ -111,7 +111,7 @@ class FakeCalendar:
 
 
 def _stamp(seq: int) -> str:
-    base = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(seconds=seq)
+    base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=seq)
     return base.isoformat().replace("+00:00", ".000Z")
 
 

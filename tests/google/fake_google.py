@@ -158,7 +158,7 @@ class FakeGoogle:
                 return stub.status, stub.headers, json.dumps(stub.body).encode()
             try:
                 if rec.path == "/token":
-                    status, payload = 200, self._token(rec)
+                    status, payload = 200, self._token(rec, headers.get("authorization", ""))
                 elif rec.path == "/batch/gmail/v1":
                     return self._batch(rec, headers)
                 else:
@@ -210,7 +210,11 @@ class FakeGoogle:
 
     # -- token endpoint --------------------------------------------------------
 
-    def _token(self, rec: Recorded) -> Json:
+    def _token(self, rec: Recorded, authorization: str) -> Json:
+        if authorization.startswith("Basic "):  # client_secret_basic, as requests-oauthlib does
+            client, _, secret = base64.b64decode(authorization[6:]).decode().partition(":")
+            rec.form.setdefault("client_id", [urllib.parse.unquote(client)])
+            rec.form.setdefault("client_secret", [urllib.parse.unquote(secret)])
         grant_type = (rec.form.get("grant_type") or [""])[0]
         if grant_type == JWT_BEARER:
             grant = self._jwt_grant(rec)
@@ -255,7 +259,10 @@ class FakeGoogle:
         grant = self.refresh_tokens.get((form.get("refresh_token") or [""])[0])
         if grant is None or grant.user in self.revoked:
             raise OAuthError(400, "invalid_grant", "Token has been expired or revoked.")
-        return grant
+        asked = set(" ".join(form.get("scope", [])).split())
+        if asked and not asked <= grant.scopes:
+            raise OAuthError(400, "invalid_scope", "Bad Request")
+        return Grant(grant.user, asked or grant.scopes)
 
     def _code_grant(self, form: dict[str, list[str]]) -> Grant:
         self._client_auth(form)

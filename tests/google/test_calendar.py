@@ -13,7 +13,7 @@ from tests.conformance import drain, event
 from tests.google.world import NOW, GoogleWorld
 
 REP = "rep@northwind.example"
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _listings(world: GoogleWorld) -> list[dict[str, list[str]]]:

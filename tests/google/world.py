@@ -19,7 +19,7 @@ from tests.conformance import EventSpec, MessageSpec
 from tests.google.fake_google import CALENDAR_READ, GMAIL_READ, GMAIL_SEND, FakeGoogle
 from tests.google.fake_mail import rfc822
 
-NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 CLIENT_EMAIL = "dealnudge-sync@northwind-prod.iam.gserviceaccount.com"
 ALL_GRANTED = {GMAIL_READ, GMAIL_SEND} | CALENDAR_READ
 
