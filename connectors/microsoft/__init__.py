@@ -20,8 +20,14 @@ from connectors.microsoft.sender import GraphSender
 
 kind = "microsoft"
 
-__all__ = ["MicrosoftConnector", "GraphSender", "create", "create_sender",
-           "login_device_code", "kind"]
+__all__ = [
+    "GraphSender",
+    "MicrosoftConnector",
+    "create",
+    "create_sender",
+    "kind",
+    "login_device_code",
+]
 
 
 def create(rep: Rep, config: Config, ctx: ConnectorContext) -> MicrosoftConnector:

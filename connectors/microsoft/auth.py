@@ -57,11 +57,12 @@ class TimeoutSession(requests.Session):
     failed), so the session's own setting is passed on every request explicitly.
     """
 
-    def request(self, method: str | bytes, url: str | bytes,  # type: ignore[override]
+    def request(self, method: str, url: str | bytes,  # type: ignore[override]
                 *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", TIMEOUT_SECONDS)
         kwargs.setdefault("verify", self.verify)
-        return super().request(method, url, *args, **kwargs)
+        return super().request(method, str(url, "utf-8") if isinstance(url, bytes) else url,
+                               *args, **kwargs)
 
 
 def instance_discovery_for(authority_host: str) -> bool | None:

@@ -26,7 +26,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from config.schema import MicrosoftProvider
@@ -35,7 +35,7 @@ from connectors.microsoft.graph import TEXT_BODIES, UTC_TIMES, GraphClient
 from connectors.microsoft.mapping import MESSAGE_FIELDS, BadItem, parse_event, parse_message
 from connectors.records import CalendarEvent, EmailMessage, Folder, SyncPage
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 FOLDERS: dict[str, tuple[str, Folder]] = {"mail:inbox": ("inbox", "inbox"),
                                           "mail:sent": ("sentitems", "sent")}
 Record = EmailMessage | CalendarEvent
@@ -144,7 +144,7 @@ class MicrosoftConnector:
     def _window_used_up(self, cursor: Cursor) -> bool:
         if cursor.window_end is None:
             return True
-        end = dt.datetime.fromisoformat(cursor.window_end.replace("Z", "+00:00"))
+        end = dt.datetime.fromisoformat(cursor.window_end)
         return end - self.ctx.now < dt.timedelta(days=self.provider.calendar_future_days / 2)
 
     def _page(self, stream: Stream, doc: dict[str, Any], seen: dict[str, Record]) -> SyncPage:

@@ -31,17 +31,20 @@ GRAPH_CODES: dict[str, tuple[Outcome, str]] = {
     "syncstatenotfound": (Outcome.EXPIRED, "the delta token for {what} has expired"),
     "resyncrequired": (Outcome.EXPIRED, "Graph asked for a full resync of {what}"),
     "syncstateinvalid": (Outcome.EXPIRED, "the delta token for {what} is no longer valid"),
-    "erroraccessdenied": (Outcome.ADMIN, "access to mailbox {mailbox} was denied: check the "
-                          "app's Mail.Read/Calendars.Read consent and its RBAC management scope"),
-    "authorization_requestdenied": (Outcome.ADMIN, "access to mailbox {mailbox} was denied: "
-                                    "the app's permissions or admin consent are missing"),
+    "erroraccessdenied": (Outcome.ADMIN, (
+        "access to mailbox {mailbox} was denied: check the app's Mail.Read/Calendars.Read "
+        "consent and its RBAC management scope")),
+    "authorization_requestdenied": (Outcome.ADMIN, (
+        "access to mailbox {mailbox} was denied: the app's permissions or admin consent "
+        "are missing")),
     "accessdenied": (Outcome.ADMIN, "access to mailbox {mailbox} was denied"),
     "errorinvaliduser": (Outcome.ADMIN, "mailbox {mailbox} was not found in the tenant"),
-    "mailboxnotenabledforrestapi": (Outcome.ADMIN, "mailbox {mailbox} is not an Exchange "
-                                    "Online mailbox (or has no licence)"),
+    "mailboxnotenabledforrestapi": (Outcome.ADMIN, (
+        "mailbox {mailbox} is not an Exchange Online mailbox (or has no licence)")),
     "resourcenotfound": (Outcome.ADMIN, "mailbox {mailbox} or its folder was not found"),
-    "invalidauthenticationtoken": (Outcome.ADMIN, "Graph rejected the access token for "
-                                   "mailbox {mailbox}: check the tenant and client id"),
+    "invalidauthenticationtoken": (Outcome.ADMIN, (
+        "Graph rejected the access token for mailbox {mailbox}: check the tenant and "
+        "client id")),
     "errormailboxnotfound": (Outcome.ADMIN, "mailbox {mailbox} was not found"),
     "applicationthrottled": (Outcome.TRANSIENT, "Graph throttled the app on {what}"),
     "errortoomanyrequests": (Outcome.TRANSIENT, "Graph throttled requests for {what}"),

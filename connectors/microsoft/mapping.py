@@ -33,7 +33,7 @@ from connectors.records import (
     ResponseStatus,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MESSAGE_FIELDS = ("id", "internetMessageId", "conversationId", "subject", "body", "from",
                   "sender", "toRecipients", "ccRecipients", "sentDateTime",
                   "receivedDateTime", "hasAttachments", "isDraft")
@@ -120,10 +120,13 @@ def _zone(name: str) -> dt.tzinfo:
     except (ZoneInfoNotFoundError, ValueError):
         pass
     try:  # a Windows zone name despite Prefer outlook.timezone="UTC"
-        from connectors.ics import windows_zone_to_iana  # type: ignore[import-not-found]
-        return ZoneInfo(windows_zone_to_iana(name))
-    except (ImportError, ZoneInfoNotFoundError, ValueError, KeyError, TypeError):
-        raise BadItem(f"unknown time zone {name!r}") from None
+        from connectors.ics import windows_zone_to_iana
+        iana = windows_zone_to_iana(name)
+        if iana is not None:
+            return ZoneInfo(iana)
+    except (ImportError, ZoneInfoNotFoundError, ValueError):
+        pass
+    raise BadItem(f"unknown time zone {name!r}")
 
 
 def _trim_fraction(text: str) -> str:

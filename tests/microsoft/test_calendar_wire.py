@@ -10,7 +10,7 @@ from tests.conformance import EventSpec, drain, event
 from tests.microsoft.world import NOW, FakeMicrosoft, GraphWorld
 
 CALENDAR = Stream("calendar", "calendar")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _spec(key: str, start: dt.datetime, attendees: tuple[tuple[str, str], ...],

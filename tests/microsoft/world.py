@@ -20,7 +20,7 @@ from tests.microsoft.identity import Identity
 from tests.microsoft.server import RecordingServer, Reply, Request
 from tests.microsoft.tls import TlsFiles
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 TENANT = "72f988bf-0000-0000-0000-000000000001"
 CLIENT = "11111111-2222-3333-4444-555555555555"
