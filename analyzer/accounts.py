@@ -122,6 +122,8 @@ class AddressBook:
     internal_domains: tuple[str, ...]
     ignored_addresses: frozenset[str]
     ignored_domains: tuple[str, ...]
+    # Memos: the same few hundred addresses recur on thousands of records.
+    _parties: dict[str, Party] = field(default_factory=dict, compare=False, repr=False)
     _accounts: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -137,7 +139,12 @@ class AddressBook:
         )
 
     def classify(self, address: str) -> Party:
-        address = normalise(address)
+        party = self._parties.get(address)
+        if party is None:
+            party = self._parties[address] = self._classify(normalise(address))
+        return party
+
+    def _classify(self, address: str) -> Party:
         if address in self.team_addresses:
             return Party.TEAM
         domain = domain_of(address)
@@ -149,12 +156,8 @@ class AddressBook:
         return Party.CUSTOMER
 
     def customer_account(self, address: str) -> str | None:
-        """The account key when ``address`` is a customer, else None (memoised: the
-        same few hundred addresses recur on thousands of records)."""
-        try:
-            return self._accounts[address]
-        except KeyError:
-            pass
-        key = account_key(address) if self.classify(address) is Party.CUSTOMER else None
-        self._accounts[address] = key
-        return key
+        """The account key when ``address`` is a customer, else None."""
+        if address not in self._accounts:
+            customer = self.classify(address) is Party.CUSTOMER
+            self._accounts[address] = account_key(address) if customer else None
+        return self._accounts[address]
