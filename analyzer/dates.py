@@ -1,0 +1,349 @@
+"""Find and resolve the days people name in English and Chinese sales mail.
+
+Why a focused grammar and not a library: measured on our own sentences (see
+NLP-NOTES.md) dateparser reads "We" as Wednesday and "3月12日" as June 14, ctparse and
+parsedatetime know no Chinese, jionlp knows no English and weighs ~220 MB, and the one
+library good at both runs at ~100 sentences/s. A commitment only needs a *day*, so a
+single compiled alternation plus a small resolver covers what mail actually says, at
+tens of thousands of sentences per second, with no dependencies.
+
+Policy (all relative to ``today``, the sent day in the sender's own zone; weeks start
+on Monday):
+
+* bare weekday ("Friday", "周五", "by Friday", "周五前"): the next such day strictly
+  after today — the same week if still ahead, else next week ("Friday" said on Friday
+  means a week later).
+* "this Friday" / "本周五" / "这周五": Friday of the current calendar week.
+* "next Friday" / "下周五" / "Friday next week": Friday of next calendar week;
+  "下下周一" / "Monday the week after next": the week after that.
+* deadlines name their last day: "end of the week" / "this week" / "本周内" /
+  "下周之前" → Friday of this week (today when that has passed); "end of next week" /
+  "下周内" → next week's Friday; "end of the month" / "月底前" → the month's last day.
+* "in N days" / "N天后" / "N天内" / "within a week" / "一周内" → today + N days
+  (business days skip Saturday and Sunday).
+* a date without a year rolls forward a year when it would be more than ~2 months in
+  the past (so "Jan 5" written on Dec 28 is next January); "3/12" is month/day.
+* "the 15th" / "15号": this month if the day has not passed, else next month.
+* times of day only anchor a day ("Thursday at 3pm", "周四下午三点" → Thursday).
+* month-level or looser times ("next month", "Q3", "in March", "下个月", "下周",
+  "next week", "soon") are *vague*: a next step without a day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ROLL_FORWARD_DAYS = 62  # an explicit date further in the past than this means next year
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """One time expression: a resolved day, or a vague time with ``due`` None."""
+
+    start: int
+    end: int
+    due: dt.date | None
+    weak: bool = False  # "end of day" alone: yields to any other day in the clause
+
+
+_EN_WEEKDAYS = {
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
+    "saturday": 5, "sunday": 6,
+}
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
+    "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
+    "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+_ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+               "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2}
+
+_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri)"
+_MON = (r"(?:january|february|march|april|may|june|july|august|september|october|november"
+        r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)")
+_MONFULL = (r"(?:january|february|march|april|june|july|august|september|october|november"
+            r"|december)")
+_NUM = r"[0-9零〇一二两三四五六七八九十]{1,3}"
+_ORD = r"(?:st|nd|rd|th)?"
+_WD_PREFIX = rf"(?:{_WD}\.?,?\s+)?"
+
+_PATTERNS: list[tuple[str, str]] = [
+    ("iso", r"(?<!\d)(?P<iso_y>20\d\d)[-/.](?P<iso_m>\d{1,2})[-/.](?P<iso_d>\d{1,2})(?!\d)"),
+    ("en_md", (rf"\b{_WD_PREFIX}(?P<en_md_m>{_MON})\.?\s+(?P<en_md_d>\d{{1,2}}){_ORD}\b"
+              rf"(?:,?\s+(?P<en_md_y>20\d\d)\b)?")),
+    ("en_dm", (rf"\b{_WD_PREFIX}(?:the\s+)?(?P<en_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?"
+              rf"(?P<en_dm_m>{_MON})\b\.?(?:,?\s+(?P<en_dm_y>20\d\d)\b)?")),
+    ("us", r"(?<![\d/.])(?P<us_m>\d{1,2})/(?P<us_d>\d{1,2})(?:/(?P<us_y>(?:20)?\d\d))?(?![\d/])"),
+    ("ord", rf"\b(?:{_WD},?\s+)?the\s+(?P<ord_d>\d{{1,2}})(?:st|nd|rd|th)\b"),
+    ("en_dat", r"\b(?:the\s+)?day\s+after\s+tomorrow\b"),
+    ("en_tom", r"\b(?:tomorrow|tmrw|tmr)\b"),
+    ("en_today", r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b"),
+    ("en_eod", (r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(?:business\s+)?day|eod|cob"
+               r"|close\s+of\s+business)\b")),
+    ("en_in", (r"\b(?:in|within)\s+(?:the\s+next\s+)?(?P<en_in_n>\d{1,2}|a\s+couple\s+of|an?|one"
+              r"|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<en_in_u>(?:business\s+|"
+              r"working\s+)?days?|weeks?)\b")),
+    ("en_eonw", r"\b(?:the\s+)?end\s+of\s+next\s+week\b"),
+    ("en_eow", r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?week|this\s+week)\b"),
+    ("en_eonm", r"\b(?:the\s+)?end\s+of\s+next\s+month\b"),
+    ("en_eom", (r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month|this\s+month"
+                r"|month[-\s]end)\b")),
+    ("en_eoy", r"\b(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year\b|\byear[-\s]end\b"),
+    ("en_nwwd", rf"\bnext\s+week(?:'s)?\s+(?:on\s+)?(?P<en_nwwd_d>{_WD})\b"),
+    ("en_wd", (rf"\b(?:(?P<en_wd_mod>this\s+coming|this|next|coming|the\s+following|following)\s+)?"
+              rf"(?P<en_wd_d>{_WD})\b\.?(?:\s+(?P<en_wd_post>week\s+after\s+next|next\s+week|"
+              rf"this\s+week))?")),
+    ("en_vague", (rf"\b(?:next\s+(?:week|month|quarter|year)|q[1-4]|(?:the\s+)?(?:first|second|"
+                 rf"third|fourth|last)\s+quarter|later\s+this\s+(?:year|month|quarter|week)|"
+                 rf"(?:early|mid|late)[-\s]+(?:{_MONFULL}|next\s+(?:month|year|week))|"
+                 rf"in\s+{_MONFULL}|"
+                 rf"soon|sometime|some\s+time|at\s+some\s+point|in\s+the\s+(?:coming|next\s+few)\s+"
+                 rf"(?:days|weeks|months)|in\s+a\s+few\s+(?:days|weeks|months)|down\s+the\s+road|"
+                 rf"after\s+the\s+holidays|later|this\s+year|in\s+the\s+future)\b")),
+    ("zh_nmd", rf"下个?月(?P<zh_nmd_d>{_NUM})[号日]"),
+    ("zh_md", rf"(?:(?P<zh_md_y>\d{{4}})年)?(?P<zh_md_m>{_NUM})月(?P<zh_md_d>{_NUM})[日号]"),
+    ("zh_eom", rf"(?P<zh_eom_mod>本|这个?|下个?|{_NUM}月)?(?:月底|月末)"),
+    ("zh_eoy", r"(?:今年)?年底|年末"),
+    ("zh_wkin", r"(?P<zh_wkin_mod>本|这个?|下个?)(?:周|星期|礼拜)(?P<zh_wkin_k>之?内|之?前|以前|结束前)"),
+    ("zh_wd", (r"(?P<zh_wd_mod>下下个?|下个?|这个?|本|上上个?|上个?)?(?:周|星期|礼拜)"
+              r"(?P<zh_wd_d>[一二三四五六日天1-7])")),
+    ("zh_thiswk", r"(?:本|这个?)(?:周|星期|礼拜)"),
+    ("zh_dat", r"大后天"),
+    ("zh_rel", r"(?P<zh_rel_w>今天|今日|今晚|今早|明天|明日|明早|明晚|后天)"),
+    ("zh_nd", (rf"(?P<zh_nd_n>{_NUM})(?P<zh_nd_u>个工作日|个?星期|个?礼拜|周|天|日)"
+              rf"(?:之?[内后]|以[内后])")),
+    ("zh_day", (rf"(?<![月\d零〇一二两三四五六七八九十])(?P<zh_day_d>{_NUM})[号日]"
+               rf"(?![子常程期本元])")),
+    ("zh_vague", (r"下个?月|下(?:个)?(?:周|星期|礼拜)|过段时间|过一段时间|过几天|改天|近期|"
+                 r"尽快|下半年|上半年|第?[一二三四1-4]季度|年后|明年|今年晚些时候|晚些时候|以后|将来|"
+                 r"回头|有空|找个?时间|改日")),
+]
+
+_COMBINED = re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS), re.IGNORECASE)
+_NAMES = [name for name, _ in _PATTERNS]
+
+
+def zh_number(text: str) -> int | None:
+    """Chinese or Arabic numerals up to 99: "12", "十二", "二十", "三十一"."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        high = _ZH_DIGITS.get(tens, -1) if tens else 1
+        low = _ZH_DIGITS.get(units, -1) if units else 0
+        return None if high < 0 or low < 0 else high * 10 + low
+    if len(text) == 1 and text in _ZH_DIGITS:
+        return _ZH_DIGITS[text]
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(today: dt.date, months: int) -> tuple[int, int]:
+    index = today.year * 12 + today.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _week_start(today: dt.date, weeks_ahead: int = 0) -> dt.date:
+    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks_ahead)
+
+
+def _coming(today: dt.date, weekday: int) -> dt.date:
+    """Next such weekday strictly after today."""
+    return today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _week_friday(today: dt.date, weeks_ahead: int) -> dt.date:
+    return max(today, _week_start(today, weeks_ahead) + dt.timedelta(days=4))
+
+
+def _month_day(today: dt.date, month: int, day: int, year: str | None) -> dt.date | None:
+    if year:
+        full = int(year) if len(year) == 4 else 2000 + int(year)
+        return _safe_date(full, month, day)
+    found = _safe_date(today.year, month, day)
+    if found is not None and (today - found).days > ROLL_FORWARD_DAYS:
+        found = _safe_date(today.year + 1, month, day)
+    return found
+
+
+def _day_of_month(today: dt.date, day: int | None) -> dt.date | None:
+    if day is None or not 1 <= day <= 31:
+        return None
+    for ahead in range(3):
+        year, month = _add_months(today, ahead)
+        found = _safe_date(year, month, day)
+        if found is not None and found >= today:
+            return found
+    return None
+
+
+def _add_business_days(today: dt.date, count: int) -> dt.date:
+    day = today
+    while count > 0:
+        day += dt.timedelta(days=1)
+        count -= day.weekday() < 5
+    return day
+
+
+def _r_iso(m: re.Match[str], today: dt.date) -> dt.date | None:
+    return _safe_date(int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]))
+
+
+def _r_en_md(m: re.Match[str], today: dt.date) -> dt.date | None:
+    return _month_day(today, _MONTHS[m["en_md_m"].lower()], int(m["en_md_d"]), m["en_md_y"])
+
+
+def _r_en_dm(m: re.Match[str], today: dt.date) -> dt.date | None:
+    return _month_day(today, _MONTHS[m["en_dm_m"].lower()], int(m["en_dm_d"]), m["en_dm_y"])
+
+
+def _r_us(m: re.Match[str], today: dt.date) -> dt.date | None:
+    return _month_day(today, int(m["us_m"]), int(m["us_d"]), m["us_y"])
+
+
+def _r_en_in(m: re.Match[str], today: dt.date) -> dt.date | None:
+    raw = " ".join(m["en_in_n"].lower().split())
+    count = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
+    unit = m["en_in_u"].lower()
+    if unit.startswith(("business", "working")):
+        return _add_business_days(today, count)
+    return today + dt.timedelta(days=count * (7 if unit.startswith("week") else 1))
+
+
+def _r_en_wd(m: re.Match[str], today: dt.date) -> dt.date | None:
+    weekday = _EN_WEEKDAYS[m["en_wd_d"].lower()]
+    mod = " ".join((m["en_wd_mod"] or "").lower().split())
+    post = " ".join((m["en_wd_post"] or "").lower().split())
+    if post == "week after next":
+        return _week_start(today, 2) + dt.timedelta(days=weekday)
+    if mod in ("next", "the following", "following") or post == "next week":
+        return _week_start(today, 1) + dt.timedelta(days=weekday)
+    if mod == "this" or post == "this week":
+        return _week_start(today) + dt.timedelta(days=weekday)
+    return _coming(today, weekday)
+
+
+def _r_zh_wd(m: re.Match[str], today: dt.date) -> dt.date | None:
+    raw = m["zh_wd_d"]
+    weekday = int(raw) - 1 if raw.isdigit() else _ZH_WEEKDAYS[raw]
+    mod = (m["zh_wd_mod"] or "").replace("个", "")
+    if not mod:
+        return _coming(today, weekday)
+    weeks = {"下下": 2, "下": 1, "这": 0, "本": 0, "上": -1, "上上": -2}[mod]
+    return _week_start(today, weeks) + dt.timedelta(days=weekday)
+
+
+def _r_zh_md(m: re.Match[str], today: dt.date) -> dt.date | None:
+    month, day = zh_number(m["zh_md_m"]), zh_number(m["zh_md_d"])
+    if month is None or day is None:
+        return None
+    return _month_day(today, month, day, m["zh_md_y"])
+
+
+def _r_zh_nmd(m: re.Match[str], today: dt.date) -> dt.date | None:
+    year, month = _add_months(today, 1)
+    day = zh_number(m["zh_nmd_d"])
+    return None if day is None else _safe_date(year, month, day)
+
+
+def _r_zh_eom(m: re.Match[str], today: dt.date) -> dt.date | None:
+    mod = (m["zh_eom_mod"] or "").replace("个", "")
+    if mod == "下":
+        return _month_end(*_add_months(today, 1))
+    if mod.endswith("月"):
+        month = zh_number(mod[:-1])
+        if month is None or not 1 <= month <= 12:
+            return None
+        found = _month_end(today.year, month)
+        return found if found >= today else _month_end(today.year + 1, month)
+    return _month_end(today.year, today.month)
+
+
+def _r_zh_wkin(m: re.Match[str], today: dt.date) -> dt.date | None:
+    mod = m["zh_wkin_mod"].replace("个", "")
+    within_next = mod == "下" and m["zh_wkin_k"].endswith("内")
+    return _week_friday(today, 1 if within_next else 0)
+
+
+def _r_zh_nd(m: re.Match[str], today: dt.date) -> dt.date | None:
+    count = zh_number(m["zh_nd_n"])
+    if count is None:
+        return None
+    unit = m["zh_nd_u"]
+    if unit == "个工作日":
+        return _add_business_days(today, count)
+    weekly = unit.endswith(("星期", "礼拜", "周"))
+    return today + dt.timedelta(days=count * (7 if weekly else 1))
+
+
+def _r_zh_rel(m: re.Match[str], today: dt.date) -> dt.date | None:
+    word = m["zh_rel_w"]
+    offset = 0 if word.startswith("今") else 2 if word == "后天" else 1
+    return today + dt.timedelta(days=offset)
+
+
+def _r_en_nwwd(m: re.Match[str], today: dt.date) -> dt.date | None:
+    return _week_start(today, 1) + dt.timedelta(days=_EN_WEEKDAYS[m["en_nwwd_d"].lower()])
+
+
+def _fixed(offset: int) -> Callable[[re.Match[str], dt.date], dt.date | None]:
+    def resolve(m: re.Match[str], today: dt.date) -> dt.date | None:
+        return today + dt.timedelta(days=offset)
+    return resolve
+
+
+def _vague(m: re.Match[str], today: dt.date) -> dt.date | None:
+    return None
+
+
+_RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
+    "iso": _r_iso, "en_md": _r_en_md, "en_dm": _r_en_dm, "us": _r_us,
+    "ord": lambda m, today: _day_of_month(today, int(m["ord_d"])),
+    "en_dat": _fixed(2), "en_tom": _fixed(1), "en_today": _fixed(0), "en_eod": _fixed(0),
+    "en_in": _r_en_in,
+    "en_eonw": lambda m, today: _week_friday(today, 1),
+    "en_eow": lambda m, today: _week_friday(today, 0),
+    "en_eonm": lambda m, today: _month_end(*_add_months(today, 1)),
+    "en_eom": lambda m, today: _month_end(today.year, today.month),
+    "en_eoy": lambda m, today: dt.date(today.year, 12, 31),
+    "en_nwwd": _r_en_nwwd, "en_wd": _r_en_wd, "en_vague": _vague,
+    "zh_nmd": _r_zh_nmd, "zh_md": _r_zh_md, "zh_eom": _r_zh_eom,
+    "zh_eoy": lambda m, today: dt.date(today.year, 12, 31),
+    "zh_wkin": _r_zh_wkin, "zh_wd": _r_zh_wd,
+    "zh_thiswk": lambda m, today: _week_friday(today, 0),
+    "zh_dat": _fixed(3), "zh_rel": _r_zh_rel, "zh_nd": _r_zh_nd,
+    "zh_day": lambda m, today: _day_of_month(today, zh_number(m["zh_day_d"])),
+    "zh_vague": _vague,
+}
+_VAGUE_KINDS = frozenset({"en_vague", "zh_vague"})
+
+
+def find_times(text: str, today: dt.date) -> list[TimeMention]:
+    """Every day or vague time named in ``text``; unresolvable matches are dropped."""
+    found: list[TimeMention] = []
+    for m in _COMBINED.finditer(text):
+        kind = next(name for name in _NAMES if m.group(name) is not None)
+        due = _RESOLVERS[kind](m, today)
+        if due is None and kind not in _VAGUE_KINDS:
+            continue  # "24/7", "2月30日": looked like a date, is not one
+        found.append(TimeMention(m.start(), m.end(), due, weak=kind == "en_eod"))
+    return found
