@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
+from typing import ClassVar, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -61,14 +62,25 @@ pages = st.builds(
     cursor=st.one_of(st.none(), st.sampled_from(("c1", "c2", "c3"))))
 
 
-class PageReplay(RuleBasedStateMachine):
-    def __init__(self, store: Store) -> None:
+M = TypeVar("M", bound="StoreMachine")
+
+
+class StoreMachine(RuleBasedStateMachine):
+    store: ClassVar[Store]
+
+
+def on(machine: type[M], store: Store) -> type[M]:
+    """The machine class bound to one test's store (hypothesis builds instances itself)."""
+    return type(machine.__name__, (machine,), {"store": store})
+
+
+class PageReplay(StoreMachine):
+    def __init__(self) -> None:
         super().__init__()
-        self.store = store
         self.rows: dict[StoreKey, EmailMessage] = {}
         self.cursors: dict[str, str] = {}
         self.last: tuple[str, SyncPage] | None = None
-        empty(store)
+        empty(self.store)
 
     def apply_to_model(self, stream: str, page: SyncPage) -> None:
         for record in page.messages:
@@ -116,7 +128,7 @@ class PageReplay(RuleBasedStateMachine):
 
 
 def test_random_pages_and_replays(shared_store: Store) -> None:
-    run_state_machine_as_test(lambda: PageReplay(shared_store), settings=SETTINGS)
+    run_state_machine_as_test(on(PageReplay, shared_store), settings=SETTINGS)
 
 
 POOL: tuple[Finding, ...] = (
@@ -134,10 +146,9 @@ class Life:
     last_seen: dt.datetime
 
 
-class FindingLifeCycle(RuleBasedStateMachine):
-    def __init__(self, store: Store) -> None:
+class FindingLifeCycle(StoreMachine):
+    def __init__(self) -> None:
         super().__init__()
-        self.store = store
         self.now = NOW
         self.model: dict[str, Life] = {}
 
@@ -177,7 +188,7 @@ class FindingLifeCycle(RuleBasedStateMachine):
 
 
 def test_finding_life_cycle_model(shared_store: Store) -> None:
-    run_state_machine_as_test(lambda: FindingLifeCycle(shared_store), settings=SETTINGS)
+    run_state_machine_as_test(on(FindingLifeCycle, shared_store), settings=SETTINGS)
 
 
 def test_events_replay_with_participant_changes(store: Store) -> None:
