@@ -80,6 +80,10 @@ class RecordingServer:
         self.violations: list[str] = []
         self.scripted: list[Scripted] = []
         self.lock = threading.Lock()
+        self.delay = 0.0  # seconds each Graph request is held, to make overlap observable
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.bytes_out = 0
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.httpd.daemon_threads = True
         if tls is not None:
@@ -100,13 +104,26 @@ class RecordingServer:
         self.httpd.server_close()
 
     def _dispatch(self, request: Request) -> Reply:
+        graph = request.path.startswith("/v1.0/")
         with self.lock:
             self.requests.append(request)
+            self.in_flight += graph
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
             found = next((s for s in self.scripted if s.matches(request)), None)
             if found is not None:
                 self.scripted.remove(found)
-        if found is not None:
-            return found.reply
+        try:
+            if graph and self.delay:
+                threading.Event().wait(self.delay)  # a slow server, not a test sleep
+            reply = found.reply if found is not None else self._handle(request)
+        finally:
+            with self.lock:
+                self.in_flight -= graph
+        with self.lock:
+            self.bytes_out += len(reply.body)
+        return reply
+
+    def _handle(self, request: Request) -> Reply:
         try:
             return self.handle(request)
         except Exception as err:  # noqa: BLE001 - a fake bug must fail the test, not hang it

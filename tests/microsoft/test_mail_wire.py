@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 
@@ -136,3 +137,24 @@ def test_auto_replies_drafts_and_window(world: GraphWorld, fake: FakeMicrosoft) 
     got = drain(world.connector(), INBOX, None).messages
     assert [(m.subject, m.is_auto_reply) for m in got] == [("自动回复: Pilot plan", True)]
     assert got[0].message_id == "ar@acme.example" and got[0].thread_id == "conv-ar"
+
+
+def test_concurrent_streams_share_the_mailbox_limit(fake: FakeMicrosoft) -> None:
+    world = GraphWorld(fake)
+    world.config = fake.config([world.rep_email], page_size=1, max_concurrency=2)
+    for i in range(3):
+        world.add_message(message(i, "inbox", world.rep_email))
+        world.add_message(message(i + 10, "sent", world.rep_email))
+    fake.server.delay = 0.02
+    results: list[int] = []
+
+    def run(stream: Stream) -> None:
+        results.append(len(drain(world.connector(), stream, None).messages))
+
+    threads = [threading.Thread(target=run, args=(s,)) for s in (INBOX, SENT) * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [3] * 6
+    assert fake.server.max_in_flight == 2  # 6 parallel syncs, never more than the limit
