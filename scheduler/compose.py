@@ -149,7 +149,7 @@ def render_digest(rep: Rep, findings: list[StoredFinding], local_day: dt.date, c
     """The rep's digest for ``local_day``; ``now`` sets the Date header (default: send time)."""
     lang: Language = rep.language
     chosen = digest_findings(rep, findings, local_day)
-    context = {
+    context: dict[str, object] = {
         "lang": lang, "t": i18n.TEXT[lang], "sections": digest_sections(rep, chosen, local_day,
                                                                          config),
         "greeting": i18n.text(lang, "greeting", name=clean(rep.name) or rep.email),
@@ -169,7 +169,7 @@ def build_message(config: Config, *, to: Address, subject: str, lang: Language, 
     msg["From"] = Address("dealnudge", addr_spec=sender_address(config))
     msg["To"] = to
     msg["Subject"] = clean(subject, 200)
-    msg["Date"] = email.utils.format_datetime(date.astimezone(dt.timezone.utc))
+    msg["Date"] = email.utils.format_datetime(date.astimezone(dt.UTC))
     msg["Message-ID"] = msg_id
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Auto-Response-Suppress"] = "All"

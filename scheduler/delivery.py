@@ -18,7 +18,6 @@ import logging
 import os
 import re
 import smtplib
-import socket
 import ssl
 import tempfile
 from collections.abc import Callable
@@ -28,8 +27,14 @@ from typing import Protocol
 
 from config.schema import Config, OutboxDelivery, SmtpDelivery
 from config.secrets import SecretMissing, read_secret
-from connectors.base import (AdminError, ConnectorContext, ConnectorError, ErrorKind, Sender,
-                             TransientError)
+from connectors.base import (
+    AdminError,
+    ConnectorContext,
+    ConnectorError,
+    ErrorKind,
+    Sender,
+    TransientError,
+)
 from connectors.retry import Backoff, call_with_retry
 
 log = logging.getLogger(__name__)
@@ -126,7 +131,7 @@ class SmtpDeliverer:
                 if self.settings.username:
                     client.login(self.settings.username, self.password or "")
                 client.send_message(message)
-        except (smtplib.SMTPException, OSError, socket.timeout) as err:
+        except (TimeoutError, smtplib.SMTPException, OSError) as err:
             raise classify_smtp(err, self.where) from None
 
 

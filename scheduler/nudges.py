@@ -21,8 +21,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from email.message import EmailMessage
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from config.schema import Config, Rep
@@ -146,6 +146,6 @@ def _isolated(recipient: str, day: dt.date, run: Callable[[], NudgeOutcome]) -> 
     """One recipient's unexpected failure (say, a database hiccup) never stops the others."""
     try:
         return run()
-    except Exception as err:  # noqa: BLE001 - reported as the outcome, with the traceback logged
+    except Exception as err:
         log.exception("nudge for %s on %s failed", recipient, day)
         return NudgeOutcome(recipient, day, "failed", error=f"{type(err).__name__}: {err}")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
 from email.headerregistry import Address
 from email.message import EmailMessage
+from functools import partial
 from typing import TYPE_CHECKING
 
 from analyzer.findings import FINDING_KINDS

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from store import Store
 
 log = logging.getLogger(__name__)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 CONFIG_POLL_SECONDS = 5.0
 Clock = Callable[[], dt.datetime]
 Loader = Callable[[Path], Config]
@@ -127,7 +127,7 @@ class Service:
                 log.warning("sync failed for %s (see the errors above)", ", ".join(failed))
             findings = run_analysis(config, self.store, self.clock())
             log.info("synced %d reps; %d open findings", len(results), len(findings))
-        except Exception:  # noqa: BLE001 - the next run tries again; the service stays up
+        except Exception:
             log.exception("sync and analysis failed")
 
     def send_digest(self, rep: str) -> list[NudgeOutcome]:
@@ -152,7 +152,7 @@ class Service:
         self.sync_and_analyse()
         try:
             self.catch_up()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("sending the nudges due at start-up failed")
 
     # -- config -----------------------------------------------------------------------

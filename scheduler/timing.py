@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from config.schema import WEEKDAYS, Mute, Rep, Weekday
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def local_day(now: dt.datetime, zone: ZoneInfo) -> dt.date:

@@ -10,11 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.findings import Finding, FindingKind
-from config.schema import (Config, Delivery, LocalSource, Mute, Nudges, Organization, OutboxDelivery,
-                           Rep)
+from config.schema import (
+    Config,
+    Delivery,
+    LocalSource,
+    Mute,
+    Nudges,
+    Organization,
+    OutboxDelivery,
+    Rep,
+)
 from store import Store
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SARAH = "sarah.chen@northwind.example"
 LI = "li.wei@northwind.example"
 MANAGER = "zhang.min@northwind.example"

@@ -11,9 +11,18 @@ from pathlib import Path
 from config.schema import Config, Mute
 from scheduler.compose import clean, message_id, render_digest
 from store import StoredFinding
-from tests.scheduler.factories import LI, SARAH, config, finding, li, parts, sarah, standard_findings
+from tests.scheduler.factories import (
+    LI,
+    SARAH,
+    config,
+    finding,
+    li,
+    parts,
+    sarah,
+    standard_findings,
+)
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DAY = dt.date(2026, 3, 5)
 NOW = dt.datetime(2026, 3, 5, 13, 0, tzinfo=UTC)
 

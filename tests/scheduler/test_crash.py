@@ -27,7 +27,7 @@ from tests.scheduler.smtp_server import Handler, smtp_server
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 REPO = Path(__file__).resolve().parents[2]
-NOW = dt.datetime(2026, 3, 5, 14, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 5, 14, 0, tzinfo=dt.UTC)
 SCRIPT = """
 import datetime as dt, sys
 from pathlib import Path

@@ -22,7 +22,7 @@ from tests.scheduler.factories import SARAH, config, sarah, standard_findings
 from tests.scheduler.smtp_server import PASSWORD, USER, Handler, self_signed, smtp_server
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 5, 13, 0, tzinfo=UTC)
 
 
@@ -80,9 +80,9 @@ def test_implicit_tls_with_inline_password(message: email.message.EmailMessage,
 
 def test_untrusted_certificate_is_the_admins_problem(message: email.message.EmailMessage,
                                                      cert: tuple[Path, Path]) -> None:
-    with smtp_server(Handler(), cert=cert, mode="starttls") as port:
-        with pytest.raises(ConnectorError) as err:
-            SmtpDeliverer(smtp(port, starttls=True)).deliver(message, "label")  # no ca_bundle
+    with smtp_server(Handler(), cert=cert, mode="starttls") as port, \
+            pytest.raises(ConnectorError) as err:
+        SmtpDeliverer(smtp(port, starttls=True)).deliver(message, "label")  # no ca_bundle
     assert err.value.kind is ErrorKind.ADMIN and "ca_bundle" in str(err.value)
 
 
@@ -111,10 +111,9 @@ def test_transient_refusals_are_retried_with_backoff(
 def test_permanent_refusal_fails_at_once(message: email.message.EmailMessage) -> None:
     handler = Handler(refuse=["554 5.7.1 Message rejected"])
     sleeps: list[float] = []
-    with smtp_server(handler) as port:
-        with pytest.raises(ConnectorError) as err:
-            deliver_with_retry(SmtpDeliverer(smtp(port)), message, "label", attempts=5,
-                               sleep=sleeps.append)
+    with smtp_server(handler) as port, pytest.raises(ConnectorError) as err:
+        deliver_with_retry(SmtpDeliverer(smtp(port)), message, "label", attempts=5,
+                           sleep=sleeps.append)
     assert err.value.status == 554 and "Message rejected" in str(err.value) and sleeps == []
 
 

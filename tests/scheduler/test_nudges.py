@@ -12,12 +12,23 @@ from config.schema import Mute, SmtpDelivery
 from connectors.base import ConnectorContext
 from scheduler.nudges import NudgeOutcome, send_due_nudges
 from store import Store
-from tests.scheduler.factories import (LI, MANAGER, SARAH, config, finding, li, parts, read_outbox,
-                                       sarah, seed, standard_findings)
+from tests.scheduler.factories import (
+    LI,
+    MANAGER,
+    SARAH,
+    config,
+    finding,
+    li,
+    parts,
+    read_outbox,
+    sarah,
+    seed,
+    standard_findings,
+)
 from tests.scheduler.smtp_server import Handler, smtp_server
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 THURSDAY_NY_9AM = dt.datetime(2026, 3, 5, 14, 0, tzinfo=UTC)  # 22:00 in Shanghai
 
 

@@ -22,7 +22,7 @@ from store import Store
 from tests.scheduler.factories import LI, SARAH, read_outbox, seed, standard_findings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 REPO = Path(__file__).resolve().parents[2]
 YAML = """\
 database: {database}

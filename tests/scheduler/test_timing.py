@@ -12,7 +12,7 @@ from config.schema import Mute
 from scheduler.timing import due_instant, is_due, local_day, muted_accounts, rep_muted
 from tests.scheduler.factories import sarah
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NY = ZoneInfo("America/New_York")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
