@@ -137,6 +137,7 @@ default_login_user = {login}
 first_valid_uid = 1
 first_valid_gid = 1
 auth_mechanisms = plain login
+auth_failure_delay = 0
 mail_location = maildir:{root}/mail/%u
 rawlog_dir = {root}/rawlog/%u
 mail_max_userip_connections = 50
