@@ -193,21 +193,6 @@ def test_failed_delivery_is_retried_reported_and_sent_by_a_later_run(store: Stor
     assert sent.message_id == failed.message_id  # the same message, retried
 
 
-def test_one_reps_broken_store_row_does_not_stop_the_others(store: Store, tmp_path: Path) -> None:
-    cfg = config(tmp_path, reps=[sarah(), li()])
-    seed(store, standard_findings(SARAH) + standard_findings(LI), THURSDAY_NY_9AM, cfg)
-    original = store.open_findings
-
-    def flaky(rep: str | None = None):  # type: ignore[no-untyped-def]
-        if rep == SARAH:
-            raise RuntimeError("database hiccup")
-        return original(rep)
-
-    store.open_findings = flaky  # type: ignore[method-assign]
-    outcomes = statuses(send_due_nudges(cfg, store, THURSDAY_NY_9AM))
-    assert outcomes == {SARAH: "failed", LI: "sent"}
-
-
 def test_manager_rollup_once_per_week(store: Store, tmp_path: Path) -> None:
     reps = [sarah(manager=MANAGER), li(manager=MANAGER)]
     cfg = config(tmp_path, reps=reps, manager_rollup_weekday="mon")
