@@ -123,7 +123,10 @@ def index_mail(messages: Iterable[tuple[str, EmailMessage]], rep_addresses: dict
     member's mail to each account (``team_to``, where recaps are looked for)."""
     seen: set[tuple[str, str]] = set()
     index: dict[str, RepMail] = defaultdict(RepMail)
-    for rep, message in messages:
+    # Sorted first so that which copy of a duplicated Message-ID wins never depends on
+    # the order the store returned the records in.
+    for rep, message in sorted(messages, key=lambda item: (
+            item[0], item[1].message_id, item[1].folder, item[1].source_id)):
         if (rep, message.message_id) in seen or message.is_auto_reply or message.sent_at > now:
             continue
         seen.add((rep, message.message_id))

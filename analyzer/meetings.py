@@ -4,7 +4,8 @@ with which accounts, and what the customer did about each invitation.
 A rep's calendar mixes customer meetings with internal syncs, room bookings,
 all-day reminders, invitations the rep declined and meetings that were cancelled.
 Only a held, timed, non-declined meeting with at least one customer on it creates
-follow-up and next-step duties (DOMAIN.md rule 1). The same meeting appears once on
+follow-up and next-step duties (DOMAIN.md rule 1); a customer counts when they did
+not decline (an event every customer declined is an unanswered invitation). The same meeting appears once on
 every invited rep's calendar with the same iCalendar UID, so copies are grouped by a
 meeting key — the UID plus the occurrence's start instant in UTC — which also tells
 the occurrences of a recurring series apart. Everything here is normalised to UTC
@@ -139,8 +140,9 @@ def view_event(rep: str, rep_addresses: frozenset[str], event: CalendarEvent,
 
 def _preferred(a: EventView, b: EventView) -> EventView:
     """Of two copies of one occurrence on the same calendar, the newer one wins."""
-    def rank(view: EventView) -> tuple[dt.datetime, str]:
-        return (view.event.updated or view.start).astimezone(UTC), view.event.source_id
+    def rank(view: EventView) -> tuple[dt.datetime, str, str]:
+        stamp = (view.event.updated or view.start).astimezone(UTC)
+        return stamp, view.event.source_id, repr(view.event)  # a total order: input order never decides
     return a if rank(a) >= rank(b) else b
 
 

@@ -55,6 +55,11 @@ team_data = st.tuples(st.lists(events(), max_size=6), st.lists(emails(), max_siz
 def test_record_order_does_not_matter(data: tuple[list, list], now: dt.datetime,
                                       rnd: object) -> None:
     evs, msgs = data
+    # copies as stores hold them: a second calendar, a message also filed elsewhere
+    evs = evs + [(r, dataclasses.replace(e, source_id=f"copy-{e.source_id}", title="Copy"))
+                 for r, e in evs[:2]]
+    msgs = msgs + [(r, dataclasses.replace(m, source_id=f"copy-{m.source_id}", folder="other"))
+                   for r, m in msgs[:2]]
     first = analyze(make_input(evs, msgs, reps=REPS), now)
     shuffled_events, shuffled_messages = list(evs), list(msgs)
     rnd.shuffle(shuffled_events)  # type: ignore[attr-defined]
