@@ -21,6 +21,8 @@ midnight in the rep's own zone.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -43,6 +45,8 @@ RESPONSES: dict[str, ResponseStatus] = {
     "none": "needs_action", "notresponded": "needs_action", "accepted": "accepted",
     "tentativelyaccepted": "tentative", "declined": "declined", "organizer": "accepted",
 }
+_BREAKS = re.compile(r"<(br|/p|/div|/li|/tr)\b[^>]*>", re.IGNORECASE)
+_TAGS = re.compile(r"<(head|style|script)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
 
 
 class BadItem(ValueError):
@@ -173,9 +177,12 @@ def _addresses(items: object) -> tuple[Address, ...]:
 
 def _body(item: dict[str, Any]) -> str:
     body = item.get("body")
-    if isinstance(body, dict):
-        return str(body.get("content") or "")
-    return str(item.get("bodyPreview") or "")
+    if not isinstance(body, dict):
+        return str(item.get("bodyPreview") or "")
+    content = str(body.get("content") or "")
+    if str(body.get("contentType") or "").lower() == "html":  # the preference was ignored
+        content = html.unescape(_TAGS.sub("", _BREAKS.sub("\n", content))).strip()
+    return content
 
 
 def _required(item: dict[str, Any], key: str) -> str:

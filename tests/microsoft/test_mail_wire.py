@@ -158,3 +158,11 @@ def test_concurrent_streams_share_the_mailbox_limit(fake: FakeMicrosoft) -> None
         thread.join()
     assert results == [3] * 6
     assert fake.server.max_in_flight == 2  # 6 parallel syncs, never more than the limit
+
+
+def test_html_body_is_reduced_to_text_if_the_preference_is_ignored() -> None:
+    from connectors.microsoft.mapping import parse_message
+    item = {"id": "x", "sentDateTime": "2026-03-02T10:00:00Z", "subject": "Hi",
+            "body": {"contentType": "html", "content": "<html><head><style>p{}</style></head>"
+                     "<body><p>Thursday &amp; Friday</p><p>下周三</p></body></html>"}}
+    assert parse_message(item, "inbox").body_text == "Thursday & Friday\n下周三"
