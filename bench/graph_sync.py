@@ -24,13 +24,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from connectors import microsoft  # noqa: E402
-from connectors.base import Stream  # noqa: E402
-from connectors.microsoft.connector import MicrosoftConnector  # noqa: E402
-from connectors.microsoft.mapping import MESSAGE_FIELDS  # noqa: E402
-from tests.conformance import EventSpec, MessageSpec  # noqa: E402
-from tests.microsoft.tls import make_tls  # noqa: E402
-from tests.microsoft.world import NOW, FakeMicrosoft, GraphWorld  # noqa: E402
+from connectors import microsoft
+from connectors.base import Stream
+from connectors.microsoft.connector import MicrosoftConnector
+from connectors.microsoft.mapping import MESSAGE_FIELDS
+from tests.conformance import EventSpec, MessageSpec
+from tests.microsoft.tls import make_tls
+from tests.microsoft.world import NOW, FakeMicrosoft, GraphWorld
 
 REP = "rep@northwind.example"
 BATCH = 20
