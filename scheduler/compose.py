@@ -53,7 +53,15 @@ def clean(value: str | None, limit: int = 300) -> str:
 
 
 def sender_address(config: Config) -> str:
-    return config.nudges.from_address or f"dealnudge@{config.organization.internal_domains[0]}"
+    """``nudges.from_address``; else the sending mailbox for Gmail/Graph (both rewrite a
+    From they do not own); else ``dealnudge@<first internal domain>``."""
+    if config.nudges.from_address:
+        return config.nudges.from_address
+    provider = {"gmail": config.providers.google,
+                "graph": config.providers.microsoft}.get(config.nudges.delivery.kind)
+    if provider is not None and provider.sender:
+        return provider.sender
+    return f"dealnudge@{config.organization.internal_domains[0]}"
 
 
 def message_id(kind: str, recipient: str, day: dt.date, config: Config) -> str:
