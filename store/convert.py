@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
+from sqlalchemy import Row
+
 from analyzer.findings import Finding, FindingKind
 from connectors.records import (
     Address,
@@ -97,7 +99,8 @@ def message_columns(message: EmailMessage) -> Columns:
     }
 
 
-def message_from_row(row: MessageRow) -> EmailMessage:
+def message_from_row(row: MessageRow | Row[Any]) -> EmailMessage:
+    """From an ORM row or a plain row of ``MessageRow``'s column attributes."""
     return EmailMessage(
         source_id=row.source_id, message_id=row.message_id,
         sent_at=in_zone(row.sent_at, row.sent_tz),

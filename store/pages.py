@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from connectors.records import CalendarEvent, EmailMessage, SyncPage
@@ -90,18 +90,21 @@ def upsert_messages(session: Session, rep: str, stream: str,
                     messages: Sequence[EmailMessage], counts: Counts) -> None:
     by_id = {message.source_id: message for message in messages}
     existing = _existing_messages(session, rep, stream, list(by_id))
+    new_rows: list[convert.Columns] = []
     for source_id, message in by_id.items():
         columns = convert.message_columns(message)
         row = existing.get(source_id)
         if row is None:
-            session.add(MessageRow(rep=rep, stream=stream, source_id=source_id, **columns))
-            counts.inserted += 1
+            new_rows.append({"rep": rep, "stream": stream, "source_id": source_id, **columns})
         elif convert.same_columns(row, columns):
             counts.unchanged += 1
         else:
             for name, value in columns.items():
                 setattr(row, name, value)
             counts.updated += 1
+    if new_rows:  # one executemany: a 500-message page is the common case on a first sync
+        session.execute(insert(MessageRow), new_rows)
+        counts.inserted += len(new_rows)
 
 
 def delete_ids(session: Session, rep: str, stream: str, ids: Sequence[str]) -> int:

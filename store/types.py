@@ -16,6 +16,7 @@ a fixed offset such as ``+08:00`` otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -93,6 +94,7 @@ def format_offset(offset: dt.timedelta) -> str:
     return f"{text}:{secs:02d}" if secs else text
 
 
+@functools.lru_cache(maxsize=512)
 def parse_zone(name: str) -> dt.tzinfo:
     """Inverse of ``zone_name``; unknown IANA keys fall back to UTC rather than crash."""
     match = _OFFSET.match(name)
