@@ -7,6 +7,10 @@ per 20) and roughly twice the bytes (``bench/graph_sync.py`` measures both). Wha
 JSON lacks: ``In-Reply-To``/``References`` (we keep ``conversationId`` as the
 thread id instead) and attachment names (only ``hasAttachments``).
 
+Graph sometimes answers with an HTML body despite the text preference (users report
+it on the Graph docs tracker); such bodies are reduced to text here. All preferences
+go in one comma-separated ``Prefer`` header (RFC 7240), as Graph accepts.
+
 Auto-replies: Graph has no flag on a message for them (``inferenceClassification``
 is Focused/Other, not this), and ``internetMessageHeaders`` would add kilobytes per
 message; we use the subject prefixes Outlook and Exchange write in English and
