@@ -9,9 +9,9 @@ seller-only touches:
   the event's ``updated`` stamp, else its start, never after *now* — so an accepted
   meeting still ahead keeps the deal alive); a dated customer commitment written
   down in the rep's own recap (at the recap's time); a new person from the account
-  joining — their address first appearing in customer mail or answering an
-  invitation (accepted or tentative), after the account's first contact. A person the
-  rep merely writes to is the rep's action, not the customer's.
+  joining — someone who was not among its first contacts writing (an e-mail, above)
+  or answering an invitation, even tentatively. A person the rep merely writes to
+  has not acted.
 * seller-only touches — the rep's own e-mails to the account, invitations the rep
   organised that no customer accepted and that were not held, cancelled meetings.
 
@@ -58,7 +58,7 @@ class Deal:
 
 
 def _event_entries(view: EventView, account: str, now: dt.datetime, deal: Deal) -> None:
-    title = f"\u201c{view.event.title or '(untitled)'}\u201d"
+    title = _title(view)
     if view.cancelled:
         deal.touches.append(Touch(view.changed_at(now), f"cancelled meeting {title}"))
         return
@@ -75,34 +75,41 @@ def _event_entries(view: EventView, account: str, now: dt.datetime, deal: Deal) 
 
 def _newcomers(ctx: Context, box: RepMail, views: list[EventView], account: str
                ) -> list[Action]:
-    """People of the account who joined after its first contact."""
-    first_seen: dict[str, dt.datetime] = {}
-    joined: dict[str, dt.datetime] = {}
+    """Invitation answers from people who were not among the account's first contacts.
 
-    def see(email: str, at: dt.datetime, joins: bool) -> None:
+    A customer bringing their boss in shows up as a new attendee on the rep's
+    invitation (forwarded to them) who answers it, often only tentatively — which
+    from an established contact would not count. New people's e-mails need nothing
+    here: every customer e-mail is an action already.
+    """
+    first_seen: dict[str, dt.datetime] = {}
+
+    def see(email: str, at: dt.datetime) -> None:
         if ctx.book.customer_account(email) != account:
             return
         if email not in first_seen or at < first_seen[email]:
             first_seen[email] = at
-        if joins and (email not in joined or at < joined[email]):
-            joined[email] = at
 
     for mail in _mails(box.sent, account):
         for addr in mail.message.recipients:
-            see(addr.email, mail.sent_at, joins=False)
+            see(addr.email, mail.sent_at)
     for mail in _mails(box.received, account):
         for addr in (mail.message.sender, *mail.message.recipients):
-            see(addr.email, mail.sent_at, joins=True)
+            see(addr.email, mail.sent_at)
     for view in views:
         for seat in view.customers:
-            answered = seat.is_organizer or seat.response in ("accepted", "tentative")
-            see(seat.email, view.changed_at(ctx.now), joins=answered)
+            see(seat.email, view.changed_at(ctx.now))
     if not first_seen:
         return []
     opening = min(first_seen.values())
-    return [Action(joined[email], f"{email} joined the conversation")
-            for email in sorted(joined)
-            if joined[email] == first_seen[email] and first_seen[email] > opening]
+    return [Action(view.changed_at(ctx.now), f"{seat.email} joined {_title(view)}")
+            for view in views for seat in view.customers
+            if seat.account == account and first_seen[seat.email] > opening
+            and seat.response in ("accepted", "tentative")]
+
+
+def _title(view: EventView) -> str:
+    return f"\u201c{view.event.title or '(untitled)'}\u201d"
 
 
 def _mails(lines: dict[str, TimeLine], account: str) -> list[Mail]:
