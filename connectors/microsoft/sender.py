@@ -40,6 +40,9 @@ def graph_message(message: email.message.EmailMessage) -> dict[str, Any]:
         "toRecipients": _recipients(message.get_all("To", [])),
         "ccRecipients": _recipients(message.get_all("Cc", [])),
     }
+    reply_to = _recipients(message.get_all("Reply-To", []))
+    if reply_to:
+        doc["replyTo"] = reply_to
     headers = [{"name": k, "value": str(v)} for k, v in message.items()
                if k.lower().startswith("x-")][:MAX_CUSTOM_HEADERS]
     if headers:

@@ -19,6 +19,7 @@ def _nudge() -> email.message.EmailMessage:
     msg["From"] = SENDER
     msg["To"] = "李伟 <li.wei@northwind.example>"
     msg["Subject"] = "今日跟进 / Today's follow-ups"
+    msg["Reply-To"] = "sales-ops@northwind.example"
     msg["X-Dealnudge-Digest"] = "2026-03-10"
     msg.set_content("Acme: no dated next step.\n王总 meeting needs a follow-up.")
     msg.add_alternative("<p>Acme: no dated next step.</p><p>王总 meeting</p>", subtype="html")
@@ -35,6 +36,8 @@ def test_send_posts_json_html_without_saving_a_copy(fake: FakeMicrosoft) -> None
     assert body["contentType"] == "HTML" and "王总 meeting" in body["content"]
     assert posted["message"]["toRecipients"] == [
         {"emailAddress": {"address": "li.wei@northwind.example", "name": "李伟"}}]
+    assert posted["message"]["replyTo"] == [
+        {"emailAddress": {"address": "sales-ops@northwind.example"}}]
     assert posted["message"]["internetMessageHeaders"] == [
         {"name": "X-Dealnudge-Digest", "value": "2026-03-10"}]
     (call,) = [r for r in fake.graph_requests()]
