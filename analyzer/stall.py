@@ -68,7 +68,9 @@ def _event_entries(view: EventView, account: str, now: dt.datetime, deal: Deal) 
     if held:
         deal.customer.append(Action(view.end, f"meeting {title} held"))
     if engaged:
-        deal.customer.append(Action(view.changed_at(now), f"accepted the invitation {title}"))
+        organised = any(s.is_organizer for s in view.customers if s.account == account)
+        verb = "organised the meeting" if organised else "accepted the invitation"
+        deal.customer.append(Action(view.changed_at(now), f"{verb} {title}"))
     if not held and not engaged and view.rep_organised:
         deal.touches.append(Touch(view.changed_at(now), f"unanswered invitation {title}"))
 
