@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from connectors.base import ConnectorError, ErrorKind
+from connectors.base import ConnectorError, CursorExpired, ErrorKind
 
 T = TypeVar("T")
 
@@ -35,14 +35,19 @@ class Backoff:
 
 def call_with_retry(fn: Callable[[], T], *, backoff: Backoff, sleep: Callable[[float], None],
                     on_retry: Callable[[ConnectorError, float], None] | None = None) -> T:
-    """Run ``fn``; retry TRANSIENT ``ConnectorError``s with backoff, re-raise the rest."""
+    """Run ``fn``; retry TRANSIENT ``ConnectorError``s with backoff, re-raise the rest.
+
+    ``CursorExpired`` is never retried: asking again with the same cursor cannot help,
+    the caller must resync.
+    """
     attempt = 0
     while True:
         try:
             return fn()
         except ConnectorError as err:
             attempt += 1
-            if err.kind is not ErrorKind.TRANSIENT or attempt >= backoff.attempts:
+            if (isinstance(err, CursorExpired) or err.kind is not ErrorKind.TRANSIENT
+                    or attempt >= backoff.attempts):
                 raise
             wait = backoff.delay(attempt, err.retry_after)
             if on_retry is not None:
