@@ -263,7 +263,7 @@ def _cancelled(event: CalendarEvent) -> CalendarEvent:
 
 # Windows zone name (Graph ``timeZone``, Exchange TZID) → IANA, after CLDR windowsZones.xml
 # (territory "001" entries). icalendar's own copy is consulted for names not listed here.
-_WINDOWS_ZONES: dict[str, str] = {
+WINDOWS_ZONES: dict[str, str] = {
     "UTC": "Etc/UTC", "Coordinated Universal Time": "Etc/UTC", "GMT Standard Time": "Europe/London",
     "Greenwich Standard Time": "Atlantic/Reykjavik", "W. Europe Standard Time": "Europe/Berlin",
     "Central Europe Standard Time": "Europe/Budapest", "Romance Standard Time": "Europe/Paris",
@@ -296,7 +296,7 @@ _WINDOWS_ZONES: dict[str, str] = {
 def windows_zone_to_iana(name: str) -> str | None:
     """The IANA zone for a Windows zone name, an IANA name passed through, else None."""
     name = name.strip().strip('"')
-    found = _WINDOWS_ZONES.get(name)
+    found = WINDOWS_ZONES.get(name)
     if found is None:
         try:
             from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON

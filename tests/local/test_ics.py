@@ -117,7 +117,7 @@ def test_windows_zone_names(windows: str, iana: str | None) -> None:
 
 
 def test_windows_table_names_real_zones() -> None:
-    from connectors.ics import _WINDOWS_ZONES
-    assert len(_WINDOWS_ZONES) >= 40
-    for iana in _WINDOWS_ZONES.values():
+    from connectors.ics import WINDOWS_ZONES
+    assert len(WINDOWS_ZONES) >= 40
+    for iana in WINDOWS_ZONES.values():
         ZoneInfo(iana)
