@@ -27,12 +27,14 @@ a day before the sent day is a reference to the past, not a promise.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from analyzer import text_cues as cues
 from analyzer.dates import TimeMention, find_times
 from analyzer.quotes import strip_quoted
+from analyzer.text_cues import Clause
 
 Actor = Literal["customer", "seller", "joint"]
 Author = Literal["customer", "seller"]
@@ -57,7 +59,7 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     if author not in AUTHORS:
         raise ValueError(f"author must be one of {AUTHORS}, not {author!r}")
     body = strip_quoted(text)
-    if cues.AUTO_REPLY.search(body[:_AUTO_REPLY_WINDOW]):
+    if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
     found: list[Commitment] = []
@@ -72,17 +74,27 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
 
 
 def split_sentences(body: str) -> list[str]:
-    parts = (part.strip() for part in cues.SENTENCE_END.split(body) if part)
-    return [part for part in parts if part]
+    """Sentences of the body; "Mar. 12th" and "3 p.m." do not end one."""
+    sentences: list[str] = []
+    start = 0
+    for end in cues.SENTENCE_END.finditer(body):
+        if end.group() == "." and cues.ABBREVIATION.search(body[max(0, end.start() - 6):
+                                                                 end.start()].lower()):
+            continue
+        sentences.append(body[start:end.end()].strip())
+        start = end.end()
+    sentences.append(body[start:].strip())
+    return [sentence for sentence in sentences if sentence]
 
 
 def _sentence_commitments(sentence: str, today: dt.date, author: Author) -> list[Commitment]:
-    best: dict[Actor, Commitment] = {}
-    if cues.QUESTION.search(sentence):
+    if sentence.endswith(("?", "？")) or cues.QUESTION(Clause.of(sentence)):
         return []
+    best: dict[Actor, Commitment] = {}
     conditional = False  # "如果预算批下来，我们下周三就可以签约": the condition carries forward
-    for clause in cues.CLAUSE_BREAK.split(sentence):
-        conditional = conditional or bool(cues.CONDITIONAL.search(clause))
+    for part in cues.CLAUSE_BREAK.split(sentence):
+        clause = Clause.of(part)
+        conditional = conditional or cues.CONDITIONAL(clause)
         judged = _judge_clause(clause, sentence, today, author, conditional)
         if judged is None:
             continue
@@ -92,17 +104,16 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author) -> list
     return list(best.values())
 
 
-def _judge_clause(clause: str, sentence: str, today: dt.date, author: Author,
+def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   conditional: bool) -> Commitment | None:
+    times = find_times(clause.low, today)
+    due = _pick_day(times, today)
+    vague_step = cues.VAGUE_STEP(clause)
+    if due is None and not vague_step and all(t.due is not None for t in times):
+        return None  # names no day and no next step
     if _is_excluded(clause):
         return None
-    times = find_times(clause, today)
-    due = _pick_day(times, today)
-    vague_time = any(t.due is None for t in times)
-    vague_step = bool(cues.VAGUE_STEP.search(clause))
-    hedged = bool(cues.HEDGE.search(clause))
-    if due is None and not vague_time and not vague_step:
-        return None
+    hedged = cues.HEDGE(clause)
     if not _promises(clause, due is not None, vague_step, hedged):
         return None
     actor = resolve_actor(clause, author)
@@ -111,55 +122,51 @@ def _judge_clause(clause: str, sentence: str, today: dt.date, author: Author,
     return Commitment(actor, due, False, sentence)
 
 
-def _is_excluded(clause: str) -> bool:
-    return bool(cues.QUESTION.search(clause) or cues.REQUEST.search(clause)
-                or cues.GRATITUDE.search(clause)
-                or cues.NEGATION.search(clause) or cues.CANCEL.search(clause))
+def _is_excluded(clause: Clause) -> bool:
+    return (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.GRATITUDE(clause)
+            or cues.NEGATION(clause) or cues.CANCEL(clause))
 
 
 def _pick_day(times: list[TimeMention], today: dt.date) -> dt.date | None:
-    """The first named day not in the past; "end of day" yields to any other day."""
+    """The best-ranked named day not in the past (explicit dates first), else the first."""
     days = [t for t in times if t.due is not None and t.due >= today]
-    strong = [t for t in days if not t.weak] or days
-    return strong[0].due if strong else None
+    return min(days, key=lambda t: (t.rank, t.start)).due if days else None
 
 
-def _promises(clause: str, dated: bool, vague_step: bool, hedged: bool) -> bool:
+def _promises(clause: Clause, dated: bool, vague_step: bool, hedged: bool) -> bool:
     """Does the clause take something on, rather than describe or praise?"""
-    if vague_step or cues.EN_MARKER.search(clause):
+    if vague_step or cues.MARKER(clause):
         return True
-    if cues.HAS_CJK.search(clause):
-        return bool(cues.ZH_MARKER.search(clause) or cues.ZH_PRONOUN.search(clause))
+    if clause.cjk and cues.ZH_PRONOUN.search(clause.low):
+        return True
     return hedged and not dated
 
 
-def _subject_text(clause: str) -> str:
-    """The clause from its first subject pronoun on ("I", "我", "we", "我们", …)."""
-    english = cues.EN_SUBJECT.search(clause)
-    chinese = cues.ZH_PRONOUN.search(clause)
-    starts = [m.start() for m in (english, chinese) if m is not None]
-    return clause[min(starts):] if starts else clause
+def _subject(clause: Clause) -> re.Match[str] | None:
+    """The first subject: an English pronoun/noun before a verb, or a Chinese pronoun."""
+    english = cues.EN_SUBJECT.search(clause.low) if clause.latin else None
+    chinese = cues.ZH_PRONOUN.search(clause.low) if clause.cjk else None
+    return min((m for m in (english, chinese) if m is not None), key=lambda m: m.start(),
+               default=None)
 
 
-def resolve_actor(clause: str, author: Author) -> Actor:
+def resolve_actor(clause: Clause, author: Author) -> Actor:
     """Joint, the other side (second-person subject) or the author's side."""
     other: Actor = "seller" if author == "customer" else "customer"
-    if cues.JOINT.search(clause):
+    subject = _subject(clause)
+    if cues.JOINT(clause):
         return "joint"
-    if cues.TOGETHER.search(clause) and not cues.SINGULAR_SELF.match(_subject_text(clause)):
+    if cues.TOGETHER(clause) and not (
+            subject is not None and cues.SINGULAR_SELF.match(clause.low, subject.start())):
         return "joint"
-    if cues.EN_OTHER_RECAP.search(clause):
+    if cues.OTHER_RECAP(clause):
         return other
-    english = cues.EN_SUBJECT.search(clause)
-    chinese = cues.ZH_PRONOUN.search(clause)
-    first = min((m for m in (english, chinese) if m is not None), key=lambda m: m.start(),
-                default=None)
-    if first is None:
+    if subject is None:
         return author
-    if first is chinese:
-        kind = first.lastgroup
+    if subject.re is cues.ZH_PRONOUN:
+        kind = subject.lastgroup
         return "joint" if kind == "joint" else other if kind == "other" else author
-    subject = " ".join(first["s"].lower().split())
-    if subject in ("let's", "lets", "let us"):
+    word = " ".join(subject["s"].split())
+    if word in ("let's", "let’s", "lets", "let us"):
         return "joint"
-    return other if subject == "you" or subject.startswith("your ") else author
+    return other if word == "you" or word.startswith("your ") else author
