@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from analyzer.context import Context
 from analyzer.findings import Finding, FindingKind
-from analyzer.mailbox import Mail, is_dated
+from analyzer.mailbox import Mail, MessageIdentity, is_dated
 from analyzer.meetings import EventView, Meeting
 
 
@@ -73,7 +73,7 @@ def _follow_up_sent(ctx: Context, rep: str, meeting: Meeting) -> bool:
 
 def _mail_about(ctx: Context, meeting: Meeting) -> list[Mail]:
     """Mail from the meeting's accounts, or from the team to them, since it started."""
-    found: dict[tuple[str, str, dt.datetime], Mail] = {}
+    found: dict[MessageIdentity, Mail] = {}
     for rep in meeting.reps:
         box = ctx.mailbox(rep)
         for lines in (box.received, box.team_to):

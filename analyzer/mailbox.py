@@ -45,6 +45,18 @@ class Commitment(Protocol):
 Extractor = Callable[..., Sequence[Commitment]]
 
 
+MessageIdentity = tuple[str, str, dt.datetime, tuple[str, ...], str]
+
+
+def message_identity(message: EmailMessage) -> MessageIdentity:
+    """What makes two stored copies one message. The Message-ID alone is not enough:
+    some generators derive it from sender, time and subject, so two different mails
+    sent at once with one subject share it (measured on generated sample mail)."""
+    recipients = tuple(sorted(a.email for a in message.recipients))
+    return (message.message_id, message.sender.email, message.sent_at.astimezone(UTC),
+            recipients, message.body_text)
+
+
 @dataclass(frozen=True)
 class Mail:
     """One message classified for the rules."""
@@ -56,8 +68,8 @@ class Mail:
     recipient_accounts: frozenset[str]
 
     @property
-    def identity(self) -> tuple[str, str, dt.datetime]:
-        return self.message.message_id, self.message.sender.email, self.sent_at
+    def identity(self) -> MessageIdentity:
+        return message_identity(self.message)
 
     def order(self) -> tuple[dt.datetime, str]:
         return self.sent_at, self.message.message_id
@@ -121,15 +133,16 @@ def index_mail(messages: Iterable[tuple[str, EmailMessage]], rep_addresses: dict
     """Per rep: the rep's own non-automatic mail to each account (``sent``), the
     customers' non-automatic mail from each account (``received``) and any team
     member's mail to each account (``team_to``, where recaps are looked for)."""
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, MessageIdentity]] = set()
     index: dict[str, RepMail] = defaultdict(RepMail)
-    # Sorted first so that which copy of a duplicated Message-ID wins never depends on
-    # the order the store returned the records in.
+    # Sorted first so that which of several copies wins never depends on the order the
+    # store returned the records in.
     for rep, message in sorted(messages, key=lambda item: (
             item[0], item[1].message_id, item[1].folder, item[1].source_id)):
-        if (rep, message.message_id) in seen or message.is_auto_reply or message.sent_at > now:
+        slot = (rep, message_identity(message))
+        if slot in seen or message.is_auto_reply or message.sent_at > now:
             continue
-        seen.add((rep, message.message_id))
+        seen.add(slot)
         mail = classify(message, book)
         box = index[rep]
         if mail.author == "customer" and mail.sender_account is not None:
@@ -150,7 +163,7 @@ class CommitmentCache:
 
     def __init__(self, extract: Extractor | None = None) -> None:
         self._extract = extract
-        self._found: dict[tuple[str, str, dt.datetime], tuple[Commitment, ...]] = {}
+        self._found: dict[MessageIdentity, tuple[Commitment, ...]] = {}
         self.calls = 0
 
     def customer_steps(self, mail: Mail) -> tuple[Commitment, ...]:

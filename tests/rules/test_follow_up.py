@@ -174,3 +174,11 @@ def test_a_meeting_every_customer_declined_is_not_a_meeting() -> None:
 def test_the_customer_writing_is_not_the_reps_follow_up() -> None:
     thanks = mail(DANA, REP, at(3, 16), "Thanks for the session!")
     assert len(follow_ups(LATER, [MEETING], [thanks])) == 1
+
+
+def test_two_mails_sharing_a_message_id_are_still_two_mails() -> None:
+    elsewhere = mail(REP, "sam@globex.example", at(3, 18), "Recap for Globex.", message_id="same@x")
+    recap = mail(REP, DANA, at(3, 18), "Recap for Acme.", message_id="same@x")
+    copy = dataclasses.replace(recap, source_id="inbox-copy", folder="inbox")
+    assert follow_ups(LATER, [MEETING], [elsewhere, recap, copy]) == []
+    assert follow_ups(LATER, [MEETING], [recap, elsewhere]) == []
