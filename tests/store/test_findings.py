@@ -71,10 +71,10 @@ def test_findings_for_reps_outside_the_scope_are_still_saved(store: Store) -> No
 
 
 def test_many_findings_beyond_one_query_chunk(store: Store) -> None:
-    findings = [finding(f"customer{i}@gmail.com") for i in range(1200)]
-    assert len(store.sync_findings(findings, NOW, [REP]).opened) == 1200
+    findings = [finding(f"customer{i}@gmail.com") for i in range(620)]  # chunks are 500
+    assert len(store.sync_findings(findings, NOW, [REP]).opened) == 620
 
-    changes = store.sync_findings(findings[:700], NOW + DAY, [REP])
+    changes = store.sync_findings(findings[:510], NOW + DAY, [REP])
 
-    assert len(changes.refreshed) == 700 and len(changes.closed) == 500
-    assert len(store.open_findings(REP)) == 700
+    assert len(changes.refreshed) == 510 and len(changes.closed) == 110
+    assert len(store.open_findings(REP)) == 510
