@@ -6,10 +6,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
+from analyzer.commitments import extract_commitments
 from analyzer.findings import Finding
+from analyzer.mailbox import Commitment, CommitmentCache
+from analyzer.rules import analyze_with
 from connectors.records import EmailMessage
-from tests.rules.factories import DANA, REP, REP2, Record, at, event, mail, rep_view, run
+from tests.rules.factories import (
+    DANA,
+    REP,
+    REP2,
+    Record,
+    at,
+    event,
+    mail,
+    make_input,
+    rep_view,
+    run,
+)
 
 MEETING = event(at(3, 14), title="Pricing workshop", uid="workshop@acme.example")
 NOW = at(10)
@@ -126,3 +141,21 @@ def test_next_step_evidence_is_shared_between_reps_on_one_meeting() -> None:
     assert next_steps(NOW, [(REP, MEETING), (REP2, copy2)], [(REP2, to_li)], reps=reps) == []
     both = next_steps(NOW, [(REP, MEETING), (REP2, copy2)], reps=reps)
     assert sorted(f.rep for f in both) == [REP2, REP]
+
+
+def test_each_message_is_read_once_however_many_meetings_need_it() -> None:
+    reps = [rep_view(REP), rep_view(REP2)]
+    second = event(at(4, 14), title="Technical deep dive", customer_response="needs_action")
+    copy = dataclasses.replace(MEETING, source_id="li-wei-copy")
+    vague = from_dana("We'll get back to you.", at(5, 9))
+    events = [(REP, MEETING), (REP2, copy), (REP, second)]
+    texts: list[str] = []
+
+    def counting(text: str, **kwargs: Any) -> Sequence[Commitment]:
+        texts.append(text)
+        return extract_commitments(text, **kwargs)
+
+    inp = make_input(events, [(REP, vague), (REP2, vague)], reps=reps)
+    findings = analyze_with(inp, NOW, CommitmentCache(counting))
+    assert [f.kind for f in findings if f.kind.endswith("next_step")] == ["vague_next_step"] * 3
+    assert texts == ["We'll get back to you."]
