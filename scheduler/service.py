@@ -1,10 +1,10 @@
 """``dealnudge serve``: one process, one APScheduler, every job with an explicit id.
 
 Jobs: ``sync`` (every ``sync.interval_minutes`` with jitter, ``max_instances=1``,
-coalesced, then analysis), ``digest:<rep>`` (a CronTrigger at ``nudges.send_at`` in the
-rep's own zone on ``nudges.weekdays``), ``rollup:<manager>`` (weekly) and
-``config-watch`` (the YAML's mtime). A ``startup`` job syncs once and then sends what
-was due while the service was down, if still within ``nudges.grace_hours``.
+coalesced, then analysis and the due-but-unsent catch-up), ``digest:<rep>`` (a
+CronTrigger at ``nudges.send_at`` in the rep's own zone on ``nudges.weekdays``),
+``rollup:<manager>`` (weekly) and ``config-watch`` (the YAML's mtime). A ``startup`` job does one sync round at once, so
+what was due while the service was down goes out if still within ``nudges.grace_hours``.
 
 APScheduler 3.11 CronTrigger, measured: a ``send_at`` in the spring-forward gap
 (02:30 America/New_York on 2026-03-08) fires at 07:30 UTC (03:30 EDT) that day; an
@@ -77,12 +77,13 @@ class Service:
         self.stamp = _file_stamp(config_path)
         self.scheduler = scheduler or BackgroundScheduler(timezone=UTC)
         self.lock = threading.Lock()  # one reload at a time (poll job vs SIGHUP)
+        self.round = threading.Lock()  # one sync round at a time (start-up vs interval job)
 
     # -- jobs -------------------------------------------------------------------------
     def schedule(self) -> None:
         """(Re)build every job from ``self.config``; ids make this idempotent."""
         cfg, add = self.config, self.scheduler.add_job
-        add(self.sync_and_analyse, IntervalTrigger(minutes=cfg.sync.interval_minutes,
+        add(self.sync_then_catch_up, IntervalTrigger(minutes=cfg.sync.interval_minutes,
                                                    jitter=int(cfg.sync.jitter_seconds) or None),
             id="sync", max_instances=1, coalesce=True, replace_existing=True)
         add(self.poll_config, IntervalTrigger(seconds=CONFIG_POLL_SECONDS), id="config-watch",
@@ -148,12 +149,19 @@ class Service:
             log.info("start-up: %s %s for %s: %s", o.kind, o.local_day, o.rep, o.status)
         return outcomes
 
-    def startup(self) -> None:
-        self.sync_and_analyse()
+    def sync_then_catch_up(self) -> None:
+        """Each sync round also sends what is due and unsent within the grace window: the
+        start-up catch-up, a retry of a digest whose delivery failed, a rep added today."""
+        if not self.round.acquire(blocking=False):
+            log.info("a sync round is still running; skipping this one")
+            return
         try:
+            self.sync_and_analyse()
             self.catch_up()
         except Exception:
-            log.exception("sending the nudges due at start-up failed")
+            log.exception("sending the due nudges failed")
+        finally:
+            self.round.release()
 
     # -- config -----------------------------------------------------------------------
     def poll_config(self) -> bool:
@@ -203,7 +211,7 @@ def serve(config_path: Path, *, once: bool = False, clock: Clock | None = None,
     service = Service(config_path, config, store, clock=clock, load=load)
     try:
         if once:
-            service.startup()
+            service.sync_then_catch_up()
             return 0
         return _run(service)
     finally:
@@ -215,7 +223,8 @@ def _run(service: Service) -> int:
     restore = _install_signals(stop, hup)
     try:
         service.schedule()
-        service.scheduler.add_job(service.startup, id="startup", replace_existing=True)
+        service.scheduler.add_job(service.sync_then_catch_up, id="startup",
+                                  replace_existing=True)
         service.scheduler.start()
         log.info("dealnudge serving %d reps from %s", len(service.config.reps), service.path)
         while not stop.wait(0.5):
