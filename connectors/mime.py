@@ -12,9 +12,10 @@ standard library does not forgive on its own:
 * Some clients put raw 8-bit GBK in Subject/From instead of RFC 2047 words; the
   parser keeps such bytes as surrogate escapes, which we turn back into bytes and
   decode like a body.
-* ``email.policy.default`` raises on some malformed headers when they are read, so
-  headers are read raw (``raw_items``) and decoded here; only the MIME structure
-  walk uses the modern API.
+* ``email.policy.default`` raises on some malformed headers when they are read and
+  its header objects cost ~2.5 ms per message (measured: more than half of a local
+  full sync). So the structure is parsed with ``compat32``, which never raises on a
+  header, and headers are read raw (``raw_items``) and decoded here, once.
 """
 
 from __future__ import annotations
@@ -25,10 +26,9 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from email import policy
-from email.message import EmailMessage as MimeMessage
 from email.message import Message
 from email.parser import BytesParser
+from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 
@@ -75,7 +75,7 @@ def parse_message(raw: bytes, *, source_id: str, folder: Folder,
     """
     if not raw or not raw.strip():
         raise MalformedMessage("empty message")
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    msg = BytesParser(policy=compat32).parsebytes(raw)
     headers = _raw_headers(msg)
     sender = _first_address(headers.get("from", []))
     if sender is None:
@@ -283,24 +283,35 @@ def _guess(data: bytes) -> str:
     return str(best) if best is not None else data.decode("utf-8", "replace")
 
 
-def _body_and_attachments(msg: MimeMessage) -> tuple[str, list[str]]:
-    try:
-        body_part = msg.get_body(preferencelist=("plain", "html"))
-    except Exception:
-        log.debug("MIME structure unreadable, walking parts", exc_info=True)
-        body_part = None
+def _body_and_attachments(msg: Message) -> tuple[str, list[str]]:
+    body_part = _choose_body(msg)
     attachments: list[str] = []
-    first_text: Message | None = None
     for part in msg.walk():
         if part.is_multipart() or part is body_part:
             continue
         name = _filename(part)
         if name or _is_attachment(part):
             attachments.append(name or part.get_content_type())
-        elif first_text is None and part.get_content_maintype() == "text":
-            first_text = part
-    chosen = body_part if body_part is not None else first_text
-    return (_part_text(chosen) if chosen is not None else ""), attachments
+    return (_part_text(body_part) if body_part is not None else ""), attachments
+
+
+def _choose_body(part: Message) -> Message | None:
+    """The readable body: text/plain preferred in multipart/alternative, attachments never."""
+    if not part.is_multipart():
+        readable = part.get_content_type() in ("text/plain", "text/html")
+        return part if readable and not _is_attachment(part) else None
+    children = [p for p in part.get_payload() if isinstance(p, Message)]
+    if part.get_content_subtype() == "alternative":
+        for wanted in ("text/plain", "text/html"):
+            for child in children:
+                if child.get_content_type() == wanted and not _is_attachment(child):
+                    return child
+    for child in children:
+        if not _is_attachment(child) or child.is_multipart():
+            found = _choose_body(child)
+            if found is not None:
+                return found
+    return None
 
 
 def _filename(part: Message) -> str:
@@ -315,7 +326,7 @@ def _is_attachment(part: Message) -> bool:
     disposition = str(part.get("content-disposition", "")).split(";", 1)[0].strip().lower()
     if disposition == "attachment":
         return True
-    return part.get_content_maintype() not in ("text", "multipart", "message")
+    return part.get_content_maintype() not in ("text", "multipart")
 
 
 def _part_text(part: Message) -> str:

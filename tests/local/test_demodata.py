@@ -150,3 +150,20 @@ def test_scale_multiplies_accounts(tmp_path: Path) -> None:
 def test_now_must_be_aware(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_demo_team(tmp_path, now=dt.datetime(2026, 3, 10))
+
+
+def test_the_analyzer_finds_every_situation_for_every_rep(
+        team: Path, synced: tuple[list, list, list]) -> None:  # type: ignore[type-arg]
+    from analyzer.rules import AnalysisInput, RepView, analyze
+    config = load_config(team / "dealnudge.yaml")
+    events, mails, _ = synced
+    findings = analyze(AnalysisInput(
+        reps=tuple(RepView(r.email, tuple(r.aliases), r.zone) for r in config.reps),
+        internal_domains=tuple(config.organization.internal_domains), ignore_addresses=(),
+        thresholds=config.thresholds, events=tuple(events), messages=tuple(mails)), DEMO_NOW)
+    kinds = {"missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal"}
+    for rep in config.reps:
+        assert {f.kind for f in findings if f.rep == rep.email} == kinds, rep.email
+    assert any("@" in f.account for f in findings)
+    flagged = {f.account for f in findings}
+    assert len(flagged) < len(_accounts(mails)), "healthy deals must stay quiet"
