@@ -102,7 +102,7 @@ def _finding(ctx: Context, rep: str, meeting: Meeting, kind: FindingKind, since:
              detail: str, evidence: str | None = None) -> Finding:
     copy = next(c for c in meeting.copies if c.rep == rep)
     return Finding(
-        rep=rep, kind=kind, account=meeting.primary_account, meeting_uid=meeting.uid,
+        rep=ctx.reps[rep].email, kind=kind, account=meeting.primary_account, meeting_uid=meeting.uid,
         since=since, detail=detail, meeting_key=meeting.key, meeting_title=copy.event.title,
         meeting_start=meeting.start, evidence=evidence)
 

@@ -46,7 +46,7 @@ class AnalysisInput:
 class Context:
     now: dt.datetime  # UTC
     thresholds: Thresholds
-    reps: dict[str, RepView]
+    reps: dict[str, RepView]  # by lower-cased address; findings carry RepView.email as given
     book: AddressBook
     mail: dict[str, RepMail]
     views: list[EventView]  # one per (rep, occurrence), sorted by start

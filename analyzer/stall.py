@@ -197,7 +197,7 @@ def stall_findings(ctx: Context) -> list[Finding]:
                 continue
             last = stall.last_action
             findings.append(Finding(
-                rep=rep, kind="stalled_deal", account=account, meeting_uid=None,
+                rep=ctx.reps[rep].email, kind="stalled_deal", account=account, meeting_uid=None,
                 since=stall.reference + window, detail=_describe(ctx, rep, account, stall),
                 evidence=last.what if last else "no customer action since the first contact",
                 last_customer_action=last.at if last else None,

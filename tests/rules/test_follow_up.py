@@ -182,3 +182,9 @@ def test_two_mails_sharing_a_message_id_are_still_two_mails() -> None:
     copy = dataclasses.replace(recap, source_id="inbox-copy", folder="inbox")
     assert follow_ups(LATER, [MEETING], [elsewhere, recap, copy]) == []
     assert follow_ups(LATER, [MEETING], [recap, elsewhere]) == []
+
+
+def test_findings_name_the_rep_as_configured_whatever_the_records_case() -> None:
+    rep = rep_view("Sarah.Chen@Northwind.example")
+    [finding] = follow_ups(LATER, [("sarah.chen@northwind.example", MEETING)], reps=[rep])
+    assert finding.rep == "Sarah.Chen@Northwind.example"
