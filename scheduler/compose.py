@@ -127,9 +127,10 @@ def _stalled_item(f: Finding, lang: Language, rep: Rep, day: dt.date, config: Co
                          touches=touches)
     else:
         line = i18n.text(lang, "stalled_item_no_date", touches=touches)
-    lines = [line] + ([clean(f.evidence, 400)] if f.evidence else [])
+    if f.evidence:
+        line += i18n.text(lang, "last_action", evidence=clean(f.evidence, 400))
     move = suggested_move(days, touches, config)
-    return Item(clean(f.account), "", lines, advice=i18n.text(lang, f"move_{move}"))
+    return Item(clean(f.account), "", [line], advice=i18n.text(lang, f"move_{move}"))
 
 
 def digest_sections(rep: Rep, findings: list[Finding], day: dt.date,

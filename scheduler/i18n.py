@@ -34,6 +34,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "stalled_item": "No customer action for {days} days (last: {last}); "
                         "{touches} seller touches since.",
         "stalled_item_no_date": "No recent customer action; {touches} seller touches since.",
+        "last_action": " (Last customer action: {evidence}.)",
         "move_ask_blocker": "Stop sending more of the same: ask them directly what is "
                             "holding them back.",
         "move_smaller_step": "Ask for a smaller concrete step with a date "
@@ -66,6 +67,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "stalled": "停滞的商机",
         "stalled_item": "客户已 {days} 天没有行动（最近一次：{last}），此后你方已跟进 {touches} 次。",
         "stalled_item_no_date": "客户近期没有行动，此后你方已跟进 {touches} 次。",
+        "last_action": "（客户最近一次行动：{evidence}）",
         "move_ask_blocker": "别再重复发同样的内容：直接问客户是什么让他们犹豫。",
         "move_smaller_step": "请客户先做一个更小、有日期的具体步骤（例如先做技术交流，而不是试用）。",
         "move_disqualify": "考虑放弃这个商机，把时间投入到更有希望的客户上。",

@@ -74,11 +74,12 @@ def _oldest(team: Team, found: dict[str, list[StoredFinding]], lang: Language) -
     lines = []
     for s in every:
         f = s.finding
-        what = clean(f.meeting_title) or clean(f.account)
+        what = f"{clean(f.meeting_title)} ({clean(f.account)})" if f.meeting_title \
+            else clean(f.account)
         since = i18n.text(lang, "rollup_since",
                           day=i18n.format_day(lang, f.since.astimezone(zone).date()))
         label = i18n.KIND_LABELS[lang][f.kind]
-        lines.append(f"{names.get(f.rep, f.rep)}: {label}: {what} ({clean(f.account)}), {since}")
+        lines.append(f"{names.get(f.rep, f.rep)}: {label}: {what}, {since}")
     return lines
 
 

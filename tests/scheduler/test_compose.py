@@ -129,11 +129,13 @@ def test_stalled_deal_suggests_one_of_the_three_moves(tmp_path: Path) -> None:
     }
     for (days, touches), advice in cases.items():
         f = finding(SARAH, "stalled_deal", "initech.example", seller_touches=touches,
+                    evidence="e-mail from ops@initech.example",
                     last_customer_action=dt.datetime(2026, 3, 5, 9, tzinfo=UTC)
                     - dt.timedelta(days=days))
         text, html = parts(reparsed(render_digest(sarah(), stored([f]), DAY, cfg)))
         assert advice in text and advice in html, (days, touches)
         assert f"No customer action for {days} days" in text
+        assert "(Last customer action: e-mail from ops@initech.example.)" in text
 
 
 def test_from_address_override_and_message_id_is_stable(tmp_path: Path) -> None:
