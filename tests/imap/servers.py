@@ -260,17 +260,24 @@ class Dovecot:
         for p in (self.root / "rawlog" / user).glob("*"):
             p.unlink()
 
-    def write_maildir(self, user: str, messages: list[bytes]) -> None:
-        """Drop messages straight into the Inbox's ``cur/`` (fast seeding; unseen)."""
-        base = self.maildir(user)
+    def write_maildir(self, user: str, messages: list[bytes], folder: str = "INBOX",
+                      received: dt.datetime | None = None) -> None:
+        """Drop messages straight into a folder's ``cur/`` (fast seeding; unseen).
+
+        ``received`` becomes the files' mtime, which Dovecot reports as INTERNALDATE."""
+        base = self.maildir(user) if folder == "INBOX" else self.maildir(user) / f".{folder}"
         for sub in ("cur", "new", "tmp"):
             (base / sub).mkdir(parents=True, exist_ok=True)
         stamp = int(time.time())
+        when = received.timestamp() if received else None
         for i, raw in enumerate(messages):
-            (base / "cur" / f"{stamp}.M{i}P1.dealnudge:2,").write_bytes(raw)
+            path = base / "cur" / f"{stamp}.M{i}P{len(messages)}.dealnudge:2,"
+            path.write_bytes(raw)
+            if when is not None:
+                os.utime(path, (when, when))
         if os.geteuid() == 0:
             uid, gid = pwd.getpwnam(_owners()[0]).pw_uid, pwd.getpwnam(_owners()[0]).pw_gid
-            for path in [base, *base.rglob("*")]:
+            for path in [self.maildir(user), *self.maildir(user).rglob("*")]:
                 os.chown(path, uid, gid)
 
 
