@@ -107,9 +107,6 @@ class RepMail:
             for line in lines.values():
                 line.freeze()
 
-    def accounts(self) -> set[str]:
-        return set(self.sent) | set(self.received)
-
 
 def classify(message: EmailMessage, book: AddressBook) -> Mail:
     sender = normalise(message.sender.email)
@@ -119,8 +116,7 @@ def classify(message: EmailMessage, book: AddressBook) -> Mail:
         author = "customer"
     elif party in (Party.TEAM, Party.INTERNAL):
         author = "seller"
-    accounts = {book.customer_account(a.email) for a in message.recipients}
-    accounts.discard(None)
+    accounts = (book.customer_account(a.email) for a in message.recipients)
     return Mail(
         message=message, sent_at=message.sent_at.astimezone(UTC), author=author,
         sender_account=book.customer_account(sender) if author == "customer" else None,
