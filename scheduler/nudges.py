@@ -77,17 +77,18 @@ def send_claimed(store: Store, delivery: Delivery, *, recipient: str, day: dt.da
             return NudgeOutcome(recipient, day, "skipped_already_sent", previous.message_id,
                                 findings=len(keys), kind=kind)
         store.release_nudge(previous.id)  # delivery raised last time: nothing went out
+    msg = message()  # rendered before the claim: a rendering bug must not strand a claim
+    msg_id = str(msg["Message-ID"])
     claim = store.claim_nudge(recipient, day, kind, keys, now)
     if claim is None:
         return NudgeOutcome(recipient, day, "skipped_already_sent", findings=len(keys), kind=kind)
-    msg = message()
-    msg_id = str(msg["Message-ID"])
     try:
         delivery.send(msg, f"{day.isoformat()}_{kind}_{recipient}")
-    except ConnectorError as err:
-        log.error("could not deliver the %s for %s on %s: %s", kind, recipient, day, err)
-        store.finish_nudge(claim.id, status="failed", now=now, error=str(err))
-        return NudgeOutcome(recipient, day, "failed", msg_id, str(err), len(keys), kind)
+    except Exception as err:  # noqa: BLE001 - raised before the message was accepted: retry later
+        error = str(err) if isinstance(err, ConnectorError) else f"{type(err).__name__}: {err}"
+        log.error("could not deliver the %s for %s on %s: %s", kind, recipient, day, error)
+        store.finish_nudge(claim.id, status="failed", now=now, error=error)
+        return NudgeOutcome(recipient, day, "failed", msg_id, error, len(keys), kind)
     store.finish_nudge(claim.id, status="sent", now=now, message_id=msg_id)
     log.info("sent the %s for %s on %s (%d findings)", kind, recipient, day, len(keys))
     return NudgeOutcome(recipient, day, "sent", msg_id, None, len(keys), kind)

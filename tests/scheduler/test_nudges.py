@@ -218,3 +218,15 @@ def test_manager_rollup_once_per_week(store: Store, tmp_path: Path) -> None:
         assert "Oldest open items" in body
     record = store.nudge(MANAGER, dt.date(2026, 3, 9), "rollup")
     assert record is not None and record.status == "sent"
+
+
+def test_a_delivery_that_cannot_even_be_set_up_is_recorded_as_failed(store: Store,
+                                                                     tmp_path: Path) -> None:
+    from config.schema import GmailDelivery
+
+    cfg = config(tmp_path, reps=[sarah()], delivery=GmailDelivery(kind="gmail"))  # no provider
+    seed(store, standard_findings(SARAH), THURSDAY_NY_9AM, cfg)
+    [outcome] = send_due_nudges(cfg, store, THURSDAY_NY_9AM)
+    assert outcome.status == "failed" and outcome.error
+    record = store.nudge(SARAH, dt.date(2026, 3, 5), "digest")
+    assert record is not None and record.status == "failed"  # not stranded in "sending"
