@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from analyzer import text_cues as cues
-from analyzer.dates import TimeMention, find_times
+from analyzer.dates import best_day, find_times
 from analyzer.quotes import strip_quoted
 from analyzer.text_cues import Clause
 
@@ -106,18 +106,18 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author) -> list
 
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   conditional: bool) -> Commitment | None:
-    times = find_times(clause.low, today)
-    due = _pick_day(times, today)
+    times = find_times(clause.text, today)
+    due = best_day(times, today)
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):
         return None  # names no day and no next step
     if _is_excluded(clause):
         return None
-    hedged = cues.HEDGE(clause)
-    if not _promises(clause, due is not None, vague_step, hedged):
+    tentative = conditional or cues.HEDGE(clause)
+    if not _promises(clause, vague_step, tentative):
         return None
     actor = resolve_actor(clause, author)
-    if due is None or hedged or conditional:
+    if due is None or tentative:
         return Commitment(actor, None, True, sentence)
     return Commitment(actor, due, False, sentence)
 
@@ -127,19 +127,15 @@ def _is_excluded(clause: Clause) -> bool:
             or cues.NEGATION(clause) or cues.CANCEL(clause))
 
 
-def _pick_day(times: list[TimeMention], today: dt.date) -> dt.date | None:
-    """The best-ranked named day not in the past (explicit dates first), else the first."""
-    days = [t for t in times if t.due is not None and t.due >= today]
-    return min(days, key=lambda t: (t.rank, t.start)).due if days else None
+def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
+    """Does the clause take something on, rather than describe or praise?
 
-
-def _promises(clause: Clause, dated: bool, vague_step: bool, hedged: bool) -> bool:
-    """Does the clause take something on, rather than describe or praise?"""
-    if vague_step or cues.MARKER(clause):
+    A hedge or a condition ("maybe in Q3", "if approved we could start Friday") is a
+    tentative step: vague, but a step.
+    """
+    if vague_step or tentative or cues.MARKER(clause):
         return True
-    if clause.cjk and cues.ZH_PRONOUN.search(clause.low):
-        return True
-    return hedged and not dated
+    return clause.cjk and cues.ZH_PRONOUN.search(clause.low) is not None
 
 
 def _subject(clause: Clause) -> re.Match[str] | None:

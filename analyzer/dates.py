@@ -13,7 +13,8 @@ on Monday):
 * bare weekday ("Friday", "周五", "by Friday", "周五前"): the next such day strictly
   after today — the same week if still ahead, else next week ("Friday" said on Friday
   means a week later).
-* "this Friday" / "本周五" / "这周五": Friday of the current calendar week.
+* "this Friday" / "本周五" / "这周五": Friday of the current calendar week; in English
+  only, once that day has passed, "this Thursday" (said on Friday) is the coming one.
 * "next Friday" / "下周五" / "Friday next week": Friday of next calendar week;
   "下下周一" / "Monday the week after next": the week after that.
 * deadlines name their last day: "end of the week" / "this week" / "本周内" /
@@ -104,8 +105,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("en_nwwd", rf"next\s+week(?:'s)?\s+(?:on\s+)?(?P<en_nwwd_d>{_WD})\b"),
     ("en_wdm", (rf"(?P<en_wdm_mod>this\s+coming|this|next|coming|the\s+following|following)\s+"
                rf"(?P<en_wdm_d>{_WD})\b\.?")),
-    ("en_wd", (rf"(?P<en_wd_d>{_WD})\b\.?(?:\s+(?P<en_wd_post>week\s+after\s+next|next\s+week|"
-              rf"this\s+week))?")),
+    ("en_wd", (rf"(?P<en_wd_d>{_WD})\b\.?(?:\s+(?:of\s+)?(?:the\s+)?(?P<en_wd_post>week\s+after"
+               rf"\s+next|next\s+week|this\s+week))?")),
     ("en_vague", (rf"(?:next\s+(?:week|month|quarter|year)|q[1-4]|the\s+(?:first|second|"
                  rf"third|fourth|last)\s+quarter|(?:first|second|third|fourth|last)\s+quarter|"
                  rf"later\s+this\s+(?:year|month|quarter|week)|"
@@ -254,8 +255,11 @@ def _en_weekday(today: dt.date, name: str, mod: str, post: str) -> dt.date:
         return _week_start(today, 2) + dt.timedelta(days=weekday)
     if mod in ("next", "the following", "following") or post == "next week":
         return _week_start(today, 1) + dt.timedelta(days=weekday)
-    if mod == "this" or post == "this week":
+    if post == "this week":
         return _week_start(today) + dt.timedelta(days=weekday)
+    if mod == "this":  # "this Thursday" said on Friday means the coming one
+        this_week = _week_start(today) + dt.timedelta(days=weekday)
+        return this_week if this_week >= today else _coming(today, weekday)
     return _coming(today, weekday)
 
 
@@ -361,17 +365,21 @@ def _family(name: str) -> str:
 # A guard in front of each family lets the engine skip positions where none of its
 # patterns can start (measured: 150 µs -> 16 µs for a typical English sentence).
 _ZH_FIRST = "下这本上周星礼今明后大月年第过改近尽回有找以将晚零〇一二两三四五六七八九十0-9"
-_GUARDS = {"num": r"(?=[0-9])", "en": r"(?<![a-z0-9])(?=[a-z])", "zh": f"(?=[{_ZH_FIRST}])"}
+_GUARDS = {"num": r"(?=[0-9])", "en": r"(?<![a-z0-9])(?=[a-z])",
+           "zh": f"(?=[{_ZH_FIRST}])"}
+
+
+def ascii_bounds(pattern: str) -> str:
+    """Read ``\\b`` as the end of an ASCII word, so "我们Friday签" still has a "Friday"."""
+    return pattern.replace("\\b", "(?![a-z0-9])")
 
 
 def _compile_family(family: str) -> re.Pattern[str]:
-    return re.compile(_GUARDS[family] + "(?:" + "|".join(
-        f"(?P<{name}>{body})" for name, body in _PATTERNS if _family(name) == family) + ")")
+    return re.compile(_GUARDS[family] + ascii_bounds("(?:" + "|".join(
+        f"(?P<{name}>{body})" for name, body in _PATTERNS if _family(name) == family) + ")"))
 
 
 _NUM_RE, _EN_RE, _ZH_RE = (_compile_family(f) for f in ("num", "en", "zh"))
-_KINDS = {family: [name for name, _ in _PATTERNS if _family(name) == family]
-          for family in ("num", "en", "zh")}
 _HAS_DIGIT = re.compile(r"[0-9]")
 _HAS_LATIN = re.compile(r"[a-z]")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -382,11 +390,11 @@ def find_times(text: str, today: dt.date) -> list[TimeMention]:
     low = text.lower()
     found: list[TimeMention] = []
     if _HAS_DIGIT.search(low):
-        found += _scan(_NUM_RE, "num", low, today)
+        found += _scan(_NUM_RE, "num", text, low, today)
     if _HAS_LATIN.search(low):
-        found += _scan(_EN_RE, "en", low, today)
+        found += _scan(_EN_RE, "en", text, low, today)
     if _HAS_CJK.search(low):
-        found += _scan(_ZH_RE, "zh", low, today)
+        found += _scan(_ZH_RE, "zh", text, low, today)
     found.sort(key=lambda t: (t.start, -t.end))
     kept: list[TimeMention] = []
     for mention in found:
@@ -395,13 +403,36 @@ def find_times(text: str, today: dt.date) -> list[TimeMention]:
     return kept
 
 
-def _scan(pattern: re.Pattern[str], family: str, low: str, today: dt.date) -> list[TimeMention]:
+def _scan(pattern: re.Pattern[str], family: str, text: str, low: str, today: dt.date
+          ) -> list[TimeMention]:
     found: list[TimeMention] = []
     for m in pattern.finditer(low):
-        kind = next(name for name in _KINDS[family] if m.group(name) is not None)
+        kind = m.lastgroup or ""  # the alternative's own group closes last
+        if kind in _WEEKDAY_GROUPS and not _weekday_word(m, kind, text):
+            continue
         due = _RESOLVERS[kind](m, today)
         if due is None and kind not in _VAGUE_KINDS:
             continue  # "24/7", "2月30日": looked like a date, is not one
         rank = 0 if kind in _EXPLICIT else 2 if kind == "en_eod" else 1
         found.append(TimeMention(m.start(), m.end(), due, rank))
     return found
+
+
+_WEEKDAY_GROUPS = {"en_wd": "en_wd_d", "en_wdm": "en_wdm_d", "en_nwwd": "en_nwwd_d"}
+
+
+def _weekday_word(m: re.Match[str], kind: str, text: str) -> bool:
+    """Full weekday names always count; "Wed", "Fri" only capitalised ("wed" is a verb)."""
+    start, end = m.span(_WEEKDAY_GROUPS[kind])
+    return end - start >= 6 or text[start:start + 1].isupper()
+
+
+def best_day(times: list[TimeMention], today: dt.date) -> dt.date | None:
+    """The best-ranked named day not before today (explicit dates first, then earliest)."""
+    days = [t for t in times if t.due is not None and t.due >= today]
+    return min(days, key=lambda t: (t.rank, t.start)).due if days else None
+
+
+def resolve_day(text: str, today: dt.date) -> dt.date | None:
+    """The day a text names, as a commitment would be dated."""
+    return best_day(find_times(text, today), today)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analyzer.dates import ascii_bounds
+
 _WORD = r"(?<![a-z0-9])(?=[a-z])"  # an English word starts here
 _LATIN = re.compile(r"[a-z]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -46,7 +48,7 @@ class Cue:
                  en_inside: str | None = None) -> None:
         guard = "" if anchored else _WORD
         inside = f"|{en_inside}" if en_inside else ""  # may start inside a word: "we'll"
-        self._en = re.compile(f"{guard}(?:{en}){inside}") if en else None
+        self._en = re.compile(ascii_bounds(f"{guard}(?:{en}){inside}")) if en else None
         self._zh = re.compile(zh) if zh else None
 
     def search(self, clause: Clause) -> re.Match[str] | None:
@@ -65,14 +67,14 @@ class Cue:
 # Sentence ends: terminal punctuation, line breaks, and a period before white space
 # unless it closes an abbreviation ("Mar. 12th", "3 p.m. Friday").
 SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+|\.(?=\s)")
-ABBREVIATION = re.compile(
+ABBREVIATION = re.compile(  # checked on the lower-cased six characters before a period
     r"(?:^|[^a-z])(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|mr|ms|dr|no|st|"
     r"[ap]\.m|e\.g|i\.e)$")
 # A new subject after "and"/"but"/a Chinese comma starts a clause of its own.
-CLAUSE_BREAK = re.compile(
+CLAUSE_BREAK = re.compile(ascii_bounds(
     r"(?=[,\s，、])(?:,?\s+(?:and|but|so|then|while)\s+(?=(?:i|we|you|they|let's|our|your|my)\b)"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
-    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+)",
+    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+)"),
     re.IGNORECASE,
 )
 
@@ -88,14 +90,14 @@ MARKER = Cue(
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前",
 )
-EN_SUBJECT = re.compile(
+EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
-    r"|(?:our|your|my)(?:\s+[\w-]+){1,2}|[a-z][\w-]*)"
+    r"|(?:our|your|my)(?:\s+[a-z0-9-]+){1,2}|[a-z][a-z0-9-]*)"
     r"\s*(?:['’](?:ll|re|m|ve|d)|\s+(?:will|shall|would|can|could|are|am|is"
     r"|have|has|plan|plans|intend|aim|want|need|agreed|promised|said|mentioned|confirmed|booked"
     r"|scheduled|arranged|check|get|send|sign|bring|review|run|take|think|discuss|circle|touch|"
     r"find|talk|meet|decide))\b",
-)
+))
 OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed),?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
                      r"promised|confirmed|agreed)\b")
 ZH_PRONOUN = re.compile(
@@ -110,7 +112,7 @@ JOINT = Cue(
 )
 # "Together" makes a joint step unless one person ("I", "我") arranges it for others.
 TOGETHER = Cue(en=r"(?<!put )(?<!pull )(?:together|jointly)\b", zh=r"一起|共同")
-SINGULAR_SELF = re.compile(r"^\s*(?:i\b|我(?!们))")
+SINGULAR_SELF = re.compile(ascii_bounds(r"^\s*(?:i\b|我(?!们))"))
 
 QUESTION = Cue(
     en=r"^\s*(?:could|can|would|will|shall|should|do|does|did|is|are|may)\s+"
@@ -158,9 +160,9 @@ VAGUE_STEP = Cue(
     en=r"(?:(?:find|set\s+up|schedule|pick)\s+(?:a|some)\s+time|get\s+back\s+to\s+(?:you|u)|"
        r"come\s+back\s+to\s+you|touch\s+base|circle\s+back|follow\s+up\s+(?:later|again)|"
        r"reconnect|revisit|keep\s+(?:you\s+)?posted|keep\s+in\s+touch|stay\s+in\s+touch|"
-       r"check\s+(?:with|in\s+with)\s+(?:my|our|the)\s+[\w-]+|"
+       r"check\s+(?:with|in\s+with)\s+(?:my|our|the)\s+[a-z0-9-]+|"
        r"discuss\s+(?:it\s+|this\s+)?internally|think\s+(?:it\s+over|about\s+it)|mull\s+it\s+over|"
-       r"run\s+it\s+by|sleep\s+on\s+it|talk\s+(?:to|with)\s+(?:my|our)\s+[\w-]+|"
+       r"run\s+it\s+by|sleep\s+on\s+it|talk\s+(?:to|with)\s+(?:my|our)\s+[a-z0-9-]+|"
        r"review\s+(?:it\s+|this\s+)?internally|let\s+you\s+know|look\s+into\s+it)\b",
     zh=r"找个?时间|回头再?(?:联系|说|聊|约)|再联系|内部(?:再)?(?:评估|讨论|商量|研究|沟通)|评估一下|"
        r"研究一下|考虑一下|商量一下|讨论一下|再看看|看看再说|有空再(?:说|聊|约)|改天再?(?:聊|约|说)|"

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analyzer.commitments import extract_commitments
+from analyzer.commitments import Author, extract_commitments
 from analyzer.quotes import strip_quoted
 from tests.commitments.labelled import DEV_SET, HELDOUT_SET, Case, evaluate, load_cases
 
@@ -91,7 +91,7 @@ def throughput() -> dict[str, float]:
     start = time.perf_counter()
     found = 0
     for index, body in enumerate(emails):
-        author = "customer" if index % 2 else "seller"
+        author: Author = "customer" if index % 2 else "seller"
         found += len(extract_commitments(body, sent_at=sent_at, author=author))
     elapsed = time.perf_counter() - start
     return {"emails": len(emails), "mean_chars": round(sum(map(len, emails)) / len(emails)),

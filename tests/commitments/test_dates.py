@@ -1,0 +1,146 @@
+"""Date resolution: every form the issue lists, weekday policy, year roll-over, zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from analyzer.dates import find_times, resolve_day, zh_number
+
+MONDAY = dt.date(2026, 3, 2)  # weeks start on Monday; this one runs 2-8 March
+THURSDAY = dt.date(2026, 3, 5)
+FRIDAY_MAY = dt.date(2026, 5, 29)
+DEC_30 = dt.date(2026, 12, 30)  # a Wednesday
+
+
+@pytest.mark.parametrize(("text", "today", "expected"), [
+    # weekdays: bare = next such day strictly ahead; this = this week; next = next week
+    ("Friday", MONDAY, "2026-03-06"),
+    ("by Friday", MONDAY, "2026-03-06"),
+    ("Monday", MONDAY, "2026-03-09"),
+    ("Thursday", THURSDAY, "2026-03-12"),
+    ("this Friday", MONDAY, "2026-03-06"),
+    ("next Friday", MONDAY, "2026-03-13"),
+    ("next Friday", THURSDAY, "2026-03-13"),
+    ("this coming Tuesday", MONDAY, "2026-03-03"),
+    ("Tuesday next week", MONDAY, "2026-03-10"),
+    ("next week Thursday", MONDAY, "2026-03-12"),
+    ("Monday the week after next", MONDAY, "2026-03-16"),
+    ("Thursday at 3pm", MONDAY, "2026-03-05"),
+    ("by end of day Thursday", MONDAY, "2026-03-05"),
+    ("周五", MONDAY, "2026-03-06"),
+    ("星期五", MONDAY, "2026-03-06"),
+    ("礼拜五", MONDAY, "2026-03-06"),
+    ("本周五", MONDAY, "2026-03-06"),
+    ("这周五", MONDAY, "2026-03-06"),
+    ("下周三", MONDAY, "2026-03-11"),
+    ("下个星期二", MONDAY, "2026-03-10"),
+    ("下下周一", MONDAY, "2026-03-16"),
+    ("周五前", MONDAY, "2026-03-06"),
+    ("周日", MONDAY, "2026-03-08"),
+    ("星期天", MONDAY, "2026-03-08"),
+    ("周四下午三点", MONDAY, "2026-03-05"),
+    ("周四下班前", MONDAY, "2026-03-05"),
+    ("周一", FRIDAY_MAY, "2026-06-01"),
+    # explicit dates
+    ("March 12", MONDAY, "2026-03-12"),
+    ("12 March", MONDAY, "2026-03-12"),
+    ("Mar. 12th", MONDAY, "2026-03-12"),
+    ("the 12th of March", MONDAY, "2026-03-12"),
+    ("Thursday, March 12", MONDAY, "2026-03-12"),
+    ("March 12, 2027", MONDAY, "2027-03-12"),
+    ("3/12", MONDAY, "2026-03-12"),
+    ("3/12/2026", MONDAY, "2026-03-12"),
+    ("2026-03-12", MONDAY, "2026-03-12"),
+    ("2026/3/12", MONDAY, "2026-03-12"),
+    ("3月12日", MONDAY, "2026-03-12"),
+    ("3月12号", MONDAY, "2026-03-12"),
+    ("三月十二日", MONDAY, "2026-03-12"),
+    ("2026年3月20日", MONDAY, "2026-03-20"),
+    ("12号", MONDAY, "2026-03-12"),
+    ("二十号", MONDAY, "2026-03-20"),
+    ("1号", MONDAY, "2026-04-01"),
+    ("the 15th", MONDAY, "2026-03-15"),
+    ("the 1st", MONDAY, "2026-04-01"),
+    ("the 2nd", FRIDAY_MAY, "2026-06-02"),
+    ("Tuesday the 17th", MONDAY, "2026-03-17"),
+    ("下个月5号", MONDAY, "2026-04-05"),
+    # a date without a year rolls forward when it is more than ~2 months past
+    ("Jan 7", DEC_30, "2027-01-07"),
+    ("1月5日", DEC_30, "2027-01-05"),
+    ("January 15", dt.date(2026, 11, 26), "2027-01-15"),
+    ("the 8th", DEC_30, "2027-01-08"),
+    # relative days
+    ("today", MONDAY, "2026-03-02"),
+    ("tonight", MONDAY, "2026-03-02"),
+    ("tomorrow", MONDAY, "2026-03-03"),
+    ("tomorrow", DEC_30, "2026-12-31"),
+    ("the day after tomorrow", MONDAY, "2026-03-04"),
+    ("the day after tomorrow", DEC_30, "2027-01-01"),
+    ("今天", MONDAY, "2026-03-02"),
+    ("明天", MONDAY, "2026-03-03"),
+    ("后天", MONDAY, "2026-03-04"),
+    ("大后天", MONDAY, "2026-03-05"),
+    ("in 3 days", MONDAY, "2026-03-05"),
+    ("in three days", MONDAY, "2026-03-05"),
+    ("in 2 weeks", MONDAY, "2026-03-16"),
+    ("within a week", MONDAY, "2026-03-09"),
+    ("within 3 business days", THURSDAY, "2026-03-10"),
+    ("三天后", MONDAY, "2026-03-05"),
+    ("3天内", MONDAY, "2026-03-05"),
+    ("一周内", MONDAY, "2026-03-09"),
+    ("两周内", MONDAY, "2026-03-16"),
+    ("5个工作日内", MONDAY, "2026-03-09"),
+    # deadlines
+    ("by end of day", MONDAY, "2026-03-02"),
+    ("end of the week", MONDAY, "2026-03-06"),
+    ("this week", MONDAY, "2026-03-06"),
+    ("end of next week", MONDAY, "2026-03-13"),
+    ("end of the month", MONDAY, "2026-03-31"),
+    ("end of next month", DEC_30, "2027-01-31"),
+    ("end of the year", MONDAY, "2026-12-31"),
+    ("月底前", MONDAY, "2026-03-31"),
+    ("月底前", FRIDAY_MAY, "2026-05-31"),
+    ("下个月底", MONDAY, "2026-04-30"),
+    ("本周内", MONDAY, "2026-03-06"),
+    ("本周内", FRIDAY_MAY, "2026-05-29"),
+    ("下周之前", MONDAY, "2026-03-06"),
+    ("下周内", MONDAY, "2026-03-13"),
+    ("年底前", MONDAY, "2026-12-31"),
+])
+def test_day_forms_resolve(text: str, today: dt.date, expected: str) -> None:
+    assert resolve_day(text, today) == dt.date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "next month", "Q3", "maybe in Q3", "later this year", "soon", "next week", "in March",
+    "in a few weeks", "sometime", "下个月", "过段时间", "下半年", "第三季度", "下周", "尽快", "回头",
+])
+def test_vague_times_name_no_day(text: str) -> None:
+    times = find_times(text, MONDAY)
+    assert times and all(t.due is None for t in times)
+
+
+@pytest.mark.parametrize("text", [
+    "We work 24/7.", "It was 50/50.", "May I ask a question?", "We sat down together.",
+    "2月30日", "Great product!", "I am wed to this idea", "我们的日常工作",
+])
+def test_non_dates_are_not_days(text: str) -> None:
+    assert resolve_day(text, MONDAY) is None
+
+
+def test_past_days_are_not_chosen() -> None:
+    assert resolve_day("上周三", MONDAY) is None
+    assert resolve_day("March 1", MONDAY) is None  # a reference to the past, not a deadline
+
+
+def test_explicit_date_outranks_weekday_in_the_same_text() -> None:
+    assert resolve_day("on Friday, or at the latest March 20", MONDAY) == dt.date(2026, 3, 20)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("12", 12), ("十", 10), ("十二", 12), ("二十", 20), ("三十一", 31), ("两", 2), ("五", 5),
+])
+def test_chinese_numbers(text: str, value: int) -> None:
+    assert zh_number(text) == value

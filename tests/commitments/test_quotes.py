@@ -1,0 +1,87 @@
+"""Quote and signature stripping for each mail client's reply format, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzer.quotes import strip_quoted
+
+NEW = "We will send the signed order form on Friday."
+QUOTED = "我周五前把合同草稿发给您。"
+
+CLIENT_REPLIES = {
+    "gmail": f"{NEW}\n\nOn Mon, Mar 2, 2026 at 9:00 AM Tom Reed <tom@northwind.example> wrote:\n"
+             f"> {QUOTED}\n",
+    "gmail-wrapped": f"{NEW}\n\nOn Mon, Mar 2, 2026 at 9:00 AM Tom Reed <tom@northwind.example>\n"
+                     f"wrote:\n\n> {QUOTED}\n",
+    "gmail-zh": f"{NEW}\n\n李明 <liming@northwind.example> 于2026年3月1日周日 18:22写道：\n> {QUOTED}",
+    "apple-mail": f"{NEW}\n\nOn Mar 1, 2026, at 18:22, Tom Reed <tom@northwind.example> wrote:\n\n"
+                  f"> {QUOTED}",
+    "outlook-original": f"{NEW}\n\n-----Original Message-----\nFrom: Tom Reed\nSent: Sunday\n\n"
+                        f"{QUOTED}",
+    "outlook-header": f"{NEW}\n\n________________________________\nFrom: Tom Reed <t@n.example>\n"
+                      f"Sent: Sunday, March 1, 2026 6:22 PM\nTo: Dana\nSubject: Next steps\n\n"
+                      f"{QUOTED}",
+    "outlook-one-line": f"{NEW}\n\nFrom: Tom Reed Sent: Sunday, March 1 To: Dana Subject: Hi\n"
+                        f"{QUOTED}",
+    "outlook-zh-ascii": f"{NEW}\n\n发件人: 李明 <liming@northwind.example>\n发送时间: 2026年3月1日 18:22\n"
+                        f"收件人: 张伟\n主题: 合同\n\n{QUOTED}",
+    "outlook-zh-fullwidth": f"{NEW}\n\n发件人：李明 <liming@northwind.example>\n"
+                            f"发送时间：2026年3月1日 18:22\n收件人：张伟\n主题：合同\n\n{QUOTED}",
+    "foxmail-qq": f"{NEW}\n\n------------------ 原始邮件 ------------------\n"
+                  f"发件人: \"李明\"<liming@northwind.example>\n发送时间: 2026年3月1日\n\n{QUOTED}",
+    "foxmail-nbsp": f"{NEW}\n\n------------------&nbsp;原始邮件&nbsp;------------------\n{QUOTED}",
+    "netease": f"{NEW}\n\n在 2026-03-01 18:22:10，\"李明\" <liming@northwind.example> 写道：\n"
+               f"> {QUOTED}",
+    "netease-wrapped": f"{NEW}\n\n在 2026年3月1日，18:22，李明 <liming@northwind.example>\n写道：\n\n"
+                       f"{QUOTED}",
+    "forwarded": f"{NEW}\n\n---------- Forwarded message ---------\nFrom: Tom\n\n{QUOTED}",
+    "angle-lines": f"{NEW}\n> {QUOTED}\n>> older text\n",
+}
+
+
+@pytest.mark.parametrize("client", sorted(CLIENT_REPLIES))
+def test_each_client_reply_keeps_only_the_new_text(client: str) -> None:
+    assert strip_quoted(CLIENT_REPLIES[client]) == NEW
+
+
+SIGNATURES = {
+    "dash-dash": f"{NEW}\n\n-- \nDana Smith | Acme Corp\n+1 212 555 0199",
+    "best-regards": f"{NEW}\n\nBest regards,\nDana Smith\nProcurement Manager\nAcme Corp",
+    "thanks": f"{NEW}\n\nThanks,\nDana",
+    "iphone": f"{NEW}\n\nSent from my iPhone",
+    "iphone-zh": f"{NEW}\n\n发自我的iPhone",
+    "cizhi-jingli": f"{NEW}\n\n此致\n敬礼！\n\n张伟\n华信科技 采购部\n电话：010-8888 6666",
+    "zhuhao": f"{NEW}\n\n祝好\n张伟",
+    "shunzhu": f"{NEW}\n\n顺祝商祺\n张伟\n华信科技",
+}
+
+
+@pytest.mark.parametrize("style", sorted(SIGNATURES))
+def test_signatures_and_sign_offs_are_removed(style: str) -> None:
+    assert strip_quoted(SIGNATURES[style]) == NEW
+
+
+def test_inline_reply_keeps_new_lines_between_quotes() -> None:
+    body = "Sounds good.\n> Let's meet on Friday?\nLet's meet Thursday instead.\n> ok\nGreat."
+    assert strip_quoted(body) == "Sounds good.\nLet's meet Thursday instead.\nGreat."
+
+
+def test_opening_thanks_is_not_a_sign_off() -> None:
+    body = "Hi Tom,\nThanks!\nSee you Tuesday\nDana"
+    assert "See you Tuesday" in strip_quoted(body)
+
+
+def test_sign_off_followed_by_sentences_is_kept() -> None:
+    body = "We agree.\nThanks,\nWe will sign on Friday.\n\nBest,\nDana"
+    assert strip_quoted(body) == "We agree.\nThanks,\nWe will sign on Friday."
+
+
+def test_plain_text_without_quotes_is_unchanged() -> None:
+    assert strip_quoted("  我们周五签合同。\r\n") == "我们周五签合同。"
+
+
+@pytest.mark.parametrize("body", [*CLIENT_REPLIES.values(), *SIGNATURES.values()])
+def test_stripping_is_idempotent(body: str) -> None:
+    once = strip_quoted(body)
+    assert strip_quoted(once) == once
