@@ -185,7 +185,9 @@ def test_real_serve_process_reloads_on_sighup_and_on_edit_and_stops_on_sigterm(t
     threading.Thread(target=_lines, args=(child.stderr, lines), daemon=True).start()
     try:
         _wait_for(lines, "dealnudge serving 2 reps", seen)
-        path.write_text(path.read_text().replace("send_at:", "send_att:"))
+        before = path.stat()  # a broken edit the watch job cannot see (same size and mtime):
+        path.write_text(path.read_text().replace("send_at:", "send_az:"))  # only SIGHUP finds it
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
         child.send_signal(signal.SIGHUP)
         _wait_for(lines, "was not reloaded", seen)
         write_yaml(path, database=f"sqlite:///{tmp_path / 'serve.db'}", drop_li=True)
