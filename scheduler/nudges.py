@@ -30,6 +30,7 @@ from connectors.base import ConnectorContext, ConnectorError
 from scheduler.compose import digest_findings, render_digest
 from scheduler.delivery import Deliverer, deliver_with_retry, open_deliverer
 from scheduler.timing import is_due, local_day, rep_muted
+from store import NudgeNotFound
 
 if TYPE_CHECKING:
     from store import Store
@@ -76,7 +77,10 @@ def send_claimed(store: Store, delivery: Delivery, *, recipient: str, day: dt.da
         if previous.status != "failed":  # "sent", or "sending" left by a crash: never resend
             return NudgeOutcome(recipient, day, "skipped_already_sent", previous.message_id,
                                 findings=len(keys), kind=kind)
-        store.release_nudge(previous.id)  # delivery raised last time: nothing went out
+        try:
+            store.release_nudge(previous.id)  # delivery raised last time: nothing went out
+        except NudgeNotFound:
+            pass  # a concurrent run released it first; the claim below decides who sends
     msg = message()  # rendered before the claim: a rendering bug must not strand a claim
     msg_id = str(msg["Message-ID"])
     claim = store.claim_nudge(recipient, day, kind, keys, now)

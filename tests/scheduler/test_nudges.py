@@ -230,3 +230,34 @@ def test_a_delivery_that_cannot_even_be_set_up_is_recorded_as_failed(store: Stor
     assert outcome.status == "failed" and outcome.error
     record = store.nudge(SARAH, dt.date(2026, 3, 5), "digest")
     assert record is not None and record.status == "failed"  # not stranded in "sending"
+
+
+@pytest.mark.filterwarnings("ignore:DELETE statement on table 'nudges'")  # a lost release race
+def test_concurrent_retries_of_a_failed_day_send_once(store: Store, store_url: str,
+                                                      tmp_path: Path) -> None:
+    cfg = config(tmp_path, reps=[sarah()], retry_attempts=1)
+    seed(store, standard_findings(SARAH), THURSDAY_NY_9AM, cfg)
+    handler = Handler(refuse=["451 4.3.0 Try again later"])
+    results: list[NudgeOutcome] = []
+    with smtp_server(handler) as port:
+        cfg = cfg.model_copy(update={"nudges": cfg.nudges.model_copy(update={
+            "delivery": SmtpDelivery(kind="smtp", host="127.0.0.1", port=port, starttls=False)})})
+        [failed] = send_due_nudges(cfg, store, THURSDAY_NY_9AM)
+        assert failed.status == "failed"
+        barrier = threading.Barrier(4)
+
+        def run() -> None:
+            own = Store.open(store_url)
+            try:
+                barrier.wait()
+                results.extend(send_due_nudges(cfg, own, THURSDAY_NY_9AM))
+            finally:
+                own.close()
+
+        threads = [threading.Thread(target=run) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert sorted(o.status for o in results) == ["sent"] + ["skipped_already_sent"] * 3
+    assert len(handler.messages) == 1
