@@ -58,6 +58,7 @@ class SourceFile:
     key: str  # identity in the cursor: Maildir unique name, relative path, or the file name
     path: Path
     fingerprint: str
+    hashed_ids: bool = False  # record ids are content hashes (mbox): a known id is unchanged
 
 
 @dataclass
@@ -149,7 +150,10 @@ class LocalConnector:
 
         for done, file in enumerate(changed, 1):
             result = read(file)
+            known = set(_ids(file.key, previous.get(file.key))) if file.hashed_ids else set()
             for record in result.records:
+                if record.source_id in known:
+                    continue
                 (page.messages if isinstance(record, EmailMessage) else page.events).append(record)  # type: ignore[arg-type]
                 if len(page.messages) + len(page.events) >= self.page_size:
                     yield emit(last=False)
@@ -167,7 +171,7 @@ class LocalConnector:
         self.files_read += 1
         out = FileResult()
         try:
-            raws = _mbox_messages(file) if file.key == "" else [(file.key, file.path.read_bytes())]
+            raws = _mbox_messages(file) if file.hashed_ids else [(file.key, file.path.read_bytes())]
         except (OSError, mailbox.Error) as err:
             return _skip(out, file.path, f"cannot read ({err})")
         for source_id, raw in raws:
@@ -175,7 +179,8 @@ class LocalConnector:
                 msg = parse_message(raw, source_id=source_id, folder="inbox",
                                     default_tz=self.rep.zone)
             except MalformedMessage as err:
-                _skip(out, file.path if file.key else Path(f"{file.path}#{source_id}"), str(err))
+                where = Path(f"{file.path}#{source_id}") if file.hashed_ids else file.path
+                _skip(out, where, str(err))
                 continue
             if msg.sender.email in self._own:
                 msg = replace(msg, folder="sent")
@@ -273,7 +278,7 @@ def mail_layout(root: Path) -> Layout:
 
 def list_mail_files(root: Path, layout: Layout) -> list[SourceFile]:
     if layout == "mbox":
-        return [SourceFile("", root, _fingerprint(root))]
+        return [SourceFile("", root, _fingerprint(root), hashed_ids=True)]
     if layout == "emldir":
         return [SourceFile(p.relative_to(root).as_posix(), p, _fingerprint(p))
                 for p in sorted(root.rglob("*.eml")) if p.is_file()]

@@ -228,7 +228,8 @@ def decode_bytes(data: bytes, declared: str | None) -> str:
     text = _strict(data, codec) if codec else None
     if text is None:
         return _guess(data)
-    if codec in _CJK_SCORE:  # GB text labelled Big5 (and back) decodes "fine" into nonsense
+    wide = sum(1 for c in text if not c.isascii())
+    if codec in _CJK_SCORE and wide >= 4:  # GB labelled Big5 (and back) decodes into nonsense
         other = "big5hkscs" if codec == "gb18030" else "gb18030"
         if _cjk_score(data, other) - _cjk_score(data, codec) >= 0.25:
             return data.decode(other)
