@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from connectors.base import Stream  # noqa: E402
-from tests.conformance import drain, event, message  # noqa: E402
-from tests.imap.conftest import NOW, ImapWorld, mime  # noqa: E402
-from tests.imap.servers import Dovecot, LocalCA, Radicale, temp_root  # noqa: E402
+from connectors.base import Stream
+from tests.conformance import drain, event, message
+from tests.imap.conftest import NOW, ImapWorld, mime
+from tests.imap.servers import Dovecot, LocalCA, Radicale, temp_root
 
 COMMAND = re.compile(r"^\d+\.\d+ \S+ ((?:UID )?[A-Z]+)", re.MULTILINE)
 MAIL = [Stream("mail:inbox", "mail"), Stream("mail:sent", "mail")]

@@ -32,8 +32,13 @@ from zoneinfo import ZoneInfo
 import requests
 
 from config.schema import ImapProvider
-from connectors.base import (AdminError, ConnectorContext, ConnectorError, CursorExpired,
-                             TransientError)
+from connectors.base import (
+    AdminError,
+    ConnectorContext,
+    ConnectorError,
+    CursorExpired,
+    TransientError,
+)
 from connectors.ics import MalformedCalendar, parse_calendar_report
 from connectors.records import CalendarEvent, SyncPage
 
@@ -132,7 +137,8 @@ class CalendarSync:
         if resp.status_code == 304 and prev is not None:
             return SyncPage(cursor=json.dumps(prev), complete=True)
         check_http(resp.status_code, resp.headers.get("Retry-After"), "the calendar feed")
-        state = {"etag": resp.headers.get("ETag"), "last_modified": resp.headers.get("Last-Modified")}
+        state: dict[str, object] = {"etag": resp.headers.get("ETag"),
+                                    "last_modified": resp.headers.get("Last-Modified")}
         return self.snapshot(resp.content, prev, state)
 
     def _file(self, prev: dict[str, object] | None) -> SyncPage:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from connectors.base import ConnectorContext, CursorExpired
+from connectors.base import ConnectorContext, ConnectorError, CursorExpired
 from connectors.imap.cursor import KEY_WIDTH, FolderCursor, uid_set
 from connectors.imap.folders import FolderSpec
 from connectors.imap.session import FolderMissing, Session
@@ -113,6 +113,17 @@ class FolderSync:
             return found, self._examine(found)
 
     def _examine(self, name: str) -> FolderState:
+        try:
+            return self._examine_once(name)
+        except ConnectorError as err:
+            if "unsafe login" not in str(err).lower():
+                raise
+        # NetEase (163/126/qiye) refuses SELECT/EXAMINE until the client sent RFC 2971 ID
+        with self.session.guard("ID"):
+            self.session.client.id_({"name": "dealnudge", "version": "1"})
+        return self._examine_once(name)
+
+    def _examine_once(self, name: str) -> FolderState:
         with self.session.guard(f"EXAMINE {self.spec.label}"):
             info = self.session.client.select_folder(name, readonly=True)
         modseq = info.get(b"HIGHESTMODSEQ")

@@ -86,7 +86,7 @@ def _server_text(err: BaseException) -> str:
 def call(where: str, fn: Callable[[], T]) -> T:
     try:
         return fn()
-    except Exception as err:  # noqa: BLE001 — classified in one place, re-raised typed
+    except Exception as err:
         raise classify(err, where) from err
 
 
@@ -172,5 +172,5 @@ class Session:
 def _quietly(fn: Callable[[], object]) -> None:
     try:
         fn()
-    except Exception:  # noqa: BLE001 — closing a connection that may already be dead
+    except Exception:
         log.debug("ignored error while closing an IMAP connection", exc_info=True)

@@ -69,7 +69,7 @@ class LocalCA:
 
     @classmethod
     def create(cls, root: Path) -> LocalCA:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         ca_key = ec.generate_private_key(ec.SECP256R1())
         ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "dealnudge test CA")])
         ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)

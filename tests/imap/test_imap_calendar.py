@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -47,9 +48,9 @@ def test_caldav_wrong_calendar_password_is_admin_error(world: ImapWorld) -> None
 class _Feed(http.server.BaseHTTPRequestHandler):
     body = b""
     etag = '"v1"'
-    seen: list[dict[str, str]] = []
+    seen: ClassVar[list[dict[str, str]]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 — http.server's naming
+    def do_GET(self) -> None:
         type(self).seen.append(dict(self.headers))
         if self.headers.get("If-None-Match") == self.etag:
             self.send_response(304)
