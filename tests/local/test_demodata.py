@@ -152,18 +152,40 @@ def test_now_must_be_aware(tmp_path: Path) -> None:
         write_demo_team(tmp_path, now=dt.datetime(2026, 3, 10))
 
 
-def test_the_analyzer_finds_every_situation_for_every_rep(
-        team: Path, synced: tuple[list, list, list]) -> None:  # type: ignore[type-arg]
+def _findings(team: Path, events: list, mails: list, now: dt.datetime) -> list:  # type: ignore[type-arg]
     from analyzer.rules import AnalysisInput, RepView, analyze
     config = load_config(team / "dealnudge.yaml")
-    events, mails, _ = synced
-    findings = analyze(AnalysisInput(
+    return analyze(AnalysisInput(
         reps=tuple(RepView(r.email, tuple(r.aliases), r.zone) for r in config.reps),
         internal_domains=tuple(config.organization.internal_domains), ignore_addresses=(),
-        thresholds=config.thresholds, events=tuple(events), messages=tuple(mails)), DEMO_NOW)
+        thresholds=config.thresholds, events=tuple(events), messages=tuple(mails)), now)
+
+
+def test_the_analyzer_finds_every_situation_for_every_rep(
+        team: Path, synced: tuple[list, list, list]) -> None:  # type: ignore[type-arg]
+    config = load_config(team / "dealnudge.yaml")
+    events, mails, _ = synced
+    findings = _findings(team, events, mails, DEMO_NOW)
     kinds = {"missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal"}
     for rep in config.reps:
         assert {f.kind for f in findings if f.rep == rep.email} == kinds, rep.email
     assert any("@" in f.account for f in findings)
     flagged = {f.account for f in findings}
     assert len(flagged) < len(_accounts(mails)), "healthy deals must stay quiet"
+
+
+def test_any_instant_works_even_across_a_year_end(tmp_path: Path) -> None:
+    now = dt.datetime(2027, 1, 4, 3, 0, tzinfo=dt.UTC)
+    config = load_config(write_demo_team(tmp_path, now=now, seed=11))
+    events, mails = [], []
+    for rep in config.reps:
+        conn = registry.create(rep, config, ConnectorContext(now=now))
+        for stream in conn.streams():
+            for page in conn.sync(stream, None):
+                assert page.skipped == []
+                events += [(rep.email, e) for e in page.events]
+                mails += [(rep.email, m) for m in page.messages]
+    assert all(m.sent_at < now for _, m in mails)
+    findings = _findings(tmp_path, events, mails, now)
+    assert {f.kind for f in findings} == {"missing_follow_up", "no_next_step", "vague_next_step",
+                                          "stalled_deal"}
