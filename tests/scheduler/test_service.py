@@ -198,3 +198,23 @@ def test_real_serve_process_reloads_on_sighup_and_on_edit_and_stops_on_sigterm(t
     finally:
         if child.poll() is None:
             child.kill()
+
+
+def test_serve_once_syncs_analyses_and_sends_only_what_is_within_grace(tmp_path: Path) -> None:
+    """The whole round on the bundled sample team: real files, connector, analyzer, store."""
+    from dealnudge.demodata import DEMO_NOW, write_demo_team
+
+    path = write_demo_team(tmp_path / "team", now=DEMO_NOW)
+    cfg = load_config(path)
+    assert serve(path, once=True, clock=lambda: DEMO_NOW) == 0
+    assert serve(path, once=True, clock=lambda: DEMO_NOW + dt.timedelta(hours=1)) == 0
+    outbox = Path(cfg.nudges.delivery.path)  # type: ignore[union-attr]
+    # Tuesday 00:30 UTC: 08:30 in Shanghai and Singapore (due), 00:30 in London (not yet),
+    # Monday 19:30 in New York (Monday's 08:00 digest is 11.5 h late: past the 4 h grace).
+    assert sorted(p.name for p in outbox.glob("*.eml")) == [
+        "2026-03-10_digest_li.wei@northwind.example.eml",
+        "2026-03-10_digest_zhang.min@northwind.example.eml"]
+    with Store.open(cfg.database) as store:
+        li = store.nudge("li.wei@northwind.example", dt.date(2026, 3, 10), "digest")
+        sarah = store.nudge("sarah.chen@northwind.example", dt.date(2026, 3, 9), "digest")
+    assert li is not None and li.status == "sent" and li.attempts == 1 and sarah is None
