@@ -88,12 +88,14 @@ def split_sentences(body: str) -> list[str]:
 
 
 def _sentence_commitments(sentence: str, today: dt.date, author: Author) -> list[Commitment]:
-    if sentence.endswith(("?", "？")) or cues.QUESTION(Clause.of(sentence)):
+    whole = Clause.of(sentence)
+    if sentence.endswith(("?", "？")) or cues.QUESTION(whole):
         return []
     best: dict[Actor, Commitment] = {}
     conditional = False  # "如果预算批下来，我们下周三就可以签约": the condition carries forward
-    for part in cues.CLAUSE_BREAK.split(sentence):
-        clause = Clause.of(part)
+    parts = cues.CLAUSE_BREAK.split(sentence)
+    for part in parts:
+        clause = whole if len(parts) == 1 else Clause.of(part)
         conditional = conditional or cues.CONDITIONAL(clause)
         judged = _judge_clause(clause, sentence, today, author, conditional)
         if judged is None:
@@ -106,7 +108,7 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author) -> list
 
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   conditional: bool) -> Commitment | None:
-    times = find_times(clause.text, today)
+    times = find_times(clause.text, today, clause.low)
     due = best_day(times, today)
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):

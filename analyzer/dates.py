@@ -385,16 +385,28 @@ _HAS_LATIN = re.compile(r"[a-z]")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def find_times(text: str, today: dt.date) -> list[TimeMention]:
-    """Every day or vague time named in ``text``; unresolvable matches are dropped."""
-    low = text.lower()
+# Every English time pattern contains one of these (or a digit): a clause without them
+# skips the English family, which costs ~8 µs per clause otherwise.
+_EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tod", "tonight", "month",
+            "year", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+            "dec", "quarter", "eod", "cob", "business", "morning", "afternoon", "evening", "soon",
+            "some", "late", "early", "mid", "point", "future", "road", "holiday")
+
+
+def find_times(text: str, today: dt.date, low: str | None = None) -> list[TimeMention]:
+    """Every day or vague time named in ``text``; unresolvable matches are dropped.
+
+    ``low`` is ``text.lower()`` when the caller already has it.
+    """
+    low = text.lower() if low is None else low
     found: list[TimeMention] = []
-    if _HAS_DIGIT.search(low):
-        found += _scan(_NUM_RE, "num", text, low, today)
-    if _HAS_LATIN.search(low):
-        found += _scan(_EN_RE, "en", text, low, today)
+    digits = _HAS_DIGIT.search(low) is not None
+    if digits:
+        found += _scan(_NUM_RE, text, low, today)
+    if _HAS_LATIN.search(low) and (digits or any(word in low for word in _EN_GATE)):
+        found += _scan(_EN_RE, text, low, today)
     if _HAS_CJK.search(low):
-        found += _scan(_ZH_RE, "zh", text, low, today)
+        found += _scan(_ZH_RE, text, low, today)
     found.sort(key=lambda t: (t.start, -t.end))
     kept: list[TimeMention] = []
     for mention in found:
@@ -403,8 +415,7 @@ def find_times(text: str, today: dt.date) -> list[TimeMention]:
     return kept
 
 
-def _scan(pattern: re.Pattern[str], family: str, text: str, low: str, today: dt.date
-          ) -> list[TimeMention]:
+def _scan(pattern: re.Pattern[str], text: str, low: str, today: dt.date) -> list[TimeMention]:
     found: list[TimeMention] = []
     for m in pattern.finditer(low):
         kind = m.lastgroup or ""  # the alternative's own group closes last

@@ -6,8 +6,9 @@ Prints one JSON object:
   overall and per language (counting rules: tests/commitments/labelled.py — per case,
   an expected commitment matches one predicted commitment with the same actor and
   vagueness; date accuracy is over matched dated commitments);
-* ``throughput``: typical e-mails per second on one core — ~600-character bilingual
-  bodies with a quoted reply and a signature, 2,000 generated from a fixed seed;
+* ``throughput``: typical e-mails per second on one core (process CPU time, best of
+  three rounds) — ~600-character bilingual bodies with a quoted reply and a
+  signature, 2,000 generated from a fixed seed;
 * ``dateparser_reference``: if dateparser is installed (it is not a dependency), the
   share of dated cases where ``search_dates`` (en+zh, relative to the sent time,
   preferring future dates) returns the expected day first, on the quote-stripped text.
@@ -33,6 +34,7 @@ from tests.commitments.labelled import DEV_SET, HELDOUT_SET, Case, evaluate, loa
 
 SEED = 20260302
 TYPICAL_EMAILS = 2000
+ROUNDS = 3
 
 _GREETINGS = ["Hi Tom,", "Hello Dana,", "张总您好：", "李经理，", "Dear Ms. Chen,", "Hi 王经理,"]
 _BODY = [
@@ -42,12 +44,17 @@ _BODY = [
     "Let's meet again on March 12 to go through the pilot results.",
     "We need to discuss the budget internally and will get back to you.",
     "Could you send the security whitepaper before Thursday?",
+    "The integration with our ERP looks straightforward from what we saw.",
+    "I have attached the list of requirements from our IT department.",
+    "Our main concern is still the migration effort for the older branches.",
     "我们下周三安排王总参加评审会。",
     "价格方面我们内部再评估一下，回头再联系。",
     "请把最新的报价单发给我，谢谢。",
     "我们月底前做决定，到时候通知您。",
     "周四下午三点咱们电话沟通一下细节。",
     "你们的产品很不错，团队反馈都很好！",
+    "附件是我们整理的需求清单，请查收。",
+    "我们比较关心数据迁移和权限管理这两块。",
     "I'm afraid we can't make it on Friday, but Monday works for us.",
     "好的，我们 next Tuesday 把 POC 报告发给您。",
 ]
@@ -70,6 +77,8 @@ _QUOTE_HEADERS = [
 _QUOTED = [
     "I'll send the updated proposal by Thursday.", "我周五前把合同草稿发给您。",
     "Looking forward to our call.", "期待下周见面。", "Let me know if Tuesday works.",
+    "Thanks again for your time today, it was great to meet the whole team.",
+    "附件是更新后的方案和报价，有问题随时联系我。",
 ]
 
 
@@ -78,8 +87,8 @@ def typical_emails(count: int = TYPICAL_EMAILS, seed: int = SEED) -> list[str]:
     rng = random.Random(seed)
     emails = []
     for _ in range(count):
-        body = " ".join(rng.sample(_BODY, 4))
-        quoted = "\n".join("> " + line for line in rng.sample(_QUOTED, 3))
+        body = " ".join(rng.sample(_BODY, 6))
+        quoted = "\n".join("> " + line for line in rng.sample(_QUOTED, 5))
         emails.append(f"{rng.choice(_GREETINGS)}\n\n{body}\n\n{rng.choice(_SIGNATURES)}\n\n"
                       f"{rng.choice(_QUOTE_HEADERS)}\n{quoted}\n")
     return emails
@@ -88,12 +97,15 @@ def typical_emails(count: int = TYPICAL_EMAILS, seed: int = SEED) -> list[str]:
 def throughput() -> dict[str, float]:
     emails = typical_emails()
     sent_at = dt.datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    start = time.perf_counter()
-    found = 0
-    for index, body in enumerate(emails):
-        author: Author = "customer" if index % 2 else "seller"
-        found += len(extract_commitments(body, sent_at=sent_at, author=author))
-    elapsed = time.perf_counter() - start
+    best = float("inf")
+    for _ in range(ROUNDS):  # CPU time, best of a few rounds: the machine is shared
+        start = time.process_time()
+        found = 0
+        for index, body in enumerate(emails):
+            author: Author = "customer" if index % 2 else "seller"
+            found += len(extract_commitments(body, sent_at=sent_at, author=author))
+        best = min(best, time.process_time() - start)
+    elapsed = best
     return {"emails": len(emails), "mean_chars": round(sum(map(len, emails)) / len(emails)),
             "seconds": round(elapsed, 3), "emails_per_second": round(len(emails) / elapsed),
             "commitments_found": found}
