@@ -24,7 +24,6 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-import logging
 import re
 from email.message import Message
 from email.parser import BytesParser
@@ -35,8 +34,6 @@ from html.parser import HTMLParser
 from charset_normalizer import from_bytes
 
 from connectors.records import Address, EmailMessage, Folder
-
-log = logging.getLogger(__name__)
 
 UTC = dt.UTC
 
