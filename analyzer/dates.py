@@ -32,13 +32,23 @@ on Monday):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-ROLL_FORWARD_DAYS = 62  # an explicit date further in the past than this means next year
+from analyzer.text_calendar import (
+    add_business_days,
+    add_months,
+    coming,
+    day_of_month,
+    month_day,
+    month_end,
+    safe_date,
+    week_friday,
+    week_start,
+    zh_number,
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +73,6 @@ _MONTHS = {
     "nov": 11, "november": 11, "dec": 12, "december": 12,
 }
 _ZH_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
 _EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a couple of": 2}
 
@@ -139,96 +147,24 @@ _EXPLICIT = frozenset({"iso", "num_dm", "us", "en_md", "en_dm", "en_ord", "zh_nm
                        "zh_day"})
 
 
-def zh_number(text: str) -> int | None:
-    """Chinese or Arabic numerals up to 99: "12", "十二", "二十", "三十一"."""
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        high = _ZH_DIGITS.get(tens, -1) if tens else 1
-        low = _ZH_DIGITS.get(units, -1) if units else 0
-        return None if high < 0 or low < 0 else high * 10 + low
-    if len(text) == 1 and text in _ZH_DIGITS:
-        return _ZH_DIGITS[text]
-    return None
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _add_months(today: dt.date, months: int) -> tuple[int, int]:
-    index = today.year * 12 + today.month - 1 + months
-    return index // 12, index % 12 + 1
-
-
-def _week_start(today: dt.date, weeks_ahead: int = 0) -> dt.date:
-    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks_ahead)
-
-
-def _coming(today: dt.date, weekday: int) -> dt.date:
-    """Next such weekday strictly after today."""
-    return today + dt.timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
-
-
-def _week_friday(today: dt.date, weeks_ahead: int) -> dt.date:
-    return max(today, _week_start(today, weeks_ahead) + dt.timedelta(days=4))
-
-
-def _month_day(today: dt.date, month: int, day: int, year: str | None) -> dt.date | None:
-    if year:
-        full = int(year) if len(year) == 4 else 2000 + int(year)
-        return _safe_date(full, month, day)
-    found = _safe_date(today.year, month, day)
-    if found is not None and (today - found).days > ROLL_FORWARD_DAYS:
-        found = _safe_date(today.year + 1, month, day)
-    return found
-
-
-def _day_of_month(today: dt.date, day: int | None) -> dt.date | None:
-    if day is None or not 1 <= day <= 31:
-        return None
-    for ahead in range(3):
-        year, month = _add_months(today, ahead)
-        found = _safe_date(year, month, day)
-        if found is not None and found >= today:
-            return found
-    return None
-
-
-def _add_business_days(today: dt.date, count: int) -> dt.date:
-    day = today
-    while count > 0:
-        day += dt.timedelta(days=1)
-        count -= day.weekday() < 5
-    return day
-
-
 def _r_iso(m: re.Match[str], today: dt.date) -> dt.date | None:
-    return _safe_date(int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]))
+    return safe_date(int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]))
 
 
 def _r_en_md(m: re.Match[str], today: dt.date) -> dt.date | None:
-    return _month_day(today, _MONTHS[m["en_md_m"]], int(m["en_md_d"]), m["en_md_y"])
+    return month_day(today, _MONTHS[m["en_md_m"]], int(m["en_md_d"]), m["en_md_y"])
 
 
 def _r_en_dm(m: re.Match[str], today: dt.date) -> dt.date | None:
-    return _month_day(today, _MONTHS[m["en_dm_m"]], int(m["en_dm_d"]), m["en_dm_y"])
+    return month_day(today, _MONTHS[m["en_dm_m"]], int(m["en_dm_d"]), m["en_dm_y"])
 
 
 def _r_num_dm(m: re.Match[str], today: dt.date) -> dt.date | None:
-    return _month_day(today, _MONTHS[m["num_dm_m"]], int(m["num_dm_d"]), m["num_dm_y"])
+    return month_day(today, _MONTHS[m["num_dm_m"]], int(m["num_dm_d"]), m["num_dm_y"])
 
 
 def _r_us(m: re.Match[str], today: dt.date) -> dt.date | None:
-    return _month_day(today, int(m["us_m"]), int(m["us_d"]), m["us_y"])
+    return month_day(today, int(m["us_m"]), int(m["us_d"]), m["us_y"])
 
 
 def _r_en_in(m: re.Match[str], today: dt.date) -> dt.date | None:
@@ -236,7 +172,7 @@ def _r_en_in(m: re.Match[str], today: dt.date) -> dt.date | None:
     count = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
     unit = m["en_in_u"]
     if unit.startswith(("business", "working")):
-        return _add_business_days(today, count)
+        return add_business_days(today, count)
     return today + dt.timedelta(days=count * (7 if unit.startswith("week") else 1))
 
 
@@ -252,15 +188,15 @@ def _en_weekday(today: dt.date, name: str, mod: str, post: str) -> dt.date:
     weekday = _EN_WEEKDAYS[name]
     mod, post = " ".join(mod.split()), " ".join(post.split())
     if post == "week after next":
-        return _week_start(today, 2) + dt.timedelta(days=weekday)
+        return week_start(today, 2) + dt.timedelta(days=weekday)
     if mod in ("next", "the following", "following") or post == "next week":
-        return _week_start(today, 1) + dt.timedelta(days=weekday)
+        return week_start(today, 1) + dt.timedelta(days=weekday)
     if post == "this week":
-        return _week_start(today) + dt.timedelta(days=weekday)
+        return week_start(today) + dt.timedelta(days=weekday)
     if mod == "this":  # "this Thursday" said on Friday means the coming one
-        this_week = _week_start(today) + dt.timedelta(days=weekday)
-        return this_week if this_week >= today else _coming(today, weekday)
-    return _coming(today, weekday)
+        this_week = week_start(today) + dt.timedelta(days=weekday)
+        return this_week if this_week >= today else coming(today, weekday)
+    return coming(today, weekday)
 
 
 def _r_zh_wd(m: re.Match[str], today: dt.date) -> dt.date | None:
@@ -268,41 +204,41 @@ def _r_zh_wd(m: re.Match[str], today: dt.date) -> dt.date | None:
     weekday = int(raw) - 1 if raw.isdigit() else _ZH_WEEKDAYS[raw]
     mod = (m["zh_wd_mod"] or "").replace("个", "")
     if not mod:
-        return _coming(today, weekday)
+        return coming(today, weekday)
     weeks = {"下下": 2, "下": 1, "这": 0, "本": 0, "上": -1, "上上": -2}[mod]
-    return _week_start(today, weeks) + dt.timedelta(days=weekday)
+    return week_start(today, weeks) + dt.timedelta(days=weekday)
 
 
 def _r_zh_md(m: re.Match[str], today: dt.date) -> dt.date | None:
     month, day = zh_number(m["zh_md_m"]), zh_number(m["zh_md_d"])
     if month is None or day is None:
         return None
-    return _month_day(today, month, day, m["zh_md_y"])
+    return month_day(today, month, day, m["zh_md_y"])
 
 
 def _r_zh_nmd(m: re.Match[str], today: dt.date) -> dt.date | None:
-    year, month = _add_months(today, 1)
+    year, month = add_months(today, 1)
     day = zh_number(m["zh_nmd_d"])
-    return None if day is None else _safe_date(year, month, day)
+    return None if day is None else safe_date(year, month, day)
 
 
 def _r_zh_eom(m: re.Match[str], today: dt.date) -> dt.date | None:
     mod = (m["zh_eom_mod"] or "").replace("个", "")
     if mod == "下":
-        return _month_end(*_add_months(today, 1))
+        return month_end(*add_months(today, 1))
     if mod.endswith("月"):
         month = zh_number(mod[:-1])
         if month is None or not 1 <= month <= 12:
             return None
-        found = _month_end(today.year, month)
-        return found if found >= today else _month_end(today.year + 1, month)
-    return _month_end(today.year, today.month)
+        found = month_end(today.year, month)
+        return found if found >= today else month_end(today.year + 1, month)
+    return month_end(today.year, today.month)
 
 
 def _r_zh_wkin(m: re.Match[str], today: dt.date) -> dt.date | None:
     mod = m["zh_wkin_mod"].replace("个", "")
     within_next = mod == "下" and m["zh_wkin_k"].endswith("内")
-    return _week_friday(today, 1 if within_next else 0)
+    return week_friday(today, 1 if within_next else 0)
 
 
 def _r_zh_nd(m: re.Match[str], today: dt.date) -> dt.date | None:
@@ -311,7 +247,7 @@ def _r_zh_nd(m: re.Match[str], today: dt.date) -> dt.date | None:
         return None
     unit = m["zh_nd_u"]
     if unit == "个工作日":
-        return _add_business_days(today, count)
+        return add_business_days(today, count)
     weekly = unit.endswith(("星期", "礼拜", "周"))
     return today + dt.timedelta(days=count * (7 if weekly else 1))
 
@@ -323,7 +259,7 @@ def _r_zh_rel(m: re.Match[str], today: dt.date) -> dt.date | None:
 
 
 def _r_en_nwwd(m: re.Match[str], today: dt.date) -> dt.date | None:
-    return _week_start(today, 1) + dt.timedelta(days=_EN_WEEKDAYS[m["en_nwwd_d"]])
+    return week_start(today, 1) + dt.timedelta(days=_EN_WEEKDAYS[m["en_nwwd_d"]])
 
 
 def _fixed(offset: int) -> Callable[[re.Match[str], dt.date], dt.date | None]:
@@ -338,21 +274,21 @@ def _vague(m: re.Match[str], today: dt.date) -> dt.date | None:
 
 _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "iso": _r_iso, "num_dm": _r_num_dm, "en_md": _r_en_md, "en_dm": _r_en_dm, "us": _r_us,
-    "en_ord": lambda m, today: _day_of_month(today, int(m["ord_d"])),
+    "en_ord": lambda m, today: day_of_month(today, int(m["ord_d"])),
     "en_dat": _fixed(2), "en_tom": _fixed(1), "en_today": _fixed(0), "en_eod": _fixed(0),
     "en_in": _r_en_in,
-    "en_eonw": lambda m, today: _week_friday(today, 1),
-    "en_eow": lambda m, today: _week_friday(today, 0),
-    "en_eonm": lambda m, today: _month_end(*_add_months(today, 1)),
-    "en_eom": lambda m, today: _month_end(today.year, today.month),
+    "en_eonw": lambda m, today: week_friday(today, 1),
+    "en_eow": lambda m, today: week_friday(today, 0),
+    "en_eonm": lambda m, today: month_end(*add_months(today, 1)),
+    "en_eom": lambda m, today: month_end(today.year, today.month),
     "en_eoy": lambda m, today: dt.date(today.year, 12, 31),
     "en_nwwd": _r_en_nwwd, "en_wdm": _r_en_wdm, "en_wd": _r_en_wd, "en_vague": _vague,
     "zh_nmd": _r_zh_nmd, "zh_md": _r_zh_md, "zh_eom": _r_zh_eom,
     "zh_eoy": lambda m, today: dt.date(today.year, 12, 31),
     "zh_wkin": _r_zh_wkin, "zh_wd": _r_zh_wd,
-    "zh_thiswk": lambda m, today: _week_friday(today, 0),
+    "zh_thiswk": lambda m, today: week_friday(today, 0),
     "zh_dat": _fixed(3), "zh_rel": _r_zh_rel, "zh_nd": _r_zh_nd,
-    "zh_day": lambda m, today: _day_of_month(today, zh_number(m["zh_day_d"])),
+    "zh_day": lambda m, today: day_of_month(today, zh_number(m["zh_day_d"])),
     "zh_vague": _vague,
 }
 _VAGUE_KINDS = frozenset({"en_vague", "zh_vague"})
