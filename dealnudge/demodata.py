@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -173,6 +174,8 @@ def _write(out_dir: Path, story: Story, reps: dict[str, Rep], now: dt.datetime) 
     for plan in TEAM:
         email = reps[plan.slug].person.email
         base = out_dir / "data" / plan.slug
+        if base.is_dir():  # a previous demo (other seed or scale) must not leave stray files
+            shutil.rmtree(base)
         meetings = [m for m in story.meetings if email in m.calendars]
         write_calendar(base / _calendar_name(plan), plan.calendar, meetings, now)
         write_mailbox(base / "mail", plan.mail, [(m, raw) for m, raw in rendered

@@ -45,7 +45,8 @@ def synced(team: Path) -> tuple[list[tuple[str, CalendarEvent]], list[tuple[str,
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(team: Path, tmp_path: Path) -> None:
-    write_demo_team(tmp_path / "again", now=DEMO_NOW)
+    write_demo_team(tmp_path / "again", now=DEMO_NOW, scale=2)
+    write_demo_team(tmp_path / "again", now=DEMO_NOW)  # rewriting leaves no stray files
     write_demo_team(tmp_path / "other", now=DEMO_NOW, seed=8)
     first = files(team)
     assert first == files(tmp_path / "again")
