@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from config.loader import load_config
+from config.schema import OutboxDelivery
 from connectors import registry
 from connectors.base import ConnectorContext
 from connectors.records import CalendarEvent, EmailMessage
@@ -59,7 +60,8 @@ def test_team_shape(team: Path) -> None:
     assert config.organization.name == "Northwind"
     assert config.organization.internal_domains == ["northwind.example"]
     assert config.database == f"sqlite:///{team / 'dealnudge.db'}"
-    assert config.nudges.delivery.path == team / "outbox"
+    delivery = config.nudges.delivery
+    assert isinstance(delivery, OutboxDelivery) and delivery.path == team / "outbox"
     assert len(config.reps) >= 4
     assert {r.language for r in config.reps} == {"zh", "en"}
     zones = {r.timezone for r in config.reps}
