@@ -74,7 +74,9 @@ class GoogleWorld:
     def ctx(self) -> ConnectorContext:
         def sleep(seconds: float) -> None:
             self.sleeps.append(seconds)
-            self.clock[0] += seconds
+            # A real sleep never returns in zero time; without this floor a token bucket
+            # can ask for ever-smaller float-rounding sleeps that no longer move the clock.
+            self.clock[0] += max(seconds, 1e-3)
         return ConnectorContext(now=NOW, sleep=sleep, monotonic=lambda: self.clock[0])
 
     def connector(self, rep: str | None = None) -> GoogleConnector:
