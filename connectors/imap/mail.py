@@ -83,6 +83,8 @@ class FolderSync:
 
     def run(self, cursor: str | None) -> Iterator[SyncPage]:
         prev = FolderCursor.loads(cursor) if cursor else None
+        if prev is not None and not prev.folder:
+            prev = None  # the folder was missing last time: this is its first read
         opened = self._open(prev)
         if opened is None:
             yield self._no_folder()

@@ -351,6 +351,7 @@ class CuttingProxy:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self.listener.getsockname()[1])
         self.live: list[socket.socket] = []
+        self.stalled = threading.Event()  # set: bytes are held back (a hung server)
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -366,10 +367,11 @@ class CuttingProxy:
             for a, b in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
         try:
             while data := src.recv(65536):
+                while self.stalled.is_set():
+                    time.sleep(0.02)
                 dst.sendall(data)
         except OSError:
             pass
@@ -390,5 +392,6 @@ class CuttingProxy:
             s.close()
 
     def close(self) -> None:
+        self.stalled.clear()
         self.listener.close()
         self.cut()

@@ -181,6 +181,34 @@ def test_connection_drop_mid_fetch_resumes_from_saved_cursor(world: ImapWorld) -
     assert all(p.full for p in rest.pages)
 
 
+def test_hung_server_times_out_as_transient(world: ImapWorld) -> None:
+    world.add_messages([message(i, "inbox", world.rep_email) for i in range(4)])
+    proxy = CuttingProxy(world.dovecot.imaps_port)
+    world.extra = {"port": proxy.port, "timeout_seconds": 0.5}
+    conn = world.connector()
+    pages = conn.sync(INBOX, None)
+    first = next(pages)
+    proxy.stalled.set()
+    with pytest.raises(TransientError, match="timed out|TimeoutError"):
+        list(pages)
+    proxy.close()
+    rest = drain(world.connector(), INBOX, first.cursor)
+    assert len(first.messages) + len(rest.messages) == 4
+
+
+def test_missing_sent_folder_is_noted_then_read_once_created(world: ImapWorld) -> None:
+    with world.imap() as c:
+        c.delete_folder("Sent")
+    conn = world.connector()
+    first = drain(conn, SENT, None)
+    assert first.messages == [] and "source.folders" in first.pages[-1].skipped[0]
+    with world.imap() as c:
+        c.create_folder("Sent Messages")
+    world.append("Sent Messages", mime(message(4, "sent", world.rep_email)))
+    later = drain(conn, SENT, first.cursor)
+    assert [m.folder for m in later.messages] == ["sent"] and later.pages[0].full
+
+
 def test_starttls_on_plain_port_and_untrusted_certificate(world: ImapWorld,
                                                            tmp_path: Path) -> None:
     world.add_message(message(1, "inbox", world.rep_email))
