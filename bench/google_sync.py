@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from connectors.base import Stream  # noqa: E402
-from connectors.google import GoogleConnector  # noqa: E402
-from tests.conformance import EventSpec, MessageSpec  # noqa: E402
-from tests.google.fake_google import FakeGoogle  # noqa: E402
-from tests.google.world import (  # noqa: E402
+from connectors.base import Stream
+from connectors.google import GoogleConnector
+from tests.conformance import EventSpec, MessageSpec
+from tests.google.fake_google import FakeGoogle
+from tests.google.world import (
     ALL_GRANTED,
     CLIENT_EMAIL,
     NOW,
