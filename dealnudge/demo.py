@@ -63,7 +63,7 @@ def _print_summary(console: Console, config: Config, findings: list[Finding],
     per_rep: dict[str, Counter[str]] = {}
     for f in findings:
         per_rep.setdefault(f.rep, Counter())[f.kind] += 1
-    sent = {o.rep: o.status for o in outcomes}
+    sent = {o.rep: o.status for o in outcomes if o.kind == "digest"}
     table = Table("rep", "language", *KIND_LABELS.values(), "nudge", title="Findings per rep")
     for rep in config.reps:
         counts = per_rep.get(rep.email, Counter())
