@@ -92,12 +92,11 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author) -> list
     if sentence.endswith(("?", "？")) or cues.QUESTION(whole):
         return []
     best: dict[Actor, Commitment] = {}
-    conditional = False  # "如果预算批下来，我们下周三就可以签约": the condition carries forward
+    state = _SentenceState()
     parts = cues.CLAUSE_BREAK.split(sentence)
     for part in parts:
         clause = whole if len(parts) == 1 else Clause.of(part)
-        conditional = conditional or cues.CONDITIONAL(clause)
-        judged = _judge_clause(clause, sentence, today, author, conditional)
+        judged = _judge_clause(clause, sentence, today, author, state)
         if judged is None:
             continue
         held = best.get(judged.actor)
@@ -106,17 +105,28 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author) -> list
     return list(best.values())
 
 
+@dataclass
+class _SentenceState:
+    """What one clause hands to the next within a sentence."""
+
+    conditional: bool = False  # "如果预算批下来，我们下周三就可以签约": the condition carries on
+    unclaimed: dt.date | None = None  # "Deadline 是 3/15，我们会按时提交": the day carries on
+
+
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
-                  conditional: bool) -> Commitment | None:
+                  state: _SentenceState) -> Commitment | None:
+    state.conditional = state.conditional or cues.CONDITIONAL(clause)
     times = find_times(clause.text, today, clause.low)
-    due = best_day(times, today)
+    due = best_day(times, today) or state.unclaimed
+    state.unclaimed = None
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):
         return None  # names no day and no next step
     if _is_excluded(clause):
         return None
-    tentative = conditional or cues.HEDGE(clause)
+    tentative = state.conditional or cues.HEDGE(clause)
     if not _promises(clause, vague_step, tentative):
+        state.unclaimed = due
         return None
     actor = resolve_actor(clause, author)
     if due is None or tentative:
@@ -159,6 +169,8 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
         return "joint"
     if cues.OTHER_RECAP(clause):
         return other
+    if cues.YOU_RECEIVE(clause):
+        return author
     if subject is None:
         return author
     if subject.re is cues.ZH_PRONOUN:

@@ -125,7 +125,8 @@ _PATTERNS: list[tuple[str, str]] = [
                  rf"after\s+the\s+holidays|later|this\s+year|in\s+the\s+future)\b")),
     ("zh_nmd", rf"下个?月(?P<zh_nmd_d>{_NUM})[号日]"),
     ("zh_md", rf"(?:(?P<zh_md_y>\d{{4}})年)?(?P<zh_md_m>{_NUM})月(?P<zh_md_d>{_NUM})[日号]"),
-    ("zh_eom", rf"(?P<zh_eom_mod>本|这个?|下个?|{_NUM}月)?(?:月底|月末)"),
+    ("zh_eom", rf"(?P<zh_eom_mod>本|这个?|下个?|{_NUM}月)?(?:月底|月末|月之?内)"),
+    ("zh_thismonth", r"(?:本|这个)月(?![0-9零〇一二两三四五六七八九十初中])"),
     ("zh_eoy", r"(?:今年)?年底|年末"),
     ("zh_wkin", r"(?P<zh_wkin_mod>本|这个?|下个?)(?:周|星期|礼拜)(?P<zh_wkin_k>之?内|之?前|以前|结束前)"),
     ("zh_wd", (r"(?P<zh_wd_mod>下下个?|下个?|这个?|本|上上个?|上个?)?(?:周|星期|礼拜)"
@@ -139,7 +140,7 @@ _PATTERNS: list[tuple[str, str]] = [
                rf"(?![子常程期本元])")),
     ("zh_vague", (r"下个?月|下(?:个)?(?:周|星期|礼拜)|过段时间|过一段时间|过几天|改天|近期|"
                  r"尽快|下半年|上半年|第?[一二三四1-4]季度|年后|明年|今年晚些时候|晚些时候|以后|将来|"
-                 r"回头|有空|找个?时间|改日")),
+                 r"回头|有空|找个?时间|改日|这两天|这几天|年前")),
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
@@ -286,6 +287,7 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "zh_nmd": _r_zh_nmd, "zh_md": _r_zh_md, "zh_eom": _r_zh_eom,
     "zh_eoy": lambda m, today: dt.date(today.year, 12, 31),
     "zh_wkin": _r_zh_wkin, "zh_wd": _r_zh_wd,
+    "zh_thismonth": lambda m, today: month_end(today.year, today.month),
     "zh_thiswk": lambda m, today: week_friday(today, 0),
     "zh_dat": _fixed(3), "zh_rel": _r_zh_rel, "zh_nd": _r_zh_nd,
     "zh_day": lambda m, today: day_of_month(today, zh_number(m["zh_day_d"])),

@@ -88,12 +88,15 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     re.IGNORECASE,
 )
 
+_WORKS = r"works\s+(?:for\s+(?:me|us|both)|fine|well|great)|works\s*[.!]?$"  # "Wed at 10 works"
 MARKER = Cue(
-    en=r"(?:will|shall|going\s+to|gonna|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|aim(?:s)?\s+to|"
+    en=r"(?:will|shall|should|please\s+expect|going\s+to|gonna|on\s+track\s+to|next\s+steps?|"
+       r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
+       r"aim(?:s)?\s+to|"
        r"expect(?:s)?\s+to|would\s+like\s+to|want(?:s)?\s+to|need(?:s)?\s+to|have\s+to|"
        r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|"
-       r"arranged|set\s+up|invited|lined\s+up|see\s+you|let['’]?s|let\s+us|let\s+me|can|"
-       r"works\s+for\s+(?:me|us|both)|(?:am|are|is)\s+[a-z]+ing)\b",
+       r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|"
+       + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing)\b",
     en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing)\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
@@ -108,6 +111,9 @@ EN_SUBJECT = re.compile(ascii_bounds(
     r"|scheduled|arranged|check|get|send|sign|bring|review|run|take|think|discuss|circle|touch|"
     r"find|talk|meet|decide))\b",
 ))
+# "You'll have our answer" / "you will hear from us": the author acts, "you" receives.
+YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|receive|get|see|hear|"
+                     r"find)\b", gate=("you",))
 OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed),?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
                      r"promised|confirmed|agreed)\b", gate=("you",))
 ZH_PRONOUN = re.compile(
@@ -115,16 +121,16 @@ ZH_PRONOUN = re.compile(
     r"(?P<other>您|你们|你|贵司|贵方|贵公司)|(?P<own>我们|我方|我司|我这边|我|本人)"
 )
 JOINT = Cue(
-    en=r"let['’]?s\b(?!\s+me)|both\s+(?:of\s+us|teams|sides)\b|see\s+you\b|"
-       r"meet\s+(?:with\s+)?you\b|works\s+for\s+(?:me|us|both)\b",
+    en=r"let['’]?s\b(?!\s+me)|both\s+(?:of\s+us|teams|sides)\b|see(?:ing)?\s+you\b|"
+       r"meet\s+(?:with\s+)?you\b|" + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
        r"|见面|碰面|面谈|碰个头",
-    gate=("let", "both", "see you", "meet", "works for"),
+    gate=("let", "both", "see", "meet", "works"),
 )
 # "Together" makes a joint step unless one person ("I", "我") arranges it for others.
 TOGETHER = Cue(en=r"(?<!put )(?<!pull )(?:together|jointly)\b", zh=r"一起|共同",
                gate=("together", "jointly"))
-SINGULAR_SELF = re.compile(ascii_bounds(r"^\s*(?:i\b|我(?!们))"))
+SINGULAR_SELF = re.compile(ascii_bounds(r"\s*(?:i\b|我(?!们))"))  # .match() at the subject
 
 QUESTION = Cue(
     en=r"^\s*(?:could|can|would|will|shall|should|do|does|did|is|are|may)\s+"
@@ -134,9 +140,9 @@ QUESTION = Cue(
     anchored=True,
 )
 REQUEST = Cue(
-    en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see))"
+    en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect))"
        r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]d|\s+would)"
-       r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware)[a-z]+)",
+       r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect)[a-z]+)",
     zh=r"(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|希望(?:您|你们?|贵司)",
     anchored=True,
     gate=("please", "pls", "kindly", "know", "need", "appreciate"),
@@ -163,7 +169,7 @@ GRATITUDE = Cue(en=r"^\s*(?:thanks?\s+(?:you\s+)?(?:again\s+)?for)\b", zh=r"^\s*
 HEDGE = Cue(
     en=r"(?:maybe|perhaps|possibly|probably|might|could|may(?!\s+\d)|hopefully|tentatively|"
        r"not\s+sure|haven['’]t\s+decided|hope\s+to)\b",
-    zh=r"可能|也许|或许|大概|说不定|不确定|还没定",
+    zh=r"可能|也许|或许|大概|估计|说不定|不确定|还没定",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
           "not sure", "decided"),
 )
