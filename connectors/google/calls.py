@@ -16,6 +16,7 @@ a backoff, and the others are classified like single calls.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from connectors.google.errors import Call, classify
 from connectors.retry import Backoff, RateLimiter, call_with_retry
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # Gmail quota units per method (Google's published table); Calendar counts requests.
 GMAIL_UNITS = {"list": 5, "get": 5, "history": 2, "send": 100, "profile": 1}
@@ -79,6 +81,7 @@ class Caller:
         def note(err: ConnectorError, wait: float) -> None:
             self.stats.retries += 1
             self.stats.waited += wait
+            log.info("%s; retrying in %.1f s", err, wait)
         return call_with_retry(fn, backoff=self.backoff, sleep=self.ctx.sleep, on_retry=note)
 
     def batch(self, batch_uri: str, requests: Mapping[str, Callable[[], HttpRequest]], *,
@@ -97,6 +100,8 @@ class Caller:
             if attempt >= self.backoff.attempts:
                 raise next(iter(failed.values()))
             wait = self.backoff.delay(attempt, max(waits) if waits else None)
+            log.info("Google batch for %s: %d calls failed (%s); re-queued in %.1f s",
+                     self.rep, len(failed), next(iter(failed.values())), wait)
             self.stats.retries += 1
             self.stats.waited += wait
             self.ctx.sleep(wait)
