@@ -67,7 +67,7 @@ def read_caldav(sync: CalendarSync, prev: dict[str, object] | None) -> SyncPage:
         dav_client: Any = caldav.DAVClient  # caldav's sync/async overloads confuse mypy
         with dav_client(url=sync.location, username=sync.username, password=sync.password,
                         ssl_verify_cert=sync.verify,
-                        timeout=int(sync.settings.timeout_seconds)) as client:
+                        timeout=sync.settings.timeout_seconds) as client:
             cal = client.calendar(url=sync.location)
             result = cal.get_objects_by_sync_token(sync_token=token, load_objects=True,
                                                    disable_fallback=real_token)

@@ -29,15 +29,15 @@ class FolderCursor:
     folder: str  # the server's folder name when the cursor was written
     uidvalidity: int
     last_uid: int = 0  # highest UID whose message is stored
-    uidnext: int | None = None  # None until a round completed (mid-backfill cursor)
-    exists: int | None = None
+    uidnext: int | None = None  # None also when the server does not report UIDNEXT
+    exists: int | None = None  # None until the first round completed (mid-backfill cursor)
     highestmodseq: int | None = None
     since: str | None = None  # the window start (ISO date) the folder was read with
     keys: dict[int, str] = field(default_factory=dict)  # UID → record key digest
 
     @property
     def complete(self) -> bool:
-        return self.uidnext is not None
+        return self.exists is not None
 
     def dumps(self) -> str:
         uids = sorted(self.keys)

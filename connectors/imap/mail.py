@@ -199,6 +199,8 @@ class FolderSync:
             key = record_key(raw)
             cur.keys[uid] = key
             sid = source_id(self.spec, key)
+            if any(m.source_id == sid for m in out):
+                continue  # the same message twice in one folder: one record
             try:
                 out.append(parse_message(raw, source_id=sid, folder=self.spec.record_folder,
                                          default_tz=self.zone))

@@ -112,6 +112,28 @@ def test_deleted_message_is_reported_once(world: ImapWorld) -> None:
     assert drain(conn, INBOX, later.cursor).deleted == []
 
 
+def test_duplicate_copies_are_one_record_until_the_last_goes(world: ImapWorld) -> None:
+    spec = message(5, "inbox", world.rep_email)
+    world.add_message(message(6, "inbox", world.rep_email))
+    world.append("INBOX", mime(spec), spec.sent_at)
+    world.append("INBOX", mime(spec), spec.sent_at)
+    conn = world.connector()
+    first = drain(conn, INBOX, None)
+    assert len(first.messages) == 2
+    copy = next(m.source_id for m in first.messages if m.subject == spec.subject)
+    with world.imap() as c:
+        c.select_folder("INBOX")
+        c.delete_messages([max(c.search("ALL"))])
+        c.expunge()
+    later = drain(conn, INBOX, first.cursor)
+    assert later.deleted == []  # one copy is still there
+    world.delete_message("m5")
+    last = drain(conn, INBOX, later.cursor)
+    assert last.deleted == [copy]
+    world.delete_message("m6")  # the folder is now empty: suspicious, nothing is deleted
+    assert drain(conn, INBOX, last.cursor).deleted == []
+
+
 def test_uidvalidity_change_resync_keeps_source_ids(world: ImapWorld) -> None:
     world.add_messages([message(i, "inbox", world.rep_email) for i in range(3)])
     conn = world.connector()
