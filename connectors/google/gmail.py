@@ -25,6 +25,7 @@ import base64
 import dataclasses
 import datetime as dt
 import json
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -40,6 +41,7 @@ EXCLUSIONS = "-in:chats -in:drafts -in:spam -in:trash -category:promotions -cate
 # The same exclusions as label ids, for history records (which have no query).
 EXCLUDED_LABELS = {"CHAT", "DRAFT", "SPAM", "TRASH", "CATEGORY_PROMOTIONS", "CATEGORY_SOCIAL"}
 HISTORY_TYPES = ["messageAdded", "messageDeleted"]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,25 @@ class GmailSync:
             return
         state = MailCursor.decode(cursor)
         if state.page_token is not None and state.after is not None:
-            yield from self.full(state.history_id, state.after, state.page_token)
+            yield from self._resume_full(state.history_id, state.after, state.page_token)
         else:
             yield from self.partial(state.history_id)
+
+    def _resume_full(self, history_id: str, after: int, page_token: str) -> Iterator[SyncPage]:
+        """Continue an interrupted full sync; a page token Gmail no longer accepts (400)
+        restarts it rather than leaving the stream stuck on an unusable cursor."""
+        pages = self.full(history_id, after, page_token)
+        try:
+            first = next(pages)
+        except ConnectorError as err:
+            if err.status != 400:
+                raise
+            log.warning("Gmail refused a saved page token for %s; restarting the full sync",
+                        self.caller.rep)
+            yield from self.sync(None)
+            return
+        yield first
+        yield from pages
 
     def _current_history_id(self) -> str:
         profile = self.caller.run(lambda: self.service.users().getProfile(userId="me"),

@@ -187,3 +187,12 @@ def test_client_side_budget_paces_a_backfill(fake: FakeGoogle, key_file: object)
     assert conn.gmail_caller.stats.units == units
     # the bucket starts full (300 units); the rest is paced at 300 units a minute
     assert sum(world.sleeps) == pytest.approx((units - 300) / 5, rel=0.05)
+
+
+def test_a_stale_saved_page_token_restarts_the_full_sync(world: GoogleWorld) -> None:
+    for i in range(4):
+        world.add_message(message(i, "inbox", REP))
+    stale = MailCursor("1", int((NOW - dt.timedelta(days=90)).timestamp()), "pGONE").encode()
+    out = drain(world.connector(), MAIL, stale)
+    assert len({m.source_id for m in out.messages}) == 4
+    assert out.pages[-1].full and MailCursor.decode(out.cursor or "").page_token is None
