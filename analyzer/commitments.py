@@ -165,7 +165,7 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     if cues.JOINT(clause):
         return "joint"
     if cues.TOGETHER(clause) and not (
-            subject is not None and cues.SINGULAR_SELF.match(clause.low, subject.start())):
+            subject is not None and cues.SINGULAR.match(clause.low, subject.start())):
         return "joint"
     if cues.OTHER_RECAP(clause):
         return other

@@ -98,7 +98,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("en_ord", r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"),
     ("en_dat", r"(?:the\s+day|day)\s+after\s+tomorrow\b"),
     ("en_tom", r"(?:tomorrow|tmrw|tmr)\b"),
-    ("en_today", r"(?:today|tonight|this\s+(?:morning|afternoon|evening))\b"),
+    # "today's discussion" / "今天讨论的要点" look back at the meeting, not ahead
+    ("en_today", r"(?:today(?!['’]s)|tonight|this\s+(?:morning|afternoon|evening))\b"),
     ("en_eonw", r"(?:the\s+end|end)\s+of\s+next\s+week\b"),
     ("en_eonm", r"(?:the\s+end|end)\s+of\s+next\s+month\b"),
     ("en_eod", (r"(?:the\s+end|end)\s+of\s+(?:the\s+)?(?:business\s+)?day\b|(?:eod|cob)\b"
@@ -133,7 +134,7 @@ _PATTERNS: list[tuple[str, str]] = [
               r"(?P<zh_wd_d>[一二三四五六日天1-7])")),
     ("zh_thiswk", r"(?:本|这个?)(?:周|星期|礼拜)"),
     ("zh_dat", r"大后天"),
-    ("zh_rel", r"(?P<zh_rel_w>今天|今日|今晚|今早|明天|明日|明早|明晚|后天)"),
+    ("zh_rel", r"(?P<zh_rel_w>(?:今天|今日)(?![\u4e00-\u9fff]{0,3}的)|今晚|今早|明天|明日|明早|明晚|后天)"),
     ("zh_nd", (rf"(?P<zh_nd_n>{_NUM})(?P<zh_nd_u>个工作日|个?星期|个?礼拜|周|天|日)"
               rf"(?:之?[内后]|以[内后])")),
     ("zh_day", (rf"(?<![月\d零〇一二两三四五六七八九十])(?P<zh_day_d>{_NUM})[号日]"

@@ -127,10 +127,10 @@ JOINT = Cue(
        r"|见面|碰面|面谈|碰个头",
     gate=("let", "both", "see", "meet", "works"),
 )
-# "Together" makes a joint step unless one person ("I", "我") arranges it for others.
+# "Together" makes a joint step unless one person ("I", "我", "您") brings others along.
 TOGETHER = Cue(en=r"(?<!put )(?<!pull )(?:together|jointly)\b", zh=r"一起|共同",
                gate=("together", "jointly"))
-SINGULAR_SELF = re.compile(ascii_bounds(r"\s*(?:i\b|我(?!们))"))  # .match() at the subject
+SINGULAR = re.compile(ascii_bounds(r"\s*(?:i\b|[我您你](?!们))"))  # .match() at the subject
 
 QUESTION = Cue(
     en=r"^\s*(?:could|can|would|will|shall|should|do|does|did|is|are|may)\s+"
