@@ -67,7 +67,7 @@ def _print_summary(console: Console, config: Config, findings: list[Finding],
     table = Table("rep", "language", *KIND_LABELS.values(), "nudge", title="Findings per rep")
     for rep in config.reps:
         counts = per_rep.get(rep.email, Counter())
-        table.add_row(f"{rep.name} <{rep.email}>", rep.language,
+        table.add_row(rep.name or rep.email, rep.language,
                       *(str(counts.get(k, 0)) for k in KIND_LABELS), sent.get(rep.email, "-"))
     console.print(table)
     examples: dict[str, Finding] = {}

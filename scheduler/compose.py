@@ -127,7 +127,7 @@ def _stalled_item(f: Finding, lang: Language, rep: Rep, day: dt.date, config: Co
                          touches=touches)
     else:
         line = i18n.text(lang, "stalled_item_no_date", touches=touches)
-    if f.evidence:
+    if f.evidence and lang == "en":  # the analyzer describes the action in English only
         line += i18n.text(lang, "last_action", evidence=clean(f.evidence, 400))
     move = suggested_move(days, touches, config)
     return Item(clean(f.account), "", [line], advice=i18n.text(lang, f"move_{move}"))
