@@ -47,7 +47,8 @@ def dovecot(ca: LocalCA) -> Iterator[Dovecot]:
 
 @pytest.fixture(scope="session")
 def radicale(ca: LocalCA) -> Iterator[Radicale]:
-    server = Radicale(temp_root("dealnudge-radicale-"), ca, {CAL_USER: CAL_PASSWORD})
+    users = {f"rep{i}@northwind.example": "pw" for i in range(1, POOL)}  # same as IMAP
+    server = Radicale(temp_root("dealnudge-radicale-"), ca, {CAL_USER: CAL_PASSWORD, **users})
     server.start()
     yield server
     server.stop()

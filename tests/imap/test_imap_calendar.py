@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
+import caldav
 import pytest
 
 from connectors.base import AdminError, CursorExpired, Stream
@@ -43,6 +44,17 @@ def test_caldav_wrong_calendar_password_is_admin_error(world: ImapWorld) -> None
     with pytest.raises(AdminError) as err:
         drain(conn, CAL, None)
     assert "wrong" not in str(err.value)
+
+
+def test_caldav_uses_the_mail_login_by_default(world: ImapWorld) -> None:
+    client = caldav.DAVClient(url=f"https://127.0.0.1:{world.radicale.port}/{world.rep_email}/",
+                              username=world.rep_email, password=world.password,
+                              ssl_verify_cert=str(world.ca.ca_file))
+    own = client.principal().make_calendar(name="own", cal_id="own")
+    own.save_event(ics(event(4, world.rep_email)))
+    conn = world.connector(calendar=str(own.url), calendar_username=None,
+                           calendar_password=None)
+    assert [e.title for e in drain(conn, CAL, None).events] == ["Discovery call 4"]
 
 
 class _Feed(http.server.BaseHTTPRequestHandler):

@@ -179,6 +179,14 @@ def test_wrong_password_is_admin_error_for_that_rep_only(dovecot: Dovecot, radic
         bad.close()
 
 
+def test_password_file_and_missing_password(world: ImapWorld, tmp_path: Path) -> None:
+    secret = tmp_path / "imap-password"
+    secret.write_text(world.password + "\n")
+    assert drain(world.connector(password=None, password_file=str(secret)), INBOX, None).pages
+    with pytest.raises(AdminError, match="password"):
+        world.connector(password=None)
+
+
 def test_locked_account_is_admin_error(world: ImapWorld) -> None:
     conn = world.connector(username="locked@northwind.example")
     with pytest.raises(AdminError, match="refused the login"):
