@@ -61,8 +61,20 @@ _SIGNATURE_LINE = re.compile(
 
 
 def strip_quoted(text: str) -> str:
-    """The new text of a mail body: quoted replies, signatures and sign-offs removed."""
-    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    """The new text of a mail body: quoted replies, signatures and sign-offs removed.
+
+    Repeated until nothing changes, so that it is idempotent even when one cut exposes
+    another (a sign-off whose tail was too long before a later signature went).
+    """
+    body = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    while True:
+        stripped = _strip_once(body)
+        if stripped == body:
+            return body
+        body = stripped
+
+
+def _strip_once(body: str) -> str:
     cut = _CUT.search(body)
     if cut is not None:
         body = body[:cut.start()]

@@ -103,3 +103,23 @@ def test_dates_without_year_fall_between_two_months_back_and_a_year_ahead(
     [mention] = find_times(template.format(m=month, d=day), today)
     assert mention.due is not None
     assert -62 <= (mention.due - today).days <= 366
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), sent_times, authors)
+def test_any_text_gives_well_formed_commitments(text: str, sent_at: dt.datetime,
+                                                author: Author) -> None:
+    for commitment in extract_commitments(text, sent_at=sent_at, author=author):
+        assert commitment.actor in ("customer", "seller", "joint")
+        assert commitment.vague == (commitment.due is None)
+        assert commitment.due is None or commitment.due >= sent_at.date()
+        assert commitment.text and commitment.text in text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(NEW_TEXTS + QUOTED_PROMISES + SIGNATURES + QUOTE_HEADERS
+                                + ["> quoted line", "", "Hi Tom,", "谢谢！", "Thanks!"]),
+                max_size=12))
+def test_stripping_is_idempotent_on_mail_like_text(lines: list[str]) -> None:
+    once = strip_quoted("\n".join(lines))
+    assert strip_quoted(once) == once
