@@ -3,7 +3,7 @@
 Modelled on the documented behaviour the connector relies on:
 - ``messages.list`` is newest first, pages with ``pageToken``/``maxResults``
   (default 100, at most 500) and understands the ``q`` terms the connector sends
-  (``after:<epoch>`` and ``-in:``/``-category:`` exclusions); spam and trash are
+  (``after:<epoch>``, inclusive, and ``-in:``/``-category:`` exclusions); spam and trash are
   left out unless ``includeSpamTrash`` is set. Unknown ``q`` terms are a 400 so a
   changed query cannot silently match everything.
 - every change appends a history record with a new, increasing (gapped) id;
@@ -106,7 +106,7 @@ class Mailbox:
         if _one(query, "includeSpamTrash") != "true":
             excluded |= {"SPAM", "TRASH"}
         found = sorted((m for m in self.messages.values()
-                        if not excluded & set(m.labels) and m.internal_ms // 1000 > after),
+                        if not excluded & set(m.labels) and m.internal_ms // 1000 >= after),
                        key=lambda m: (-m.internal_ms, m.id))
         size = min(int(_one(query, "maxResults") or 100), 500)
         start = _token_offset(_one(query, "pageToken"), [m.id for m in found])
