@@ -95,7 +95,8 @@ _PATTERNS: list[tuple[str, str]] = [
               rf"(?:,?\s+(?P<en_md_y>20\d\d)\b)?")),
     ("en_dm", (rf"the\s+(?P<en_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<en_dm_m>{_MON})\b\.?"
               rf"(?:,?\s+(?P<en_dm_y>20\d\d)\b)?")),
-    ("en_ord", r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"),
+    ("en_ord", (r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"
+                r"(?!\s+(?:quarter|half|week|month|year|time|round|floor|party|version))")),
     ("en_dat", r"(?:the\s+day|day)\s+after\s+tomorrow\b"),
     ("en_tom", r"(?:tomorrow|tmrw|tmr)\b"),
     # "today's discussion" / "今天讨论的要点" look back at the meeting, not ahead
@@ -107,17 +108,19 @@ _PATTERNS: list[tuple[str, str]] = [
     ("en_eow", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?week\b|this\s+week\b"),
     ("en_eom", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?month\b|this\s+month\b"
                r"|month[-\s]end\b")),
+    ("en_eoq", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?(?:quarter|q(?P<en_eoq_q>[1-4]))\b"
+                r"|quarter[-\s]end\b")),
     ("en_eoy", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?year\b|year[-\s]end\b"),
     ("en_in", (r"(?:in|within)\s+(?:the\s+next\s+)?(?P<en_in_n>\d{1,2}|a\s+couple\s+of|an?|one"
               r"|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<en_in_u>(?:business\s+|"
-              r"working\s+)?days?|weeks?)\b")),
+              r"working\s+)?days?|weeks?|months?|hours?)\b")),
     ("en_nwwd", rf"next\s+week(?:'s)?\s+(?:on\s+)?(?P<en_nwwd_d>{_WD})\b"),
     ("en_wdm", (rf"(?P<en_wdm_mod>this\s+coming|this|next|coming|the\s+following|following)\s+"
                rf"(?P<en_wdm_d>{_WD})\b\.?")),
     ("en_wd", (rf"(?P<en_wd_d>{_WD})\b\.?(?:\s+(?:of\s+)?(?:the\s+)?(?P<en_wd_post>week\s+after"
                rf"\s+next|next\s+week|this\s+week))?")),
-    ("en_vague", (rf"(?:next\s+(?:week|month|quarter|year)|q[1-4]|the\s+(?:first|second|"
-                 rf"third|fourth|last)\s+quarter|(?:first|second|third|fourth|last)\s+quarter|"
+    ("en_vague", (rf"(?:next\s+(?:week|month|quarter|year)|q[1-4]|"
+                 rf"the\s+(?:1st|2nd|3rd|4th|first|second|third|fourth|last)\s+quarter|(?:first|second|third|fourth|last)\s+quarter|"
                  rf"later\s+this\s+(?:year|month|quarter|week)|"
                  rf"(?:early|mid|late)[-\s]+(?:{_MONFULL}|next\s+(?:month|year|week))|"
                  rf"in\s+{_MONFULL}|"
@@ -129,19 +132,20 @@ _PATTERNS: list[tuple[str, str]] = [
     ("zh_eom", rf"(?P<zh_eom_mod>本|这个?|下个?|{_NUM}月)?(?:月底|月末|月之?内)"),
     ("zh_thismonth", r"(?:本|这个)月(?![0-9零〇一二两三四五六七八九十初中])"),
     ("zh_eoy", r"(?:今年)?年底|年末"),
+    ("zh_eoq", (r"(?:本|这个?)?季度(?:末|底|之?内|结束前)|第?(?P<zh_eoq_q>[一二三四1-4])季度(?:末|底)")),
     ("zh_wkin", r"(?P<zh_wkin_mod>本|这个?|下个?)(?:周|星期|礼拜)(?P<zh_wkin_k>之?内|之?前|以前|结束前)"),
     ("zh_wd", (r"(?P<zh_wd_mod>下下个?|下个?|这个?|本|上上个?|上个?)?(?:周|星期|礼拜)"
               r"(?P<zh_wd_d>[一二三四五六日天1-7])")),
     ("zh_thiswk", r"(?:本|这个?)(?:周|星期|礼拜)"),
     ("zh_dat", r"大后天"),
     ("zh_rel", r"(?P<zh_rel_w>(?:今天|今日)(?![\u4e00-\u9fff]{0,3}的)|今晚|今早|明天|明日|明早|明晚|后天)"),
-    ("zh_nd", (rf"(?P<zh_nd_n>{_NUM})(?P<zh_nd_u>个工作日|个?星期|个?礼拜|周|天|日)"
+    ("zh_nd", (rf"(?P<zh_nd_n>{_NUM})(?P<zh_nd_u>个工作日|个?星期|个?礼拜|周|天|日|个月|个?小时)"
               rf"(?:之?[内后]|以[内后])")),
     ("zh_day", (rf"(?<![月\d零〇一二两三四五六七八九十])(?P<zh_day_d>{_NUM})[号日]"
                rf"(?![子常程期本元])")),
     ("zh_vague", (r"下个?月|下(?:个)?(?:周|星期|礼拜)|过段时间|过一段时间|过几天|改天|近期|"
                  r"尽快|下半年|上半年|第?[一二三四1-4]季度|年后|明年|今年晚些时候|晚些时候|以后|将来|"
-                 r"回头|有空|找个?时间|改日|这两天|这几天|年前")),
+                 r"回头|有空|找个?时间|改日|这两天|这几天|年前|月初|月中|上旬|中旬|下旬")),
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
@@ -172,10 +176,20 @@ def _r_us(m: re.Match[str], today: dt.date) -> dt.date | None:
 def _r_en_in(m: re.Match[str], today: dt.date) -> dt.date | None:
     raw = " ".join(m["en_in_n"].split())
     count = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
-    unit = m["en_in_u"]
-    if unit.startswith(("business", "working")):
+    return _ahead(today, count, m["en_in_u"])
+
+
+def _ahead(today: dt.date, count: int, unit: str) -> dt.date:
+    """``count`` units after today: days, business days, weeks, months or hours."""
+    if unit.startswith(("business", "working", "个工作日")):
         return add_business_days(today, count)
-    return today + dt.timedelta(days=count * (7 if unit.startswith("week") else 1))
+    if unit.startswith(("hour", "小时", "个小时")):
+        return today + dt.timedelta(days=count // 24)
+    if unit.startswith(("month", "个月")):
+        year, month = add_months(today, count)
+        return safe_date(year, month, today.day) or month_end(year, month)
+    weekly = unit.startswith("week") or unit.endswith(("星期", "礼拜", "周"))
+    return today + dt.timedelta(days=count * (7 if weekly else 1))
 
 
 def _r_en_wd(m: re.Match[str], today: dt.date) -> dt.date | None:
@@ -247,17 +261,29 @@ def _r_zh_nd(m: re.Match[str], today: dt.date) -> dt.date | None:
     count = zh_number(m["zh_nd_n"])
     if count is None:
         return None
-    unit = m["zh_nd_u"]
-    if unit == "个工作日":
-        return add_business_days(today, count)
-    weekly = unit.endswith(("星期", "礼拜", "周"))
-    return today + dt.timedelta(days=count * (7 if weekly else 1))
+    return _ahead(today, count, m["zh_nd_u"])
 
 
 def _r_zh_rel(m: re.Match[str], today: dt.date) -> dt.date | None:
     word = m["zh_rel_w"]
     offset = 0 if word.startswith("今") else 2 if word == "后天" else 1
     return today + dt.timedelta(days=offset)
+
+
+def _r_en_eoq(m: re.Match[str], today: dt.date) -> dt.date | None:
+    return _quarter_end(today, int(m["en_eoq_q"]) if m["en_eoq_q"] else None)
+
+
+def _r_zh_eoq(m: re.Match[str], today: dt.date) -> dt.date | None:
+    return _quarter_end(today, zh_number(m["zh_eoq_q"]) if m["zh_eoq_q"] else None)
+
+
+def _quarter_end(today: dt.date, quarter: int | None) -> dt.date:
+    """Last day of the given quarter (this year, or next once passed), or of this one."""
+    if quarter is None:
+        quarter = (today.month - 1) // 3 + 1
+    found = month_end(today.year, quarter * 3)
+    return found if found >= today else month_end(today.year + 1, quarter * 3)
 
 
 def _r_en_nwwd(m: re.Match[str], today: dt.date) -> dt.date | None:
@@ -283,7 +309,8 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "en_eow": lambda m, today: week_friday(today, 0),
     "en_eonm": lambda m, today: month_end(*add_months(today, 1)),
     "en_eom": lambda m, today: month_end(today.year, today.month),
-    "en_eoy": lambda m, today: dt.date(today.year, 12, 31),
+    "en_eoy": lambda m, today: dt.date(today.year, 12, 31), "en_eoq": _r_en_eoq,
+    "zh_eoq": _r_zh_eoq,
     "en_nwwd": _r_en_nwwd, "en_wdm": _r_en_wdm, "en_wd": _r_en_wd, "en_vague": _vague,
     "zh_nmd": _r_zh_nmd, "zh_md": _r_zh_md, "zh_eom": _r_zh_eom,
     "zh_eoy": lambda m, today: dt.date(today.year, 12, 31),
@@ -327,6 +354,7 @@ _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Every English time pattern contains one of these (or a digit): a clause without them
 # skips the English family, which costs ~8 µs per clause otherwise.
 _EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tod", "tonight", "month",
+            "hour",
             "year", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
             "dec", "quarter", "eod", "cob", "business", "morning", "afternoon", "evening", "soon",
             "some", "late", "early", "mid", "point", "future", "road", "holiday")

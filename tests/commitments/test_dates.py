@@ -108,6 +108,16 @@ DEC_30 = dt.date(2026, 12, 30)  # a Wednesday
     ("下周之前", MONDAY, "2026-03-06"),
     ("下周内", MONDAY, "2026-03-13"),
     ("年底前", MONDAY, "2026-12-31"),
+    ("by the end of Q2", MONDAY, "2026-06-30"),
+    ("end of Q1", dt.date(2026, 5, 4), "2027-03-31"),
+    ("end of the quarter", MONDAY, "2026-03-31"),
+    ("本季度内", MONDAY, "2026-03-31"),
+    ("第三季度末", MONDAY, "2026-09-30"),
+    ("within 24 hours", MONDAY, "2026-03-03"),
+    ("24小时内", MONDAY, "2026-03-03"),
+    ("within a month", MONDAY, "2026-04-02"),
+    ("in 1 month", dt.date(2026, 1, 31), "2026-02-28"),
+    ("3个月内", MONDAY, "2026-06-02"),
 ])
 def test_day_forms_resolve(text: str, today: dt.date, expected: str) -> None:
     assert resolve_day(text, today) == dt.date.fromisoformat(expected)
@@ -116,6 +126,7 @@ def test_day_forms_resolve(text: str, today: dt.date, expected: str) -> None:
 @pytest.mark.parametrize("text", [
     "next month", "Q3", "maybe in Q3", "later this year", "soon", "next week", "in March",
     "in a few weeks", "sometime", "下个月", "过段时间", "下半年", "第三季度", "下周", "尽快", "回头",
+    "in the 3rd quarter", "3月中旬", "月初",
 ])
 def test_vague_times_name_no_day(text: str) -> None:
     times = find_times(text, MONDAY)
