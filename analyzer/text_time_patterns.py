@@ -1,0 +1,84 @@
+"""The bilingual time grammar: one named pattern per way of naming a day.
+
+Read with analyzer.dates, which resolves each named match against the sent day. The
+English patterns are matched on lower-cased text, without IGNORECASE and without a
+leading optional prefix (both make Python's engine slower at every position); a
+``\\b`` here means the end of an ASCII word, so "我们Friday签" still has a Friday.
+"""
+
+from __future__ import annotations
+
+_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri)"
+_MON = (r"(?:january|february|march|april|may|june|july|august|september|october|november"
+        r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)")
+_MONFULL = (r"(?:january|february|march|april|june|july|august|september|october|november"
+            r"|december)")
+_NUM = r"[0-9零〇一二两三四五六七八九十]{1,3}"
+_ORD = r"(?:st|nd|rd|th)?"
+
+PATTERNS: list[tuple[str, str]] = [
+    ("iso", r"(?<!\d)(?P<iso_y>20\d\d)[-/.](?P<iso_m>\d{1,2})[-/.](?P<iso_d>\d{1,2})(?!\d)"),
+    ("num_dm", (rf"(?P<num_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<num_dm_m>{_MON})\b\.?"
+               rf"(?:,?\s+(?P<num_dm_y>20\d\d)\b)?")),
+    ("us", r"(?<![\d/.])(?P<us_m>\d{1,2})/(?P<us_d>\d{1,2})(?:/(?P<us_y>(?:20)?\d\d))?(?![\d/])"),
+    ("en_md", (rf"(?P<en_md_m>{_MON})\.?\s+(?P<en_md_d>\d{{1,2}}){_ORD}\b"
+              rf"(?:,?\s+(?P<en_md_y>20\d\d)\b)?")),
+    ("en_dm", (rf"the\s+(?P<en_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<en_dm_m>{_MON})\b\.?"
+              rf"(?:,?\s+(?P<en_dm_y>20\d\d)\b)?")),
+    ("en_ord", (r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"
+                r"(?!\s+(?:quarter|half|week|month|year|time|round|floor|party|version))")),
+    ("en_dat", r"(?:the\s+day|day)\s+after\s+tomorrow\b"),
+    ("en_tom", r"(?:tomorrow|tmrw|tmr)\b"),
+    # "today's discussion" / "今天讨论的要点" look back at the meeting, not ahead
+    ("en_today", r"(?:today(?!['’]s)|tonight|this\s+(?:morning|afternoon|evening))\b"),
+    ("en_eonw", r"(?:the\s+end|end)\s+of\s+next\s+week\b"),
+    ("en_eonm", r"(?:the\s+end|end)\s+of\s+next\s+month\b"),
+    ("en_eod", (r"(?:the\s+end|end)\s+of\s+(?:the\s+)?(?:business\s+)?day\b|(?:eod|cob)\b"
+               r"|close\s+of\s+business\b")),
+    ("en_eow", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?week\b|this\s+week\b"),
+    ("en_eom", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?month\b|this\s+month\b"
+               r"|month[-\s]end\b")),
+    ("en_eoq", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?(?:quarter|q(?P<en_eoq_q>[1-4]))\b"
+                r"|quarter[-\s]end\b")),
+    ("en_eoy", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?year\b|year[-\s]end\b"),
+    ("en_in", (r"(?:in|within)\s+(?:the\s+next\s+)?(?P<en_in_n>\d{1,2}|a\s+couple\s+of|an?|one"
+              r"|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<en_in_u>(?:business\s+|"
+              r"working\s+)?days?|weeks?|months?|hours?)\b")),
+    ("en_nwwd", rf"next\s+week(?:'s)?\s+(?:on\s+)?(?P<en_nwwd_d>{_WD})\b"),
+    ("en_wdm", (rf"(?P<en_wdm_mod>this\s+coming|this|next|coming|the\s+following|following)\s+"
+               rf"(?P<en_wdm_d>{_WD})\b\.?")),
+    ("en_wd", (rf"(?P<en_wd_d>{_WD})\b\.?(?:\s+(?:of\s+)?(?:the\s+)?(?P<en_wd_post>week\s+after"
+               rf"\s+next|next\s+week|this\s+week))?")),
+    ("en_vague", (rf"(?:next\s+(?:week|month|quarter|year)|q[1-4]|"
+                 rf"the\s+(?:1st|2nd|3rd|4th|first|second|third|fourth|last)\s+quarter|"
+                 rf"(?:first|second|third|fourth|last)\s+quarter|"
+                 rf"later\s+this\s+(?:year|month|quarter|week)|"
+                 rf"(?:early|mid|late)[-\s]+(?:{_MONFULL}|next\s+(?:month|year|week))|"
+                 rf"in\s+{_MONFULL}|"
+                 rf"soon|sometime|some\s+time|at\s+some\s+point|in\s+the\s+(?:coming|next\s+few)\s+"
+                 rf"(?:days|weeks|months)|in\s+a\s+few\s+(?:days|weeks|months)|down\s+the\s+road|"
+                 rf"after\s+the\s+holidays|later|this\s+year|in\s+the\s+future)\b")),
+    ("zh_nmd", rf"下个?月(?P<zh_nmd_d>{_NUM})[号日]"),
+    ("zh_md", rf"(?:(?P<zh_md_y>\d{{4}})年)?(?P<zh_md_m>{_NUM})月(?P<zh_md_d>{_NUM})[日号]"),
+    ("zh_eom", rf"(?P<zh_eom_mod>本|这个?|下个?|{_NUM}月)?(?:月底|月末|月之?内)"),
+    ("zh_thismonth", r"(?:本|这个)月(?![0-9零〇一二两三四五六七八九十初中])"),
+    ("zh_eoy", r"(?:今年)?年底|年末"),
+    ("zh_eoq", (r"(?:本|这个?)?季度(?:末|底|之?内|结束前)|第?(?P<zh_eoq_q>[一二三四1-4])季度(?:末|底)")),
+    ("zh_wkin", r"(?P<zh_wkin_mod>本|这个?|下个?)(?:周|星期|礼拜)(?P<zh_wkin_k>之?内|之?前|以前|结束前)"),
+    ("zh_wd", (r"(?P<zh_wd_mod>下下个?|下个?|这个?|本|上上个?|上个?)?(?:周|星期|礼拜)"
+              r"(?P<zh_wd_d>[一二三四五六日天1-7])")),
+    ("zh_thiswk", r"(?:本|这个?)(?:周|星期|礼拜)"),
+    ("zh_dat", r"大后天"),
+    ("zh_rel", r"(?P<zh_rel_w>(?:今天|今日)(?![\u4e00-\u9fff]{0,3}的)|今晚|今早|明天|明日|明早|明晚|后天)"),
+    ("zh_nd", (rf"(?P<zh_nd_n>{_NUM})(?P<zh_nd_u>个工作日|个?星期|个?礼拜|周|天|日|个月|个?小时)"
+              rf"(?:之?[内后]|以[内后])")),
+    ("zh_day", (rf"(?<![月\d零〇一二两三四五六七八九十])(?P<zh_day_d>{_NUM})[号日]"
+               rf"(?![子常程期本元])")),
+    ("zh_vague", (r"下个?月|下(?:个)?(?:周|星期|礼拜)|过段时间|过一段时间|过几天|改天|近期|"
+                 r"尽快|下半年|上半年|第?[一二三四1-4]季度|年后|明年|今年晚些时候|晚些时候|以后|将来|"
+                 r"回头|有空|找个?时间|改日|这两天|这几天|年前|月初|月中|上旬|中旬|下旬")),
+]
+# Explicit calendar dates outrank weekdays and relative days in the same clause
+# ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
+EXPLICIT = frozenset({"iso", "num_dm", "us", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
+                       "zh_day"})
