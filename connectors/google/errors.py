@@ -6,6 +6,9 @@ What Google sends (and what we measured against the client libraries):
   ``{"error": "invalid_grant", "error_description": "Invalid email or User ID"}``
   (revoked grant, deleted or suspended user) or ``unauthorized_client`` (the admin
   did not grant the client id these scopes). These are the admin's to fix.
+  google-auth itself retries a token request that failed with 5xx/429 (a few times,
+  with real sleeps) before raising a ``retryable`` RefreshError; that layer cannot
+  be switched off for service accounts, so ours counts it as one transient failure.
 - API failures surface from googleapiclient as ``HttpError`` with the JSON body
   ``{"error": {"code", "message", "status", "errors": [{"reason", ...}]}}``.
   Throttling is 429 or 403 with reason ``userRateLimitExceeded``/``rateLimitExceeded``;
