@@ -2,27 +2,35 @@
 
 The analyzer's next-step rule (DOMAIN.md, rule 3) needs, per message, the customer's
 and joint next steps and whether each names a day. This module is that judgement:
-strip quotes and signatures, split the new text into sentences and clauses, and for
-each clause decide
+strip quotes and signatures, split the new text into sentences and clauses (a new
+subject after "and"/"but"/a Chinese comma starts a clause), and for each clause decide
 
-1. whether it promises anything: questions, requests, negations, cancellations and
-   auto-replies never do; a clause needs a future/commitment marker (or, in Chinese,
-   a subject or strong action verb) together with a day, or a vague next-step phrase;
-2. who acts, from grammar and author: "let's" / "together" / "咱们" / "双方" is joint;
-   a second-person subject ("you'll bring Dana", "您说…会安排") is the other side (a
-   rep's recap of the customer's promise); first person, "our …", third parties and
-   subjectless clauses belong to the author's side ("we" written by a customer is the
-   customer's company);
+1. whether it promises anything: questions, requests, thanks, negations,
+   cancellations and auto-replies never do; a clause needs a future/commitment marker
+   ("will", "'ll", "booked", "let's", "会", "安排", "把", "前" …) or, in Chinese, a
+   subject pronoun, together with a day, or a vague next-step phrase;
+2. who acts, from grammar and author: "let's" / "both teams" / "咱们" / "双方" is
+   joint, and so is "together" / "一起" unless one person brings others along ("我
+   请老板一起参加", "您带财务的同事一起来"); a second-person subject ("you'll bring
+   Dana", "您说…会安排") is the other side — a rep's recap of the customer's promise —
+   except when "you" only receives ("you'll hear from us by Friday"); first person,
+   "our …", third parties and subjectless clauses belong to the author's side ("we"
+   written by a customer is the customer's company);
 3. when (analyzer.dates): a resolved day makes a dated commitment; a vague time or
    phrase ("get back to you", "下个月") makes ``vague=True``. Conditionals ("if the
-   budget is approved…") and hedges ("maybe", "可能") are vague even with a day.
+   budget is approved…", carried to later clauses of the sentence) and hedges
+   ("maybe", "可能", "估计") are vague even with a day. A day named in a leading clause
+   that promises nothing carries to the next one ("Deadline 是 3/15，我们会按时提交").
 
 Decided policies: "Let me check with my boss" / "我们内部评估一下" are vague next
 steps of the author's side (vague at most, never dated); undated promises without a
 next-step phrase ("we will sign the contract") are not reported, to keep "will"
 small talk out; one commitment per actor per sentence (a day beats a vague phrase);
 a day before the sent day is a reference to the past, not a promise.
-"""
+
+Measured (bench/commitments.py): F1 1.0 on the 316-case dev set it was tuned on,
+0.96 on the 75-case held-out set (0.956 at its first, untuned run), date accuracy 1.0
+on both, ~6,000 typical 570-character replies per second of one core."""
 
 from __future__ import annotations
 
