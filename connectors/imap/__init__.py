@@ -11,7 +11,9 @@ The connector is read-only by construction: folders are opened with EXAMINE,
 bodies read with BODY.PEEK[], no STORE/EXPUNGE/APPEND is ever sent, so unread
 mail stays unread. Streams: ``mail:inbox``, ``mail:sent``, ``mail:<folder>`` for
 each ``source.folders`` entry, and ``calendar`` when ``source.calendar`` is set.
-One IMAP login serves every mail stream of a rep and is released by ``close()``.
+Each mail round logs in, works, and logs out, so a rep holds one of the server's
+``max_connections`` slots only while a folder is being read: with more reps than
+slots, the others wait seconds, not for a whole rep's sync.
 """
 
 from __future__ import annotations
@@ -74,7 +76,13 @@ class ImapConnector:
         folder = FolderSync(self.session, spec, self.ctx, since=since,
                             batch=self.settings.fetch_batch, zone=self.rep.zone,
                             resolve=self._resolve)
-        return folder.run(cursor)
+        return self._released_after(folder.run(cursor))
+
+    def _released_after(self, pages: Iterator[SyncPage]) -> Iterator[SyncPage]:
+        try:
+            yield from pages
+        finally:
+            self.session.close()
 
     def _resolve(self, spec: FolderSpec) -> str | None:
         """The server folder for a stream (LIST: only when no cursor names it, or it is gone)."""

@@ -115,7 +115,7 @@ class Session:
 
     def _connect(self) -> None:
         s = self.settings
-        if not self._slots.acquire(timeout=s.timeout_seconds * 4):
+        if not self._slots.acquire(timeout=s.timeout_seconds * 10):
             raise TransientError(f"all {s.max_connections} connections to {s.host}:{s.port} "
                                  "are busy; try again later")
         self._holding = True

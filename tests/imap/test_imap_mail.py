@@ -286,9 +286,10 @@ def test_connection_limit_per_server(world: ImapWorld) -> None:
     # "localhost" (also on the certificate) gives this test its own host:port limit
     world.extra = {"host": "localhost", "max_connections": 1, "timeout_seconds": 0.25}
     one, two = world.connector(), world.connector()
-    drain(one, INBOX, None)
+    pages = one.sync(INBOX, None)
+    next(pages)  # one is mid-round and holds the only slot
     with pytest.raises(TransientError, match="busy"):
         drain(two, INBOX, None)
-    one.close()
+    list(pages)  # the round ends: the slot is free again
     assert drain(two, INBOX, None).pages
-    two.close()
+    assert drain(one, SENT, None).pages
