@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -262,6 +263,19 @@ _GUARDS = {"num": r"(?=[0-9])", "en": r"(?<![a-z0-9])(?=[a-z])",
            "zh": f"(?=[{_ZH_FIRST}])"}
 
 
+# Full-width digits and letters ("３", "Ｆ"); full-width punctuation ("，", "：") is
+# common and the patterns accept it as it is.
+_FULL_WIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
+def fold(text: str) -> str:
+    """Lower-case, with full-width forms folded ("３月１２日", "Ｆｒｉｄａｙ"): Chinese input
+    methods type them, and the patterns are written for the ASCII forms."""
+    if text.isascii() or _FULL_WIDTH.search(text) is None:  # NFKC is costly; rarely needed
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).lower()
+
+
 def ascii_bounds(pattern: str) -> str:
     """Read ``\\b`` as the end of an ASCII word, so "我们Friday签" still has a "Friday"."""
     return pattern.replace("\\b", "(?![a-z0-9])")
@@ -299,7 +313,7 @@ def find_times(text: str, today: dt.date, low: str | None = None) -> list[TimeMe
 
     ``low`` is ``text.lower()`` when the caller already has it.
     """
-    low = text.lower() if low is None else low
+    low = fold(text) if low is None else low
     found: list[TimeMention] = []
     digits = _HAS_DIGIT.search(low) is not None
     if digits:
@@ -336,7 +350,10 @@ _WEEKDAY_GROUPS = {"en_wd": "en_wd_d", "en_wdm": "en_wdm_d", "en_nwwd": "en_nwwd
 def _weekday_word(m: re.Match[str], kind: str, text: str) -> bool:
     """Full weekday names always count; "Wed", "Fri" only capitalised ("wed" is a verb)."""
     start, end = m.span(_WEEKDAY_GROUPS[kind])
-    return end - start >= 6 or text[start:start + 1].isupper()
+    if end - start >= 6:
+        return True
+    cased = unicodedata.normalize("NFKC", text) if _FULL_WIDTH.search(text) else text
+    return cased[start:start + 1].isupper()
 
 
 def best_day(times: list[TimeMention], today: dt.date) -> dt.date | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analyzer.dates import ascii_bounds
+from analyzer.dates import ascii_bounds, fold
 
 _WORD = r"(?<![a-z0-9])(?=[a-z])"  # an English word starts here
 _LATIN = re.compile(r"[a-z]")
@@ -37,9 +37,10 @@ class Clause:
 
     @classmethod
     def of(cls, text: str) -> Clause:
-        low = text.lower()
-        if low.isascii():
+        if text.isascii():
+            low = text.lower()
             return cls(text, low, bool(_LATIN.search(low)), False)
+        low = fold(text)
         return cls(text, low, bool(_LATIN.search(low)), bool(_CJK.search(low)))
 
 

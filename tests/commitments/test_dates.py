@@ -118,6 +118,11 @@ DEC_30 = dt.date(2026, 12, 30)  # a Wednesday
     ("within a month", MONDAY, "2026-04-02"),
     ("in 1 month", dt.date(2026, 1, 31), "2026-02-28"),
     ("3个月内", MONDAY, "2026-06-02"),
+    # full-width forms typed by Chinese input methods
+    ("３月１２日", MONDAY, "2026-03-12"),
+    ("１２号", MONDAY, "2026-03-12"),
+    ("我们Ｆｒｉｄａｙ签", MONDAY, "2026-03-06"),
+    ("我们Ｆｒｉ签", MONDAY, "2026-03-06"),
 ])
 def test_day_forms_resolve(text: str, today: dt.date, expected: str) -> None:
     assert resolve_day(text, today) == dt.date.fromisoformat(expected)
