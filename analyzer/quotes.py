@@ -15,6 +15,8 @@ listed here, one place, as measured on real replies:
   colons), often after a line of underscores; some versions put it on one line.
 * Foxmail / QQ Mail: "------------------ 原始邮件 ------------------";
   NetEase: "在 2026-03-02 10:00:00，"王明" <wm@163.com> 写道：".
+* Any other attribution line that names an address or a time and ends in "wrote:" /
+  "写道：" ("2026年3月2日 10:00，李明 <lm@x.cn> 写道：", Thunderbird, Yahoo).
 * ``>`` quote lines anywhere (inline replies keep the new lines between them).
 * Signatures: the "-- " delimiter, phone boilerplate ("Sent from my iPhone",
   "发自我的iPhone"), and sign-offs ("Best regards,", "Thanks,", "此致", "敬礼", "祝好",
@@ -32,6 +34,7 @@ _CUT = re.compile(
     r"On\s[^\n]{0,300}?(?:\n[^\n]{0,200}?)?\bwrote\s*:[ \t]*$"
     r"|[^\n]{0,200}于[^\n]{0,100}写道\s*[:：][ \t]*$"
     r"|在[^\n]{0,200}?(?:\n[^\n]{0,200}?)?写道\s*[:：][ \t]*$"
+    r"|(?=[^\n]*[@0-9])[^\n]{0,400}?(?:写道|wrote)\s*[:：][ \t]*$"
     r"|-{2,}\s*Original Message\s*-{2,}"
     r"|-{2,}\s*(?:Forwarded message|转发的邮件|原始邮件|原始郵件)\s*-{2,}"
     r"|-{2,}[ \t]*(?:&nbsp;)?[ \t]*原始邮件"
@@ -44,6 +47,8 @@ _CUT = re.compile(
     r")",
     re.MULTILINE | re.IGNORECASE,
 )
+_SIGNATURE_LINES = 8  # name, title, company, phones, address: no more
+_MAX_PASSES = 8  # real mail settles in two; the bound keeps adversarial bodies linear
 _QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*\n?", re.MULTILINE)
 _SIGN_OFF = re.compile(
     r"^[ \t]*(?:best(?: regards| wishes)?|regards|kind regards|warm regards|warmly|cheers|"
@@ -67,11 +72,12 @@ def strip_quoted(text: str) -> str:
     another (a sign-off whose tail was too long before a later signature went).
     """
     body = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    while True:
+    for _ in range(_MAX_PASSES):
         stripped = _strip_once(body)
         if stripped == body:
-            return body
+            break
         body = stripped
+    return body
 
 
 def _strip_once(body: str) -> str:
@@ -85,16 +91,29 @@ def _strip_once(body: str) -> str:
 def _cut_sign_off(body: str) -> str:
     """Cut at the first sign-off after which only signature-like lines follow.
 
-    A "Thanks!" right after the greeting opens the message rather than closing it.
+    A signature block is at most ``_SIGNATURE_LINES`` lines, so only sign-offs among
+    the last lines are candidates. A "Thanks!" right after the greeting opens the
+    message rather than closing it.
     """
-    for m in _SIGN_OFF.finditer(body):
+    for m in _SIGN_OFF.finditer(body, _last_lines_start(body, _SIGNATURE_LINES + 1)):
         if not any(not _GREETING.match(line) for line in body[:m.start()].split("\n")
                    if line.strip()):
             continue
         tail = [line.strip() for line in body[m.end():].split("\n") if line.strip()]
-        if len(tail) <= 8 and all(_looks_like_signature(line) for line in tail):
+        if len(tail) <= _SIGNATURE_LINES and all(_looks_like_signature(line) for line in tail):
             return body[:m.start()]
     return body
+
+
+def _last_lines_start(body: str, count: int) -> int:
+    """Offset where the last ``count`` non-empty lines begin."""
+    end = len(body)
+    while count > 0 and end > 0:
+        start = body.rfind("\n", 0, end - 1) + 1
+        if body[start:end].strip():
+            count -= 1
+        end = start
+    return end
 
 
 def _looks_like_signature(line: str) -> bool:

@@ -37,6 +37,14 @@ CLIENT_REPLIES = {
                        f"{QUOTED}",
     "forwarded": f"{NEW}\n\n---------- Forwarded message ---------\nFrom: Tom\n\n{QUOTED}",
     "angle-lines": f"{NEW}\n> {QUOTED}\n>> older text\n",
+    "gmail-zh-date-first": f"{NEW}\n\n2026年3月1日周日 18:22，李明 <liming@northwind.example> 写道：\n"
+                           f"> {QUOTED}",
+    "thunderbird": f"{NEW}\n\nOn 3/1/26 6:22 PM, Tom Reed wrote:\n> {QUOTED}",
+    "yahoo": f"{NEW}\n\nOn Sunday, March 1, 2026, 06:22:10 PM GMT+8, Tom Reed <t@n.example> wrote:"
+             f"\n\n{QUOTED}",
+    "thunderbird-original": f"{NEW}\n\n-------- Original Message --------\nSubject: Hi\n{QUOTED}",
+    "outlook-date-header": f"{NEW}\n\nFrom: Tom Reed <t@n.example>\nDate: Sunday, March 1, 2026\n"
+                           f"To: Dana\n\n{QUOTED}",
 }
 
 
@@ -75,6 +83,11 @@ def test_opening_thanks_is_not_a_sign_off() -> None:
 def test_sign_off_followed_by_sentences_is_kept() -> None:
     body = "We agree.\nThanks,\nWe will sign on Friday.\n\nBest,\nDana"
     assert strip_quoted(body) == "We agree.\nThanks,\nWe will sign on Friday."
+
+
+def test_body_lines_mentioning_writing_are_kept() -> None:
+    body = "I wrote: the pilot starts Friday.\n我们周五签合同。"
+    assert strip_quoted(body) == body
 
 
 def test_plain_text_without_quotes_is_unchanged() -> None:
