@@ -72,7 +72,7 @@ class RateLimiter:
             now = self._monotonic()
             self._tokens = min(self.capacity, self._tokens + (now - self._last) * self.rate)
             self._last = now
-            if self._tokens >= cost:
-                self._tokens -= cost
+            if self._tokens >= cost - 1e-6:  # float rounding must not leave a sliver to wait for
+                self._tokens = max(0.0, self._tokens - cost)
                 return
-            self._sleep((cost - self._tokens) / self.rate)
+            self._sleep(max((cost - self._tokens) / self.rate, 0.001))

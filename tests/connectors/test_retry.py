@@ -72,3 +72,16 @@ def test_rate_limiter_keeps_under_the_budget() -> None:
     for _ in range(400):
         limiter.acquire(5)  # 2,000 units at 100 units/min
     assert 60 * (2000 - 100) / 100 - 1 <= clock.now <= 60 * (2000 - 100) / 100 + 1
+
+
+@pytest.mark.parametrize("start", [0.0, 1_795_457_198.531928])
+@pytest.mark.parametrize("capacity,cost", [(500, 1), (500, 5), (100, 2), (4800, 5)])
+def test_rate_limiter_terminates_despite_float_rounding(start: float, capacity: int,
+                                                         cost: int) -> None:
+    clock = Clock()
+    clock.now = start
+    limiter = RateLimiter(capacity, 60, monotonic=clock.monotonic, sleep=clock.sleep)
+    for _ in range(1000):
+        limiter.acquire(cost)
+        assert len(clock.sleeps) <= 1000, "the limiter keeps asking for slivers of sleep"
+    assert clock.now - start >= 60 * (1000 * cost - capacity) / capacity - 1
