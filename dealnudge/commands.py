@@ -231,3 +231,35 @@ def _clear_previous_demo(out_dir: Path) -> None:
         raise BadConfig(f"{out_dir} exists and is not a dealnudge demo folder; "
                         "choose another --out.")
     shutil.rmtree(out_dir)
+
+
+@main.command()
+@click.argument("provider", type=click.Choice(["google", "microsoft"]))
+@click.option("--no-browser", is_flag=True, help="Google: print the consent URL instead of "
+                                                   "opening a browser.")
+@click.pass_obj
+def login(state: State, provider: str, no_browser: bool) -> None:
+    """Single-user mode: sign in once and store the token (owner-only file).
+
+    \b
+    google     installed-app consent (providers.google.oauth_client_file + token_file)
+    microsoft  device-code sign-in (providers.microsoft.device_code: true + token_cache_file)
+
+    Organisation-wide setups (service account, app registration) need no login.
+    """
+    config = state.config()
+    from connectors.base import ConnectorError
+
+    try:
+        if provider == "google":
+            from connectors.google.auth import login_single_user
+
+            path = login_single_user(config, open_browser=not no_browser)
+            click.echo(f"Signed in; token stored in {path}")
+        else:
+            from connectors.microsoft import login_device_code
+
+            user = login_device_code(config, click.echo)
+            click.echo(f"Signed in as {user}; token cache stored.")
+    except ConnectorError as err:
+        raise Failure(str(err)) from None
