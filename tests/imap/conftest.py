@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -31,8 +32,10 @@ POOL = 400
 
 
 @pytest.fixture(scope="session")
-def ca() -> LocalCA:
-    return LocalCA.create(temp_root("dealnudge-ca-"))
+def ca() -> Iterator[LocalCA]:
+    root = temp_root("dealnudge-ca-")
+    yield LocalCA.create(root)
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +46,7 @@ def dovecot(ca: LocalCA) -> Iterator[Dovecot]:
     server.start()
     yield server
     server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +56,7 @@ def radicale(ca: LocalCA) -> Iterator[Radicale]:
     server.start()
     yield server
     server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
 
 
 def next_rep() -> str:

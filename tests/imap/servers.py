@@ -39,6 +39,13 @@ from imapclient import IMAPClient
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 
+def _tied_to_us(cmd: list[str]) -> list[str]:
+    """The server gets SIGTERM if the test process dies without its teardown
+    (``setpriv --pdeathsig``, util-linux; without it the command runs as is)."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", *cmd] if setpriv else cmd
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -219,7 +226,7 @@ class Dovecot:
 
     def start(self) -> None:
         conf = self.write_config()
-        self.proc = subprocess.Popen([DOVECOT, "-F", "-c", str(conf)],
+        self.proc = subprocess.Popen(_tied_to_us([DOVECOT, "-F", "-c", str(conf)]),
                                      stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         wait_for_port(self.imaps_port, self.proc, self.root / "dovecot.log")
         wait_for_port(self.imap_port, self.proc, self.root / "dovecot.log")
@@ -321,8 +328,9 @@ class Radicale:
                                              key=self.ca.key_file, root=self.root))
         log = self.root / "radicale.log"
         with log.open("wb") as out:
-            self.proc = subprocess.Popen([sys.executable, "-m", "radicale", "--config", str(conf)],
-                                         stdout=out, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                _tied_to_us([sys.executable, "-m", "radicale", "--config", str(conf)]),
+                stdout=out, stderr=subprocess.STDOUT)
         wait_for_port(self.port, self.proc, log)
 
     def stop(self) -> None:
