@@ -111,8 +111,8 @@ def parse_config(text: str, path: Path) -> Config:
     problems = _duplicate_keys(doc, root, ())
     data = yaml.SafeLoader(text).get_single_data() if root is not None else None
     if not isinstance(data, dict):
-        raise ConfigError([f"{path.name}:1: the file must be a mapping of keys "
-                           f"(organization:, reps: …); {EXAMPLE_HINT}"])
+        raise ConfigError([(f"{path.name}:1: the file must be a mapping of keys "
+                            f"(organization:, reps: …); {EXAMPLE_HINT}")])
     data = _substitute_env(data, (), doc, problems)
     try:
         config = Config.model_validate(data)

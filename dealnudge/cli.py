@@ -7,7 +7,6 @@ Errors are one or two plain sentences on stderr; ``--debug`` adds the traceback.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import sys
@@ -68,13 +67,13 @@ class State:
 def parse_now(value: str | None) -> dt.datetime:
     """``--now`` as an aware instant; a value without offset is taken as UTC."""
     if value is None:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO 8601 instant such as "
                                  "2026-03-10T08:00:00+08:00", param_hint="--now") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def now_option(f: F) -> F:
@@ -131,7 +130,7 @@ def main(ctx: click.Context, config_path: str | None, debug: bool, verbose: int)
     ctx.obj = State(config_path, debug, verbose)
 
 
-from dealnudge import commands  # noqa: E402,F401  (registers the subcommands on ``main``)
+from dealnudge import commands  # noqa: F401  (registers the subcommands on ``main``)
 
 
 def run() -> NoReturn:

@@ -12,11 +12,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from config.schema import Config, Rep
 from connectors.base import ConnectorContext
 from dealnudge.cli import BadConfig, Failure, State, failures, main, now_option, parse_now
 from dealnudge.progress import SyncProgress
 
 if TYPE_CHECKING:
+    from dealnudge.pipeline import RepSyncResult
     from store import Store
 
 err_console = Console(stderr=True)
@@ -51,17 +53,17 @@ def _safe_url(url: str) -> str:
     return url
 
 
-def _describe_source(rep: object) -> str:
-    source = getattr(rep, "source")
+def _describe_source(rep: Rep) -> str:
+    source = rep.source
     if source.kind == "local":
         return f"local ({source.calendar or '-'}, {source.mail or '-'})"
     if source.kind == "imap":
-        return f"imap ({source.username or getattr(rep, 'email')})"
-    return f"{source.kind} ({getattr(rep, 'mailbox')})"
+        return f"imap ({source.username or rep.email})"
+    return f"{source.kind} ({rep.mailbox})"
 
 
-def _describe_delivery(config: object) -> str:
-    delivery = getattr(config, "nudges").delivery
+def _describe_delivery(config: Config) -> str:
+    delivery = config.nudges.delivery
     if delivery.kind == "outbox":
         return f"outbox folder {delivery.path}"
     if delivery.kind == "smtp":
@@ -69,7 +71,7 @@ def _describe_delivery(config: object) -> str:
     return delivery.kind
 
 
-def _open_store(url: str) -> "Store":
+def _open_store(url: str) -> Store:
     from store import Store
 
     return Store.open(url)
@@ -93,7 +95,7 @@ def sync(state: State, reps: tuple[str, ...], now_text: str | None) -> None:
         store = _open_store(config.database)
         with SyncProgress(err_console) as progress:
             ctx = ConnectorContext(now=now, progress=progress.update)
-            results = sync_all(config, store, ctx, list(r.lower() for r in reps) or None)
+            results = sync_all(config, store, ctx, [r.lower() for r in reps] or None)
     failed = [r for r in results if not r.ok]
     for r in results:
         mark = "[green]ok[/green]" if r.ok else "[red]failed[/red]"
@@ -105,11 +107,10 @@ def sync(state: State, reps: tuple[str, ...], now_text: str | None) -> None:
                       "the others were. `dealnudge status` shows each rep's sync health.")
 
 
-def _first_error(result: object) -> str:
-    error = getattr(result, "error", None)
-    if error:
-        return str(error)
-    for stream in getattr(result, "streams"):
+def _first_error(result: RepSyncResult) -> str:
+    if result.error:
+        return result.error
+    for stream in result.streams:
         if stream.error:
             return f"{stream.stream}: {stream.error}"
     return ""

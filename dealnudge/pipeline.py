@@ -18,8 +18,15 @@ from dataclasses import dataclass, field
 from analyzer.findings import Finding
 from config.schema import Config, Rep
 from connectors import registry
-from connectors.base import (AdminError, Connector, ConnectorContext, ConnectorError,
-                             CursorExpired, ErrorKind, Stream)
+from connectors.base import (
+    AdminError,
+    Connector,
+    ConnectorContext,
+    ConnectorError,
+    CursorExpired,
+    ErrorKind,
+    Stream,
+)
 from store import Store
 
 log = logging.getLogger("dealnudge.sync")

@@ -10,7 +10,14 @@ import threading
 from types import TracebackType
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 
 class SyncProgress:
@@ -19,10 +26,10 @@ class SyncProgress:
         self._progress = Progress(TextColumn("{task.description}"), BarColumn(),
                                   MofNCompleteColumn(), TimeElapsedColumn(),
                                   console=console, transient=True)
-        self._tasks: dict[str, int] = {}
+        self._tasks: dict[str, TaskID] = {}
         self._lock = threading.Lock()
 
-    def __enter__(self) -> SyncProgress:
+    def __enter__(self) -> SyncProgress:  # noqa: PYI034
         if self._enabled:
             self._progress.start()
         return self

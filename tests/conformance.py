@@ -19,7 +19,7 @@ import pytest
 from connectors.base import Connector, CursorExpired, Stream
 from connectors.records import CalendarEvent, EmailMessage, SyncPage
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @dataclass(frozen=True)

@@ -76,8 +76,8 @@ reps:""") + """  - name: No Email
 
 def test_misspelt_key_inside_a_source(tmp_path: Path) -> None:
     found = problems(write(tmp_path, MINIMAL.replace("calendar:", "calender:")))
-    assert found == ["dealnudge.yaml:7: reps[0].source.calender: unknown key; "
-                     "did you mean calendar?"]
+    assert found == [("dealnudge.yaml:7: reps[0].source.calender: unknown key; "
+                     "did you mean calendar?")]
 
 
 def test_missing_required_section(tmp_path: Path) -> None:
