@@ -15,6 +15,7 @@ SQLite ``BEGIN IMMEDIATE``); the second one finds the schema current and does no
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from sqlalchemy.pool import StaticPool
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATION_LOCK = 0x64656E75  # arbitrary, constant: pg_advisory_xact_lock key
+_IN_PROCESS = threading.Lock()
 
 
 class UnsupportedDatabase(ValueError):
@@ -95,6 +97,11 @@ def _lock_for_migration(connection: Connection) -> None:
 
 def migrate(engine: Engine) -> bool:
     """Bring the schema to the newest revision; returns whether anything ran."""
+    with _IN_PROCESS:  # alembic's ``context``/``op`` are process-global proxies
+        return _migrate(engine)
+
+
+def _migrate(engine: Engine) -> bool:
     head = head_revision()
     with engine.connect() as probe:
         if current_revision(probe) == head:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -85,6 +86,17 @@ class _Server:
         self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
                  "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
 
+    def stop_when_we_die(self) -> None:
+        """A detached watchdog stops the server if this test process is killed (the
+        fixture's own teardown never runs then) so no orphaned server stays behind."""
+        prefix = f"runuser -u {PG_USER} -- " if self.as_postgres_user else ""
+        pg_ctl = shlex.quote(str(self.bindir / "pg_ctl"))
+        script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
+                  f"{prefix}{pg_ctl} -D {shlex.quote(str(self.data))} -m immediate stop; "
+                  f"rm -rf {shlex.quote(str(self.root))}")
+        subprocess.Popen(["sh", "-c", script], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     def stop(self) -> None:
         self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
                  "-w", "stop")
@@ -101,6 +113,7 @@ def postgres_url() -> Iterator[str]:
     server = _Server(bindir=bindir, root=root, port=_free_port(), as_postgres_user=as_root)
     try:
         server.start()
+        server.stop_when_we_die()
         yield f"postgresql+psycopg://{PG_USER}@127.0.0.1:{server.port}/postgres"
     finally:
         try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -85,3 +87,37 @@ def test_migration_scripts_live_inside_the_package() -> None:
     assert (scripts / "__init__.py").exists() and (scripts / "versions" / "__init__.py").exists()
     assert database.head_revision() == "0001"
 
+
+
+def test_processes_opening_a_fresh_database_together_all_succeed(store_url: str) -> None:
+    start = threading.Barrier(3)
+    opened: list[Store] = []
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            opened.append(Store.open(store_url))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_store, daemon=True) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    for store in opened:
+        store.close()
+
+    assert not any(thread.is_alive() for thread in threads), "Store.open hung"
+    assert errors == [] and len(opened) == 3
+
+
+def test_downgrade_to_base_and_upgrade_again(store: Store) -> None:
+    with store.engine.begin() as connection:
+        command.downgrade(database.alembic_config(connection), "base")
+    assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
+
+    assert database.migrate(store.engine) is True
+    store.ensure_rep("li.wei@northwind.example", "李伟", "Asia/Shanghai")
+    assert "nudges" in inspect(store.engine).get_table_names()
