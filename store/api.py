@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Self
 
-from sqlalchemy import Engine, delete, inspect, select
+from sqlalchemy import Engine, Executable, delete, inspect, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -49,6 +51,18 @@ MESSAGE_COLUMNS = [attribute.class_attribute for attribute in inspect(MessageRow
 
 def _system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _upsert_rep(session: Session, email: str, name: str, timezone: str, *,
+                update: bool) -> Executable:
+    """INSERT … ON CONFLICT for either database (both dialects share the API)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(RepRow).values(email=email, name=name, timezone=timezone)
+    if not update:
+        return statement.on_conflict_do_nothing(index_elements=[RepRow.email])
+    return statement.on_conflict_do_update(
+        index_elements=[RepRow.email], set_={"name": name, "timezone": timezone})
 
 
 class NudgeNotFound(LookupError):
@@ -91,18 +105,14 @@ class Store:
     # reps ---------------------------------------------------------------------
 
     def ensure_rep(self, email: str, name: str, timezone: str) -> None:
+        """Create or update the rep (one atomic upsert: two processes may start at once)."""
         with self._transaction() as session:
-            row = session.get(RepRow, email)
-            if row is None:
-                session.add(RepRow(email=email, name=name, timezone=timezone))
-            else:
-                row.name, row.timezone = name, timezone
+            session.execute(_upsert_rep(session, email, name, timezone, update=True))
 
     @staticmethod
     def _known_rep(session: Session, email: str) -> None:
         if session.get(RepRow, email) is None:
-            session.add(RepRow(email=email, name="", timezone="UTC"))
-            session.flush()
+            session.execute(_upsert_rep(session, email, "", "UTC", update=False))
 
     # cursors and pages ----------------------------------------------------------
 

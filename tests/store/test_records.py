@@ -110,3 +110,29 @@ def test_participants_are_replaced_not_appended(store: Store) -> None:
 
     assert (stats.updated, stats.inserted) == (1, 0)
     assert [record for _, record in store.events(REP)] == [fewer]
+
+
+def test_participant_answers_change_in_place(store: Store) -> None:
+    original = event("e")
+    store.apply_page(REP, CALENDAR, SyncPage(events=[original]), 1)
+    answered = dataclasses.replace(original, participants=tuple(
+        dataclasses.replace(p, response="declined") if p.email == "wang.zong@acme.cn" else p
+        for p in original.participants))
+
+    stats = store.apply_page(REP, CALENDAR, SyncPage(events=[answered]), 1)
+
+    assert stats.updated == 1
+    assert [record for _, record in store.events(REP)] == [answered]
+
+
+def test_ensure_rep_from_two_stores_at_once(store: Store, store_url: str) -> None:
+    other = Store.open(store_url)
+    try:
+        store.ensure_rep(REP, "Li", "UTC")
+        other.ensure_rep(REP, "李伟", "Asia/Shanghai")
+        store.apply_page(REP, INBOX, SyncPage(messages=[message()]), 1)  # rep row exists
+    finally:
+        other.close()
+    with store.engine.connect() as connection:
+        row = connection.exec_driver_sql("SELECT name, timezone FROM reps").one()
+    assert tuple(row) == ("李伟", "Asia/Shanghai")
