@@ -253,16 +253,22 @@ class Store:
             row = session.scalars(query).first()
             return None if row is None else convert.nudge_record(row)
 
-    def release_nudge(self, nudge_id: int) -> None:
+    def release_nudge(self, nudge_id: int) -> bool:
         """Drop a claim whose delivery definitely failed, so a later run may try again.
 
-        A nudge already sent is never released: that would let the rep get it twice.
+        Returns False when the claim is already gone: several processes retrying the
+        same failed day may all try to release it, and only one needs to succeed. A
+        nudge already sent is never released: that would let the rep get it twice.
         """
         with self._transaction() as session:
-            row = self._nudge_row(session, nudge_id)
-            if row.status == "sent":
+            result = session.execute(
+                delete(NudgeRow).where(NudgeRow.id == nudge_id, NudgeRow.status != "sent")
+                .execution_options(synchronize_session=False))
+            if int(getattr(result, "rowcount", 0) or 0) == 1:
+                return True
+            if session.get(NudgeRow, nudge_id) is not None:
                 raise ValueError(f"nudge {nudge_id} was sent; it cannot be released")
-            session.delete(row)
+            return False
 
     @staticmethod
     def _nudge_row(session: Session, nudge_id: int) -> NudgeRow:
