@@ -16,7 +16,6 @@ folder is ``已发送`` gets no flag, like many Chinese providers' older servers
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import os
 import pwd
 import shutil
@@ -30,11 +29,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from imapclient import IMAPClient
+
+from tests.support.tls import make_tls
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
@@ -76,41 +73,8 @@ class LocalCA:
 
     @classmethod
     def create(cls, root: Path) -> LocalCA:
-        now = dt.datetime.now(dt.UTC)
-        ca_key = ec.generate_private_key(ec.SECP256R1())
-        ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "dealnudge test CA")])
-        ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-              .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-              .not_valid_before(now - dt.timedelta(days=1))
-              .not_valid_after(now + dt.timedelta(days=30))
-              .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-              .add_extension(x509.KeyUsage(True, False, False, False, False, True, True, False,
-                                           False), critical=True)
-              .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
-                             critical=False)
-              .sign(ca_key, hashes.SHA256()))
-        key = ec.generate_private_key(ec.SECP256R1())
-        sans = x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                            x509.IPAddress(ipaddress.ip_address("127.0.0.1"))])
-        cert = (x509.CertificateBuilder()
-                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-                .issuer_name(ca_name).public_key(key.public_key())
-                .serial_number(x509.random_serial_number())
-                .not_valid_before(now - dt.timedelta(days=1))
-                .not_valid_after(now + dt.timedelta(days=30))
-                .add_extension(sans, critical=False)
-                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-                .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
-                               critical=False)
-                .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                    ca_key.public_key()), critical=False)
-                .sign(ca_key, hashes.SHA256()))
-        out = cls(root / "ca.pem", root / "server.pem", root / "server.key")
-        out.ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-        out.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        out.key_file.write_bytes(key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-            serialization.NoEncryption()))
+        files = make_tls(root)
+        out = cls(files.ca_pem, files.cert_pem, files.key_pem)
         os.chmod(out.key_file, 0o644)  # dovecot reads it as root; radicale as us
         return out
 

@@ -1,70 +1,22 @@
-"""A throwaway certificate authority and server certificate for the local fakes.
+"""TLS for the fake identity endpoint and fake Graph.
 
 msal accepts only https authorities, so the fake identity endpoint (and the fake
-Graph on the same server) speaks TLS with a certificate from this CA; the connector
-trusts it through ``ca_bundle`` exactly as a corporate CA would be configured.
+Graph on the same server) speaks TLS with a certificate from the shared test CA.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
-from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from tests.support.tls import TlsFiles
+from tests.support.tls import make_tls as _make_tls
 
 # Names the server certificate covers: loopback, plus the 21Vianet hosts that the
 # national-cloud test resolves to 127.0.0.1.
 SERVER_NAMES = ("localhost", "login.chinacloudapi.cn", "microsoftgraph.chinacloudapi.cn")
 
-
-@dataclass(frozen=True)
-class TlsFiles:
-    ca_pem: Path
-    cert_pem: Path
-    key_pem: Path
+__all__ = ["SERVER_NAMES", "TlsFiles", "make_tls"]
 
 
 def make_tls(folder: Path) -> TlsFiles:
-    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "dealnudge test CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now - dt.timedelta(days=1))
-          .not_valid_after(now + dt.timedelta(days=3650))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
-                                       content_commitment=False, key_encipherment=False,
-                                       data_encipherment=False, key_agreement=False,
-                                       encipher_only=False, decipher_only=False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
-                         critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    key = ec.generate_private_key(ec.SECP256R1())
-    names: list[x509.GeneralName] = [x509.DNSName(n) for n in SERVER_NAMES]
-    names.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-            .issuer_name(ca_name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=3650))
-            .add_extension(x509.SubjectAlternativeName(names), critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
-                           critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
-    files = TlsFiles(folder / "ca.pem", folder / "server.pem", folder / "server.key")
-    files.ca_pem.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    files.cert_pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    files.key_pem.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
-    return files
+    return _make_tls(folder, SERVER_NAMES)
