@@ -5,6 +5,7 @@
 """
 
 from store.api import NudgeNotFound, Store
+from store.database import StoreOpenError, UnsupportedDatabase
 from store.results import (
     FindingChanges,
     NudgeRecord,
@@ -16,5 +17,5 @@ from store.types import NaiveDatetimeError
 
 __all__ = [
     "FindingChanges", "NaiveDatetimeError", "NudgeNotFound", "NudgeRecord", "PageStats",
-    "Store", "StoredFinding", "SyncHealth",
+    "Store", "StoreOpenError", "StoredFinding", "SyncHealth", "UnsupportedDatabase",
 ]

@@ -20,13 +20,14 @@ from typing import Self
 from sqlalchemy import Engine, Executable, delete, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from analyzer.findings import Finding
 from connectors.base import ErrorKind
 from connectors.records import CalendarEvent, EmailMessage, SyncPage
 from store import convert, database, lifecycle, pages
+from store.database import StoreOpenError
 from store.models import (
     CursorRow,
     EventRow,
@@ -51,6 +52,14 @@ MESSAGE_COLUMNS = [attribute.class_attribute for attribute in inspect(MessageRow
 
 def _system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _create_engine(url: str) -> Engine:
+    try:
+        return database.create(url)
+    except OSError as err:  # the SQLite file's directory cannot be created
+        raise StoreOpenError(
+            f"cannot open the database {database.safe_url(url)}: {err.strerror or err}") from err
 
 
 def _upsert_rep(session: Session, email: str, name: str, timezone: str, *,
@@ -80,10 +89,15 @@ class Store:
     @classmethod
     def open(cls, url: str, *, clock: Clock = _system_clock) -> Store:
         """Connect and migrate to the newest schema (a no-op when already there)."""
-        engine = database.create(url)
+        engine = _create_engine(url)
         try:
             database.migrate(engine)
-        except Exception:
+        except (OperationalError, InterfaceError) as err:
+            engine.dispose()
+            reason = str(err.orig or err).strip().splitlines()[0]
+            raise StoreOpenError(
+                f"cannot open the database {database.safe_url(url)}: {reason}") from err
+        except BaseException:
             engine.dispose()
             raise
         return cls(engine, clock)

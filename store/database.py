@@ -25,6 +25,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -33,17 +34,35 @@ MIGRATION_LOCK = 0x64656E75  # arbitrary, constant: pg_advisory_xact_lock key
 _IN_PROCESS = threading.Lock()
 
 
-class UnsupportedDatabase(ValueError):
+class StoreOpenError(RuntimeError):
+    """The database cannot be opened; the message is one sentence without the password."""
+
+
+class UnsupportedDatabase(StoreOpenError, ValueError):
     """The URL names a database this store does not support."""
 
 
+def safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(unparseable URL)"
+
+
 def create(url: str) -> Engine:
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as err:
+        raise UnsupportedDatabase(
+            "the database setting is not a URL: use sqlite:///path.db or "
+            "postgresql+psycopg://user@host/db") from err
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return _sqlite_engine(url)
     if backend == "postgresql":
-        return create_engine(url, pool_pre_ping=True)
+        if parsed.drivername == "postgresql":  # no driver named: psycopg 3 is the one installed
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
     raise UnsupportedDatabase(
         f"unsupported database {backend!r}: use sqlite:///path.db or postgresql+psycopg://…")
 

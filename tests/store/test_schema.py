@@ -6,12 +6,13 @@ import datetime as dt
 import threading
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from store import Store, database
+from store import Store, StoreOpenError, UnsupportedDatabase, database
 from store.models import Base
 from store.types import UTCDateTime
 
@@ -121,3 +122,29 @@ def test_downgrade_to_base_and_upgrade_again(store: Store) -> None:
     assert database.migrate(store.engine) is True
     store.ensure_rep("li.wei@northwind.example", "李伟", "Asia/Shanghai")
     assert "nudges" in inspect(store.engine).get_table_names()
+
+
+def test_plain_postgresql_url_uses_psycopg() -> None:
+    engine = database.create("postgresql://dealnudge@db.internal/crm")  # connects lazily
+    assert engine.dialect.driver == "psycopg"
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("url", "error", "says"), [
+    ("postgresql+psycopg://bob:s3cret@127.0.0.1:1/crm", StoreOpenError, "Connection refused"),
+    ("mysql://bob:s3cret@127.0.0.1/crm", UnsupportedDatabase, "unsupported database"),
+    ("just some words", UnsupportedDatabase, "not a URL"),
+])
+def test_open_errors_are_one_sentence_without_the_password(
+        url: str, error: type[Exception], says: str) -> None:
+    with pytest.raises(error) as raised:
+        Store.open(url)
+    message = str(raised.value)
+    assert says in message and "s3cret" not in message and "\n" not in message
+
+
+def test_unwritable_sqlite_location_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StoreOpenError, match="cannot open the database"):
+        Store.open(f"sqlite:///{blocker / 'dealnudge.db'}")
