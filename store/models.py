@@ -41,7 +41,12 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-EMAIL = 320  # RFC 5321 path limit
+EMAIL = 320  # RFC 5321 path limit; for reps, who come from the validated config
+# Everything a provider sends (ids, Message-IDs, addresses) is TEXT: a length limit
+# would let one malformed header fail its page on PostgreSQL forever (SQLite ignores it).
+# For the same reason none of them is indexed alone: PostgreSQL refuses btree entries
+# over 2704 bytes (measured: a 5000-character Message-ID failed its page). The analyzer
+# matches Message-IDs and UIDs in memory, so no query needs such an index.
 FINDING_STATUSES = ("open", "closed")
 NUDGE_STATUSES = ("sending", "sent", "failed")
 
@@ -84,15 +89,14 @@ class EventRow(Base):
     __table_args__ = (
         UniqueConstraint("rep", "stream", "source_id"),
         Index(None, "rep", "start_at"),
-        Index(None, "uid"),
         one_of("status", get_args(EventStatus), "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rep: Mapped[str] = mapped_column(String(EMAIL), rep_fk())
     stream: Mapped[str] = mapped_column(String(200))
-    source_id: Mapped[str] = mapped_column(String(1024))
-    uid: Mapped[str] = mapped_column(String(1024))
+    source_id: Mapped[str] = mapped_column(Text)
+    uid: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text)
     start_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     start_tz: Mapped[str] = mapped_column(String(64))
@@ -100,7 +104,7 @@ class EventRow(Base):
     end_tz: Mapped[str] = mapped_column(String(64))
     all_day: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(16))
-    organizer: Mapped[str | None] = mapped_column(String(EMAIL))
+    organizer: Mapped[str | None] = mapped_column(Text)
     recurrence_id: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     recurrence_tz: Mapped[str | None] = mapped_column(String(64))
     updated: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -124,7 +128,7 @@ class ParticipantRow(Base):
     event_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("calendar_events.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    email: Mapped[str] = mapped_column(String(EMAIL))
+    email: Mapped[str] = mapped_column(Text)
     name: Mapped[str] = mapped_column(Text)
     response: Mapped[str] = mapped_column(String(16))
     is_organizer: Mapped[bool] = mapped_column(Boolean)
@@ -141,18 +145,17 @@ class MessageRow(Base):
     __table_args__ = (
         UniqueConstraint("rep", "stream", "source_id"),
         Index(None, "rep", "sent_at"),
-        Index(None, "message_id"),
         one_of("folder", get_args(Folder), "folder"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rep: Mapped[str] = mapped_column(String(EMAIL), rep_fk())
     stream: Mapped[str] = mapped_column(String(200))
-    source_id: Mapped[str] = mapped_column(String(1024))
-    message_id: Mapped[str] = mapped_column(String(1024))
+    source_id: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     sent_tz: Mapped[str] = mapped_column(String(64))
-    sender_email: Mapped[str] = mapped_column(String(EMAIL))
+    sender_email: Mapped[str] = mapped_column(Text)
     sender_name: Mapped[str] = mapped_column(Text)
     to: Mapped[list[list[str]]] = mapped_column("to_addresses", JSONType)
     cc: Mapped[list[list[str]]] = mapped_column("cc_addresses", JSONType)
@@ -160,9 +163,9 @@ class MessageRow(Base):
     body_text: Mapped[str] = mapped_column(Text)
     folder: Mapped[str] = mapped_column(String(16))
     is_auto_reply: Mapped[bool] = mapped_column(Boolean)
-    in_reply_to: Mapped[str | None] = mapped_column(String(1024))
+    in_reply_to: Mapped[str | None] = mapped_column(Text)
     references: Mapped[list[str]] = mapped_column("reference_ids", JSONType)
-    thread_id: Mapped[str | None] = mapped_column(String(1024))
+    thread_id: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list[str]] = mapped_column(JSONType)
 
 
@@ -180,9 +183,9 @@ class FindingRow(Base):
     key: Mapped[str] = mapped_column(String(64))
     rep: Mapped[str] = mapped_column(String(EMAIL), rep_fk())
     kind: Mapped[str] = mapped_column(String(32))
-    account: Mapped[str] = mapped_column(String(EMAIL))
-    meeting_uid: Mapped[str | None] = mapped_column(String(1024))
-    meeting_key: Mapped[str | None] = mapped_column(String(1100))
+    account: Mapped[str] = mapped_column(Text)
+    meeting_uid: Mapped[str | None] = mapped_column(Text)
+    meeting_key: Mapped[str | None] = mapped_column(Text)
     since: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     since_tz: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text)
@@ -218,7 +221,7 @@ class NudgeRow(Base):
     finding_keys: Mapped[list[str]] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(8))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    message_id: Mapped[str | None] = mapped_column(String(1024))
+    message_id: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import random
+import string
 
 import pytest
 
-from connectors.records import Participant, SyncPage
+from connectors.records import Address, Participant, SyncPage
 from store import NaiveDatetimeError, Store
 from tests.store.samples import (
     CALENDAR,
@@ -136,3 +138,15 @@ def test_ensure_rep_from_two_stores_at_once(store: Store, store_url: str) -> Non
     with store.engine.connect() as connection:
         row = connection.exec_driver_sql("SELECT name, timezone FROM reps").one()
     assert tuple(row) == ("李伟", "Asia/Shanghai")
+
+
+def test_long_provider_strings_are_stored_whole(store: Store) -> None:
+    """A malformed 5000-character Message-ID must not fail its page on PostgreSQL."""
+    noise = random.Random(7)  # incompressible: PostgreSQL cannot shrink it below index limits
+    long_id = "".join(noise.choice(string.ascii_letters) for _ in range(5000)) + "@broken"
+    odd = dataclasses.replace(message("m-odd"), message_id=long_id, in_reply_to=long_id,
+                              thread_id=long_id[::-1],
+                              sender=Address(long_id.lower(), "破损的发件人"))
+    store.apply_page(REP, INBOX, SyncPage(messages=[odd]), 1)
+
+    assert [m for _, m in store.messages()] == [odd]

@@ -39,8 +39,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('rep', sa.String(length=320), nullable=False),
     sa.Column('stream', sa.String(length=200), nullable=False),
-    sa.Column('source_id', sa.String(length=1024), nullable=False),
-    sa.Column('uid', sa.String(length=1024), nullable=False),
+    sa.Column('source_id', sa.Text(), nullable=False),
+    sa.Column('uid', sa.Text(), nullable=False),
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('start_at', INSTANT, nullable=False),
     sa.Column('start_tz', sa.String(length=64), nullable=False),
@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('end_tz', sa.String(length=64), nullable=False),
     sa.Column('all_day', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('organizer', sa.String(length=320), nullable=True),
+    sa.Column('organizer', sa.Text(), nullable=True),
     sa.Column('recurrence_id', INSTANT, nullable=True),
     sa.Column('recurrence_tz', sa.String(length=64), nullable=True),
     sa.Column('updated', INSTANT, nullable=True),
@@ -61,16 +61,15 @@ def upgrade() -> None:
     sa.UniqueConstraint('rep', 'stream', 'source_id', name=op.f('uq_calendar_events_rep_stream_source_id'))
     )
     op.create_index(op.f('ix_calendar_events_rep_start_at'), 'calendar_events', ['rep', 'start_at'])
-    op.create_index(op.f('ix_calendar_events_uid'), 'calendar_events', ['uid'])
     op.create_table('email_messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('rep', sa.String(length=320), nullable=False),
     sa.Column('stream', sa.String(length=200), nullable=False),
-    sa.Column('source_id', sa.String(length=1024), nullable=False),
-    sa.Column('message_id', sa.String(length=1024), nullable=False),
+    sa.Column('source_id', sa.Text(), nullable=False),
+    sa.Column('message_id', sa.Text(), nullable=False),
     sa.Column('sent_at', INSTANT, nullable=False),
     sa.Column('sent_tz', sa.String(length=64), nullable=False),
-    sa.Column('sender_email', sa.String(length=320), nullable=False),
+    sa.Column('sender_email', sa.Text(), nullable=False),
     sa.Column('sender_name', sa.Text(), nullable=False),
     sa.Column('to_addresses', JSON, nullable=False),
     sa.Column('cc_addresses', JSON, nullable=False),
@@ -78,25 +77,24 @@ def upgrade() -> None:
     sa.Column('body_text', sa.Text(), nullable=False),
     sa.Column('folder', sa.String(length=16), nullable=False),
     sa.Column('is_auto_reply', sa.Boolean(), nullable=False),
-    sa.Column('in_reply_to', sa.String(length=1024), nullable=True),
+    sa.Column('in_reply_to', sa.Text(), nullable=True),
     sa.Column('reference_ids', JSON, nullable=False),
-    sa.Column('thread_id', sa.String(length=1024), nullable=True),
+    sa.Column('thread_id', sa.Text(), nullable=True),
     sa.Column('attachments', JSON, nullable=False),
     sa.CheckConstraint("folder IN ('inbox', 'sent', 'other')", name=op.f('ck_email_messages_folder')),
     sa.ForeignKeyConstraint(['rep'], ['reps.email'], name=op.f('fk_email_messages_rep_reps'), onupdate='CASCADE', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_email_messages')),
     sa.UniqueConstraint('rep', 'stream', 'source_id', name=op.f('uq_email_messages_rep_stream_source_id'))
     )
-    op.create_index(op.f('ix_email_messages_message_id'), 'email_messages', ['message_id'])
     op.create_index(op.f('ix_email_messages_rep_sent_at'), 'email_messages', ['rep', 'sent_at'])
     op.create_table('findings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('rep', sa.String(length=320), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
-    sa.Column('account', sa.String(length=320), nullable=False),
-    sa.Column('meeting_uid', sa.String(length=1024), nullable=True),
-    sa.Column('meeting_key', sa.String(length=1100), nullable=True),
+    sa.Column('account', sa.Text(), nullable=False),
+    sa.Column('meeting_uid', sa.Text(), nullable=True),
+    sa.Column('meeting_key', sa.Text(), nullable=True),
     sa.Column('since', INSTANT, nullable=False),
     sa.Column('since_tz', sa.String(length=64), nullable=False),
     sa.Column('detail', sa.Text(), nullable=False),
@@ -125,7 +123,7 @@ def upgrade() -> None:
     sa.Column('finding_keys', JSON, nullable=False),
     sa.Column('status', sa.String(length=8), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('message_id', sa.String(length=1024), nullable=True),
+    sa.Column('message_id', sa.Text(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('claimed_at', INSTANT, nullable=False),
     sa.Column('finished_at', INSTANT, nullable=True),
@@ -160,7 +158,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('email', sa.String(length=320), nullable=False),
+    sa.Column('email', sa.Text(), nullable=False),
     sa.Column('name', sa.Text(), nullable=False),
     sa.Column('response', sa.String(length=16), nullable=False),
     sa.Column('is_organizer', sa.Boolean(), nullable=False),
@@ -181,9 +179,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_findings_rep_status'), table_name='findings')
     op.drop_table('findings')
     op.drop_index(op.f('ix_email_messages_rep_sent_at'), table_name='email_messages')
-    op.drop_index(op.f('ix_email_messages_message_id'), table_name='email_messages')
     op.drop_table('email_messages')
-    op.drop_index(op.f('ix_calendar_events_uid'), table_name='calendar_events')
     op.drop_index(op.f('ix_calendar_events_rep_start_at'), table_name='calendar_events')
     op.drop_table('calendar_events')
     op.drop_table('reps')
