@@ -81,10 +81,18 @@ class _Server:
     def start(self) -> None:
         self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", PG_USER,
                  "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync")
-        options = (f"-p {self.port} -h 127.0.0.1 -k {self.root} -F "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
-                 "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
+        for attempt in range(3):
+            options = (f"-p {self.port} -h 127.0.0.1 -k {self.root} -F "
+                       "-c synchronous_commit=off -c full_page_writes=off "
+                       "-c max_connections=200")
+            try:
+                self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
+                         "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
+                return
+            except RuntimeError as err:  # another process took the free port meanwhile
+                if "already in use" not in str(err) or attempt == 2:
+                    raise
+                self.port = _free_port()
 
     def stop_when_we_die(self) -> None:
         """A detached watchdog stops the server if this test process is killed (the
