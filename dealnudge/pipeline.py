@@ -152,8 +152,10 @@ def _run_round(store: Store, rep: str, key: str, conn: Connector, stream: Stream
         outcome.skipped += page.skipped
     outcome.items += items
     if cursor is None and items == 0:
+        # A full round only follows an earlier success when the cursor expired or changed
+        # format: the stream had data then, so nothing now is suspicious, not a deletion.
         previous = [h for h in store.health() if h.rep == rep and h.stream == key]
-        if previous and previous[0].items:
+        if previous and previous[0].last_success is not None:
             log.warning("%s %s: a full sync returned nothing where there was data; "
                         "stored records are kept (check the account and the sync window)",
                         rep, key)
