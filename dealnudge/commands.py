@@ -198,12 +198,14 @@ def status(state: State) -> None:
     with failures(state):
         store = _open_store(config.database)
         health = store.health()
-    table = Table("rep", "stream", "last success", "items", "last error", box=None)
+    if not health:
+        click.echo("No sync has run yet: run `dealnudge sync`.")
+        return
+    click.echo(f"{'rep':<36} {'stream':<22} {'last success':<17} {'items':>6}  last error")
     for h in health:
         ok = h.last_success.strftime("%Y-%m-%d %H:%M") if h.last_success else "never"
         error = f"{h.last_error_at:%Y-%m-%d %H:%M} {h.last_error}" if h.last_error else ""
-        table.add_row(h.rep, h.stream, ok, str(h.items), error)
-    Console().print(table if health else "No sync has run yet: run `dealnudge sync`.")
+        click.echo(f"{h.rep:<36} {h.stream:<22} {ok:<17} {h.items:>6}  {error}")
 
 
 @main.command()
