@@ -15,6 +15,7 @@ on Monday):
   means a week later).
 * "this Friday" / "本周五" / "这周五": Friday of the current calendar week; in English
   only, once that day has passed, "this Thursday" (said on Friday) is the coming one.
+* "last Friday" / "this past Friday" / "上周五": a day behind us (never a due day).
 * "next Friday" / "下周五" / "Friday next week": Friday of next calendar week;
   "下下周一" / "Monday the week after next": the week after that.
 * deadlines name their last day: "end of the week" / "this week" / "本周内" /
@@ -137,6 +138,8 @@ def _en_weekday(today: dt.date, name: str, mod: str, post: str) -> dt.date:
         return week_start(today, 1) + dt.timedelta(days=weekday)
     if post == "this week":
         return week_start(today) + dt.timedelta(days=weekday)
+    if mod in ("last", "past", "this past"):  # the latest such day strictly before today
+        return today - dt.timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
     if mod == "this":  # "this Thursday" said on Friday means the coming one
         this_week = week_start(today) + dt.timedelta(days=weekday)
         return this_week if this_week >= today else coming(today, weekday)

@@ -45,7 +45,9 @@ PATTERNS: list[tuple[str, str]] = [
               r"|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<en_in_u>(?:business\s+|"
               r"working\s+)?days?|weeks?|months?|hours?)\b")),
     ("en_nwwd", rf"next\s+week(?:'s)?\s+(?:on\s+)?(?P<en_nwwd_d>{_WD})\b"),
-    ("en_wdm", (rf"(?P<en_wdm_mod>this\s+coming|this|next|coming|the\s+following|following)\s+"
+    # "last Friday" / "this past Friday" name a day behind us: resolved, then never a due day
+    ("en_wdm", (rf"(?P<en_wdm_mod>this\s+coming|this\s+past|this|next|coming|the\s+following"
+               rf"|following|last|past)\s+"
                rf"(?P<en_wdm_d>{_WD})\b\.?")),
     ("en_wd", (rf"(?P<en_wd_d>{_WD})\b\.?(?:\s+(?:of\s+)?(?:the\s+)?(?P<en_wd_post>week\s+after"
                rf"\s+next|next\s+week|this\s+week))?")),

@@ -149,6 +149,19 @@ def test_non_dates_are_not_days(text: str) -> None:
 def test_past_days_are_not_chosen() -> None:
     assert resolve_day("上周三", MONDAY) is None
     assert resolve_day("March 1", MONDAY) is None  # a reference to the past, not a deadline
+    assert resolve_day("We decided last Friday.", MONDAY) is None
+
+
+@pytest.mark.parametrize(("text", "today", "expected"), [
+    ("last Friday", MONDAY, "2026-02-27"),
+    ("last Monday", MONDAY, "2026-02-23"),
+    ("last Wednesday", THURSDAY, "2026-03-04"),
+    ("this past Tuesday", THURSDAY, "2026-03-03"),
+])
+def test_last_weekday_is_the_latest_one_behind_us(text: str, today: dt.date,
+                                                  expected: str) -> None:
+    [mention] = find_times(text, today)
+    assert mention.due == dt.date.fromisoformat(expected)
 
 
 def test_explicit_date_outranks_weekday_in_the_same_text() -> None:
