@@ -3,21 +3,31 @@
 The analyzer's next-step rule (DOMAIN.md, rule 3) needs, per message, the customer's
 and joint next steps and whether each names a day. This module is that judgement:
 strip quotes and signatures, split the new text into sentences and clauses (a new
-subject after "and"/"but"/a Chinese comma starts a clause), and for each clause decide
+subject after "and"/"but"/a Chinese comma starts a clause, and so does ", we'll" /
+", I will" after a comma), and for each clause decide
 
 1. whether it promises anything: questions, requests, thanks, negations,
    cancellations and auto-replies never do; a clause needs a future/commitment marker
    ("will", "'ll", "booked", "let's", "会", "安排", "把", "前" …) or, in Chinese, a
-   subject pronoun, together with a day, or a vague next-step phrase;
+   subject pronoun, together with a day, or a vague next-step phrase. Two English
+   forms promise without a future marker: perfective scheduling of an event ahead
+   ("I have put the proposal on our committee agenda for March 12") and a present-tense
+   decision verb with a day ("Our board decides by the end of this month", the twin of
+   "月底前做决定") unless it is a routine ("we usually sign by the 5th");
 2. who acts, from grammar and author: "let's" / "both teams" / "咱们" / "双方" is
    joint, and so is "together" / "一起" unless one person brings others along ("我
    请老板一起参加", "您带财务的同事一起来"); a second-person subject ("you'll bring
    Dana", "您说…会安排") is the other side — a rep's recap of the customer's promise —
    except when "you" only receives ("you'll hear from us by Friday"); first person,
    "our …", third parties and subjectless clauses belong to the author's side ("we"
-   written by a customer is the customer's company);
+   written by a customer is the customer's company), and so is a meeting with the other
+   side that the author's side arranges for its own people ("我约了我们CFO周四和你们开会",
+   "we'll bring our CTO to meet you");
 3. when (analyzer.dates): a resolved day makes a dated commitment; a vague time or
-   phrase ("get back to you", "下个月") makes ``vague=True``. Conditionals ("if the
+   phrase ("get back to you", "下个月") makes ``vague=True``. A day must belong to
+   the step's own stretch of the clause: one inside a stretch that looks back at what
+   happened ("今天聊得很好，回头再联系", "Great meeting today, we'll get back to you",
+   "we met on Monday and …") dates the past event and is dropped. Conditionals ("if the
    budget is approved…", carried to later clauses of the sentence) and hedges
    ("maybe", "可能", "估计") are vague even with a day. A day named in a leading clause
    that promises nothing carries to the next one ("Deadline 是 3/15，我们会按时提交").
@@ -41,7 +51,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from analyzer import text_cues as cues
-from analyzer.dates import best_day, find_times
+from analyzer.dates import TimeMention, best_day, find_times
 from analyzer.quotes import strip_quoted
 from analyzer.text_cues import Clause
 
@@ -126,7 +136,12 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   state: _SentenceState) -> Commitment | None:
     state.conditional = state.conditional or cues.CONDITIONAL(clause)
     times = find_times(clause.text, today, clause.low)
-    due = best_day(times, today) or state.unclaimed
+    due = best_day(times, today)
+    if due is not None:  # only a day can be misattached; vague times are left as they are
+        ahead = _ahead_of_the_past(clause, times)
+        if ahead is not times:
+            times, due = ahead, best_day(ahead, today)
+    due = due or state.unclaimed
     state.unclaimed = None
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):
@@ -143,6 +158,26 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
     return Commitment(actor, due, False, sentence)
 
 
+def _ahead_of_the_past(clause: Clause, times: list[TimeMention]) -> list[TimeMention]:
+    """The times outside stretches that look back ("今天聊得很好", "great call today").
+
+    A day must belong to the step's own stretch: in "今天聊得很好，回头再联系" the day
+    dates the meeting just held, and the step after it stays vague.
+    """
+    if not times:
+        return times
+    looking_back = cues.RETROSPECTIVE.spans(clause)
+    if not looking_back:
+        return times
+    low = clause.low
+    past: list[tuple[int, int]] = []
+    for start, end in looking_back:
+        before = [m.end() for m in cues.STRETCH_BREAK.finditer(low, 0, start)]
+        after = cues.STRETCH_BREAK.search(low, end)
+        past.append((before[-1] if before else 0, after.start() if after else len(low)))
+    return [t for t in times if not any(lo <= t.start < hi for lo, hi in past)]
+
+
 def _is_excluded(clause: Clause) -> bool:
     return (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.GRATITUDE(clause)
             or cues.NEGATION(clause) or cues.CANCEL(clause))
@@ -154,8 +189,14 @@ def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
     A hedge or a condition ("maybe in Q3", "if approved we could start Friday") is a
     tentative step: vague, but a step.
     """
-    if vague_step or tentative or cues.MARKER(clause):
+    if vague_step or tentative:
         return True
+    if cues.ROUTINE(clause):
+        return False  # "we usually sign by the 5th", "我们一般24小时内回复"
+    if cues.MARKER(clause) or cues.SCHEDULED(clause):
+        return True
+    if cues.PRESENT_ACTION(clause) and not cues.REPEATED(clause):
+        return True  # "Our board decides by the end of this month"
     return clause.cjk and cues.ZH_PRONOUN.search(clause.low) is not None
 
 
@@ -172,10 +213,10 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     other: Actor = "seller" if author == "customer" else "customer"
     subject = _subject(clause)
     if cues.JOINT(clause):
-        return "joint"
+        return author if _brings_others(clause, subject) else "joint"
     if cues.TOGETHER(clause) and not (
             subject is not None and cues.SINGULAR.match(clause.low, subject.start())):
-        return "joint"
+        return author if _brings_others(clause, subject) else "joint"
     if cues.OTHER_RECAP(clause):
         return other
     if cues.YOU_RECEIVE(clause):
@@ -189,3 +230,19 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     if word in ("let's", "let’s", "lets", "let us"):
         return "joint"
     return other if word == "you" or word.startswith("your ") else author
+
+
+def _brings_others(clause: Clause, subject: re.Match[str] | None) -> bool:
+    """The author's side arranges for its own people to meet the other side.
+
+    "我约了我们CFO周四和你们开会" / "we'll bring our CTO to meet you": the meeting is
+    joint, but the step taken on is the author's side's.
+    """
+    if subject is None:
+        return False
+    if subject.re is cues.ZH_PRONOUN:
+        own = subject.lastgroup == "own"
+    else:
+        word = " ".join(subject["s"].split())
+        own = word in ("i", "we") or word.startswith(("our ", "my "))
+    return own and cues.BRINGS_OTHERS(clause)

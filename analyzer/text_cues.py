@@ -52,12 +52,14 @@ class Cue:
     """
 
     def __init__(self, en: str | None = None, zh: str | None = None, *, anchored: bool = False,
-                 en_inside: str | None = None, gate: tuple[str, ...] = ()) -> None:
+                 en_inside: str | None = None, gate: tuple[str, ...] = (),
+                 zh_gate: tuple[str, ...] = ()) -> None:
         guard = "" if anchored else _WORD
         inside = f"|{en_inside}" if en_inside else ""  # may start inside a word: "we'll"
         self._en = re.compile(ascii_bounds(f"{guard}(?:{en}){inside}")) if en else None
         self._zh = re.compile(zh) if zh else None
         self._gate = gate
+        self._zh_gate = zh_gate  # the same for the Chinese half, where given
 
     def search(self, clause: Clause) -> re.Match[str] | None:
         if self._en is not None and clause.latin and self._open(clause.low):
@@ -76,11 +78,30 @@ class Cue:
                 return True
         return False
 
+    def spans(self, clause: Clause) -> list[tuple[int, int]]:
+        """Where every match lies in ``clause.low``: the English half's, then the Chinese."""
+        found: list[tuple[int, int]] = []
+        if self._en is not None and clause.latin and self._open(clause.low):
+            found += [m.span() for m in self._en.finditer(clause.low)]
+        if self._zh is not None and clause.cjk and _any_in(self._zh_gate, clause.low):
+            found += [m.span() for m in self._zh.finditer(clause.low)]
+        return found
+
     def __call__(self, clause: Clause) -> bool:
         if self._en is not None and clause.latin and self._open(clause.low) \
                 and self._en.search(clause.low) is not None:
             return True
         return self._zh is not None and clause.cjk and self._zh.search(clause.low) is not None
+
+
+def _any_in(gate: tuple[str, ...], low: str) -> bool:
+    """No gate, or one of its substrings is in ``low``."""
+    if not gate:
+        return True
+    for word in gate:  # a plain loop: any() with a generator costs twice as much
+        if word in low:
+            return True
+    return False
 
 
 # Sentence ends: terminal punctuation, line breaks, and a period before white space
@@ -92,6 +113,8 @@ ABBREVIATION = re.compile(  # checked on the lower-cased six characters before a
 # A new subject after "and"/"but"/a Chinese comma starts a clause of its own.
 CLAUSE_BREAK = re.compile(ascii_bounds(
     r"(?=[,\s，、])(?:,?\s+(?:and|but|so|then|while)\s+(?=(?:i|we|you|they|let's|our|your|my)\b)"
+    r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
+    r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
     r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+)"),
     re.IGNORECASE,
@@ -125,8 +148,9 @@ YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|rec
                      r"find)\b", gate=("you",))
 OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed),?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
                      r"promised|confirmed|agreed)\b", gate=("you",))
+# A pronoun right after a verb or preposition is its object ("给您", "通知您", "答复您").
 ZH_PRONOUN = re.compile(
-    r"(?P<joint>咱们|咱|双方|我们一起|大家一起)|(?<![给跟和与向对帮替请让陪同约等])"
+    r"(?P<joint>咱们|咱|双方|我们一起|大家一起)|(?<![给跟和与向对帮替请让陪同约等知诉复系找问醒谢告])"
     r"(?P<other>您|你们|你|贵司|贵方|贵公司)|(?P<own>我们|我方|我司|我这边|我|本人)"
 )
 JOINT = Cue(
@@ -212,4 +236,70 @@ AUTO_REPLY = Cue(
        r"limited\s+access\s+to\s+e-?mail)\b",
     zh=r"自动回复|休假|不在办公室|外出|年假",
     gate=("office", "ooo", "reply", "leave", "away", "access"),
+)
+# A stretch that looks back at what already happened ("今天聊得很好", "great call today",
+# "we met today"): a day named inside it dates the past event, never the next step.
+RETROSPECTIVE = Cue(
+    en=r"(?:great|good|nice|productive|fruitful|excellent|wonderful|lovely|helpful|useful|"
+       r"fantastic|terrific|awesome|pleasure)\s+(?:to\s+)?(?:meeting|meet|call|chat(?:ting)?|"
+       r"talk(?:ing)?|speaking|session|demo|discussion|conversation|workshop|visit|"
+       r"presentation|see(?:ing)?|speak|connect(?:ing)?|catch(?:ing)?\s+up|catch-up)\b|"
+       r"(?:it\s+)?was\s+(?:great|good|nice|lovely|a\s+pleasure|helpful|useful)\b|"
+       r"(?<!as\s)(?<!like\s)(?:we|i)\s+(?:met|spoke|talked|chatted|discussed|saw|had|enjoyed|went\s+through)\b|"
+       r"(?:enjoyed|appreciated)\b",
+    zh=r"(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
+       r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获)"
+       r"|很高兴(?:见到|认识|和|跟|与)|见到(?:您|你们?)(?:很|非常|特别)?(?:高兴|开心)"
+       r"|(?:(?<![我您你他她们将也都还])会|会议|交流|沟通|讨论|演示|介绍|见面|拜访|面谈|聊天|"
+       r"demo|meeting|call|workshop|session|presentation)\s*(?:很|非常|挺|特别|十分)"
+       r"(?:好|愉快|顺利|成功|有收获|有帮助|充分)"
+       r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}再)",
+    gate=("great", "good", "nice", "productive", "fruitful", "excellent", "wonderful", "lovely",
+          "helpful", "useful", "fantastic", "terrific", "awesome", "pleasure", "was ", "met",
+          "spoke", "talked", "chatted", "discussed", "saw", "had ", "enjoyed", "went",
+          "appreciated"),
+    zh_gate=("得", "高兴", "很", "非常", "挺", "特别", "十分", "了"),
+)
+# Where one look-back stretch ends and the next step may begin.
+STRETCH_BREAK = re.compile(ascii_bounds(
+    r"[,，、:：;；—–]|\s-\s|\s(?:and|but|so|then|while)\s|然后|但是?|不过|回头|到时"))
+# Perfective scheduling of a future event: the customer has already acted, the event is
+# ahead ("I have put the proposal on our committee agenda for March 12").
+SCHEDULED = Cue(
+    en=r"(?:put|added|placed|slotted|got)\s+(?:[a-z0-9'’-]+\s+){0,6}?(?:on|onto|to|in|into)\s+"
+       r"(?:[a-z0-9'’-]+\s+){0,4}?(?:agenda|calendar|schedule|docket|diary)\b|"
+       r"pencil+ed\s+(?:in|[a-z0-9'’-]+\s+in)\b|slotted\s+in\b",
+    gate=("agenda", "calendar", "schedule", "docket", "diary", "pencil", "slotted"),
+)
+# Present tense with a day is a decision on the calendar ("Our board decides by the end of
+# this month", "Legal returns the contract Friday"), the English twin of "月底前做决定".
+PRESENT_ACTION = Cue(
+    en=r"(?:i|we|they|he|she|(?:our|the|my|their)(?:\s+[a-z0-9-]+){1,2}|legal|procurement|"
+       r"finance|management)\s+(?:decides?|signs?|approves?|confirms?|replies|reply|responds?|"
+       r"returns?|sends?|submits?|delivers?|finali[sz]es?|completes?|finish(?:es)?|"
+       r"chooses?|picks?|votes?|announces?|issues?|places?|commits?|reverts?|"
+       r"kicks?\s+off|gets?\s+back|makes?\s+(?:a|the|its|our|their)\s+(?:final\s+)?"
+       r"(?:decision|call|choice))\b",
+    gate=("decide", "sign", "approve", "confirm", "repl", "respond", "return", "send",
+          "submit", "deliver", "finali", "complete", "finish", "choose", "pick", "vote",
+          "announce", "issue", "place", "commit", "revert", "kick", "get", "make"),
+)
+# A routine, not a promise: "we usually sign by the 5th", "我们一般24小时内回复".
+ROUTINE = Cue(
+    en=r"(?:usually|normally|typically|generally|always|routinely)\b",
+    zh=r"通常|一般(?!般)|一向|向来|总是|往往",
+    gate=("usual", "normal", "typical", "general", "always", "routine"),
+)
+# In the present tense a repeat or a span is a routine too: "our board meets every
+# Monday", "we reply within 24 hours" (a service level).
+REPEATED = Cue(en=r"(?:every|each|within)\b", gate=("every", "each", "within"))
+# One person on the author's side brings a third party to meet the other side: the
+# author's side acts ("我约了我们CFO周四和你们开会", "we'll bring our CTO to meet you").
+BRINGS_OTHERS = Cue(
+    en=r"(?:bring(?:ing)?|booked|invited|asked|arranged\s+for|get(?:ting)?|got)\s+(?:our|my)"
+       r"(?:\s+[a-z0-9-]+){1,2}\s+(?:to|for|along)\b",
+    zh=r"(?:约|安排|请|邀请|叫|带|拉)(?:了|上)?(?:我们|我方|我司|公司)?的?(?:[a-z]{2,5}(?![a-z])|"
+       r"(?:(?![您你])[\u4e00-\u9fff]){0,4}?(?:总|经理|老板|领导|同事|团队|负责人|主管|总监|专家|工程师|法务|"
+       r"财务|采购))",
+    gate=("bring", "booked", "invited", "asked", "arranged", "get", "got"),
 )

@@ -38,6 +38,10 @@ def found(text: str, author: Author = "customer",
     ("Let's meet on Tuesday.", "seller", "joint"),
     ("咱们周四碰一下。", "seller", "joint"),
     ("I'll bring our CFO together with the team on Friday.", "customer", "customer"),
+    ("我约了我们CFO周四和你们开会。", "customer", "customer"),
+    ("We'll bring our CTO to meet you on Thursday.", "customer", "customer"),
+    ("我们周四和你们开会。", "customer", "joint"),
+    ("董事会月底前拍板，到时候通知您。", "customer", "customer"),
 ])
 def test_actor_comes_from_grammar_and_author(text: str, author: Author, actor: str) -> None:
     assert [a for a, _, _ in found(text, author)] == [actor]
@@ -71,6 +75,8 @@ def test_never_commitments(text: str, author: Author) -> None:
     "If the budget is approved we could start on Friday.", "如果预算批下来，我们下周三就签约。",
     "We will probably decide on Friday.", "我们下个月再考虑。", "I'll touch base next month.",
     "我们过段时间再说。", "有空再说吧。", "We'll circle back later this year.",
+    "今天聊得很好，回头再联系。", "Great meeting today, we'll get back to you.",
+    "We had a good call today and will touch base after the board meeting.",
 ])
 def test_vague_next_steps_have_no_day(text: str) -> None:
     result = found(text)
