@@ -245,20 +245,21 @@ RETROSPECTIVE = Cue(
        r"talk(?:ing)?|speaking|session|demo|discussion|conversation|workshop|visit|"
        r"presentation|see(?:ing)?|speak|connect(?:ing)?|catch(?:ing)?\s+up|catch-up)\b|"
        r"(?:it\s+)?was\s+(?:great|good|nice|lovely|a\s+pleasure|helpful|useful)\b|"
-       r"(?<!as\s)(?<!like\s)(?:we|i)\s+(?:met|spoke|talked|chatted|discussed|saw|had|enjoyed|went\s+through)\b|"
+       r"(?<!as\s)(?<!like\s)(?:we|i)\s+(?:met|spoke|talked|chatted|enjoyed)\b|"
+       r"had\s+(?:a|an|our)\s+(?:[a-z]+\s+)?(?:meeting|call|chat|session|demo|discussion|"
+       r"conversation|workshop|visit)\b|"
        r"(?:enjoyed|appreciated)\b",
     zh=r"(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
        r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获)"
        r"|很高兴(?:见到|认识|和|跟|与)|见到(?:您|你们?)(?:很|非常|特别)?(?:高兴|开心)"
        r"|(?:(?<![我您你他她们将也都还])会|会议|交流|沟通|讨论|演示|介绍|见面|拜访|面谈|聊天|"
        r"demo|meeting|call|workshop|session|presentation)\s*(?:很|非常|挺|特别|十分)"
-       r"(?:好|愉快|顺利|成功|有收获|有帮助|充分)"
-       r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}再)",
+       r"(?:好|愉快|顺利|成功|有收获|有帮助|充分|开心|高兴|精彩|圆满)"
+       r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}(?:再|以后|之后|后))",
     gate=("great", "good", "nice", "productive", "fruitful", "excellent", "wonderful", "lovely",
           "helpful", "useful", "fantastic", "terrific", "awesome", "pleasure", "was ", "met",
-          "spoke", "talked", "chatted", "discussed", "saw", "had ", "enjoyed", "went",
-          "appreciated"),
-    zh_gate=("得", "高兴", "很", "非常", "挺", "特别", "十分", "了"),
+          "spoke", "talked", "chatted", "had ", "enjoyed", "appreciated"),
+    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了"),
 )
 # Where one look-back stretch ends and the next step may begin.
 STRETCH_BREAK = re.compile(ascii_bounds(
@@ -268,8 +269,9 @@ STRETCH_BREAK = re.compile(ascii_bounds(
 SCHEDULED = Cue(
     en=r"(?:put|added|placed|slotted|got)\s+(?:[a-z0-9'’-]+\s+){0,6}?(?:on|onto|to|in|into)\s+"
        r"(?:[a-z0-9'’-]+\s+){0,4}?(?:agenda|calendar|schedule|docket|diary)\b|"
-       r"pencil+ed\s+(?:in|[a-z0-9'’-]+\s+in)\b|slotted\s+in\b",
-    gate=("agenda", "calendar", "schedule", "docket", "diary", "pencil", "slotted"),
+       r"(?:pencil+ed|slotted)\s+(?:[a-z0-9'’-]+\s+){0,4}?in\b|"
+       r"(?:put|placed)\s+(?:a\s+)?hold\s+on\b",
+    gate=("agenda", "calendar", "schedule", "docket", "diary", "pencil", "slotted", "hold"),
 )
 # Present tense with a day is a decision on the calendar ("Our board decides by the end of
 # this month", "Legal returns the contract Friday"), the English twin of "月底前做决定".
