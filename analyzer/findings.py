@@ -16,6 +16,9 @@ from typing import Literal
 FindingKind = Literal["missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal"]
 FINDING_KINDS: tuple[FindingKind, ...] = (
     "missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal")
+KIND_LABELS: dict[FindingKind, str] = {  # short English labels for reports and summaries
+    "missing_follow_up": "follow-up owed", "no_next_step": "no next step",
+    "vague_next_step": "vague next step", "stalled_deal": "stalled deal"}
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.table import Table
 
+from analyzer.findings import KIND_LABELS, Finding
 from config.schema import Config, Rep
 from connectors.base import ConnectorContext
 from dealnudge.cli import BadConfig, Failure, State, failures, main, now_option, parse_now
@@ -138,10 +139,24 @@ def report(state: State, as_json: bool, now_text: str | None) -> None:
     if not findings:
         click.echo("No open findings.")
         return
-    table = Table("rep", "kind", "account", "since", "detail", show_lines=False)
-    for f in findings:
-        table.add_row(f.rep, f.kind, f.account, f.since.strftime("%Y-%m-%d %H:%M %Z"), f.detail)
-    Console().print(table)
+    click.echo(_readable_report(config, findings))
+
+
+def _readable_report(config: Config, findings: list[Finding]) -> str:
+    """Findings grouped by rep, times in the rep's zone, details wrapped for a terminal."""
+    lines: list[str] = []
+    for rep in config.reps:
+        mine = [f for f in findings if f.rep == rep.email]
+        if not mine:
+            continue
+        lines.append(f"{rep.name or rep.email} <{rep.email}>: {len(mine)} open")
+        for f in mine:
+            since = f.since.astimezone(rep.zone).strftime("%Y-%m-%d %H:%M")
+            lines.append(f"  {KIND_LABELS.get(f.kind, f.kind):<16} {f.account}  (since {since})")
+            lines += textwrap.wrap(f.detail, width=96, initial_indent="      ",
+                                   subsequent_indent="      ")
+        lines.append("")
+    return "\n".join(lines).rstrip()
 
 
 @main.command()

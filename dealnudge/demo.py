@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from analyzer.findings import Finding
+from analyzer.findings import KIND_LABELS, Finding
 from config.loader import load_config
 from config.schema import Config
 from connectors.base import ConnectorContext
@@ -23,13 +23,6 @@ from dealnudge.pipeline import run_analysis, sync_all
 from dealnudge.progress import SyncProgress
 from scheduler.nudges import NudgeOutcome, send_due_nudges
 from store import Store
-
-KIND_LABELS = {
-    "missing_follow_up": "follow-up owed",
-    "no_next_step": "no next step",
-    "vague_next_step": "vague next step",
-    "stalled_deal": "stalled deal",
-}
 
 
 def run_demo(out_dir: Path, console: Console) -> None:
