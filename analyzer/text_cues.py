@@ -278,8 +278,10 @@ SCHEDULED = Cue(
     en=r"(?:put|added|placed|slotted|got)\s+(?:[a-z0-9'’-]+\s+){0,6}?(?:on|onto|to|in|into)\s+"
        r"(?:[a-z0-9'’-]+\s+){0,4}?(?:agenda|calendar|schedule|docket|diary)\b|"
        r"(?:pencil+ed|slotted)\s+(?:[a-z0-9'’-]+\s+){0,4}?in\b|"
-       r"(?:put|placed)\s+(?:a\s+)?hold\s+on\b",
-    gate=("agenda", "calendar", "schedule", "docket", "diary", "pencil", "slotted", "hold"),
+       r"(?:put|placed)\s+(?:a\s+)?hold\s+on\b|"
+       r"sent\s+(?:out\s+)?(?:an?|the|our)\s+(?:calendar\s+|meeting\s+)?(?:invite|invitation)\b",
+    gate=("agenda", "calendar", "schedule", "docket", "diary", "pencil", "slotted", "hold",
+          "invit"),
 )
 # Present tense with a day is a decision on the calendar ("Our board decides by the end of
 # this month", "Legal returns the contract Friday"), the English twin of "月底前做决定".
@@ -288,22 +290,26 @@ PRESENT_ACTION = Cue(
        r"finance|management)\s+(?:decides?|signs?|approves?|confirms?|replies|reply|responds?|"
        r"returns?|sends?|submits?|delivers?|finali[sz]es?|completes?|finish(?:es)?|"
        r"chooses?|picks?|votes?|announces?|issues?|places?|commits?|reverts?|"
+       r"reviews?|discuss(?:es)?|evaluates?|considers?|meets?|takes?\s+(?:it|this)\s+up|"
+       r"goes\s+(?:to|before)|"
        r"kicks?\s+off|gets?\s+back|makes?\s+(?:a|the|its|our|their)\s+(?:final\s+)?"
        r"(?:decision|call|choice))\b",
     gate=("decide", "sign", "approve", "confirm", "repl", "respond", "return", "send",
           "submit", "deliver", "finali", "complete", "finish", "choose", "pick", "vote",
-          "announce", "issue", "place", "commit", "revert", "kick", "get", "make"),
+          "announce", "issue", "place", "commit", "revert", "kick", "get", "make", "review",
+          "discuss", "evaluate", "consider", "meet", "take", "goes"),
 )
-# A routine, not a promise: "we usually sign by the 5th", "我们一般24小时内回复".
+# A routine or a cadence, not a next step: "we usually sign by the 5th", "our board meets
+# every Monday", "我们一般24小时内回复", "我们每周一开例会".
 ROUTINE = Cue(
-    en=r"(?:usually|normally|typically|generally|always|routinely)\b",
-    zh=r"通常|一般(?!般)|一向|向来|总是|往往",
-    gate=("usual", "normal", "typical", "general", "always", "routine"),
-    zh_gate=("通常", "一般", "一向", "向来", "总是", "往往"),
+    en=r"(?:usually|normally|typically|generally|always|routinely|every)\b",
+    zh=r"通常|一般(?!般)|一向|向来|总是|往往|每(?:周|个?星期|个?礼拜|天|个?月|年|季度)|例会",
+    gate=("usual", "normal", "typical", "general", "always", "routine", "every"),
+    zh_gate=("通常", "一般", "一向", "向来", "总是", "往往", "每", "例会"),
 )
-# In the present tense a repeat or a span is a routine too: "our board meets every
-# Monday", "we reply within 24 hours" (a service level).
-REPEATED = Cue(en=r"(?:every|each|within)\b", gate=("every", "each", "within"))
+# In the present tense a span is a service level, not a promise ("we reply within 24
+# hours"), and "each" a routine ("we review each vendor by March").
+REPEATED = Cue(en=r"(?:each|within)\b", gate=("each", "within"))
 # One person on the author's side brings a third party to meet the other side: the
 # author's side acts ("我约了我们CFO周四和你们开会", "we'll bring our CTO to meet you").
 BRINGS_OTHERS = Cue(
