@@ -164,18 +164,25 @@ def _ahead_of_the_past(clause: Clause, times: list[TimeMention]) -> list[TimeMen
     A day must belong to the step's own stretch: in "今天聊得很好，回头再联系" the day
     dates the meeting just held, and the step after it stays vague.
     """
-    if not times:
+    past = _looking_back(clause) if times else []
+    if not past:
         return times
-    looking_back = cues.RETROSPECTIVE.spans(clause)
-    if not looking_back:
-        return times
+    return [t for t in times if not _inside(t.start, past)]
+
+
+def _looking_back(clause: Clause) -> list[tuple[int, int]]:
+    """The stretches of the clause (between commas, "and", "然后" …) that look back."""
     low = clause.low
-    past: list[tuple[int, int]] = []
-    for start, end in looking_back:
+    stretches: list[tuple[int, int]] = []
+    for start, end in cues.RETROSPECTIVE.spans(clause):
         before = [m.end() for m in cues.STRETCH_BREAK.finditer(low, 0, start)]
         after = cues.STRETCH_BREAK.search(low, end)
-        past.append((before[-1] if before else 0, after.start() if after else len(low)))
-    return [t for t in times if not any(lo <= t.start < hi for lo, hi in past)]
+        stretches.append((before[-1] if before else 0, after.start() if after else len(low)))
+    return stretches
+
+
+def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
+    return any(lo <= offset < hi for lo, hi in stretches)
 
 
 def _is_excluded(clause: Clause) -> bool:
@@ -212,7 +219,7 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     """Joint, the other side (second-person subject) or the author's side."""
     other: Actor = "seller" if author == "customer" else "customer"
     subject = _subject(clause)
-    if cues.JOINT(clause):
+    if cues.JOINT(clause) and not _joint_only_looking_back(clause):
         return author if _brings_others(clause, subject) else "joint"
     if cues.TOGETHER(clause) and not (
             subject is not None and cues.SINGULAR.match(clause.low, subject.start())):
@@ -246,3 +253,9 @@ def _brings_others(clause: Clause, subject: re.Match[str] | None) -> bool:
         word = " ".join(subject["s"].split())
         own = word in ("i", "we") or word.startswith(("our ", "my "))
     return own and cues.BRINGS_OTHERS(clause)
+
+
+def _joint_only_looking_back(clause: Clause) -> bool:
+    """Every joint cue sits in a look-back stretch ("今天见面非常愉快，回头再联系")."""
+    past = _looking_back(clause)
+    return bool(past) and all(_inside(start, past) for start, _ in cues.JOINT.spans(clause))

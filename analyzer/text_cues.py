@@ -156,7 +156,7 @@ OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed),?\s+you\b|you\s+(?:said|mention
                      r"promised|confirmed|agreed)\b", gate=("you",))
 # A pronoun right after a verb or preposition is its object ("给您", "通知您", "答复您").
 ZH_PRONOUN = re.compile(
-    r"(?P<joint>咱们|咱|双方|我们一起|大家一起)|(?<![给跟和与向对帮替请让陪同约等知诉复系找问醒谢告])"
+    r"(?P<joint>咱们|咱|双方|我们一起|大家一起)|(?<![给跟和与向对帮替请让陪同约等知诉复系找问醒谢告到见])"
     r"(?P<other>您|你们|你|贵司|贵方|贵公司)|(?P<own>我们|我方|我司|我这边|我|本人)"
 )
 JOINT = Cue(
@@ -250,15 +250,18 @@ RETROSPECTIVE = Cue(
        r"fantastic|terrific|awesome|pleasure)\s+(?:to\s+)?(?:meeting|meet|call|chat(?:ting)?|"
        r"talk(?:ing)?|speaking|session|demo|discussion|conversation|workshop|visit|"
        r"presentation|see(?:ing)?|speak|connect(?:ing)?|catch(?:ing)?\s+up|catch-up)\b|"
-       r"(?:it\s+)?was\s+(?:great|good|nice|lovely|a\s+pleasure|helpful|useful)\b|"
+       r"was\s+(?:(?:really|very|so|super|truly|extremely)\s+)?"
+       r"(?:great|good|nice|lovely|a\s+pleasure|helpful|useful|productive)"
+       r"(?:\s+to\s+(?:meet|see|talk|speak|chat|catch|connect)|\s+(?:meeting|seeing|talking|"
+       r"speaking|chatting)|\s*(?=[,;:.!—–-]|$)|\s+(?=and\b|but\b))|"
        r"(?<!as\s)(?<!like\s)(?:we|i)\s+(?:met|spoke|talked|chatted|enjoyed)\b|"
        r"had\s+(?:a|an|our)\s+(?:[a-z]+\s+)?(?:meeting|call|chat|session|demo|discussion|"
        r"conversation|workshop|visit)\b|"
        r"(?:enjoyed|appreciated)\b",
-    zh=r"(?=[聊谈见开讲交沟介演讨合很会拜面dmcwsp])"  # every first character below: 3x faster
+    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面dmcwsp])"  # every first character below: 3x faster
        r"(?:(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
        r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获)"
-       r"|很高兴(?:见到|认识|和|跟|与)|见到(?:您|你们?)(?:很|非常|特别)?(?:高兴|开心)"
+       r"|高兴(?:今天|昨天|刚才|上午|下午)?(?:见到|认识|和|跟|与)|见到(?:您|你们?)(?:很|非常|特别)?(?:高兴|开心)"
        r"|(?:(?<![我您你他她们将也都还])会|会议|交流|沟通|讨论|演示|介绍|见面|拜访|面谈|聊天|"
        r"demo|meeting|call|workshop|session|presentation)\s*(?:很|非常|挺|特别|十分)"
        r"(?:好|愉快|顺利|成功|有收获|有帮助|充分|开心|高兴|精彩|圆满)"

@@ -83,6 +83,23 @@ def test_vague_next_steps_have_no_day(text: str) -> None:
     assert result and all(due is None and vague for _, due, vague in result)
 
 
+@pytest.mark.parametrize("looking_back", [
+    "今天聊得很好", "今天开得很顺利", "很高兴今天见到您", "今天见到您很高兴", "今天 demo 很好",
+    "今天开了会", "今天见面非常愉快",
+])
+def test_a_day_that_dates_the_meeting_held_does_not_date_the_step(looking_back: str) -> None:
+    assert found(f"{looking_back}，回头再联系。") == [("customer", None, True)]
+
+
+@pytest.mark.parametrize("looking_back", [
+    "Great meeting today", "Nice to meet you today", "It was great to see you today",
+    "Today was productive", "We met today", "Had a good call today",
+])
+def test_a_look_back_in_english_leaves_the_step_vague(looking_back: str) -> None:
+    assert found(f"{looking_back}, we'll get back to you.") == [("customer", None, True)]
+    assert found(f"{looking_back}, we'll sign on Friday.") == [("customer", "2026-03-06", False)]
+
+
 def test_due_is_the_day_in_the_senders_own_zone() -> None:
     # 23:00 Thursday in Los Angeles is already Friday in UTC: "tomorrow" is still Friday.
     late_thursday = dt.datetime(2026, 3, 5, 23, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
