@@ -157,7 +157,8 @@ class Scene:
         people = [sender, *to, *(cc or [])]
         mail = Mail(
             sender=sender, to=to, cc=cc or [], subject=subject, body=body, sent_at=sent_at,
-            message_id=self.uid("mail", sender.email, sent_at, subject).replace(
+            message_id=self.uid("mail", len(self.story.mails), sender.email, sent_at,
+                                subject).replace(
                 "@northwind.example", "@" + sender.email.split("@")[1]),
             mailboxes=[r.person.email for r in self.account.reps if r.person in people],
             in_reply_to=reply_to.message_id if reply_to else None,
