@@ -86,11 +86,25 @@ class Section:
     items: list[Item] = field(default_factory=list)
 
 
-def digest_findings(rep: Rep, stored: list[StoredFinding], day: dt.date) -> list[Finding]:
-    """The rep's findings that go into the digest of ``day``: muted accounts left out."""
+def digest_findings(rep: Rep, stored: list[StoredFinding], day: dt.date,
+                    config: Config) -> list[Finding]:
+    """The rep's findings that go into the digest of ``day``.
+
+    Muted accounts are left out, and so are meetings older than
+    ``thresholds.active_within_days``: a morning list that still names a meeting from
+    two months ago teaches reps to ignore it. Such deals are judged by the stall rule
+    instead, and ``dealnudge report`` still lists the old findings for managers.
+    """
     muted = muted_accounts(rep, day)
-    found = [s.finding for s in stored if s.finding.account.lower() not in muted]
+    oldest = day - dt.timedelta(days=config.thresholds.active_within_days)
+    found = [s.finding for s in stored if s.finding.account.lower() not in muted
+             and not _too_old(s.finding, rep, oldest)]
     return sorted(found, key=lambda f: (f.meeting_start or f.since, f.account, f.key))
+
+
+def _too_old(finding: Finding, rep: Rep, oldest: dt.date) -> bool:
+    start = finding.meeting_start
+    return start is not None and start.astimezone(rep.zone).date() < oldest
 
 
 def _meeting_item(f: Finding, lang: Language, rep: Rep) -> Item:
@@ -157,7 +171,7 @@ def render_digest(rep: Rep, findings: list[StoredFinding], local_day: dt.date, c
                   *, now: dt.datetime | None = None) -> EmailMessage:
     """The rep's digest for ``local_day``; ``now`` sets the Date header (default: send time)."""
     lang: Language = rep.language
-    chosen = digest_findings(rep, findings, local_day)
+    chosen = digest_findings(rep, findings, local_day, config)
     context: dict[str, object] = {
         "lang": lang, "t": i18n.TEXT[lang], "sections": digest_sections(rep, chosen, local_day,
                                                                          config),

@@ -111,7 +111,7 @@ def digest_for_rep(rep: Rep, config: Config, store: Store, now: dt.datetime,
     if previous is not None and previous.status != "failed":
         return NudgeOutcome(rep.email, day, "skipped_already_sent", previous.message_id)
     stored = store.open_findings(rep.email)
-    findings = digest_findings(rep, stored, day)
+    findings = digest_findings(rep, stored, day, config)
     if not findings and not nudges.send_when_empty:
         return NudgeOutcome(rep.email, day, "skipped_empty")
     return send_claimed(

@@ -120,6 +120,20 @@ def test_muted_accounts_are_left_out_of_the_digest(tmp_path: Path) -> None:
     assert msg["Subject"] == "1 follow-up owed, 1 stalled deal"
 
 
+def test_meetings_older_than_the_active_window_leave_the_digest(tmp_path: Path) -> None:
+    cfg = config(tmp_path)  # active_within_days 30
+    old = finding(SARAH, "no_next_step", "wayne.example", title="January pilot plan",
+                  start=dt.datetime(2026, 2, 2, 15, 0, tzinfo=UTC))  # 31 local days before DAY
+    edge = finding(SARAH, "no_next_step", "stark.example", title="February pricing",
+                   start=dt.datetime(2026, 2, 3, 15, 0, tzinfo=UTC))  # exactly 30 days
+    stalled = finding(SARAH, "stalled_deal", "wayne.example",
+                      last_customer_action=dt.datetime(2026, 1, 20, 9, 0, tzinfo=UTC),
+                      seller_touches=2)
+    text, _ = parts(reparsed(render_digest(sarah(), stored([old, edge, stalled]), DAY, cfg)))
+    assert "January pilot plan" not in text
+    assert "February pricing" in text and "wayne.example" in text  # the stall still shows
+
+
 def test_stalled_deal_suggests_one_of_the_three_moves(tmp_path: Path) -> None:
     cfg = config(tmp_path)  # stall_after_days 14, stall_min_seller_touches 2
     cases = {
