@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from analyzer.findings import KIND_LABELS, Finding
+from analyzer.findings import KIND_LABELS, Finding, FindingKind
 from config.loader import load_config
 from config.schema import Config
 from connectors.base import ConnectorContext
@@ -63,7 +63,7 @@ def _print_summary(console: Console, config: Config, findings: list[Finding],
         table.add_row(rep.name or rep.email, rep.language,
                       *(str(counts.get(k, 0)) for k in KIND_LABELS), sent.get(rep.email, "-"))
     console.print(table)
-    examples: dict[str, Finding] = {}
+    examples: dict[FindingKind, Finding] = {}
     for f in findings:
         examples.setdefault(f.kind, f)
     for kind, f in examples.items():
