@@ -20,10 +20,11 @@ Quirks recorded (msal 1.39):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,10 +74,35 @@ def instance_discovery_for(authority_host: str) -> bool | None:
 
 @dataclass
 class MailboxGate:
-    """Graph's per-mailbox limits: 4 concurrent requests, 10,000 requests / 10 minutes."""
+    """Graph's per-mailbox limits: 4 concurrent requests, 10,000 requests / 10 minutes.
+
+    A ``$batch`` counts as its items for both: Graph evaluates each item against the
+    limits and runs up to 4 items of a batch in parallel.
+    """
 
     slots: threading.BoundedSemaphore
     budget: RateLimiter
+    size: int = 4  # how many slots ``slots`` holds
+    claiming: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextlib.contextmanager
+    def hold(self, items: int = 1) -> Iterator[None]:
+        """Hold one slot per request in flight (at most all of them) for the block."""
+        wanted = max(1, min(items, self.size))
+        held = 0
+        try:
+            if wanted == 1:
+                self.slots.acquire()
+                held = 1
+            else:
+                with self.claiming:  # one multi-slot claimer at a time: no deadlock
+                    for _ in range(wanted):
+                        self.slots.acquire()
+                        held += 1
+            yield
+        finally:
+            for _ in range(held):
+                self.slots.release()
 
 
 @dataclass
@@ -111,7 +137,8 @@ class GraphApp:
                 limit = self.provider.requests_per_10_minutes
                 self.gates[mailbox] = MailboxGate(
                     threading.BoundedSemaphore(self.provider.max_concurrency),
-                    RateLimiter(limit, 600.0, monotonic=ctx.monotonic, sleep=ctx.sleep))
+                    RateLimiter(limit, 600.0, monotonic=ctx.monotonic, sleep=ctx.sleep),
+                    self.provider.max_concurrency)
             return self.gates[mailbox]
 
     def _acquire(self) -> dict[str, Any] | None:

@@ -18,23 +18,30 @@ Graph quirks this module honours (Graph docs; modelled by the test fake):
   yielded is dropped; a changed one is yielded again (the store upserts).
 - The calendar window is fixed when a round starts and lives in the cursor; once the
   window's future half has been used up a fresh full round starts with a new window.
+- ``prefetch`` (optional, called by the pipeline before the streams) sends the first
+  request of every stream with a cursor in one ``$batch``; ``sync`` then starts from
+  that stream's answer, or raises that stream's error (a 410 item: ``CursorExpired``
+  for that stream only). A stream without a matching answer asks for itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from config.schema import MicrosoftProvider
 from connectors.base import ConnectorContext, ConnectorError, ErrorKind, Stream
+from connectors.microsoft.batch import Answer, BatchItem, get_all
 from connectors.microsoft.graph import TEXT_BODIES, UTC_TIMES, GraphClient
 from connectors.microsoft.mapping import MESSAGE_FIELDS, BadItem, parse_event, parse_message
 from connectors.records import CalendarEvent, EmailMessage, Folder, SyncPage
 
+log = logging.getLogger(__name__)
 UTC = dt.UTC
 FOLDERS: dict[str, tuple[str, Folder]] = {"mail:inbox": ("inbox", "inbox"),
                                           "mail:sent": ("sentitems", "sent")}
@@ -70,6 +77,22 @@ class Start:
     window_end: str | None = None
 
 
+@dataclass
+class Prefetched:
+    """A stream's first request, already answered inside a ``$batch``."""
+
+    start: Start
+    answer: Answer
+
+    def doc_for(self, start: Start) -> dict[str, Any] | None:
+        """The answer if it is for exactly this first request; raises its error."""
+        if (start.url, start.params) != (self.start.url, self.start.params):
+            return None
+        if isinstance(self.answer, ConnectorError):
+            raise self.answer
+        return self.answer
+
+
 class MicrosoftConnector:
     kind: ClassVar[str] = "microsoft"
     cursor_version: ClassVar[int] = 1
@@ -80,19 +103,51 @@ class MicrosoftConnector:
         self.provider = provider
         self.zone = zone
         self.ctx = ctx
+        self._prefetched: dict[str, Prefetched] = {}
 
     def streams(self) -> list[Stream]:
         return [Stream("mail:inbox", "mail"), Stream("mail:sent", "mail"),
                 Stream("calendar", "calendar")]
 
+    def prefetch(self, cursors: Mapping[str, str | None]) -> None:
+        """Send the first request of every stream with a cursor in one ``$batch``.
+
+        Only incremental rounds are batched (a full round pages on for a while anyway);
+        with fewer than two such streams a batch saves nothing.
+        """
+        self._prefetched.clear()
+        starts: dict[str, tuple[str, Start]] = {}  # item id -> (stream name, first request)
+        items: list[BatchItem] = []
+        for stream in self.streams():
+            start = self._incremental_start(stream, cursors.get(stream.name))
+            if start is not None:
+                item_id = str(len(items) + 1)
+                starts[item_id] = (stream.name, start)
+                items.append(BatchItem(item_id, start.url, start.params,
+                                       self._prefer(stream), self._what(stream)))
+        if len(items) < 2:
+            return
+        try:
+            answers = get_all(self.client, items)  # Graph's refusals are per item inside
+        except Exception:  # a defect here must not cost the sync: each stream asks itself
+            log.exception("%s: batching the first requests failed", self.client.rep)
+            return
+        for item_id, answer in answers.items():
+            name, start = starts[item_id]
+            self._prefetched[name] = Prefetched(start, answer)
+
     def sync(self, stream: Stream, cursor: str | None) -> Iterator[SyncPage]:
         start = self._start(stream, Cursor.load(cursor) if cursor else None)
+        prefetched = self._prefetched.pop(stream.name, None)
         url, params = start.url, start.params
         seen: dict[str, Record] = {}
         done = 0
         while True:
-            doc = self.client.get_json(url, params=params, prefer=self._prefer(stream),
-                                       what=f"{stream.name} of {self.client.mailbox}")
+            doc = prefetched.doc_for(start) if prefetched is not None else None
+            prefetched = None
+            if doc is None:
+                doc = self.client.get_json(url, params=params, prefer=self._prefer(stream),
+                                           what=self._what(stream))
             params = None
             page = self._page(stream, doc, seen)
             page.full = start.full
@@ -113,6 +168,21 @@ class MicrosoftConnector:
 
     def close(self) -> None:
         """The session and token cache are shared per provider config; nothing to free."""
+
+    def _what(self, stream: Stream) -> str:
+        return f"{stream.name} of {self.client.mailbox}"
+
+    def _incremental_start(self, stream: Stream, cursor: str | None) -> Start | None:
+        """The first request of an incremental round, None when there is none to batch."""
+        if cursor is None or stream.name not in (*FOLDERS, "calendar"):
+            return None
+        try:
+            start = self._start(stream, Cursor.load(cursor))
+        except ConnectorError:
+            return None  # an unreadable cursor: the stream's own sync reports it
+        if start.params is not None or self.client.relative(start.url) is None:
+            return None  # a fresh calendar window, or a link that is not ours
+        return start
 
     def _prefer(self, stream: Stream) -> tuple[str, ...]:
         size = f"odata.maxpagesize={self.provider.page_size}"

@@ -6,6 +6,8 @@ allows 4 — in flight, and a client-side budget under Graph's 10,000 requests p
 survive moves between folders and stay stable store keys), and is retried on 429 /
 5xx / network errors with exponential backoff that honours ``Retry-After``. Graph
 answers 429 with ``Retry-After`` in seconds; waiting less only earns more 429s.
+A ``$batch`` (``connectors.microsoft.batch``) passes the same gate counted as its
+items, since Graph throttles and runs the items of a batch one by one.
 
 Links that Graph returns (``@odata.nextLink`` / ``@odata.deltaLink``) are absolute;
 we follow them only when they point at the configured ``graph_endpoint`` so the
@@ -75,10 +77,21 @@ class GraphClient:
                                  f"unexpected JSON", kind=ErrorKind.BAD_DATA)
         return doc
 
-    def post_json(self, url: str, body: dict[str, Any], *, what: str) -> requests.Response:
+    def post_json(self, url: str, body: dict[str, Any], *, what: str,
+                  items: int = 1) -> requests.Response:
+        """POST JSON; a ``$batch`` of ``items`` requests costs that many against the
+        budget and holds up to that many of the mailbox's slots (Graph runs up to 4
+        items of a batch in parallel)."""
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        return self._with_retry("POST", url, data=data, what=what,
+        return self._with_retry("POST", url, data=data, what=what, items=items,
                                 headers={"Content-Type": "application/json"})
+
+    def relative(self, url: str) -> str | None:
+        """``url`` as a ``$batch`` item URL (relative to ``/v1.0``), None if not ours."""
+        prefix = f"{self.base}/v1.0/"
+        if not url.startswith(prefix):
+            return None
+        return url[len(prefix) - 1:]
 
     def check_link(self, url: str) -> None:
         mine, theirs = urlsplit(self.base), urlsplit(url)
@@ -100,13 +113,13 @@ class GraphClient:
 
     def _send(self, method: str, url: str, *, prefer: Sequence[str], what: str,
               params: dict[str, str] | None = None, data: bytes | None = None,
-              headers: dict[str, str] | None = None) -> requests.Response:
+              headers: dict[str, str] | None = None, items: int = 1) -> requests.Response:
         token = self.app.token(self.rep)
         all_headers = {"Authorization": f"Bearer {token}", "Accept": "application/json",
                        "Prefer": ", ".join((IMMUTABLE_IDS, *prefer)), **(headers or {})}
         gate = self.app.gate(self.mailbox, self.ctx)
-        gate.budget.acquire()
-        with gate.slots:
+        gate.budget.acquire(min(items, gate.budget.capacity))  # never more than it holds
+        with gate.hold(items):
             self.requests_made += 1
             try:
                 response = self.app.session.request(method, url, params=params, data=data,

@@ -9,6 +9,13 @@ only on the last page, ``Prefer: odata.maxpagesize`` (answered with
 message delta, calendar ``@removed`` for events outside the window, expired state as
 ``410 Gone`` with code ``syncStateNotFound``, and ``ErrorInvalidUser`` /
 ``ErrorAccessDenied`` for unknown or out-of-scope mailboxes.
+
+``$batch`` is served strictly (JSON POST, 1–20 items with unique ids, relative urls,
+string headers, Content-Type with a body; anything else is a 400 and a violation).
+Each item goes to the same handler as a direct request with the outer bearer token
+and only its own headers — the outer ``Prefer`` does not reach the items — and the
+answers come back in another order than asked. ``script_item`` injects per-item
+faults (429 + Retry-After, 410) inside the 200.
 """
 
 from __future__ import annotations
@@ -18,13 +25,16 @@ import datetime as dt
 import itertools
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
-from tests.microsoft.server import Reply, Request
+from tests.microsoft.server import Reply, Request, Scripted
 
 IMMUTABLE = 'IdType="ImmutableId"'
+BATCH_LIMIT = 20
 DELTA_ONLY = ("$skiptoken", "$deltatoken")
 
 
@@ -64,6 +74,8 @@ class FakeGraph:
         self.violations: list[str] = []
         self.valid_tokens: set[str] = set()
         self.replay = False  # repeat the previous page's last item at the top of each page
+        self.batch_items: list[Request] = []  # every item of every $batch, as dispatched
+        self.item_scripts: list[Scripted] = []  # faults for batch items (429 inside a 200 …)
         self._seq = itertools.count(1)
 
     # ---- data --------------------------------------------------------------------
@@ -204,23 +216,74 @@ class FakeGraph:
         return Reply.graph_error(404, "ErrorItemNotFound", "Not found.")
 
     def _batch(self, request: Request) -> Reply:
-        doc = json.loads(request.body)
-        if len(doc["requests"]) > 20:
-            return Reply.graph_error(400, "BadRequest", "Too many requests in the batch.")
+        """Graph JSON batching: validate the envelope, answer each item as if direct."""
+        problem = _batch_problem(request)
+        if problem:
+            self.violations.append(f"$batch: {problem}")
+            return Reply.graph_error(400, "BadRequest", f"Invalid batch payload: {problem}.")
         answers = []
-        for sub in doc["requests"]:
-            inner = Request("GET", request.host, "/v1.0" + sub["url"], {},
-                            {**request.headers, **sub.get("headers", {})}, b"")
-            reply = self.handle(inner)
+        for sub in json.loads(request.body)["requests"]:
+            url = urlsplit(sub["url"] if sub["url"].startswith("/") else "/" + sub["url"])
+            inner = Request(sub["method"], request.host, "/v1.0" + url.path,
+                            dict(parse_qsl(url.query, keep_blank_values=True)),
+                            {"Authorization": request.header("Authorization"),
+                             **sub.get("headers", {})}, b"")  # the outer Prefer stays outside
+            self.batch_items.append(inner)
+            reply = self._scripted_item(inner) or self.handle(inner)
             is_json = reply.headers.get("Content-Type") == "application/json"
             body = json.loads(reply.body) if is_json else base64.b64encode(reply.body).decode()
             answers.append({"id": sub["id"], "status": reply.status,
-                            "headers": reply.headers, "body": body})
+                            "headers": reply.headers, **({"body": body} if reply.body else {})})
+        answers.reverse()  # Graph may answer in any order; callers must match by id
         return Reply.json(200, {"responses": answers})
+
+    def script_item(self, matches: Callable[[Request], bool], reply: Reply, label: str,
+                    times: int = 1) -> None:
+        """Answer the next ``times`` matching batch items with ``reply`` (429, 410 …)."""
+        self.item_scripts.extend(Scripted(matches, reply, label) for _ in range(times))
+
+    def _scripted_item(self, inner: Request) -> Reply | None:
+        found = next((s for s in self.item_scripts if s.matches(inner)), None)
+        if found is None:
+            return None
+        self.item_scripts.remove(found)
+        return found.reply
 
     def _now_seq(self) -> int:
         return max((i.seq for b in self.mailboxes.values() for c in b.collections.values()
                     for i in c.values()), default=0)
+
+
+def _batch_problem(request: Request) -> str:
+    """What makes this ``$batch`` request one Graph would refuse, or ""."""
+    if request.method != "POST" or not request.header("Content-Type").startswith(
+            "application/json"):
+        return "not a JSON POST"
+    try:
+        doc = json.loads(request.body)
+    except ValueError:
+        return "body is not JSON"
+    subs = doc.get("requests") if isinstance(doc, dict) else None
+    if not isinstance(subs, list) or not 1 <= len(subs) <= BATCH_LIMIT:
+        return f"requests must be a list of 1 to {BATCH_LIMIT} items"
+    ids = [str(s.get("id", "")).lower() for s in subs if isinstance(s, dict)]
+    if len(ids) != len(subs) or "" in ids or len(set(ids)) != len(ids):
+        return "every item needs a unique id"
+    for sub in subs:
+        if sub.get("method") not in ("GET", "POST", "PATCH", "PUT", "DELETE"):
+            return f"item {sub['id']} has no valid method"
+        url = sub.get("url")
+        if not isinstance(url, str) or "://" in url or url.startswith(("/v1.0", "v1.0")):
+            return f"item {sub['id']} url must be relative to the version root"
+        if "$batch" in url.split("?")[0]:
+            return "batches do not nest"
+        headers = sub.get("headers", {})
+        if not isinstance(headers, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+            return f"item {sub['id']} headers must be an object of strings"
+        if "body" in sub and "content-type" not in {k.lower() for k in headers}:
+            return f"item {sub['id']} has a body but no Content-Type"
+    return ""
 
 
 def _max_page_size(prefer: list[str]) -> int:

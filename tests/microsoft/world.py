@@ -74,7 +74,7 @@ class FakeMicrosoft:
                            f"{status} x{times}", times)
 
     def assert_clean(self) -> None:
-        leftover = [s.label for s in self.server.scripted]
+        leftover = [s.label for s in self.server.scripted + self.graph.item_scripts]
         assert not leftover, f"scripted responses never used: {leftover}"
         problems = self.server.violations + self.graph.violations
         assert not problems, problems
