@@ -11,7 +11,7 @@ from tests.microsoft.world import FakeMicrosoft
 def test_bench_counts(fake: FakeMicrosoft) -> None:
     args = argparse.Namespace(messages=45, events=6, page_size=10)
     result = run_bench(fake, args)
-    assert result["unchanged_incremental"]["requests"] == 3  # one deltaLink per stream
+    assert result["unchanged_incremental"]["requests"] == 1  # all three deltaLinks in one $batch
     assert result["token_requests"] == 1
     text, mime = result["mail_bodies"]["text_in_delta"], result["mail_bodies"]["mime_via_batch"]
     assert text["requests"] == 2 + 4  # 12 sent + 33 inbox messages in pages of 10
