@@ -108,6 +108,10 @@ class Connector(Protocol):
     def close(self) -> None:
         """Release connections."""
 
+    # Optional, looked up with getattr: ``prefetch(cursors: dict[str, str | None]) -> None``
+    # lets a connector fetch the first page of every stream in one round trip (Graph
+    # ``$batch``) before the caller iterates the streams with the same cursors.
+
 
 @runtime_checkable
 class Sender(Protocol):
