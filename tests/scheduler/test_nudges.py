@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from config.schema import Mute, SmtpDelivery
+from config.schema import Config, Mute, SmtpDelivery
 from connectors.base import ConnectorContext
 from scheduler.nudges import NudgeOutcome, send_due_nudges
 from store import Store
@@ -72,30 +72,39 @@ def test_repeated_runs_send_one_digest_per_rep_per_local_day(store: Store, tmp_p
     assert len(handler.messages) == 2
 
 
+def race(store_url: str, cfg: Config, now: dt.datetime, runners: int = 4
+         ) -> list[list[NudgeOutcome]]:
+    """``runners`` threads, each with its own Store (engine and connections, like another
+    process), released together by a barrier to send the nudges due at ``now``."""
+    results: list[list[NudgeOutcome]] = []
+    barrier = threading.Barrier(runners)
+
+    def run() -> None:
+        own = Store.open(store_url)
+        try:
+            barrier.wait()
+            results.append(send_due_nudges(cfg, own, now))
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=run) for _ in range(runners)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == runners, "a runner failed or hung"
+    return results
+
+
 def test_concurrent_runs_from_two_connections_send_once(store: Store, store_url: str,
                                                         tmp_path: Path) -> None:
     cfg = config(tmp_path)
     seed(store, standard_findings(SARAH) + standard_findings(LI), THURSDAY_NY_9AM, cfg)
     handler = Handler()
-    results: list[list[NudgeOutcome]] = []
     with smtp_server(handler) as port:
         cfg = cfg.model_copy(update={"nudges": cfg.nudges.model_copy(update={
             "delivery": SmtpDelivery(kind="smtp", host="127.0.0.1", port=port, starttls=False)})})
-        barrier = threading.Barrier(4)
-
-        def run() -> None:
-            own = Store.open(store_url)  # its own engine and connections, like another process
-            try:
-                barrier.wait()
-                results.append(send_due_nudges(cfg, own, THURSDAY_NY_9AM))
-            finally:
-                own.close()
-
-        threads = [threading.Thread(target=run) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        results = race(store_url, cfg, THURSDAY_NY_9AM)
     every = [o for r in results for o in r]
     assert len(results) == 4
     assert sorted(o.status for o in every if o.status == "sent") == ["sent", "sent"]
@@ -238,26 +247,11 @@ def test_concurrent_retries_of_a_failed_day_send_once(store: Store, store_url: s
     cfg = config(tmp_path, reps=[sarah()], retry_attempts=1)
     seed(store, standard_findings(SARAH), THURSDAY_NY_9AM, cfg)
     handler = Handler(refuse=["451 4.3.0 Try again later"])
-    results: list[NudgeOutcome] = []
     with smtp_server(handler) as port:
         cfg = cfg.model_copy(update={"nudges": cfg.nudges.model_copy(update={
             "delivery": SmtpDelivery(kind="smtp", host="127.0.0.1", port=port, starttls=False)})})
         [failed] = send_due_nudges(cfg, store, THURSDAY_NY_9AM)
         assert failed.status == "failed"
-        barrier = threading.Barrier(4)
-
-        def run() -> None:
-            own = Store.open(store_url)
-            try:
-                barrier.wait()
-                results.extend(send_due_nudges(cfg, own, THURSDAY_NY_9AM))
-            finally:
-                own.close()
-
-        threads = [threading.Thread(target=run) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
+        results = [o for r in race(store_url, cfg, THURSDAY_NY_9AM) for o in r]
     assert sorted(o.status for o in results) == ["sent"] + ["skipped_already_sent"] * 3
     assert len(handler.messages) == 1
