@@ -21,10 +21,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from analyzer.context import Context
-from analyzer.findings import Finding, FindingKind
-from analyzer.mailbox import Mail, MessageIdentity, is_dated
-from analyzer.meetings import EventView, Meeting
+from dealnudge.analyzer.context import Context
+from dealnudge.analyzer.findings import Finding, FindingKind
+from dealnudge.analyzer.mailbox import Mail, MessageIdentity, is_dated
+from dealnudge.analyzer.meetings import EventView, Meeting
 
 
 def local_when(instant: dt.datetime, ctx: Context, rep: str) -> str:

@@ -51,10 +51,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from analyzer import text_cues as cues
-from analyzer.dates import TimeMention, best_day, find_times
-from analyzer.quotes import strip_quoted
-from analyzer.text_cues import Clause
+from dealnudge.analyzer import text_cues as cues
+from dealnudge.analyzer.dates import TimeMention, best_day, find_times
+from dealnudge.analyzer.quotes import strip_quoted
+from dealnudge.analyzer.text_cues import Clause
 
 Actor = Literal["customer", "seller", "joint"]
 Author = Literal["customer", "seller"]

@@ -12,11 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from analyzer.accounts import AddressBook, normalise
-from analyzer.mailbox import CommitmentCache, RepMail, index_mail
-from analyzer.meetings import EventView, dedupe_copies, view_event
-from config.schema import Thresholds
-from connectors.records import CalendarEvent, EmailMessage
+from dealnudge.analyzer.accounts import AddressBook, normalise
+from dealnudge.analyzer.mailbox import CommitmentCache, RepMail, index_mail
+from dealnudge.analyzer.meetings import EventView, dedupe_copies, view_event
+from dealnudge.config.schema import Thresholds
+from dealnudge.connectors.records import CalendarEvent, EmailMessage
 
 UTC = dt.UTC
 

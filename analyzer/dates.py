@@ -39,7 +39,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from analyzer.text_calendar import (
+from dealnudge.analyzer.text_calendar import (
     add_business_days,
     add_months,
     coming,
@@ -51,7 +51,7 @@ from analyzer.text_calendar import (
     week_start,
     zh_number,
 )
-from analyzer.text_time_patterns import EXPLICIT, PATTERNS
+from dealnudge.analyzer.text_time_patterns import EXPLICIT, PATTERNS
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from analyzer.accounts import AddressBook, Party, normalise
-from connectors.records import EmailMessage
+from dealnudge.analyzer.accounts import AddressBook, Party, normalise
+from dealnudge.connectors.records import EmailMessage
 
 UTC = dt.UTC
 Author = Literal["customer", "seller"]
@@ -169,7 +169,7 @@ class CommitmentCache:
         if mail.identity not in self._found:
             self.calls += 1
             if self._extract is None:  # imported on first use: most runs need few messages
-                from analyzer.commitments import extract_commitments
+                from dealnudge.analyzer.commitments import extract_commitments
                 self._extract = extract_commitments
             found = self._extract(mail.message.body_text, sent_at=mail.message.sent_at,
                                   author=mail.author)

@@ -20,8 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analyzer.accounts import AddressBook, normalise
-from connectors.records import CalendarEvent, Participant, ResponseStatus
+from dealnudge.analyzer.accounts import AddressBook, normalise
+from dealnudge.connectors.records import CalendarEvent, Participant, ResponseStatus
 
 UTC = dt.UTC
 

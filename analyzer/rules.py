@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from analyzer.aftermeeting import follow_up_findings, next_step_findings
-from analyzer.context import AnalysisInput, RepView, build_context
-from analyzer.findings import FINDING_KINDS, Finding
-from analyzer.mailbox import CommitmentCache
-from analyzer.meetings import customer_meetings
-from analyzer.stall import stall_findings
+from dealnudge.analyzer.aftermeeting import follow_up_findings, next_step_findings
+from dealnudge.analyzer.context import AnalysisInput, RepView, build_context
+from dealnudge.analyzer.findings import FINDING_KINDS, Finding
+from dealnudge.analyzer.mailbox import CommitmentCache
+from dealnudge.analyzer.meetings import customer_meetings
+from dealnudge.analyzer.stall import stall_findings
 
 __all__ = ["AnalysisInput", "RepView", "analyze", "analyze_with", "sort_findings"]
 

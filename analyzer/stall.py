@@ -32,10 +32,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from analyzer.context import Context
-from analyzer.findings import Finding
-from analyzer.mailbox import Mail, RepMail, TimeLine, is_dated
-from analyzer.meetings import EventView
+from dealnudge.analyzer.context import Context
+from dealnudge.analyzer.findings import Finding
+from dealnudge.analyzer.mailbox import Mail, RepMail, TimeLine, is_dated
+from dealnudge.analyzer.meetings import EventView
 
 
 @dataclass(frozen=True)

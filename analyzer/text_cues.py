@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analyzer.dates import ascii_bounds, fold
+from dealnudge.analyzer.dates import ascii_bounds, fold
 
 _WORD = r"(?<![a-z0-9])(?=[a-z])"  # an English word starts here
 _LATIN = re.compile(r"[a-z]")

@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analyzer.commitments import Author, extract_commitments
-from analyzer.quotes import strip_quoted
+from dealnudge.analyzer.commitments import Author, extract_commitments
+from dealnudge.analyzer.quotes import strip_quoted
 from tests.commitments.labelled import DEV_SET, HELDOUT_SET, Case, evaluate, load_cases
 
 SEED = 20260302

@@ -13,10 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from config.loader import load_config
-from connectors import registry
-from connectors.base import ConnectorContext
-from dealnudge.demodata import DEMO_NOW, write_demo_team
+from dealnudge.config.loader import load_config
+from dealnudge.connectors import registry
+from dealnudge.connectors.base import ConnectorContext
+from dealnudge.demo.team import DEMO_NOW, write_demo_team
 
 
 def measure(scale: int) -> None:

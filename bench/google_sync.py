@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from connectors.base import Stream
-from connectors.google import GoogleConnector
+from dealnudge.connectors.base import Stream
+from dealnudge.connectors.google import GoogleConnector
 from tests.conformance import EventSpec, MessageSpec
 from tests.google.fake_google import FakeGoogle
 from tests.google.world import (

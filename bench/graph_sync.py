@@ -25,10 +25,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from connectors import microsoft
-from connectors.base import Stream
-from connectors.microsoft.connector import MicrosoftConnector
-from connectors.microsoft.mapping import MESSAGE_FIELDS
+from dealnudge.connectors import microsoft
+from dealnudge.connectors.base import Stream
+from dealnudge.connectors.microsoft.connector import MicrosoftConnector
+from dealnudge.connectors.microsoft.mapping import MESSAGE_FIELDS
 from tests.conformance import EventSpec, MessageSpec
 from tests.microsoft.tls import make_tls
 from tests.microsoft.world import NOW, FakeMicrosoft, GraphWorld

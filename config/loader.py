@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from config.schema import Config
+from dealnudge.config.schema import Config
 
 EXAMPLE_HINT = "see config/demo.yaml and docs/admin-guide.md for a complete example"
 ENV_PATTERN = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")

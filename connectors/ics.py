@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
-from connectors.records import CalendarEvent, EventStatus, Participant, ResponseStatus
+from dealnudge.connectors.records import CalendarEvent, EventStatus, Participant, ResponseStatus
 
 log = logging.getLogger(__name__)
 

@@ -32,11 +32,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Literal
 
-from config.schema import Config, LocalSource, Rep
-from connectors.base import AdminError, ConnectorContext, CursorExpired, Stream
-from connectors.ics import MalformedCalendar, parse_calendar_report
-from connectors.mime import MalformedMessage, parse_message
-from connectors.records import CalendarEvent, EmailMessage, SyncPage
+from dealnudge.config.schema import Config, LocalSource, Rep
+from dealnudge.connectors.base import AdminError, ConnectorContext, CursorExpired, Stream
+from dealnudge.connectors.ics import MalformedCalendar, parse_calendar_report
+from dealnudge.connectors.mime import MalformedMessage, parse_message
+from dealnudge.connectors.records import CalendarEvent, EmailMessage, SyncPage
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from config.schema import Config, Rep
-from connectors.base import AdminError, Connector, ConnectorContext, Sender
+from dealnudge.config.schema import Config, Rep
+from dealnudge.connectors.base import AdminError, Connector, ConnectorContext, Sender
 
 MODULES: dict[str, str] = {
-    "local": "connectors.local",
-    "google": "connectors.google",
-    "microsoft": "connectors.microsoft",
-    "imap": "connectors.imap",
+    "local": "dealnudge.connectors.local",
+    "google": "dealnudge.connectors.google",
+    "microsoft": "dealnudge.connectors.microsoft",
+    "imap": "dealnudge.connectors.imap",
 }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from connectors.base import ConnectorError, CursorExpired, ErrorKind
+from dealnudge.connectors.base import ConnectorError, CursorExpired, ErrorKind
 
 T = TypeVar("T")
 

@@ -17,8 +17,8 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from config.loader import ConfigError, load_config
-from config.schema import Config
+from dealnudge.config.loader import ConfigError, load_config
+from dealnudge.config.schema import Config
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_CONFIG = "dealnudge.yaml"

@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
-from analyzer.findings import KIND_LABELS, Finding
-from config.schema import Config, Rep
-from connectors.base import ConnectorContext
+from dealnudge.analyzer.findings import KIND_LABELS, Finding
+from dealnudge.config.schema import Config, Rep
+from dealnudge.connectors.base import ConnectorContext
 from dealnudge.cli import BadConfig, Failure, State, failures, main, now_option, parse_now
 from dealnudge.progress import SyncProgress
 
 if TYPE_CHECKING:
     from dealnudge.pipeline import RepSyncResult
-    from store import Store
+    from dealnudge.store import Store
 
 err_console = Console(stderr=True)
 
@@ -73,7 +73,7 @@ def _describe_delivery(config: Config) -> str:
 
 
 def _open_store(url: str) -> Store:
-    from store import Store
+    from dealnudge.store import Store
 
     return Store.open(url)
 
@@ -174,7 +174,7 @@ def nudge(state: State, now_text: str | None, force: bool) -> None:
     config = state.config()
     now = parse_now(now_text)
     from dealnudge.pipeline import run_analysis
-    from scheduler.nudges import send_due_nudges
+    from dealnudge.scheduler.nudges import send_due_nudges
 
     with failures(state):
         store = _open_store(config.database)
@@ -198,7 +198,7 @@ def serve(state: State) -> None:
     """
     path = state.find_config()
     state.config()  # fail fast, with line numbers, before starting
-    from scheduler.service import serve as run_service
+    from dealnudge.scheduler.service import serve as run_service
 
     with failures(state):
         code = run_service(path)
@@ -235,7 +235,7 @@ def demo(state: State, out_dir: Path) -> None:
     database, analyses them at a fixed instant and writes each rep's nudge e-mail into
     --out/outbox.
     """
-    from dealnudge.demo import run_demo
+    from dealnudge.demo.run import run_demo
 
     with failures(state):
         if out_dir.exists():
@@ -266,16 +266,16 @@ def login(state: State, provider: str, no_browser: bool) -> None:
     Organisation-wide setups (service account, app registration) need no login.
     """
     config = state.config()
-    from connectors.base import ConnectorError
+    from dealnudge.connectors.base import ConnectorError
 
     try:
         if provider == "google":
-            from connectors.google.auth import login_single_user
+            from dealnudge.connectors.google.auth import login_single_user
 
             path = login_single_user(config, open_browser=not no_browser)
             click.echo(f"Signed in; token stored in {path}")
         else:
-            from connectors.microsoft import login_device_code
+            from dealnudge.connectors.microsoft import login_device_code
 
             user = login_device_code(config, click.echo)
             click.echo(f"Signed in as {user}; token cache stored.")

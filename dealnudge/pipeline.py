@@ -15,10 +15,10 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from analyzer.findings import Finding
-from config.schema import Config, Rep
-from connectors import registry
-from connectors.base import (
+from dealnudge.analyzer.findings import Finding
+from dealnudge.config.schema import Config, Rep
+from dealnudge.connectors import registry
+from dealnudge.connectors.base import (
     AdminError,
     Connector,
     ConnectorContext,
@@ -27,7 +27,7 @@ from connectors.base import (
     ErrorKind,
     Stream,
 )
-from store import Store
+from dealnudge.store import Store
 
 log = logging.getLogger("dealnudge.sync")
 
@@ -168,7 +168,7 @@ def _run_round(store: Store, rep: str, key: str, conn: Connector, stream: Stream
 def run_analysis(config: Config, store: Store, now: dt.datetime, *,
                  persist: bool = True) -> list[Finding]:
     """Analyse everything stored at ``now``; with ``persist`` open/close findings in the store."""
-    from analyzer.rules import AnalysisInput, RepView, analyze
+    from dealnudge.analyzer.rules import AnalysisInput, RepView, analyze
 
     inp = AnalysisInput(
         reps=tuple(RepView(r.email, tuple(r.aliases), r.zone) for r in config.reps),

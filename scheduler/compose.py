@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from analyzer.findings import Finding
-from config.schema import Config, Rep
-from scheduler import i18n
-from scheduler.i18n import Language, Move
-from scheduler.timing import due_instant, muted_accounts
+from dealnudge.analyzer.findings import Finding
+from dealnudge.config.schema import Config, Rep
+from dealnudge.scheduler import i18n
+from dealnudge.scheduler.i18n import Language, Move
+from dealnudge.scheduler.timing import due_instant, muted_accounts
 
 if TYPE_CHECKING:
-    from store import StoredFinding
+    from dealnudge.store import StoredFinding
 
 POLICY = email.policy.default
 NEXT_STEP_KINDS = ("no_next_step", "vague_next_step")

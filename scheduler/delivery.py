@@ -25,9 +25,9 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
-from config.schema import Config, OutboxDelivery, SmtpDelivery
-from config.secrets import SecretMissing, read_secret
-from connectors.base import (
+from dealnudge.config.schema import Config, OutboxDelivery, SmtpDelivery
+from dealnudge.config.secrets import SecretMissing, read_secret
+from dealnudge.connectors.base import (
     AdminError,
     ConnectorContext,
     ConnectorError,
@@ -35,7 +35,7 @@ from connectors.base import (
     Sender,
     TransientError,
 )
-from connectors.retry import Backoff, call_with_retry
+from dealnudge.connectors.retry import Backoff, call_with_retry
 
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
@@ -155,7 +155,7 @@ def open_deliverer(config: Config, ctx: ConnectorContext) -> Deliverer:
             return SmtpDeliverer(settings)
         except SecretMissing as err:
             raise AdminError(str(err)) from None
-    from connectors import registry  # lazily: a deployment may lack one provider's libraries
+    from dealnudge.connectors import registry  # lazily: a deployment may lack one provider's libraries
 
     return SenderDeliverer(registry.create_sender(settings.kind, config, ctx))
 

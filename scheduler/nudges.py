@@ -25,15 +25,15 @@ from email.message import EmailMessage
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
-from config.schema import Config, Rep
-from connectors.base import ConnectorContext, ConnectorError
-from scheduler.compose import digest_findings, render_digest
-from scheduler.delivery import Deliverer, deliver_with_retry, open_deliverer
-from scheduler.timing import is_due, local_day, rep_muted
-from store import NudgeNotFound
+from dealnudge.config.schema import Config, Rep
+from dealnudge.connectors.base import ConnectorContext, ConnectorError
+from dealnudge.scheduler.compose import digest_findings, render_digest
+from dealnudge.scheduler.delivery import Deliverer, deliver_with_retry, open_deliverer
+from dealnudge.scheduler.timing import is_due, local_day, rep_muted
+from dealnudge.store import NudgeNotFound
 
 if TYPE_CHECKING:
-    from store import Store
+    from dealnudge.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def send_due_nudges(config: Config, store: Store, now: dt.datetime, *,
         run = partial(digest_for_rep, rep, config, store, now, delivery, force=force, grace=grace)
         outcomes.append(_isolated(rep.email, local_day(now, rep.zone), run))
     if rollups:
-        from scheduler.rollup import send_due_rollups
+        from dealnudge.scheduler.rollup import send_due_rollups
 
         outcomes.extend(send_due_rollups(config, store, now, delivery, force=force,
                                          grace=grace, managers=wanted))

@@ -15,16 +15,16 @@ from email.message import EmailMessage
 from functools import partial
 from typing import TYPE_CHECKING
 
-from analyzer.findings import FINDING_KINDS
-from config.schema import Config, Rep
-from scheduler import i18n
-from scheduler.compose import build_message, clean, message_id
-from scheduler.i18n import Language
-from scheduler.timing import is_due, local_day, week_start
+from dealnudge.analyzer.findings import FINDING_KINDS
+from dealnudge.config.schema import Config, Rep
+from dealnudge.scheduler import i18n
+from dealnudge.scheduler.compose import build_message, clean, message_id
+from dealnudge.scheduler.i18n import Language
+from dealnudge.scheduler.timing import is_due, local_day, week_start
 
 if TYPE_CHECKING:
-    from scheduler.nudges import Delivery, NudgeOutcome
-    from store import Store, StoredFinding
+    from dealnudge.scheduler.nudges import Delivery, NudgeOutcome
+    from dealnudge.store import Store, StoredFinding
 
 OLDEST_ITEMS = 5
 
@@ -104,7 +104,7 @@ def render_rollup(team: Team, found: dict[str, list[StoredFinding]], week: dt.da
 def send_due_rollups(config: Config, store: Store, now: dt.datetime, delivery: Delivery, *,
                      force: bool = False, grace: dt.timedelta | None = None,
                      managers: set[str] | None = None) -> list[NudgeOutcome]:
-    from scheduler.nudges import NudgeOutcome, send_claimed
+    from dealnudge.scheduler.nudges import NudgeOutcome, send_claimed
 
     weekday = config.nudges.manager_rollup_weekday
     if weekday is None:

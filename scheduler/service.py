@@ -31,13 +31,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from config.schema import Config
-from connectors.base import ConnectorContext
-from scheduler.nudges import Delivery, NudgeOutcome, send_due_nudges
-from scheduler.rollup import send_due_rollups, teams
+from dealnudge.config.schema import Config
+from dealnudge.connectors.base import ConnectorContext
+from dealnudge.scheduler.nudges import Delivery, NudgeOutcome, send_due_nudges
+from dealnudge.scheduler.rollup import send_due_rollups, teams
 
 if TYPE_CHECKING:
-    from store import Store
+    from dealnudge.store import Store
 
 log = logging.getLogger(__name__)
 UTC = dt.UTC
@@ -51,7 +51,7 @@ def _utc_now() -> dt.datetime:
 
 
 def _default_loader(path: Path) -> Config:
-    from config.loader import load_config
+    from dealnudge.config.loader import load_config
 
     return load_config(path)
 
@@ -201,7 +201,7 @@ def serve(config_path: Path, *, once: bool = False, clock: Clock | None = None,
     except Exception as err:  # noqa: BLE001 - ConfigError or an unreadable file
         log.error("cannot start: %s", err)
         return 2
-    from store import Store
+    from dealnudge.store import Store
 
     try:
         store = Store.open(config.database)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from config.schema import WEEKDAYS, Mute, Rep, Weekday
+from dealnudge.config.schema import WEEKDAYS, Mute, Rep, Weekday
 
 UTC = dt.UTC
 

@@ -4,16 +4,16 @@
 ``postgresql+psycopg://…`` and migrates the schema on open.
 """
 
-from store.api import NudgeNotFound, Store
-from store.database import StoreOpenError, UnsupportedDatabase
-from store.results import (
+from dealnudge.store.api import NudgeNotFound, Store
+from dealnudge.store.database import StoreOpenError, UnsupportedDatabase
+from dealnudge.store.results import (
     FindingChanges,
     NudgeRecord,
     PageStats,
     StoredFinding,
     SyncHealth,
 )
-from store.types import NaiveDatetimeError
+from dealnudge.store.types import NaiveDatetimeError
 
 __all__ = [
     "FindingChanges", "NaiveDatetimeError", "NudgeNotFound", "NudgeRecord", "PageStats",

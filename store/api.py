@@ -23,12 +23,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from analyzer.findings import Finding
-from connectors.base import ErrorKind
-from connectors.records import CalendarEvent, EmailMessage, SyncPage
-from store import convert, database, lifecycle, pages
-from store.database import StoreOpenError
-from store.models import (
+from dealnudge.analyzer.findings import Finding
+from dealnudge.connectors.base import ErrorKind
+from dealnudge.connectors.records import CalendarEvent, EmailMessage, SyncPage
+from dealnudge.store import convert, database, lifecycle, pages
+from dealnudge.store.database import StoreOpenError
+from dealnudge.store.models import (
     CursorRow,
     EventRow,
     FindingRow,
@@ -37,7 +37,7 @@ from store.models import (
     RepRow,
     SyncHealthRow,
 )
-from store.results import (
+from dealnudge.store.results import (
     FindingChanges,
     FinishStatus,
     NudgeRecord,

@@ -13,8 +13,8 @@ from typing import Any, cast
 
 from sqlalchemy import Row
 
-from analyzer.findings import Finding, FindingKind
-from connectors.records import (
+from dealnudge.analyzer.findings import Finding, FindingKind
+from dealnudge.connectors.records import (
     Address,
     CalendarEvent,
     EmailMessage,
@@ -23,9 +23,9 @@ from connectors.records import (
     Participant,
     ResponseStatus,
 )
-from store.models import EventRow, FindingRow, MessageRow, NudgeRow, ParticipantRow
-from store.results import FindingStatus, NudgeRecord, NudgeStatus, StoredFinding
-from store.types import in_zone, maybe_in_zone, maybe_zone_name, require_aware, zone_name
+from dealnudge.store.models import EventRow, FindingRow, MessageRow, NudgeRow, ParticipantRow
+from dealnudge.store.results import FindingStatus, NudgeRecord, NudgeStatus, StoredFinding
+from dealnudge.store.types import in_zone, maybe_in_zone, maybe_zone_name, require_aware, zone_name
 
 Columns = dict[str, Any]
 

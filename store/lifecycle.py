@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analyzer.findings import Finding
-from store import convert
-from store.models import FindingRow
-from store.pages import chunks
-from store.results import FindingChanges
+from dealnudge.analyzer.findings import Finding
+from dealnudge.store import convert
+from dealnudge.store.models import FindingRow
+from dealnudge.store.pages import chunks
+from dealnudge.store.results import FindingChanges
 
 
 def _rows_by_key(session: Session, keys: Sequence[str]) -> dict[str, FindingRow]:

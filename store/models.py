@@ -30,8 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from connectors.records import EventStatus, Folder, ResponseStatus
-from store.types import JSONType, UTCDateTime
+from dealnudge.connectors.records import EventStatus, Folder, ResponseStatus
+from dealnudge.store.types import JSONType, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

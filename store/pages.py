@@ -19,9 +19,9 @@ from typing import TypeVar
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from connectors.records import CalendarEvent, EmailMessage, SyncPage
-from store import convert
-from store.models import CursorRow, EventRow, MessageRow
+from dealnudge.connectors.records import CalendarEvent, EmailMessage, SyncPage
+from dealnudge.store import convert
+from dealnudge.store.models import CursorRow, EventRow, MessageRow
 
 CHUNK = 500  # well under SQLite's 999/32766 bound-parameter limits
 T = TypeVar("T")

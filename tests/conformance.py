@@ -16,8 +16,8 @@ from typing import Protocol
 
 import pytest
 
-from connectors.base import Connector, CursorExpired, Stream
-from connectors.records import CalendarEvent, EmailMessage, SyncPage
+from dealnudge.connectors.base import Connector, CursorExpired, Stream
+from dealnudge.connectors.records import CalendarEvent, EmailMessage, SyncPage
 
 UTC = dt.UTC
 

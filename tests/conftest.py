@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from store import Store
+from dealnudge.store import Store
 
 PG_USER = "postgres"
 INSTALL_HINT = ("PostgreSQL server binaries (initdb, pg_ctl) were not found: install the "

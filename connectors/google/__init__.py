@@ -8,9 +8,9 @@ installed-app consent flow for single-user deployments (the CLI's
 
 from __future__ import annotations
 
-from connectors.google.auth import login_single_user
-from connectors.google.connector import GoogleConnector, create
-from connectors.google.sender import GmailSender, create_sender
+from dealnudge.connectors.google.auth import login_single_user
+from dealnudge.connectors.google.connector import GoogleConnector, create
+from dealnudge.connectors.google.sender import GmailSender, create_sender
 
 kind = "google"
 

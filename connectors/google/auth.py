@@ -24,8 +24,8 @@ from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 from google_auth_oauthlib.flow import InstalledAppFlow
 
-from config.schema import Config, GoogleProvider
-from connectors.base import AdminError
+from dealnudge.config.schema import Config, GoogleProvider
+from dealnudge.connectors.base import AdminError
 
 GMAIL_READONLY = "https://www.googleapis.com/auth/gmail.readonly"
 CALENDAR_READONLY = "https://www.googleapis.com/auth/calendar.readonly"

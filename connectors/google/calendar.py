@@ -23,10 +23,10 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connectors.base import ConnectorContext
-from connectors.google.calls import Caller
-from connectors.google.errors import Call
-from connectors.records import CalendarEvent, EventStatus, Participant, ResponseStatus, SyncPage
+from dealnudge.connectors.base import ConnectorContext
+from dealnudge.connectors.google.calls import Caller
+from dealnudge.connectors.google.errors import Call
+from dealnudge.connectors.records import CalendarEvent, EventStatus, Participant, ResponseStatus, SyncPage
 
 RESPONSES: dict[str, ResponseStatus] = {"accepted": "accepted", "declined": "declined",
                                         "tentative": "tentative", "needsAction": "needs_action"}

@@ -25,9 +25,9 @@ from typing import Any, TypeVar
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest, HttpRequest
 
-from connectors.base import ConnectorContext, ConnectorError, ErrorKind
-from connectors.google.errors import Call, classify
-from connectors.retry import Backoff, RateLimiter, call_with_retry
+from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind
+from dealnudge.connectors.google.errors import Call, classify
+from dealnudge.connectors.retry import Backoff, RateLimiter, call_with_retry
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

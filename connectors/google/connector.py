@@ -17,13 +17,13 @@ from typing import Any, ClassVar
 
 from googleapiclient.discovery import build
 
-from config.schema import Config, GoogleProvider, Rep
-from connectors.base import ConnectorContext, ConnectorError, ErrorKind, Stream
-from connectors.google.auth import READ_SCOPES, credentials_for, provider_of
-from connectors.google.calendar import CalendarSync
-from connectors.google.calls import Caller
-from connectors.google.gmail import GmailSync
-from connectors.records import SyncPage
+from dealnudge.config.schema import Config, GoogleProvider, Rep
+from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind, Stream
+from dealnudge.connectors.google.auth import READ_SCOPES, credentials_for, provider_of
+from dealnudge.connectors.google.calendar import CalendarSync
+from dealnudge.connectors.google.calls import Caller
+from dealnudge.connectors.google.gmail import GmailSync
+from dealnudge.connectors.records import SyncPage
 
 MAIL = Stream("mail", "mail")
 CALENDAR = Stream("calendar", "calendar")

@@ -33,7 +33,7 @@ import httplib2
 from google.auth import exceptions as auth_errors
 from googleapiclient.errors import HttpError
 
-from connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, TransientError
+from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, TransientError
 
 
 class Call(enum.Enum):

@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from connectors.base import ConnectorContext, ConnectorError, ErrorKind
-from connectors.google.calls import GMAIL_UNITS, Caller
-from connectors.google.errors import Call
-from connectors.mime import MalformedMessage, parse_message
-from connectors.records import EmailMessage, Folder, SyncPage
+from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind
+from dealnudge.connectors.google.calls import GMAIL_UNITS, Caller
+from dealnudge.connectors.google.errors import Call
+from dealnudge.connectors.mime import MalformedMessage, parse_message
+from dealnudge.connectors.records import EmailMessage, Folder, SyncPage
 
 EXCLUSIONS = "-in:chats -in:drafts -in:spam -in:trash -category:promotions -category:social"
 # The same exclusions as label ids, for history records (which have no query).

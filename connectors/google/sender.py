@@ -13,13 +13,13 @@ import email.message
 import threading
 from typing import Any
 
-from config.schema import Config
-from connectors.base import AdminError, ConnectorContext
-from connectors.google.auth import SEND_SCOPES, credentials_for, provider_of
-from connectors.google.calls import GMAIL_UNITS, Caller
-from connectors.google.connector import build_service
-from connectors.google.errors import Call
-from connectors.retry import Backoff
+from dealnudge.config.schema import Config
+from dealnudge.connectors.base import AdminError, ConnectorContext
+from dealnudge.connectors.google.auth import SEND_SCOPES, credentials_for, provider_of
+from dealnudge.connectors.google.calls import GMAIL_UNITS, Caller
+from dealnudge.connectors.google.connector import build_service
+from dealnudge.connectors.google.errors import Call
+from dealnudge.connectors.retry import Backoff
 
 
 class GmailSender:

@@ -22,14 +22,14 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import ClassVar
 
-from config.schema import Config, ImapProvider, ImapSource, Rep
-from config.secrets import SecretMissing, read_secret
-from connectors.base import AdminError, ConnectorContext, Stream
-from connectors.imap.calendar import CalendarSync
-from connectors.imap.folders import FolderSpec, find_named, find_sent
-from connectors.imap.mail import FolderSync
-from connectors.imap.session import Session
-from connectors.records import SyncPage
+from dealnudge.config.schema import Config, ImapProvider, ImapSource, Rep
+from dealnudge.config.secrets import SecretMissing, read_secret
+from dealnudge.connectors.base import AdminError, ConnectorContext, Stream
+from dealnudge.connectors.imap.calendar import CalendarSync
+from dealnudge.connectors.imap.folders import FolderSpec, find_named, find_sent
+from dealnudge.connectors.imap.mail import FolderSync
+from dealnudge.connectors.imap.session import Session
+from dealnudge.connectors.records import SyncPage
 
 kind = "imap"
 

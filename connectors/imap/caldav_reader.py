@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 import caldav
 from caldav.lib import error as dav_error
 
-from connectors.base import AdminError, ConnectorError, CursorExpired, TransientError
-from connectors.imap.calendar import _items, check_http
-from connectors.records import SyncPage
+from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, TransientError
+from dealnudge.connectors.imap.calendar import _items, check_http
+from dealnudge.connectors.records import SyncPage
 
 if TYPE_CHECKING:
-    from connectors.imap.calendar import CalendarSync
+    from dealnudge.connectors.imap.calendar import CalendarSync
 
 _EXPIRED = {"{DAV:}valid-sync-token"}
 

@@ -31,16 +31,16 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from config.schema import ImapProvider
-from connectors.base import (
+from dealnudge.config.schema import ImapProvider
+from dealnudge.connectors.base import (
     AdminError,
     ConnectorContext,
     ConnectorError,
     CursorExpired,
     TransientError,
 )
-from connectors.ics import MalformedCalendar, parse_calendar_report
-from connectors.records import CalendarEvent, SyncPage
+from dealnudge.connectors.ics import MalformedCalendar, parse_calendar_report
+from dealnudge.connectors.records import CalendarEvent, SyncPage
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class CalendarSync:
     def run(self, cursor: str | None) -> Iterator[SyncPage]:
         prev = _decode(cursor, self.mode)
         if self.mode == "caldav":
-            from connectors.imap.caldav_reader import read_caldav
+            from dealnudge.connectors.imap.caldav_reader import read_caldav
             yield read_caldav(self, prev)
         elif self.mode == "feed":
             yield self._feed(prev)

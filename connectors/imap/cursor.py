@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from connectors.base import CursorExpired
+from dealnudge.connectors.base import CursorExpired
 
 KEY_WIDTH = 12  # hex digits of the Message-ID digest kept per UID
 

@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from connectors.base import ConnectorContext, ConnectorError, CursorExpired
-from connectors.imap.cursor import KEY_WIDTH, FolderCursor, uid_set
-from connectors.imap.folders import FolderSpec
-from connectors.imap.session import FolderMissing, Session
-from connectors.mime import MalformedMessage, parse_message
-from connectors.records import EmailMessage, SyncPage
+from dealnudge.connectors.base import ConnectorContext, ConnectorError, CursorExpired
+from dealnudge.connectors.imap.cursor import KEY_WIDTH, FolderCursor, uid_set
+from dealnudge.connectors.imap.folders import FolderSpec
+from dealnudge.connectors.imap.session import FolderMissing, Session
+from dealnudge.connectors.mime import MalformedMessage, parse_message
+from dealnudge.connectors.records import EmailMessage, SyncPage
 
 log = logging.getLogger(__name__)
 

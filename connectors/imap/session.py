@@ -26,8 +26,8 @@ from typing import TypeVar
 from imapclient import IMAPClient
 from imapclient import exceptions as imap_errors
 
-from config.schema import ImapProvider
-from connectors.base import AdminError, ConnectorError, ErrorKind, TransientError
+from dealnudge.config.schema import ImapProvider
+from dealnudge.connectors.base import AdminError, ConnectorError, ErrorKind, TransientError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from config.schema import Config, MicrosoftProvider, Rep
-from connectors.base import AdminError, ConnectorContext
-from connectors.microsoft import auth
-from connectors.microsoft.connector import MicrosoftConnector
-from connectors.microsoft.graph import GraphClient
-from connectors.microsoft.sender import GraphSender
+from dealnudge.config.schema import Config, MicrosoftProvider, Rep
+from dealnudge.connectors.base import AdminError, ConnectorContext
+from dealnudge.connectors.microsoft import auth
+from dealnudge.connectors.microsoft.connector import MicrosoftConnector
+from dealnudge.connectors.microsoft.graph import GraphClient
+from dealnudge.connectors.microsoft.sender import GraphSender
 
 kind = "microsoft"
 

@@ -33,11 +33,11 @@ from urllib.parse import urlsplit
 import msal
 import requests
 
-from config.schema import MicrosoftProvider
-from config.secrets import SecretMissing, read_secret
-from connectors.base import AdminError, ConnectorContext, TransientError
-from connectors.microsoft.errors import token_error
-from connectors.retry import RateLimiter
+from dealnudge.config.schema import MicrosoftProvider
+from dealnudge.config.secrets import SecretMissing, read_secret
+from dealnudge.connectors.base import AdminError, ConnectorContext, TransientError
+from dealnudge.connectors.microsoft.errors import token_error
+from dealnudge.connectors.retry import RateLimiter
 
 # Microsoft's published Entra ID hosts (public cloud, US Government, 21Vianet, …).
 PUBLISHED_AUTHORITY_HOSTS = frozenset({

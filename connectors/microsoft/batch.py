@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from connectors.base import ConnectorError, CursorExpired, ErrorKind
-from connectors.microsoft.errors import graph_error
-from connectors.microsoft.graph import IMMUTABLE_IDS, GraphClient
+from dealnudge.connectors.base import ConnectorError, CursorExpired, ErrorKind
+from dealnudge.connectors.microsoft.errors import graph_error
+from dealnudge.connectors.microsoft.graph import IMMUTABLE_IDS, GraphClient
 
 MAX_ITEMS = 20  # Graph rejects a larger batch with 400
 

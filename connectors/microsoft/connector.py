@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from config.schema import MicrosoftProvider
-from connectors.base import ConnectorContext, ConnectorError, ErrorKind, Stream
-from connectors.microsoft.batch import Answer, BatchItem, get_all
-from connectors.microsoft.graph import TEXT_BODIES, UTC_TIMES, GraphClient
-from connectors.microsoft.mapping import MESSAGE_FIELDS, BadItem, parse_event, parse_message
-from connectors.records import CalendarEvent, EmailMessage, Folder, SyncPage
+from dealnudge.config.schema import MicrosoftProvider
+from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind, Stream
+from dealnudge.connectors.microsoft.batch import Answer, BatchItem, get_all
+from dealnudge.connectors.microsoft.graph import TEXT_BODIES, UTC_TIMES, GraphClient
+from dealnudge.connectors.microsoft.mapping import MESSAGE_FIELDS, BadItem, parse_event, parse_message
+from dealnudge.connectors.records import CalendarEvent, EmailMessage, Folder, SyncPage
 
 log = logging.getLogger(__name__)
 UTC = dt.UTC

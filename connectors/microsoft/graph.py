@@ -24,16 +24,16 @@ from urllib.parse import urlsplit
 
 import requests
 
-from connectors.base import (
+from dealnudge.connectors.base import (
     ConnectorContext,
     ConnectorError,
     CursorExpired,
     ErrorKind,
     TransientError,
 )
-from connectors.microsoft.auth import GraphApp
-from connectors.microsoft.errors import graph_error
-from connectors.retry import Backoff, call_with_retry
+from dealnudge.connectors.microsoft.auth import GraphApp
+from dealnudge.connectors.microsoft.errors import graph_error
+from dealnudge.connectors.retry import Backoff, call_with_retry
 
 IMMUTABLE_IDS = 'IdType="ImmutableId"'
 TEXT_BODIES = 'outlook.body-content-type="text"'

@@ -30,7 +30,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connectors.records import (
+from dealnudge.connectors.records import (
     Address,
     CalendarEvent,
     EmailMessage,
@@ -128,7 +128,7 @@ def _zone(name: str) -> dt.tzinfo:
     except (ZoneInfoNotFoundError, ValueError):
         pass
     try:  # a Windows zone name despite Prefer outlook.timezone="UTC"
-        from connectors.ics import windows_zone_to_iana
+        from dealnudge.connectors.ics import windows_zone_to_iana
         iana = windows_zone_to_iana(name)
         if iana is not None:
             return ZoneInfo(iana)

@@ -15,7 +15,7 @@ import email.message
 import email.utils
 from typing import Any
 
-from connectors.microsoft.graph import GraphClient
+from dealnudge.connectors.microsoft.graph import GraphClient
 
 MAX_CUSTOM_HEADERS = 5
 

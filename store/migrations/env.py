@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from store.models import Base
+from dealnudge.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

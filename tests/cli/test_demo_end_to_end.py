@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from dealnudge.cli import main
-from dealnudge.demodata import DEMO_NOW
+from dealnudge.demo.team import DEMO_NOW
 
 REQUIRED = {"rep", "kind", "account", "meeting_uid", "since", "detail"}
 KINDS = {"missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal"}

@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from dealnudge.cli import main
-from dealnudge.demodata import DEMO_NOW, write_demo_team
+from dealnudge.demo.team import DEMO_NOW, write_demo_team
 
 
 def team_with_a_broken_rep(tmp_path: Path) -> Path:

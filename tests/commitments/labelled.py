@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.commitments import Author, Commitment, extract_commitments
+from dealnudge.analyzer.commitments import Author, Commitment, extract_commitments
 
 HERE = Path(__file__).parent
 DEV_SET = HERE / "dev_set.jsonl"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from analyzer.commitments import Author, Commitment, extract_commitments
+from dealnudge.analyzer.commitments import Author, Commitment, extract_commitments
 from tests.commitments.labelled import DEV_SET, HELDOUT_SET, Case, evaluate, load_cases, predict
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from analyzer.dates import find_times, resolve_day, zh_number
+from dealnudge.analyzer.dates import find_times, resolve_day, zh_number
 
 MONDAY = dt.date(2026, 3, 2)  # weeks start on Monday; this one runs 2-8 March
 THURSDAY = dt.date(2026, 3, 5)

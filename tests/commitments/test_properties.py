@@ -8,8 +8,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.commitments import Author, extract_commitments
-from analyzer.quotes import strip_quoted
+from dealnudge.analyzer.commitments import Author, extract_commitments
+from dealnudge.analyzer.quotes import strip_quoted
 
 NEW_TEXTS = [
     "We will send the signed order form on Friday.", "我们下周三安排王总参加评审。",
@@ -98,7 +98,7 @@ def test_stripping_is_idempotent_on_any_text(text: str) -> None:
        st.integers(1, 28), st.sampled_from(["We will sign on {m}/{d}.", "我们{m}月{d}日签合同。"]))
 def test_dates_without_year_fall_between_two_months_back_and_a_year_ahead(
         today: dt.date, month: int, day: int, template: str) -> None:
-    from analyzer.dates import find_times
+    from dealnudge.analyzer.dates import find_times
 
     [mention] = find_times(template.format(m=month, d=day), today)
     assert mention.due is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.quotes import strip_quoted
+from dealnudge.analyzer.quotes import strip_quoted
 
 NEW = "We will send the signed order form on Friday."
 QUOTED = "我周五前把合同草稿发给您。"

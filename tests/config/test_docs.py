@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from config import schema
+from dealnudge.config import schema
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "admin-guide.md"
 

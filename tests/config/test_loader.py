@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from config.loader import ConfigError, load_config
+from dealnudge.config.loader import ConfigError, load_config
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "config"
 

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from connectors.base import AdminError, CursorExpired, TransientError
-from connectors.retry import Backoff, RateLimiter, call_with_retry
+from dealnudge.connectors.base import AdminError, CursorExpired, TransientError
+from dealnudge.connectors.retry import Backoff, RateLimiter, call_with_retry
 
 
 class Clock:

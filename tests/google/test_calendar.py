@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from connectors.base import CursorExpired
-from connectors.google.connector import CALENDAR
+from dealnudge.connectors.base import CursorExpired
+from dealnudge.connectors.google.connector import CALENDAR
 from tests.conformance import drain, event
 from tests.google.world import NOW, GoogleWorld
 

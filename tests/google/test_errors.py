@@ -10,8 +10,8 @@ import pytest
 from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
 
-from connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, TransientError
-from connectors.google.errors import Call, classify, retry_after
+from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, TransientError
+from dealnudge.connectors.google.errors import Call, classify, retry_after
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 REP = "rep@northwind.example"

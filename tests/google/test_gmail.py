@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, TransientError
-from connectors.google.connector import MAIL
-from connectors.google.gmail import EXCLUSIONS, MailCursor
+from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, TransientError
+from dealnudge.connectors.google.connector import MAIL
+from dealnudge.connectors.google.gmail import EXCLUSIONS, MailCursor
 from tests.conformance import drain, message
 from tests.google.fake_google import FakeGoogle, Recorded
 from tests.google.world import NOW, GoogleWorld, make_config

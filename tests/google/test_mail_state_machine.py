@@ -16,9 +16,9 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
-from connectors.base import CursorExpired
-from connectors.google.connector import MAIL
-from connectors.records import SyncPage
+from dealnudge.connectors.base import CursorExpired
+from dealnudge.connectors.google.connector import MAIL
+from dealnudge.connectors.records import SyncPage
 from tests.conformance import message
 from tests.google.fake_google import FakeGoogle
 from tests.google.world import (

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from connectors.base import ErrorKind
+from dealnudge.connectors.base import ErrorKind
 from dealnudge.pipeline import sync_all
-from store import Store
+from dealnudge.store import Store
 from tests.conformance import event, message
 from tests.google.world import GoogleWorld
 

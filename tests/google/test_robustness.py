@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from connectors.google.connector import CALENDAR, MAIL
+from dealnudge.connectors.google.connector import CALENDAR, MAIL
 from tests.conformance import Drained, drain, event, message
 from tests.google.fake_google import FakeGoogle
 from tests.google.fake_mail import ApiError

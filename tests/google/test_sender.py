@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from connectors.base import AdminError, TransientError
-from connectors.google import create_sender
+from dealnudge.connectors.base import AdminError, TransientError
+from dealnudge.connectors.google import create_sender
 from tests.google.fake_google import GMAIL_SEND
 from tests.google.world import GoogleWorld
 

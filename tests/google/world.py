@@ -12,9 +12,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from config.schema import Config, GoogleProvider, GoogleSource, Organization, Providers, Rep
-from connectors.base import ConnectorContext, Stream
-from connectors.google import GoogleConnector, create
+from dealnudge.config.schema import Config, GoogleProvider, GoogleSource, Organization, Providers, Rep
+from dealnudge.connectors.base import ConnectorContext, Stream
+from dealnudge.connectors.google import GoogleConnector, create
 from tests.conformance import EventSpec, MessageSpec
 from tests.google.fake_google import CALENDAR_READ, GMAIL_READ, GMAIL_SEND, FakeGoogle
 from tests.google.fake_mail import rfc822

@@ -19,9 +19,9 @@ from pathlib import Path
 import caldav
 import pytest
 
-from config.schema import Config, ImapProvider, ImapSource, Organization, Providers, Rep
-from connectors.base import ConnectorContext, Stream
-from connectors.imap import ImapConnector, create
+from dealnudge.config.schema import Config, ImapProvider, ImapSource, Organization, Providers, Rep
+from dealnudge.connectors.base import ConnectorContext, Stream
+from dealnudge.connectors.imap import ImapConnector, create
 from tests.conformance import EventSpec, MessageSpec
 from tests.imap.servers import Dovecot, LocalCA, Radicale, temp_root
 

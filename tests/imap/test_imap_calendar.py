@@ -12,7 +12,7 @@ from typing import ClassVar
 import caldav
 import pytest
 
-from connectors.base import AdminError, CursorExpired, Stream
+from dealnudge.connectors.base import AdminError, CursorExpired, Stream
 from tests.conformance import drain, event
 from tests.imap.conftest import ImapWorld, ics
 

@@ -7,9 +7,9 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from connectors.base import ErrorKind
+from dealnudge.connectors.base import ErrorKind
 from dealnudge.pipeline import run_analysis, sync_all
-from store import Store
+from dealnudge.store import Store
 from tests.conformance import EventSpec, message
 from tests.imap.conftest import NOW, ImapWorld
 from tests.imap.servers import Dovecot, LocalCA, Radicale

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from connectors.base import Stream
+from dealnudge.connectors.base import Stream
 from tests.conformance import drain, message
 from tests.imap.conftest import NOW, ImapWorld, mime
 from tests.imap.test_imap_mail import commands

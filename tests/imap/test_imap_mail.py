@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.base import AdminError, CursorExpired, Stream, TransientError
-from connectors.imap.cursor import FolderCursor
+from dealnudge.connectors.base import AdminError, CursorExpired, Stream, TransientError
+from dealnudge.connectors.imap.cursor import FolderCursor
 from tests.conformance import drain, message
 from tests.imap.conftest import ImapWorld, mime
 from tests.imap.servers import CuttingProxy, Dovecot, LocalCA, Radicale

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.base import CursorExpired
-from connectors.imap.calendar import mode_of
-from connectors.imap.cursor import FolderCursor, parse_uid_set, uid_set
-from connectors.imap.folders import find_sent
-from connectors.imap.mail import FolderState, record_key
+from dealnudge.connectors.base import CursorExpired
+from dealnudge.connectors.imap.calendar import mode_of
+from dealnudge.connectors.imap.cursor import FolderCursor, parse_uid_set, uid_set
+from dealnudge.connectors.imap.folders import find_sent
+from dealnudge.connectors.imap.mail import FolderState, record_key
 
 
 @given(st.sets(st.integers(min_value=1, max_value=5000), max_size=200))

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from config.loader import load_config
-from config.schema import OutboxDelivery
-from connectors import registry
-from connectors.base import ConnectorContext
-from connectors.records import CalendarEvent, EmailMessage
-from dealnudge.demodata import DEMO_NOW, write_demo_team
+from dealnudge.config.loader import load_config
+from dealnudge.config.schema import OutboxDelivery
+from dealnudge.connectors import registry
+from dealnudge.connectors.base import ConnectorContext
+from dealnudge.connectors.records import CalendarEvent, EmailMessage
+from dealnudge.demo.team import DEMO_NOW, write_demo_team
 
 FREE = {"qq.com", "163.com", "126.com", "gmail.com", "outlook.com"}
 
@@ -156,7 +156,7 @@ def test_now_must_be_aware(tmp_path: Path) -> None:
 
 
 def _findings(team: Path, events: list, mails: list, now: dt.datetime) -> list:  # type: ignore[type-arg]
-    from analyzer.rules import AnalysisInput, RepView, analyze
+    from dealnudge.analyzer.rules import AnalysisInput, RepView, analyze
     config = load_config(team / "dealnudge.yaml")
     return analyze(AnalysisInput(
         reps=tuple(RepView(r.email, tuple(r.aliases), r.zone) for r in config.reps),

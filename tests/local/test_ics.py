@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from connectors.ics import (
+from dealnudge.connectors.ics import (
     MalformedCalendar,
     parse_calendar,
     parse_calendar_report,
     windows_zone_to_iana,
 )
-from connectors.records import CalendarEvent
+from dealnudge.connectors.records import CalendarEvent
 
 ICS = Path(__file__).parent.parent / "fixtures" / "local" / "ics"
 UTC = dt.UTC
@@ -117,7 +117,7 @@ def test_windows_zone_names(windows: str, iana: str | None) -> None:
 
 
 def test_windows_table_names_real_zones() -> None:
-    from connectors.ics import WINDOWS_ZONES
+    from dealnudge.connectors.ics import WINDOWS_ZONES
     assert len(WINDOWS_ZONES) >= 40
     for iana in WINDOWS_ZONES.values():
         ZoneInfo(iana)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from config.schema import Config
-from connectors.base import AdminError, ConnectorContext, CursorExpired
-from connectors.local import CALENDAR, MAIL, LocalConnector, create
+from dealnudge.config.schema import Config
+from dealnudge.connectors.base import AdminError, ConnectorContext, CursorExpired
+from dealnudge.connectors.local import CALENDAR, MAIL, LocalConnector, create
 from tests.conformance import drain, event, message
 from tests.local.world import NOW, ics_text, mime_bytes
 
@@ -61,7 +61,7 @@ def test_malformed_file_is_logged_skipped_and_not_fatal(tmp_path: Path,
                                                         caplog: pytest.LogCaptureFixture) -> None:
     root = eml_dir(tmp_path, 2)
     (root / "broken.eml").write_bytes(b"\x00\x01 not mail at all")
-    with caplog.at_level(logging.WARNING, logger="connectors.local"):
+    with caplog.at_level(logging.WARNING, logger="dealnudge.connectors.local"):
         got = drain(connector(tmp_path, mail=root), MAIL, None)
     assert len(got.messages) == 2
     skipped = [s for p in got.pages for s in p.skipped]

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from connectors.mime import MalformedMessage, decode_bytes, html_to_text, parse_message
-from connectors.records import EmailMessage
+from dealnudge.connectors.mime import MalformedMessage, decode_bytes, html_to_text, parse_message
+from dealnudge.connectors.records import EmailMessage
 
 MAIL = Path(__file__).parent.parent / "fixtures" / "local" / "mail"
 

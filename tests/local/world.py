@@ -13,10 +13,10 @@ from email.message import EmailMessage as MimeMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from config.schema import Config
-from connectors import registry
-from connectors.base import Connector, ConnectorContext, Stream
-from connectors.local import LocalConnector
+from dealnudge.config.schema import Config
+from dealnudge.connectors import registry
+from dealnudge.connectors.base import Connector, ConnectorContext, Stream
+from dealnudge.connectors.local import LocalConnector
 from tests.conformance import EventSpec, MessageSpec
 
 NOW = dt.datetime(2026, 3, 10, 0, 30, tzinfo=dt.UTC)

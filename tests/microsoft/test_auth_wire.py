@@ -16,9 +16,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from connectors import microsoft
-from connectors.base import AdminError, Stream
-from connectors.microsoft import auth
+from dealnudge.connectors import microsoft
+from dealnudge.connectors.base import AdminError, Stream
+from dealnudge.connectors.microsoft import auth
 from tests.conformance import drain, message
 from tests.microsoft.tls import TlsFiles
 from tests.microsoft.world import SECRET, FakeMicrosoft, GraphWorld

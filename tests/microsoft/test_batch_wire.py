@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from connectors import microsoft
-from connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, Stream
-from connectors.microsoft.auth import graph_app
-from connectors.microsoft.batch import BatchItem, get_all
+from dealnudge.connectors import microsoft
+from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, Stream
+from dealnudge.connectors.microsoft.auth import graph_app
+from dealnudge.connectors.microsoft.batch import BatchItem, get_all
 from dealnudge.pipeline import sync_all
-from store import Store
+from dealnudge.store import Store
 from tests.conformance import drain, event, message
 from tests.microsoft.fake_graph import Mailbox
 from tests.microsoft.server import Reply, Request

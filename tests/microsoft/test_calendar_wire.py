@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from connectors.base import Stream
+from dealnudge.connectors.base import Stream
 from tests.conformance import EventSpec, drain, event
 from tests.microsoft.world import NOW, FakeMicrosoft, GraphWorld
 

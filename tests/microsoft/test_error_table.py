@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from connectors.base import AdminError, CursorExpired, ErrorKind, TransientError
-from connectors.microsoft.errors import graph_error, token_error
+from dealnudge.connectors.base import AdminError, CursorExpired, ErrorKind, TransientError
+from dealnudge.connectors.microsoft.errors import graph_error, token_error
 
 
 def _body(code: str) -> bytes:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from connectors import microsoft, registry
-from connectors.base import Connector, Sender
+from dealnudge.connectors import microsoft, registry
+from dealnudge.connectors.base import Connector, Sender
 from tests.conformance import ConnectorConformance
 from tests.microsoft.world import FakeMicrosoft, GraphWorld
 

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from connectors.base import CursorExpired, Stream, TransientError
+from dealnudge.connectors.base import CursorExpired, Stream, TransientError
 from tests.conformance import drain, message
 from tests.microsoft.server import Reply
 from tests.microsoft.world import NOW, FakeMicrosoft, GraphWorld
@@ -161,7 +161,7 @@ def test_concurrent_streams_share_the_mailbox_limit(fake: FakeMicrosoft) -> None
 
 
 def test_html_body_is_reduced_to_text_if_the_preference_is_ignored() -> None:
-    from connectors.microsoft.mapping import parse_message
+    from dealnudge.connectors.microsoft.mapping import parse_message
     item = {"id": "x", "sentDateTime": "2026-03-02T10:00:00Z", "subject": "Hi",
             "body": {"contentType": "html", "content": "<html><head><style>p{}</style></head>"
                      "<body><p>Thursday &amp; Friday</p><p>下周三</p></body></html>"}}

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from connectors import microsoft
-from connectors.base import AdminError, TransientError
+from dealnudge.connectors import microsoft
+from dealnudge.connectors.base import AdminError, TransientError
 from tests.microsoft.world import FakeMicrosoft, GraphWorld
 
 SENDER = "nudges@northwind.example"

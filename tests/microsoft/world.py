@@ -11,9 +11,9 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from config.schema import Config
-from connectors import microsoft
-from connectors.base import Connector, ConnectorContext, Stream
+from dealnudge.config.schema import Config
+from dealnudge.connectors import microsoft
+from dealnudge.connectors.base import Connector, ConnectorContext, Stream
 from tests.conformance import EventSpec, MessageSpec
 from tests.microsoft.fake_graph import FakeGraph, Mailbox, mime_of
 from tests.microsoft.identity import Identity

@@ -8,10 +8,10 @@ import itertools
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from analyzer.findings import Finding
-from analyzer.rules import AnalysisInput, RepView, analyze
-from config.schema import Thresholds
-from connectors.records import (
+from dealnudge.analyzer.findings import Finding
+from dealnudge.analyzer.rules import AnalysisInput, RepView, analyze
+from dealnudge.config.schema import Thresholds
+from dealnudge.connectors.records import (
     Address,
     CalendarEvent,
     EmailMessage,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.accounts import AddressBook, Party, account_key, registrable_domain
+from dealnudge.analyzer.accounts import AddressBook, Party, account_key, registrable_domain
 
 BOOK = AddressBook.build(
     team_addresses=["sarah.chen@northwind.example", "sarah.c@gmail.com"],

@@ -9,9 +9,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from analyzer.findings import Finding
-from analyzer.rules import analyze
-from config.schema import Thresholds
+from dealnudge.analyzer.findings import Finding
+from dealnudge.analyzer.rules import analyze
+from dealnudge.config.schema import Thresholds
 from tests.rules.factories import (
     DANA,
     REP,

@@ -8,11 +8,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from analyzer.commitments import extract_commitments
-from analyzer.findings import Finding
-from analyzer.mailbox import Commitment, CommitmentCache
-from analyzer.rules import analyze_with
-from connectors.records import EmailMessage
+from dealnudge.analyzer.commitments import extract_commitments
+from dealnudge.analyzer.findings import Finding
+from dealnudge.analyzer.mailbox import Commitment, CommitmentCache
+from dealnudge.analyzer.rules import analyze_with
+from dealnudge.connectors.records import EmailMessage
 from tests.rules.factories import (
     DANA,
     REP,

@@ -8,10 +8,10 @@ import datetime as dt
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from analyzer.accounts import account_key
-from analyzer.rules import analyze
-from config.schema import Thresholds
-from connectors.records import CalendarEvent, EmailMessage, ResponseStatus
+from dealnudge.analyzer.accounts import account_key
+from dealnudge.analyzer.rules import analyze
+from dealnudge.config.schema import Thresholds
+from dealnudge.connectors.records import CalendarEvent, EmailMessage, ResponseStatus
 from tests.rules.factories import DANA, NEW_YORK, REP, REP2, at, event, mail, make_input, rep_view
 
 START = at(1, month=2)

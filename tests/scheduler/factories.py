@@ -9,8 +9,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from analyzer.findings import Finding, FindingKind
-from config.schema import (
+from dealnudge.analyzer.findings import Finding, FindingKind
+from dealnudge.config.schema import (
     Config,
     Delivery,
     LocalSource,
@@ -20,7 +20,7 @@ from config.schema import (
     OutboxDelivery,
     Rep,
 )
-from store import Store
+from dealnudge.store import Store
 
 UTC = dt.UTC
 SARAH = "sarah.chen@northwind.example"

@@ -8,9 +8,9 @@ import email.policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from config.schema import Config, Mute
-from scheduler.compose import clean, message_id, render_digest
-from store import StoredFinding
+from dealnudge.config.schema import Config, Mute
+from dealnudge.scheduler.compose import clean, message_id, render_digest
+from dealnudge.store import StoredFinding
 from tests.scheduler.factories import (
     LI,
     SARAH,

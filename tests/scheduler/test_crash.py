@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from config.schema import SmtpDelivery
-from scheduler.nudges import send_due_nudges
-from store import Store
+from dealnudge.config.schema import SmtpDelivery
+from dealnudge.scheduler.nudges import send_due_nudges
+from dealnudge.store import Store
 from tests.scheduler.factories import SARAH, config, sarah, seed, standard_findings
 from tests.scheduler.smtp_server import Handler, smtp_server
 
@@ -31,9 +31,9 @@ NOW = dt.datetime(2026, 3, 5, 14, 0, tzinfo=dt.UTC)
 SCRIPT = """
 import datetime as dt, sys
 from pathlib import Path
-from config.schema import Config
-from scheduler.nudges import send_due_nudges
-from store import Store
+from dealnudge.config.schema import Config
+from dealnudge.scheduler.nudges import send_due_nudges
+from dealnudge.store import Store
 config = Config.model_validate_json(Path(sys.argv[1]).read_text())
 store = Store.open(sys.argv[2])
 print([o.status for o in send_due_nudges(config, store, dt.datetime.fromisoformat(sys.argv[3]))])

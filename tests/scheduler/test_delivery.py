@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from config.schema import SmtpDelivery
-from connectors.base import ConnectorError, ErrorKind
-from connectors.retry import Backoff
-from scheduler.compose import render_digest
-from scheduler.delivery import OutboxDeliverer, SmtpDeliverer, deliver_with_retry
-from store import StoredFinding
+from dealnudge.config.schema import SmtpDelivery
+from dealnudge.connectors.base import ConnectorError, ErrorKind
+from dealnudge.connectors.retry import Backoff
+from dealnudge.scheduler.compose import render_digest
+from dealnudge.scheduler.delivery import OutboxDeliverer, SmtpDeliverer, deliver_with_retry
+from dealnudge.store import StoredFinding
 from tests.scheduler.factories import SARAH, config, sarah, standard_findings
 from tests.scheduler.smtp_server import PASSWORD, USER, Handler, self_signed, smtp_server
 

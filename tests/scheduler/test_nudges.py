@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from config.schema import Config, Mute, SmtpDelivery
-from connectors.base import ConnectorContext
-from scheduler.nudges import NudgeOutcome, send_due_nudges
-from store import Store
+from dealnudge.config.schema import Config, Mute, SmtpDelivery
+from dealnudge.connectors.base import ConnectorContext
+from dealnudge.scheduler.nudges import NudgeOutcome, send_due_nudges
+from dealnudge.store import Store
 from tests.scheduler.factories import (
     LI,
     MANAGER,
@@ -231,7 +231,7 @@ def test_manager_rollup_once_per_week(store: Store, tmp_path: Path) -> None:
 
 def test_a_delivery_that_cannot_even_be_set_up_is_recorded_as_failed(store: Store,
                                                                      tmp_path: Path) -> None:
-    from config.schema import GmailDelivery
+    from dealnudge.config.schema import GmailDelivery
 
     cfg = config(tmp_path, reps=[sarah()], delivery=GmailDelivery(kind="gmail"))  # no provider
     seed(store, standard_findings(SARAH), THURSDAY_NY_9AM, cfg)

@@ -17,11 +17,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from config.schema import SmtpDelivery
-from connectors.base import ConnectorContext
-from scheduler.nudges import send_due_nudges
-from scheduler.timing import local_day
-from store import Store
+from dealnudge.config.schema import SmtpDelivery
+from dealnudge.connectors.base import ConnectorContext
+from dealnudge.scheduler.nudges import send_due_nudges
+from dealnudge.scheduler.timing import local_day
+from dealnudge.store import Store
 from tests.scheduler.factories import LI, SARAH, config, li, sarah, seed, standard_findings
 from tests.scheduler.smtp_server import Handler, smtp_server
 

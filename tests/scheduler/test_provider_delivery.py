@@ -10,9 +10,9 @@ import email
 import email.policy
 import json
 
-from config.schema import GmailDelivery
-from scheduler.nudges import send_due_nudges
-from store import Store
+from dealnudge.config.schema import GmailDelivery
+from dealnudge.scheduler.nudges import send_due_nudges
+from dealnudge.store import Store
 from tests.google.conftest import fake, key_file, key_pair, world  # noqa: F401  (fixtures)
 from tests.google.world import GoogleWorld
 from tests.scheduler.factories import SARAH, sarah, seed, standard_findings

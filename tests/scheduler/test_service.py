@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from config.loader import load_config
-from scheduler.service import Service, serve
-from store import Store
+from dealnudge.config.loader import load_config
+from dealnudge.scheduler.service import Service, serve
+from dealnudge.store import Store
 from tests.scheduler.factories import LI, SARAH, read_outbox, seed, standard_findings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -131,7 +131,7 @@ def test_config_edits_apply_live_and_a_broken_edit_keeps_the_last_good(
     assert fire.astimezone(UTC) == dt.datetime(2026, 3, 5, 14, 15, tzinfo=UTC)
 
     service.path.write_text(service.path.read_text().replace("weekdays: [mon", "weekdays: [mun"))
-    with caplog.at_level(logging.ERROR, logger="scheduler.service"):
+    with caplog.at_level(logging.ERROR, logger="dealnudge.scheduler.service"):
         assert not service.poll_config()
     assert "was not reloaded" in caplog.text and "mun" in caplog.text
     assert service.config.nudges.send_at == dt.time(9, 15)  # still the last good one
@@ -202,7 +202,7 @@ def test_real_serve_process_reloads_on_sighup_and_on_edit_and_stops_on_sigterm(t
 
 def test_serve_once_syncs_analyses_and_sends_only_what_is_within_grace(tmp_path: Path) -> None:
     """The whole round on the bundled sample team: real files, connector, analyzer, store."""
-    from dealnudge.demodata import DEMO_NOW, write_demo_team
+    from dealnudge.demo.team import DEMO_NOW, write_demo_team
 
     path = write_demo_team(tmp_path / "team", now=DEMO_NOW)
     cfg = load_config(path)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from config.schema import Mute
-from scheduler.timing import due_instant, is_due, local_day, muted_accounts, rep_muted
+from dealnudge.config.schema import Mute
+from dealnudge.scheduler.timing import due_instant, is_due, local_day, muted_accounts, rep_muted
 from tests.scheduler.factories import sarah
 
 UTC = dt.UTC

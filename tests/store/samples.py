@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from analyzer.findings import Finding
-from connectors.records import Address, CalendarEvent, EmailMessage, Participant
+from dealnudge.analyzer.findings import Finding
+from dealnudge.connectors.records import Address, CalendarEvent, EmailMessage, Participant
 
 UTC = dt.UTC
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from store import Store
+from dealnudge.store import Store
 from tests.store.samples import NOW, OTHER_REP, REP, SHANGHAI, finding
 
 DAY = dt.timedelta(days=1)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from connectors.base import ErrorKind
-from store import Store
+from dealnudge.connectors.base import ErrorKind
+from dealnudge.store import Store
 from tests.store.samples import CALENDAR, INBOX, NOW, OTHER_REP, REP
 
 

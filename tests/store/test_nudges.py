@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from store import NudgeNotFound, NudgeRecord, Store
+from dealnudge.store import NudgeNotFound, NudgeRecord, Store
 from tests.store.samples import NOW, OTHER_REP, REP
 
 DAY = dt.date(2026, 3, 10)

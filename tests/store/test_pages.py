@@ -13,9 +13,9 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from connectors.records import SyncPage
-from store import Store
-from store.models import EventRow, MessageRow, ParticipantRow
+from dealnudge.connectors.records import SyncPage
+from dealnudge.store import Store
+from dealnudge.store.models import EventRow, MessageRow, ParticipantRow
 from tests.store.samples import CALENDAR, INBOX, REP, event, message
 
 

@@ -9,8 +9,8 @@ import string
 
 import pytest
 
-from connectors.records import Address, Participant, SyncPage
-from store import NaiveDatetimeError, Store
+from dealnudge.connectors.records import Address, Participant, SyncPage
+from dealnudge.store import NaiveDatetimeError, Store
 from tests.store.samples import (
     CALENDAR,
     INBOX,

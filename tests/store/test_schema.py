@@ -12,9 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from store import Store, StoreOpenError, UnsupportedDatabase, database
-from store.models import Base
-from store.types import UTCDateTime
+from dealnudge.store import Store, StoreOpenError, UnsupportedDatabase, database
+from dealnudge.store.models import Base
+from dealnudge.store.types import UTCDateTime
 
 
 def test_open_migrates_once_and_reopening_is_a_no_op(store_url: str) -> None:

@@ -25,10 +25,10 @@ from hypothesis.stateful import (
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from analyzer.findings import Finding
-from connectors.records import CalendarEvent, EmailMessage, SyncPage
-from store import Store
-from store.models import Base
+from dealnudge.analyzer.findings import Finding
+from dealnudge.connectors.records import CalendarEvent, EmailMessage, SyncPage
+from dealnudge.store import Store
+from dealnudge.store.models import Base
 from tests.store.samples import NOW, OTHER_REP, PLUS8, REP, event, finding, message
 
 SETTINGS = settings(max_examples=12, stateful_step_count=8, deadline=None,

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select
 from sqlalchemy.exc import StatementError
 
-from store import NaiveDatetimeError, Store
-from store.types import UTCDateTime, in_zone, parse_zone, zone_name
+from dealnudge.store import NaiveDatetimeError, Store
+from dealnudge.store.types import UTCDateTime, in_zone, parse_zone, zone_name
 
 
 @pytest.fixture

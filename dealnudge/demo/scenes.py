@@ -2,7 +2,7 @@
 
 Each account plays one situation from DOMAIN.md (a healthy deal, a missing or late
 follow-up, no or only a vague next step, a stalled or a dormant deal, cancelled and
-declined meetings, a meeting shared by two reps); ``demodata_files`` then renders
+declined meetings, a meeting shared by two reps); ``dealnudge.demo.files`` then renders
 the records as .ics and .eml files. Times are placed in the writer's own zone at
 business hours, counted back from *now*, so the same story works for any instant.
 """
@@ -15,8 +15,8 @@ import random
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from dealnudge import demodata_text as tx
-from dealnudge.demodata_text import Person, Say
+from dealnudge.demo import text as tx
+from dealnudge.demo.text import Person, Say
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """``dealnudge demo``: the real pipeline on a generated bilingual sample team.
 
 Nothing here is canned: the sample team's files are written by
-``dealnudge.demodata``, read back by the local connector, stored in SQLite,
+``dealnudge.demo.team``, read back by the local connector, stored in SQLite,
 judged by the analyzer and turned into nudge e-mails by the scheduler's code,
 exactly as in production, at the fixed instant ``DEMO_NOW``.
 """
@@ -14,15 +14,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from analyzer.findings import KIND_LABELS, Finding, FindingKind
-from config.loader import load_config
-from config.schema import Config
-from connectors.base import ConnectorContext
-from dealnudge.demodata import DEMO_NOW, write_demo_team
+from dealnudge.analyzer.findings import KIND_LABELS, Finding, FindingKind
+from dealnudge.config.loader import load_config
+from dealnudge.config.schema import Config
+from dealnudge.connectors.base import ConnectorContext
+from dealnudge.demo.team import DEMO_NOW, write_demo_team
 from dealnudge.pipeline import run_analysis, sync_all
 from dealnudge.progress import SyncProgress
-from scheduler.nudges import NudgeOutcome, send_due_nudges
-from store import Store
+from dealnudge.scheduler.nudges import NudgeOutcome, send_due_nudges
+from dealnudge.store import Store
 
 
 def run_demo(out_dir: Path, console: Console) -> None:

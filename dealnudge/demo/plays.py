@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from dealnudge import demodata_text as tx
-from dealnudge.demodata_scenes import Mail, Scene
+from dealnudge.demo import text as tx
+from dealnudge.demo.scenes import Mail, Scene
 
 
 def _recap(s: Scene, meeting_end: dt.datetime, hours: float, *extra: str,

@@ -6,7 +6,7 @@ them with the local connector. Four reps in four zones (Shanghai, New York with 
 DST change two days before ``DEMO_NOW``, London, Singapore) speak Chinese or
 English with ≥ 20 customer accounts, free-mail buyers among them, over two months
 of meetings and threads that play every situation of DOMAIN.md (see
-``demodata_plays``). Same seed, same ``now``, same scale → the same bytes.
+``dealnudge.demo.plays``). Same seed, same ``now``, same scale → the same bytes.
 ``scale`` multiplies the accounts for benchmarks.
 """
 
@@ -21,17 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dealnudge import demodata_text as tx
-from dealnudge.demodata_files import (
+from dealnudge.demo import text as tx
+from dealnudge.demo.files import (
     CalendarLayout,
     MailLayout,
     render_mail,
     write_calendar,
     write_mailbox,
 )
-from dealnudge.demodata_plays import PLAYS, shared
-from dealnudge.demodata_scenes import Account, Attendee, Meeting, Rep, Scene, Story
-from dealnudge.demodata_text import Person
+from dealnudge.demo.plays import PLAYS, shared
+from dealnudge.demo.scenes import Account, Attendee, Meeting, Rep, Scene, Story
+from dealnudge.demo.text import Person
 
 # Tuesday 08:30 in Shanghai and Singapore, 00:30 in London, Monday 20:30 in New York
 # (on daylight time since Sunday 8 March).

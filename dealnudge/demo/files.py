@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from connectors.ics import WINDOWS_ZONES
-from dealnudge.demodata_scenes import Mail, Meeting
-from dealnudge.demodata_text import Person
+from dealnudge.connectors.ics import WINDOWS_ZONES
+from dealnudge.demo.scenes import Mail, Meeting
+from dealnudge.demo.text import Person
 
 CalendarLayout = Literal["file", "windows-file", "dir"]
 MailLayout = Literal["maildir", "eml"]
