@@ -26,7 +26,6 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 import icalendar
-
 from dealnudge.connectors.ics_bounds import (
     MAX_RULE_STEPS,
     Damaged,
@@ -230,7 +229,7 @@ def _zone_for(tzid: str, uid: str) -> dt.tzinfo | None:
     return zone
 
 
-def _record(uid: str, vevent: icalendar.Event, recurring: bool, ctx: _Context) -> CalendarEvent:
+def _record(uid: str, vevent: icalendar.Component, recurring: bool, ctx: _Context) -> CalendarEvent:
     start, all_day = _instant(vevent["DTSTART"], ctx.default_tz)
     end = _end(vevent, start, all_day, ctx.default_tz)
     recurrence_id: dt.datetime | None = None
@@ -264,7 +263,7 @@ def _instant(prop: object, default_tz: ZoneInfo) -> tuple[dt.datetime, bool]:
     raise ValueError(f"unexpected date value {value!r}")
 
 
-def _end(vevent: icalendar.Event, start: dt.datetime, all_day: bool,
+def _end(vevent: icalendar.Component, start: dt.datetime, all_day: bool,
          default_tz: ZoneInfo) -> dt.datetime:
     if "DTEND" in vevent:
         end, _ = _instant(vevent["DTEND"], default_tz)
@@ -280,7 +279,7 @@ def _end(vevent: icalendar.Event, start: dt.datetime, all_day: bool,
     return max(end, start)
 
 
-def _updated(vevent: icalendar.Event, default_tz: ZoneInfo) -> dt.datetime | None:
+def _updated(vevent: icalendar.Component, default_tz: ZoneInfo) -> dt.datetime | None:
     for name in ("LAST-MODIFIED", "DTSTAMP"):
         if name in vevent:
             try:
@@ -297,7 +296,7 @@ def _address(prop: object) -> str:
     return text.strip().lower()
 
 
-def _participants(vevent: icalendar.Event,
+def _participants(vevent: icalendar.Component,
                   self_addresses: set[str]) -> tuple[str | None, tuple[Participant, ...]]:
     organizer_prop = vevent.get("ORGANIZER")
     organizer = _address(organizer_prop) if organizer_prop is not None else ""

@@ -125,7 +125,7 @@ def rule_cost(event: icalendar.Component, window: tuple[dt.datetime, dt.datetime
         if seconds is None:
             raise ValueError(f"RRULE has no usable FREQ ({freq})")
         step = seconds * max(1, int((rule.get("INTERVAL") or [1])[0]))
-        start = _as_utc(event["DTSTART"].dt)
+        start = _as_utc(getattr(event["DTSTART"], "dt", None))
         until = rule.get("UNTIL")
         end = min(window[1], _as_utc(until[0])) if until else window[1]
         fan_out = math.prod(len(rule.get(part) or [1]) for part in _FAN_OUT)

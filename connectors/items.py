@@ -68,6 +68,7 @@ def _clean_fields(record: T) -> T:
     changes: dict[str, object] = {}
     for f in dataclasses.fields(record):  # type: ignore[arg-type]
         value = getattr(record, f.name)
+        cleaned: object
         if isinstance(value, str):
             cleaned = clean_text(value)
         elif isinstance(value, tuple) and value and isinstance(value[0], str):

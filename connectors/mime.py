@@ -33,7 +33,6 @@ from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
-
 from dealnudge.connectors.items import (
     MAX_BODY_TEXT_BYTES,
     MAX_HEADER_BYTES,

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from dealnudge.store import Store
 
 err_console = Console(stderr=True)
+STATUS_REASONS = 10  # skipped items listed per stream by `status`
 
 
 @main.command()
@@ -86,13 +87,18 @@ def _open_store(url: str) -> Store:
 
 @main.command()
 @click.option("--rep", "reps", multiple=True, metavar="EMAIL", help="Only this rep (repeatable).")
+@click.option("--accept-shrink", is_flag=True,
+              help="Apply calendar snapshots that lost more than half of their events at once "
+                   "(refused by default: the stored events are kept).")
 @now_option
 @click.pass_obj
-def sync(state: State, reps: tuple[str, ...], now_text: str | None) -> None:
+def sync(state: State, reps: tuple[str, ...], accept_shrink: bool, now_text: str | None) -> None:
     """Pull new mail and calendar data for every rep (incremental after the first run).
 
-    One rep's failure (revoked access, a bad file) is reported and the others go on;
-    the exit status is 1 when any rep failed.
+    One rep's failure (revoked access, a bad file) is reported and the others go on.
+    Stored data is never deleted on doubt: a calendar that cannot be read whole, or that
+    shrank sharply, keeps its stored events and the rep is reported as "kept". The exit
+    status is 1 when any rep failed or kept data.
     """
     config = state.config()
     now = parse_now(now_text)
@@ -102,16 +108,25 @@ def sync(state: State, reps: tuple[str, ...], now_text: str | None) -> None:
         store = _open_store(config.database)
         with SyncProgress(err_console) as progress:
             ctx = ConnectorContext(now=now, progress=progress.update)
-            results = sync_all(config, store, ctx, [r.lower() for r in reps] or None)
-    failed = [r for r in results if not r.ok]
+            results = sync_all(config, store, ctx, [r.lower() for r in reps] or None,
+                               accept_shrink=accept_shrink)
     for r in results:
-        mark = "[green]ok[/green]" if r.ok else "[red]failed[/red]"
-        extra = f", {r.skipped} skipped (see log)" if r.skipped else ""
-        err_console.print(f"{mark} {r.rep}: {r.items} item(s){extra}"
-                          + (f" — {_first_error(r)}" if not r.ok else ""))
-    if failed:
-        raise Failure(f"{len(failed)} of {len(results)} rep(s) could not be synced completely; "
-                      "the others were. `dealnudge status` shows each rep's sync health.")
+        err_console.print(_sync_line(r), highlight=False)
+    failed = [r for r in results if not r.ok]
+    kept = [r for r in results if r.ok and r.warnings]
+    if failed or kept:
+        raise Failure(f"{len(failed)} of {len(results)} rep(s) could not be synced completely"
+                      + (f" and {len(kept)} kept stored data on doubt" if kept else "")
+                      + "; `dealnudge status` shows each rep's sync health.")
+
+
+def _sync_line(r: RepSyncResult) -> str:
+    extra = f", {r.skipped} skipped (`dealnudge status` lists them)" if r.skipped else ""
+    if not r.ok:
+        return f"[red]failed[/red] {r.rep}: {r.items} item(s){extra} — {_first_error(r)}"
+    if r.warnings:
+        return f"[yellow]kept[/yellow] {r.rep}: {r.items} item(s){extra} — {r.warnings[0]}"
+    return f"[green]ok[/green] {r.rep}: {r.items} item(s){extra}"
 
 
 def _first_error(result: RepSyncResult) -> str:
@@ -222,11 +237,18 @@ def status(state: State) -> None:
     if not health:
         click.echo("No sync has run yet: run `dealnudge sync`.")
         return
-    click.echo(f"{'rep':<36} {'stream':<22} {'last success':<17} {'items':>6}  last error")
+    click.echo(f"{'rep':<36} {'stream':<22} {'last success':<17} {'items':>6} "
+               f"{'skipped':>7}  last error")
     for h in health:
         ok = h.last_success.strftime("%Y-%m-%d %H:%M") if h.last_success else "never"
         error = f"{h.last_error_at:%Y-%m-%d %H:%M} {h.last_error}" if h.last_error else ""
-        click.echo(f"{h.rep:<36} {h.stream:<22} {ok:<17} {h.items:>6}  {error}")
+        click.echo(f"{h.rep:<36} {h.stream:<22} {ok:<17} {h.items:>6} {h.skipped:>7}  {error}")
+        if h.warning:
+            click.echo(f"    kept: {h.warning}")
+        for reason in h.skipped_reasons[:STATUS_REASONS]:
+            click.echo(f"    skipped {reason}")
+        if h.skipped > STATUS_REASONS:
+            click.echo(f"    … and {h.skipped - STATUS_REASONS} more (see the sync log)")
 
 
 @main.command()

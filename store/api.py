@@ -13,7 +13,7 @@ so the foreign keys hold even for callers that never called ``ensure_rep``;
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Self
 
@@ -37,7 +37,7 @@ from dealnudge.store.results import (
     StoredFinding,
     SyncHealth,
 )
-from sqlalchemy import Engine, Executable, delete, inspect, select
+from sqlalchemy import Engine, Executable, delete, func, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from dealnudge.records import CalendarEvent, EmailMessage, Finding, SyncPage
 
 Clock = Callable[[], dt.datetime]
+SKIPPED_KEPT = 50  # reasons kept per stream for `status`; the log has every one
 MESSAGE_COLUMNS = [attribute.class_attribute for attribute in inspect(MessageRow).column_attrs]
 
 
@@ -175,7 +176,9 @@ class Store:
 
     def record_sync(self, rep: str, stream: str, *, ok: bool, at: dt.datetime, items: int = 0,
                     error: str | None = None,
-                    error_kind: ErrorKind | str | None = None) -> None:
+                    error_kind: ErrorKind | str | None = None,
+                    skipped: Sequence[str] = (), warning: str | None = None) -> None:
+        """Record one round; ``skipped`` and ``warning`` describe the last round only."""
         convert.as_utc(at, "at")
         kind = error_kind.value if isinstance(error_kind, ErrorKind) else error_kind
         with self._transaction() as session:
@@ -184,6 +187,8 @@ class Store:
             if row is None:
                 row = SyncHealthRow(rep=rep, stream=stream, consecutive_failures=0, items=0)
                 session.add(row)
+            row.skipped, row.warning = len(skipped), warning
+            row.skipped_detail = "\n".join(skipped[:SKIPPED_KEPT]) or None
             if ok:
                 row.last_success, row.items, row.consecutive_failures = at, items, 0
             else:
@@ -197,8 +202,20 @@ class Store:
             return [SyncHealth(rep=row.rep, stream=row.stream, last_success=row.last_success,
                                last_error=row.last_error, last_error_at=row.last_error_at,
                                error_kind=row.last_error_kind, items=row.items,
-                               consecutive_failures=row.consecutive_failures)
+                               consecutive_failures=row.consecutive_failures,
+                               skipped=row.skipped or 0, warning=row.warning,
+                               skipped_reasons=tuple((row.skipped_detail or "").splitlines()))
                     for row in session.scalars(query)]
+
+    def count_events(self, rep: str, stream: str, ids: Sequence[str] | None = None) -> int:
+        """Stored events of a stream (only those among ``ids`` when given)."""
+        with self._transaction() as session:
+            query = select(func.count()).select_from(EventRow).where(
+                EventRow.rep == rep, EventRow.stream == stream)
+            if ids is None:
+                return int(session.scalar(query) or 0)
+            return sum(int(session.scalar(query.where(EventRow.source_id.in_(part))) or 0)
+                       for part in pages.chunks(sorted(set(ids))))
 
     # findings -------------------------------------------------------------------
 
