@@ -205,9 +205,11 @@ class LocalConnector:
     def _read_mail(self, file: SourceFile) -> FileResult:
         self.files_read += 1
         out = FileResult()
-        if file.path.suffix.lower() == ".msg" or _is_ole(file.path):
-            return _skip(out, file.path, "Outlook .msg is not supported: export as .eml")
         try:
+            if not file.hashed_ids:
+                check_size(file.path.stat().st_size, MAX_MESSAGE_BYTES, "the message")
+                if file.path.suffix.lower() == ".msg" or _is_ole(file.path):
+                    return _skip(out, file.path, "Outlook .msg is not supported: export as .eml")
             raws = _mbox_messages(file) if file.hashed_ids else [(file.key, _read_capped(
                 file.path, MAX_MESSAGE_BYTES, "the message"))]
         except (OSError, mailbox.Error, TooLarge) as err:
@@ -391,7 +393,8 @@ def _mbox_messages(file: SourceFile) -> Sequence[tuple[str, bytes]]:
         seen: dict[str, int] = {}
         out: list[tuple[str, bytes]] = []
         for key in box.iterkeys():
-            raw = box.get_bytes(key)
+            with box.get_file(key) as handle:  # read at most the cap: never a whole huge one
+                raw = handle.read(MAX_MESSAGE_BYTES + 1)
             digest = "mbox:" + hashlib.sha256(raw).hexdigest()[:24]
             seen[digest] = seen.get(digest, 0) + 1
             out.append((digest if seen[digest] == 1 else f"{digest}~{seen[digest]}", raw))

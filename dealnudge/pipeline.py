@@ -171,7 +171,8 @@ def _sync_stream_safely(store: Store, rep: str, conn: Connector, stream: Stream,
     store.record_sync(rep, key, ok=outcome.error is None, at=now, items=outcome.items,
                       error=outcome.error,
                       error_kind=outcome.error_kind.value if outcome.error_kind else None,
-                      skipped=outcome.skipped, warning="; ".join(outcome.warnings) or None)
+                      skipped=outcome.skipped if outcome.items or outcome.skipped else None,
+                      warning="; ".join(outcome.warnings) or None)
     return outcome
 
 

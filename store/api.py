@@ -177,8 +177,9 @@ class Store:
     def record_sync(self, rep: str, stream: str, *, ok: bool, at: dt.datetime, items: int = 0,
                     error: str | None = None,
                     error_kind: ErrorKind | str | None = None,
-                    skipped: Sequence[str] = (), warning: str | None = None) -> None:
-        """Record one round; ``skipped`` and ``warning`` describe the last round only."""
+                    skipped: Sequence[str] | None = (), warning: str | None = None) -> None:
+        """Record one round. ``warning`` describes this round; ``skipped`` replaces the
+        stored list unless None (a round that read nothing new keeps the last list)."""
         convert.as_utc(at, "at")
         kind = error_kind.value if isinstance(error_kind, ErrorKind) else error_kind
         with self._transaction() as session:
@@ -187,8 +188,10 @@ class Store:
             if row is None:
                 row = SyncHealthRow(rep=rep, stream=stream, consecutive_failures=0, items=0)
                 session.add(row)
-            row.skipped, row.warning = len(skipped), warning
-            row.skipped_detail = "\n".join(skipped[:SKIPPED_KEPT]) or None
+            row.warning = warning
+            if skipped is not None:
+                row.skipped = len(skipped)
+                row.skipped_detail = "\n".join(skipped[:SKIPPED_KEPT]) or None
             if ok:
                 row.last_success, row.items, row.consecutive_failures = at, items, 0
             else:

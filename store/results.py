@@ -42,7 +42,7 @@ class SyncHealth:
     error_kind: str | None  # an ``ErrorKind`` value
     items: int  # records handled by the last successful sync
     consecutive_failures: int = 0
-    skipped: int = 0  # items the last round could not read
+    skipped: int = 0  # items the last round that read anything could not read
     skipped_reasons: tuple[str, ...] = ()  # the first of them, "<item>: <reason>"
     warning: str | None = None  # what the last round refused to do (kept stored data)
 

@@ -18,6 +18,7 @@ from caldav.lib import error as dav_error
 from dealnudge.config.schema import ImapProvider
 from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, TransientError
 from dealnudge.connectors.imap.calendar_http import check_http, saved_items
+from dealnudge.connectors.items import MAX_CALENDAR_BYTES, check_size, skip_reason
 
 from dealnudge.records import CalendarEvent, SyncPage
 
@@ -33,7 +34,8 @@ class CalendarSource(Protocol):
     @property
     def verify(self) -> str | bool: ...
 
-    def parse(self, data: bytes, where: str, page: SyncPage) -> list[CalendarEvent]: ...
+    def parse(self, data: bytes, where: str,
+              page: SyncPage) -> tuple[list[CalendarEvent], bool]: ...
 
 _EXPIRED = {"{DAV:}valid-sync-token"}
 
@@ -94,20 +96,24 @@ def _page(sync: CalendarSource, prev: dict[str, object] | None, result: Any,
           *, fallback: bool) -> SyncPage:
     """``fallback``: caldav listed everything (no sync-collection), so absence is deletion."""
     items = saved_items(prev)
-    page = SyncPage(full=prev is None, complete=True)
+    page = SyncPage(full=prev is None, complete=True, inferred_deletions=True)
     seen: set[str] = set()
+    removed = {str(u) for u in result.deleted_urls}
     for obj in result:
-        href = str(obj.url.canonical())
-        if href in {str(u) for u in result.deleted_urls}:
+        href = ""
+        try:
+            href = str(obj.url.canonical())
+            if href in removed:
+                continue
+            seen.add(href)
+            events, clean = _object_events(sync, obj, href, page)
+        except Exception as err:  # noqa: BLE001 - one object never stops the calendar
+            page.skipped.append(skip_reason(href or "CalDAV object", err))
             continue
-        seen.add(href)
-        data = obj.data
-        if not data:
-            continue
-        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        events = sync.parse(raw, href, page)
         page.events.extend(events)
         ids = sorted({e.source_id for e in events})
+        if not clean:  # keep what this object had; it is read again when it changes
+            ids = sorted(set(ids) | set(items.get(href, [])))
         page.deleted_ids.extend(set(items.get(href, [])) - set(ids))
         items[href] = ids
     gone = {str(u) for u in result.deleted_urls}
@@ -119,3 +125,13 @@ def _page(sync: CalendarSource, prev: dict[str, object] | None, result: Any,
     page.cursor = json.dumps({"mode": "caldav", "token": str(result.sync_token),
                               "items": items}, ensure_ascii=False)
     return page
+
+
+def _object_events(sync: CalendarSource, obj: Any, href: str,
+                   page: SyncPage) -> tuple[list[CalendarEvent], bool]:
+    data = obj.data
+    if not data:
+        return [], True
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
+    check_size(len(raw), MAX_CALENDAR_BYTES, "the CalDAV object")
+    return sync.parse(raw, href, page)
