@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,10 +36,13 @@ WINDOW = (NOW - dt.timedelta(days=90), NOW + dt.timedelta(days=60))
 def test_poison_mail_is_read_or_refused_quickly(name: str) -> None:
     raw = poison_mail()[name]
     started = time.monotonic()
+    reason = ""
     try:
         msg = parse_message(raw, source_id=name, folder="inbox")
     except MalformedMessage as err:
-        assert str(err)
+        reason = str(err)
+    if reason:
+        assert len(reason) < 200  # one sentence, not the input echoed back
     else:
         texts = [msg.subject, msg.body_text, msg.sender.email, msg.message_id]
         assert all("\x00" not in t for t in texts)
@@ -96,9 +100,9 @@ def test_oversized_mail_is_skipped_without_being_read(tmp_path: Path,
     opened: list[str] = []
     real_open = Path.open
 
-    def spy(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+    def spy(self: Path, *args: Any, **kwargs: Any) -> Any:
         opened.append(self.name)
-        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+        return real_open(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "open", spy)
     got = drain(connector(tmp_path, mail=root), MAIL, None)
