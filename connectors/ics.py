@@ -29,7 +29,9 @@ import icalendar
 from dealnudge.connectors.ics_bounds import (
     MAX_RULE_STEPS,
     Damaged,
+    bound_rules,
     check_complete,
+    check_possible,
     load_per_component,
     occurrences,
     pop_exdates,
@@ -60,7 +62,8 @@ _PARTSTAT: dict[str, ResponseStatus] = {
 _STATUS: dict[str, EventStatus] = {"CANCELLED": "cancelled", "TENTATIVE": "tentative"}
 _RESOURCE_TYPES = {"ROOM", "RESOURCE"}
 _RESOURCE_DOMAINS = ("@resource.calendar.google.com",)
-_EXPECTED = (ValueError, KeyError, IndexError, OverflowError)
+# Odd data makes icalendar, recurring_ical_events and dateutil raise these; others are bugs.
+_EXPECTED = (ValueError, KeyError, IndexError, OverflowError, TypeError)
 
 
 class MalformedCalendar(ValueError):
@@ -178,7 +181,9 @@ def _expand(uid: str, group: list[icalendar.Component], zones: list[icalendar.Co
         single.add_component(zone)
     excluded: set[object] = set()
     for event in group:
+        check_possible(event)
         excluded |= pop_exdates(event)
+        bound_rules(event, window[1])
         single.add_component(event)
     records = [_record(uid, o, recurring, ctx)
                for o in occurrences(single, window, estimate, excluded, problems, uid)]
@@ -209,6 +214,9 @@ def _fix_times(event: icalendar.Component, uid: str) -> None:
     for name in ("EXDATE", "RDATE"):
         props = event.get(name)
         for prop in props if isinstance(props, list) else [props] if props is not None else []:
+            dts = getattr(prop, "dts", None)
+            if isinstance(dts, list):  # a bare time (VALUE=TIME) is no instant: dateutil fails
+                dts[:] = [d for d in dts if not isinstance(getattr(d, "dt", None), dt.time)]
             tzid = str(getattr(prop, "params", {}).get("TZID", ""))
             for item in getattr(prop, "dts", []):
                 value = getattr(item, "dt", None)
@@ -251,6 +259,8 @@ def _record(uid: str, vevent: icalendar.Component, recurring: bool, ctx: _Contex
 
 def _instant(prop: object, default_tz: ZoneInfo) -> tuple[dt.datetime, bool]:
     """An aware datetime from a DATE / DATE-TIME property (or a bare value)."""
+    if isinstance(prop, list) and prop:  # the property written twice: the first one counts
+        prop = prop[0]
     value = getattr(prop, "dt", prop)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:

@@ -20,11 +20,16 @@ import datetime as dt
 import math
 import re
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import icalendar
 import recurring_ical_events
+
+# dateutil warns when a rule has both COUNT and UNTIL; ``bound_rules`` adds UNTIL on purpose.
+warnings.filterwarnings("ignore", message="Using both 'count' and 'until'",
+                        category=DeprecationWarning)
 
 MAX_OCCURRENCES = 400  # occurrences of one series inside the sync window
 MAX_RULE_STEPS = 200_000  # estimated rule steps from DTSTART to the window's end
@@ -34,7 +39,7 @@ _FREQ_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400,
                  "WEEKLY": 7 * 86400, "MONTHLY": 28 * 86400, "YEARLY": 365 * 86400}
 _FAN_OUT = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
             "BYMONTH")
-_LINE = re.compile(rb"^(BEGIN|END):([A-Za-z0-9-]+)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_LINE = re.compile(rb"^(BEGIN|END):([A-Za-z0-9-]+)[ \t\r]*$", re.IGNORECASE | re.MULTILINE)
 
 
 class Damaged(ValueError):
@@ -42,18 +47,22 @@ class Damaged(ValueError):
 
 
 def check_complete(data: bytes) -> None:
-    """Refuse data cut off mid-write: it must end with END:VCALENDAR and pair BEGIN/END."""
-    tail = data.rstrip()[-64:].upper()
-    if not tail.endswith(b"END:VCALENDAR"):
+    """Refuse data cut off mid-write: every BEGIN needs its END, the last one END:VCALENDAR.
+
+    Lines after the last END:VCALENDAR that open nothing (stray text some exporters
+    append) are tolerated; a BEGIN after it is a second calendar that was cut off.
+    """
+    depth, last_end, closed = 0, "", True
+    for match in _LINE.finditer(data):
+        opening = match.group(1).upper() == b"BEGIN"
+        depth += 1 if opening else -1
+        if depth < 0:
+            raise Damaged("the calendar data is damaged: an END line closes nothing")
+        last_end = "" if opening else match.group(2).upper().decode("ascii")
+        closed = depth == 0
+    if not closed or last_end != "VCALENDAR":
         raise Damaged("the calendar data is cut off (it does not end with END:VCALENDAR); "
                       "a partial file or download is not read")
-    depth = 0
-    for match in _LINE.finditer(data):
-        depth += 1 if match.group(1).upper() == b"BEGIN" else -1
-        if depth < 0:
-            break
-    if depth != 0:
-        raise Damaged("the calendar data is damaged: its BEGIN and END lines do not pair up")
 
 
 def split_components(data: bytes) -> list[tuple[bytes, list[bytes]]]:
@@ -137,6 +146,63 @@ def rule_cost(event: icalendar.Component, window: tuple[dt.datetime, dt.datetime
         if steps > worst.steps:
             worst = RuleEstimate(int(min(steps, 1e18)), int(min(inside, 1e18)), f"FREQ={freq}")
     return worst
+
+
+def check_possible(event: icalendar.Component) -> None:
+    """Refuse a rule whose day filters no date satisfies (``BYMONTH=2;BYMONTHDAY=30``).
+
+    dateutil searches for such a rule's next occurrence day by day until the year 9999
+    (seconds of work, and neither COUNT nor UNTIL stops it), so the day filters are
+    tried here first on every day of eight years, which covers every leap-year case.
+    """
+    rules = event.get("RRULE")
+    for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+        months = {int(m) for m in rule.get("BYMONTH") or []}
+        monthdays = {int(d) for d in rule.get("BYMONTHDAY") or []}
+        yeardays = {int(d) for d in rule.get("BYYEARDAY") or []}
+        if not (months or monthdays or yeardays):
+            continue
+        day = dt.date(2024, 1, 1)
+        for _ in range(366 * 8):
+            if _day_matches(day, months, monthdays, yeardays):
+                break
+            day += dt.timedelta(days=1)
+        else:
+            raise ValueError("its RRULE matches no date (BYMONTH/BYMONTHDAY/BYYEARDAY "
+                             "exclude every day); skipped")
+
+
+def _day_matches(day: dt.date, months: set[int], monthdays: set[int], yeardays: set[int]) -> bool:
+    if months and day.month not in months:
+        return False
+    if monthdays:
+        last = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        if day.day not in monthdays and day.day - last.day - 1 not in monthdays:
+            return False
+    if yeardays:
+        first = dt.date(day.year, 1, 1)
+        size = (dt.date(day.year + 1, 1, 1) - first).days
+        number = (day - first).days + 1
+        if number not in yeardays and number - size - 1 not in yeardays:
+            return False
+    return True
+
+
+def bound_rules(event: icalendar.Component, window_end: dt.datetime) -> None:
+    """Give every RRULE an UNTIL no later than the window's end, so dateutil stops there
+    (COUNT is kept beside it: dateutil honours both; RFC 5545 only forbids writing both)."""
+    rules = event.get("RRULE")
+    start = getattr(event.get("DTSTART"), "dt", None)
+    for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+        limit: dt.date = window_end
+        if isinstance(start, dt.datetime) and start.tzinfo is None:
+            limit = window_end.astimezone(dt.UTC).replace(tzinfo=None)
+        elif not isinstance(start, dt.datetime) and isinstance(start, dt.date):
+            limit = window_end.date()
+        until = rule.get("UNTIL")
+        if until and _as_utc(until[0]) <= window_end:
+            continue  # already ends inside the window
+        rule["UNTIL"] = [limit]
 
 
 def _as_utc(value: object) -> dt.datetime:

@@ -207,3 +207,17 @@ def test_aliases_mark_the_rep_on_local_invitations(tmp_path: Path) -> None:
                 CALENDAR, None)
     people = {p.email: p.is_self for p in got.events[0].participants}
     assert people["rep.alias@northwind.example"] is True
+
+
+def test_a_rule_no_date_satisfies_is_skipped_at_once() -> None:
+    impossible = vevent("never", "DTSTART:20260302T100000Z",
+                        extra="RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3\r\n")
+    started = time.monotonic()
+    found = parse_calendar_report(calendar(impossible, vevent("good", "DTSTART:20260302T020000Z")),
+                                  window_start=WINDOW[0], window_end=WINDOW[1],
+                                  default_tz=NEW_YORK, owner=REP)
+    assert time.monotonic() - started < 2
+    assert [e.uid for e in found.events] == ["good"] and "matches no date" in found.problems[0]
+    leap = vevent("leap", "DTSTART:20240229T100000Z",
+                  extra="RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29\r\n")
+    assert parse(leap) == {}  # possible (next in 2028), just not inside this window
