@@ -133,7 +133,10 @@ def rule_cost(event: icalendar.Component, window: tuple[dt.datetime, dt.datetime
         seconds = _FREQ_SECONDS.get(freq)
         if seconds is None:
             raise ValueError(f"RRULE has no usable FREQ ({freq})")
-        step = seconds * max(1, int((rule.get("INTERVAL") or [1])[0]))
+        interval = int((rule.get("INTERVAL") or [1])[0])
+        if interval < 1:  # dateutil would never advance
+            raise ValueError(f"RRULE INTERVAL={interval} is not a positive number")
+        step = seconds * interval
         start = _as_utc(getattr(event["DTSTART"], "dt", None))
         until = rule.get("UNTIL")
         end = min(window[1], _as_utc(until[0])) if until else window[1]

@@ -221,3 +221,13 @@ def test_a_rule_no_date_satisfies_is_skipped_at_once() -> None:
     leap = vevent("leap", "DTSTART:20240229T100000Z",
                   extra="RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29\r\n")
     assert parse(leap) == {}  # possible (next in 2028), just not inside this window
+
+
+def test_a_rule_that_never_advances_is_skipped() -> None:
+    stuck = vevent("stuck", "DTSTART:20260302T100000Z",
+                   extra="RRULE:FREQ=YEARLY;COUNT=100000;INTERVAL=0\r\n")
+    started = time.monotonic()
+    found = parse_calendar_report(calendar(stuck), window_start=WINDOW[0],
+                                  window_end=WINDOW[1], default_tz=NEW_YORK, owner=REP)
+    assert time.monotonic() - started < 2
+    assert found.events == [] and "INTERVAL=0" in found.problems[0]
