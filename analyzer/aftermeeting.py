@@ -105,7 +105,8 @@ def _finding(ctx: Context, rep: str, meeting: Meeting, kind: FindingKind, since:
     return Finding(
         rep=ctx.reps[rep].email, kind=kind, account=meeting.primary_account, meeting_uid=meeting.uid,
         since=since, detail=detail, meeting_key=meeting.key, meeting_title=copy.event.title,
-        meeting_start=meeting.start, evidence=evidence)
+        meeting_start=meeting.start, evidence=evidence, web_link=copy.event.web_link,
+        contacts=tuple(seat.email for seat in copy.customers))
 
 
 def _describe(ctx: Context, rep: str, meeting: Meeting) -> str:

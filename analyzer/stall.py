@@ -187,6 +187,14 @@ def _describe(ctx: Context, rep: str, account: str, stall: Stall) -> str:
             "what holds them back, ask for a small dated step, or disqualify the deal.")
 
 
+def _latest_link(stall: Stall) -> str | None:
+    """The newest unanswered e-mail's thread, where the provider gave it a web page."""
+    for touch in reversed(stall.touches):
+        if touch.mail is not None and touch.mail.message.web_link:
+            return touch.mail.message.web_link
+    return None
+
+
 def stall_findings(ctx: Context) -> list[Finding]:
     window = dt.timedelta(days=ctx.thresholds.stall_after_days)
     findings = []
@@ -202,5 +210,5 @@ def stall_findings(ctx: Context) -> list[Finding]:
                 since=stall.reference + window, detail=_describe(ctx, rep, account, stall),
                 evidence=last.what if last else "no customer action since the first contact",
                 last_customer_action=last.at if last else None,
-                seller_touches=len(stall.touches)))
+                seller_touches=len(stall.touches), web_link=_latest_link(stall)))
     return findings
