@@ -3,6 +3,15 @@
 ``analyze`` builds one ``Context`` and hands it to each rule module, so address
 classification, calendar de-duplication and the mail index are computed a single
 time however many meetings and accounts the rules then look at.
+
+An analysis "as of" an instant sees only what was known then: messages sent by then
+(see ``analyzer.mailbox``) and calendar events whose stored version the provider
+stamped by then (``updated``: Google ``updated``, Graph ``lastModifiedDateTime``,
+iCalendar ``LAST-MODIFIED`` or ``DTSTAMP``). Only an event's latest version is
+stored, so one stamped later is not what the calendar showed at that instant; an
+event without a stamp is taken as known all along. This is what makes
+``report --now <past>`` and ``dealnudge backtest`` agree, and what keeps a record
+added later from changing a past morning.
 """
 
 from __future__ import annotations
@@ -63,6 +72,11 @@ class Context:
         return grouped
 
 
+def known_by(event: CalendarEvent, now: dt.datetime) -> bool:
+    """Whether the stored version of ``event`` existed at ``now`` (see the module docstring)."""
+    return event.updated is None or event.updated <= now
+
+
 def build_context(inp: AnalysisInput, now: dt.datetime, commitments: CommitmentCache) -> Context:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -74,7 +88,7 @@ def build_context(inp: AnalysisInput, now: dt.datetime, commitments: CommitmentC
         inp.ignore_addresses)
     views = dedupe_copies(
         view_event(normalise(rep), addresses[normalise(rep)], event, book)
-        for rep, event in inp.events if normalise(rep) in reps)
+        for rep, event in inp.events if normalise(rep) in reps and known_by(event, now))
     known = ((normalise(rep), m) for rep, m in inp.messages if normalise(rep) in reps)
     return Context(
         now=now, thresholds=inp.thresholds, reps=reps, book=book,

@@ -79,7 +79,13 @@ class Section:
 
 def digest_findings(rep: Rep, stored: list[StoredFinding], day: dt.date,
                     config: Config) -> list[Finding]:
-    """The rep's findings that go into the digest of ``day``.
+    """The rep's stored open findings that go into the digest of ``day``."""
+    return select_for_digest(rep, [s.finding for s in stored], day, config)
+
+
+def select_for_digest(rep: Rep, findings: list[Finding], day: dt.date,
+                      config: Config) -> list[Finding]:
+    """The findings that go into the digest of ``day``, in the digest's order.
 
     Muted accounts are left out, and so are meetings older than
     ``thresholds.active_within_days``: a morning list that still names a meeting from
@@ -88,8 +94,8 @@ def digest_findings(rep: Rep, stored: list[StoredFinding], day: dt.date,
     """
     muted = muted_accounts(rep, day)
     oldest = day - dt.timedelta(days=config.thresholds.active_within_days)
-    found = [s.finding for s in stored if s.finding.account.lower() not in muted
-             and not _too_old(s.finding, rep, oldest)]
+    found = [f for f in findings if f.account.lower() not in muted
+             and not _too_old(f, rep, oldest)]
     return sorted(found, key=lambda f: (f.meeting_start or f.since, f.account, f.key))
 
 
