@@ -72,7 +72,7 @@ def _follow_up_sent(ctx: Context, rep: str, meeting: Meeting) -> bool:
                for account in meeting.accounts if account in box.sent)
 
 
-def _mail_about(ctx: Context, meeting: Meeting) -> list[Mail]:
+def mail_about(ctx: Context, meeting: Meeting) -> list[Mail]:
     """Mail from the meeting's accounts, or from the team to them, since it started."""
     found: dict[MessageIdentity, Mail] = {}
     for rep in meeting.reps:
@@ -90,7 +90,7 @@ def _next_step(ctx: Context, meeting: Meeting, later: FollowUpMeetings
     if later.after(meeting):
         return None
     vague: str | None = None
-    for mail in _mail_about(ctx, meeting):
+    for mail in mail_about(ctx, meeting):
         steps = ctx.commitments.customer_steps(mail)
         if any(is_dated(step) for step in steps):
             return None

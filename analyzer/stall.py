@@ -174,6 +174,16 @@ def _stall(ctx: Context, deal: Deal) -> Stall | None:
     return stall
 
 
+def deal_of(ctx: Context, rep: str, account: str) -> Deal:
+    """Everything the rule sorted for one rep and account (for ``analyzer.explain``)."""
+    return _deals(ctx, rep, ctx.views_by_rep().get(rep, [])).get(account) or Deal([], [])
+
+
+def stall_of(ctx: Context, deal: Deal) -> Stall | None:
+    """The rule's judgement of one deal (for ``analyzer.explain``)."""
+    return _stall(ctx, deal)
+
+
 def _describe(ctx: Context, rep: str, account: str, stall: Stall) -> str:
     days = int((ctx.now - stall.reference) / dt.timedelta(days=1))
     local = stall.reference.astimezone(ctx.reps[rep].zone).date().isoformat()

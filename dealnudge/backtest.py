@@ -106,12 +106,17 @@ def _instants(config: Config, dates: list[dt.date]) -> dict[dt.datetime, list[tu
 
 
 def _input(config: Config, records: Records, at: dt.datetime) -> AnalysisInput:
-    events, messages = records.as_of(at)
+    return analysis_input(config, *records.as_of(at))
+
+
+def analysis_input(config: Config, events: Sequence[tuple[str, CalendarEvent]],
+                   messages: Sequence[tuple[str, EmailMessage]]) -> AnalysisInput:
+    """The analyzer's input for ``config`` over the given records (as ``report`` builds it)."""
     return AnalysisInput(
         reps=tuple(RepView(r.email, tuple(r.aliases), r.zone) for r in config.reps),
         internal_domains=tuple(config.organization.internal_domains),
         ignore_addresses=tuple(config.organization.ignore_addresses),
-        thresholds=config.thresholds, events=events, messages=messages)
+        thresholds=config.thresholds, events=tuple(events), messages=tuple(messages))
 
 
 def replay(config: Config, label: str, records: Records, dates: list[dt.date]) -> list[Morning]:

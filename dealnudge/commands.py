@@ -166,6 +166,41 @@ def _readable_report(config: Config, findings: list[Finding]) -> str:
     return "\n".join(lines).rstrip()
 
 
+@main.command()
+@click.argument("finding_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the evidence trail as JSON.")
+@now_option
+@click.pass_obj
+def explain(state: State, finding_id: str, as_json: bool, now_text: str | None) -> None:
+    """Show why a finding was raised: the meeting, the mails, each sentence judged.
+
+    FINDING_ID is the "id" of `report --json`. Without --now the finding is explained
+    as of the last analysis that saw it (the one its nudge came from), else now.
+    """
+    config = state.config()
+    from dealnudge.analyzer.explain import explain as evidence_trail
+    from dealnudge.backtest import analysis_input
+    from dealnudge.explain_view import render_explanation
+
+    with failures(state):
+        store = _open_store(config.database)
+        try:
+            stored = store.finding(finding_id.strip())
+            now = parse_now(now_text) if now_text or stored is None else stored.last_seen
+            inp = analysis_input(config, store.events(), store.messages())
+        finally:
+            store.close()
+        trail = evidence_trail(inp, now, finding_id.strip())
+    if trail is None:
+        raise BadConfig(f"No finding with id {finding_id!r} is open at {now.isoformat()}; "
+                        "`dealnudge report --json` lists the ids of the open findings.")
+    if as_json:
+        click.echo(json.dumps(trail.to_json(), ensure_ascii=False, indent=2))
+        return
+    rep = next((r for r in config.reps if r.email.lower() == trail.finding.rep.lower()), None)
+    click.echo(render_explanation(trail, rep.zone if rep else dt.UTC))
+
+
 def _day(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
