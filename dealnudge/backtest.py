@@ -24,8 +24,9 @@ left out of that morning rather than shown in a state it did not have yet.
 Work is shared across days: every record is read from the store once, sorted by the
 instant it became known, and each replayed instant takes a prefix in memory. Reps
 whose ``send_at`` falls on the same instant (same zone) share one analysis, and each
-config keeps one commitment-extraction cache for the whole range (what a message
-promises does not depend on the day it is read).
+config keeps, for the whole range, one commitment-extraction cache (what a message
+promises does not depend on the day it is read) and one ``Memo`` of classified
+messages and events (neither does who wrote a message or who is on a meeting).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dealnudge.analyzer.mailbox import CommitmentCache
-from dealnudge.analyzer.rules import AnalysisInput, RepView, analyze_with
+from dealnudge.analyzer.rules import AnalysisInput, Memo, RepView, analyze_with
 from dealnudge.config.schema import Config, Rep
 from dealnudge.records import FINDING_KINDS, CalendarEvent, EmailMessage, Finding, FindingKind
 from dealnudge.scheduler.nudges import digest_goes_out
@@ -121,10 +122,10 @@ def analysis_input(config: Config, events: Sequence[tuple[str, CalendarEvent]],
 
 def replay(config: Config, label: str, records: Records, dates: list[dt.date]) -> list[Morning]:
     """Every rep's morning on every day, under ``config`` (labelled ``label``)."""
-    cache = CommitmentCache()
+    cache, memo = CommitmentCache(), Memo()
     mornings = []
     for at, group in sorted(_instants(config, dates).items()):
-        findings = analyze_with(_input(config, records, at), at, cache)
+        findings = analyze_with(_input(config, records, at), at, cache, memo)
         by_rep: dict[str, list[Finding]] = defaultdict(list)
         for finding in findings:
             by_rep[finding.rep.lower()].append(finding)
