@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.analyze import NOW, generate
-from dealnudge.backtest import Records, backtest
 from dealnudge.config.schema import Config, LocalSource, Nudges, Organization, OutboxDelivery, Rep
-from dealnudge.pipeline import run_analysis
 from dealnudge.store import Store
 
+from bench.analyze import NOW, generate
+from dealnudge.backtest import Records, backtest
+from dealnudge.pipeline import run_analysis
 from dealnudge.records import SyncPage
 
 
