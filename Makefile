@@ -20,15 +20,15 @@ demo: $(STAMP)
 
 # The suite runs the store tests on a real PostgreSQL and the IMAP tests on a real
 # Dovecot, started by the tests from installed binaries: system-deps installs them.
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -q
 
 system-deps:
 	@sh scripts/system-deps.sh
 
+# ruff, mypy (packages, tests, bench) and the import-layer contracts.
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/mypy
+	$(BIN)/python scripts/quality.py
 
 clean:
 	rm -rf $(VENV) demo-output build *.egg-info

@@ -22,9 +22,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from dealnudge.analyzer.context import Context
-from dealnudge.analyzer.findings import Finding, FindingKind
 from dealnudge.analyzer.mailbox import Mail, MessageIdentity, is_dated
 from dealnudge.analyzer.meetings import EventView, Meeting
+
+from dealnudge.records import Finding, FindingKind
 
 
 def local_when(instant: dt.datetime, ctx: Context, rep: str) -> str:
@@ -109,8 +110,8 @@ def _finding(ctx: Context, rep: str, meeting: Meeting, kind: FindingKind, since:
 
 def _describe(ctx: Context, rep: str, meeting: Meeting) -> str:
     title = next(c for c in meeting.copies if c.rep == rep).event.title or "(untitled)"
-    return f"the meeting \u201c{title}\u201d with {meeting.primary_account} on " \
-           f"{local_when(meeting.start, ctx, rep)}"
+    return (f"the meeting \u201c{title}\u201d with {meeting.primary_account} on "
+            f"{local_when(meeting.start, ctx, rep)}")
 
 
 def follow_up_findings(ctx: Context, meetings: list[Meeting]) -> list[Finding]:

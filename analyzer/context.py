@@ -16,7 +16,8 @@ from dealnudge.analyzer.accounts import AddressBook, normalise
 from dealnudge.analyzer.mailbox import CommitmentCache, RepMail, index_mail
 from dealnudge.analyzer.meetings import EventView, dedupe_copies, view_event
 from dealnudge.config.schema import Thresholds
-from dealnudge.connectors.records import CalendarEvent, EmailMessage
+
+from dealnudge.records import CalendarEvent, EmailMessage
 
 UTC = dt.UTC
 

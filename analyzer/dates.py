@@ -305,10 +305,7 @@ _EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tod", "ton
 
 
 def _names_a_time(low: str) -> bool:
-    for word in _EN_GATE:  # a plain loop: any() with a generator costs twice as much
-        if word in low:
-            return True
-    return False
+    return any(word in low for word in _EN_GATE)
 
 
 def find_times(text: str, today: dt.date, low: str | None = None) -> list[TimeMention]:

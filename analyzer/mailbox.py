@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from dealnudge.analyzer.accounts import AddressBook, Party, normalise
-from dealnudge.connectors.records import EmailMessage
+from dealnudge.analyzer.commitments import extract_commitments
+
+from dealnudge.records import EmailMessage
 
 UTC = dt.UTC
 Author = Literal["customer", "seller"]
@@ -168,8 +170,7 @@ class CommitmentCache:
             return ()
         if mail.identity not in self._found:
             self.calls += 1
-            if self._extract is None:  # imported on first use: most runs need few messages
-                from dealnudge.analyzer.commitments import extract_commitments
+            if self._extract is None:
                 self._extract = extract_commitments
             found = self._extract(mail.message.body_text, sent_at=mail.message.sent_at,
                                   author=mail.author)

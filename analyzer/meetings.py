@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dealnudge.analyzer.accounts import AddressBook, normalise
-from dealnudge.connectors.records import CalendarEvent, Participant, ResponseStatus
+
+from dealnudge.records import CalendarEvent, Participant, ResponseStatus
 
 UTC = dt.UTC
 

@@ -16,10 +16,11 @@ import datetime as dt
 
 from dealnudge.analyzer.aftermeeting import follow_up_findings, next_step_findings
 from dealnudge.analyzer.context import AnalysisInput, RepView, build_context
-from dealnudge.analyzer.findings import FINDING_KINDS, Finding
 from dealnudge.analyzer.mailbox import CommitmentCache
 from dealnudge.analyzer.meetings import customer_meetings
 from dealnudge.analyzer.stall import stall_findings
+
+from dealnudge.records import FINDING_KINDS, Finding
 
 __all__ = ["AnalysisInput", "RepView", "analyze", "analyze_with", "sort_findings"]
 

@@ -33,9 +33,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from dealnudge.analyzer.context import Context
-from dealnudge.analyzer.findings import Finding
 from dealnudge.analyzer.mailbox import Mail, RepMail, TimeLine, is_dated
 from dealnudge.analyzer.meetings import EventView
+
+from dealnudge.records import Finding
 
 
 @dataclass(frozen=True)

@@ -74,10 +74,7 @@ class Cue:
     def _open(self, low: str) -> bool:
         if not self._gate:
             return True
-        for word in self._gate:  # a plain loop: any() with a generator costs twice as much
-            if word in low:
-                return True
-        return False
+        return any(word in low for word in self._gate)
 
     def spans(self, clause: Clause) -> list[tuple[int, int]]:
         """Where every match lies in ``clause.low``: the English half's, then the Chinese."""
@@ -101,10 +98,7 @@ def _any_in(gate: tuple[str, ...], low: str) -> bool:
     """No gate, or one of its substrings is in ``low``."""
     if not gate:
         return True
-    for word in gate:  # a plain loop: any() with a generator costs twice as much
-        if word in low:
-            return True
-    return False
+    return any(word in low for word in gate)
 
 
 # Sentence ends: terminal punctuation, line breaks, and a period before white space

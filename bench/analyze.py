@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dealnudge.analyzer.mailbox import CommitmentCache
 from dealnudge.analyzer.rules import AnalysisInput, RepView, analyze_with
 from dealnudge.config.schema import Thresholds
-from dealnudge.connectors.records import Address, CalendarEvent, EmailMessage, Participant
+
+from dealnudge.records import Address, CalendarEvent, EmailMessage, Participant
 
 UTC = dt.UTC
 FIRST_DAY = dt.datetime(2026, 1, 5, tzinfo=UTC)

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dealnudge.analyzer.commitments import Author, extract_commitments
 from dealnudge.analyzer.quotes import strip_quoted
+
 from tests.commitments.labelled import DEV_SET, HELDOUT_SET, Case, evaluate, load_cases
 
 SEED = 20260302

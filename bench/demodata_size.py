@@ -16,6 +16,7 @@ from pathlib import Path
 from dealnudge.config.loader import load_config
 from dealnudge.connectors import registry
 from dealnudge.connectors.base import ConnectorContext
+
 from dealnudge.demo.team import DEMO_NOW, write_demo_team
 
 

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dealnudge.connectors.base import Stream
 from dealnudge.connectors.google import GoogleConnector
+
 from tests.conformance import EventSpec, MessageSpec
 from tests.google.fake_google import FakeGoogle
 from tests.google.world import (

@@ -29,6 +29,7 @@ from dealnudge.connectors import microsoft
 from dealnudge.connectors.base import Stream
 from dealnudge.connectors.microsoft.connector import MicrosoftConnector
 from dealnudge.connectors.microsoft.mapping import MESSAGE_FIELDS
+
 from tests.conformance import EventSpec, MessageSpec
 from tests.microsoft.tls import make_tls
 from tests.microsoft.world import NOW, FakeMicrosoft, GraphWorld

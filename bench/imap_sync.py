@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dealnudge.connectors.base import Stream
+
 from tests.conformance import drain, event, message
 from tests.imap.conftest import NOW, ImapWorld, mime
 from tests.imap.servers import Dovecot, LocalCA, Radicale, temp_root

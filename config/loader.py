@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
-
 from dealnudge.config.schema import Config
+from pydantic import BaseModel, ValidationError
 
 EXAMPLE_HINT = "see config/demo.yaml and docs/admin-guide.md for a complete example"
 ENV_PATTERN = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -123,7 +122,7 @@ def parse_config(text: str, path: Path) -> Config:
         problems += _cross_checks(config, doc)
     if problems:
         raise ConfigError(_unique(problems))
-    assert config is not None
+    assert config is not None  # noqa: S101 - narrows a type the lines above established
     return resolve_paths(config, path.resolve().parent)
 
 
@@ -145,20 +144,20 @@ def _duplicate_keys(doc: _Document, node: yaml.Node | None, loc: Loc) -> list[st
         for key, value in node.value:
             if key.value in seen:
                 out.append(f"{doc.path.name}:{key.start_mark.line + 1}: "
-                           f"{dotted(loc + (key.value,))}: the key is given twice")
+                           f"{dotted((*loc, key.value))}: the key is given twice")
             seen.add(key.value)
-            out += _duplicate_keys(doc, value, loc + (key.value,))
+            out += _duplicate_keys(doc, value, (*loc, key.value))
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            out += _duplicate_keys(doc, item, loc + (i,))
+            out += _duplicate_keys(doc, item, (*loc, i))
     return out
 
 
 def _substitute_env(value: Any, loc: Loc, doc: _Document, problems: list[str]) -> Any:
     if isinstance(value, dict):
-        return {k: _substitute_env(v, loc + (str(k),), doc, problems) for k, v in value.items()}
+        return {k: _substitute_env(v, (*loc, str(k)), doc, problems) for k, v in value.items()}
     if isinstance(value, list):
-        return [_substitute_env(v, loc + (i,), doc, problems) for i, v in enumerate(value)]
+        return [_substitute_env(v, (*loc, i), doc, problems) for i, v in enumerate(value)]
     if isinstance(value, str) and "${" in value:
         def swap(match: re.Match[str]) -> str:
             name = match.group(1)
@@ -327,7 +326,7 @@ def _cross_checks(config: Config, doc: _Document) -> list[str]:
 def resolve_paths(config: Config, base: Path) -> Config:
     """Every relative path (and a relative SQLite database) becomes absolute under ``base``."""
     resolved = _resolve_model(config, base)
-    assert isinstance(resolved, Config)
+    assert isinstance(resolved, Config)  # noqa: S101 - narrows a type the lines above established
     return resolved.model_copy(update={"database": _resolve_database(config.database, base)})
 
 
@@ -349,7 +348,7 @@ def _resolve_value(value: Any, base: Path, name: str) -> Any:
         return _resolve_model(value, base)
     if isinstance(value, list):
         items = [_resolve_value(v, base, name) for v in value]
-        return items if any(a is not b for a, b in zip(items, value)) else value
+        return items if any(a is not b for a, b in zip(items, value, strict=False)) else value
     if name == "calendar" and isinstance(value, str) and "://" not in value:
         path = Path(value).expanduser()
         return str(path if path.is_absolute() else base / path)

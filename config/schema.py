@@ -174,7 +174,7 @@ class Rep(Strict):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Asia/Shanghai)")
+            raise ValueError(f"unknown time zone {v!r} (use an IANA name such as Asia/Shanghai)") from None
         return v
 
     @property

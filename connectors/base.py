@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal, Protocol, runtime_checkable
 
-from dealnudge.connectors.records import SyncPage
+from dealnudge.records import SyncPage
 
 StreamKind = Literal["calendar", "mail"]
 

@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import recurring_ical_events
 
-from dealnudge.connectors.records import CalendarEvent, EventStatus, Participant, ResponseStatus
+from dealnudge.records import CalendarEvent, EventStatus, Participant, ResponseStatus
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,8 @@ from dealnudge.config.schema import Config, LocalSource, Rep
 from dealnudge.connectors.base import AdminError, ConnectorContext, CursorExpired, Stream
 from dealnudge.connectors.ics import MalformedCalendar, parse_calendar_report
 from dealnudge.connectors.mime import MalformedMessage, parse_message
-from dealnudge.connectors.records import CalendarEvent, EmailMessage, SyncPage
+
+from dealnudge.records import CalendarEvent, EmailMessage, SyncPage
 
 log = logging.getLogger(__name__)
 

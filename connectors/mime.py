@@ -33,7 +33,7 @@ from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
 
-from dealnudge.connectors.records import Address, EmailMessage, Folder
+from dealnudge.records import Address, EmailMessage, Folder
 
 UTC = dt.UTC
 

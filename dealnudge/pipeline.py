@@ -15,7 +15,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from dealnudge.analyzer.findings import Finding
+from dealnudge.analyzer.rules import AnalysisInput, RepView, analyze
 from dealnudge.config.schema import Config, Rep
 from dealnudge.connectors import registry
 from dealnudge.connectors.base import (
@@ -27,6 +27,7 @@ from dealnudge.connectors.base import (
     ErrorKind,
     Stream,
 )
+from dealnudge.records import Finding
 from dealnudge.store import Store
 
 log = logging.getLogger("dealnudge.sync")
@@ -168,8 +169,6 @@ def _run_round(store: Store, rep: str, key: str, conn: Connector, stream: Stream
 def run_analysis(config: Config, store: Store, now: dt.datetime, *,
                  persist: bool = True) -> list[Finding]:
     """Analyse everything stored at ``now``; with ``persist`` open/close findings in the store."""
-    from dealnudge.analyzer.rules import AnalysisInput, RepView, analyze
-
     inp = AnalysisInput(
         reps=tuple(RepView(r.email, tuple(r.aliases), r.zone) for r in config.reps),
         internal_domains=tuple(config.organization.internal_domains),

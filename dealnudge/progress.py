@@ -29,7 +29,7 @@ class SyncProgress:
         self._tasks: dict[str, TaskID] = {}
         self._lock = threading.Lock()
 
-    def __enter__(self) -> SyncProgress:  # noqa: PYI034
+    def __enter__(self) -> SyncProgress:
         if self._enabled:
             self._progress.start()
         return self

@@ -22,13 +22,13 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-from dealnudge.analyzer.findings import Finding
 from dealnudge.config.schema import Config, Rep
 from dealnudge.scheduler import i18n
 from dealnudge.scheduler.i18n import Language, Move
 from dealnudge.scheduler.timing import due_instant, muted_accounts
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from dealnudge.records import Finding
 
 if TYPE_CHECKING:
     from dealnudge.store import StoredFinding

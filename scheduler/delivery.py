@@ -27,6 +27,7 @@ from typing import Protocol
 
 from dealnudge.config.schema import Config, OutboxDelivery, SmtpDelivery
 from dealnudge.config.secrets import SecretMissing, read_secret
+from dealnudge.connectors import registry  # imports each provider lazily
 from dealnudge.connectors.base import (
     AdminError,
     ConnectorContext,
@@ -155,8 +156,6 @@ def open_deliverer(config: Config, ctx: ConnectorContext) -> Deliverer:
             return SmtpDeliverer(settings)
         except SecretMissing as err:
             raise AdminError(str(err)) from None
-    from dealnudge.connectors import registry  # lazily: a deployment may lack one provider's libraries
-
     return SenderDeliverer(registry.create_sender(settings.kind, config, ctx))
 
 

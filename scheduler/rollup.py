@@ -15,15 +15,16 @@ from email.message import EmailMessage
 from functools import partial
 from typing import TYPE_CHECKING
 
-from dealnudge.analyzer.findings import FINDING_KINDS
 from dealnudge.config.schema import Config, Rep
 from dealnudge.scheduler import i18n
 from dealnudge.scheduler.compose import build_message, clean, message_id
 from dealnudge.scheduler.i18n import Language
+from dealnudge.scheduler.sending import Delivery, NudgeOutcome, send_claimed
 from dealnudge.scheduler.timing import is_due, local_day, week_start
 
+from dealnudge.records import FINDING_KINDS
+
 if TYPE_CHECKING:
-    from dealnudge.scheduler.nudges import Delivery, NudgeOutcome
     from dealnudge.store import Store, StoredFinding
 
 OLDEST_ITEMS = 5
@@ -104,8 +105,6 @@ def render_rollup(team: Team, found: dict[str, list[StoredFinding]], week: dt.da
 def send_due_rollups(config: Config, store: Store, now: dt.datetime, delivery: Delivery, *,
                      force: bool = False, grace: dt.timedelta | None = None,
                      managers: set[str] | None = None) -> list[NudgeOutcome]:
-    from dealnudge.scheduler.nudges import NudgeOutcome, send_claimed
-
     weekday = config.nudges.manager_rollup_weekday
     if weekday is None:
         return []

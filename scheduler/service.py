@@ -25,19 +25,19 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-
+from dealnudge.config.loader import load_config
 from dealnudge.config.schema import Config
 from dealnudge.connectors.base import ConnectorContext
-from dealnudge.scheduler.nudges import Delivery, NudgeOutcome, send_due_nudges
+from dealnudge.scheduler.nudges import send_due_nudges
 from dealnudge.scheduler.rollup import send_due_rollups, teams
+from dealnudge.scheduler.sending import Delivery, NudgeOutcome
+from dealnudge.store import Store
 
-if TYPE_CHECKING:
-    from dealnudge.store import Store
+from dealnudge.pipeline import run_analysis, sync_all
 
 log = logging.getLogger(__name__)
 UTC = dt.UTC
@@ -51,8 +51,6 @@ def _utc_now() -> dt.datetime:
 
 
 def _default_loader(path: Path) -> Config:
-    from dealnudge.config.loader import load_config
-
     return load_config(path)
 
 
@@ -118,8 +116,6 @@ class Service:
         return dt.timedelta(hours=self.config.nudges.grace_hours)
 
     def sync_and_analyse(self) -> None:
-        from dealnudge.pipeline import run_analysis, sync_all
-
         config, ctx = self.config, self._ctx()
         try:
             results = sync_all(config, self.store, ctx)
@@ -201,8 +197,6 @@ def serve(config_path: Path, *, once: bool = False, clock: Clock | None = None,
     except Exception as err:  # noqa: BLE001 - ConfigError or an unreadable file
         log.error("cannot start: %s", err)
         return 2
-    from dealnudge.store import Store
-
     try:
         store = Store.open(config.database)
     except Exception as err:  # noqa: BLE001

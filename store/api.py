@@ -17,15 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Self
 
-from sqlalchemy import Engine, Executable, delete, inspect, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
-
-from dealnudge.analyzer.findings import Finding
 from dealnudge.connectors.base import ErrorKind
-from dealnudge.connectors.records import CalendarEvent, EmailMessage, SyncPage
 from dealnudge.store import convert, database, lifecycle, pages
 from dealnudge.store.database import StoreOpenError
 from dealnudge.store.models import (
@@ -45,6 +37,13 @@ from dealnudge.store.results import (
     StoredFinding,
     SyncHealth,
 )
+from sqlalchemy import Engine, Executable, delete, inspect, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from dealnudge.records import CalendarEvent, EmailMessage, Finding, SyncPage
 
 Clock = Callable[[], dt.datetime]
 MESSAGE_COLUMNS = [attribute.class_attribute for attribute in inspect(MessageRow).column_attrs]

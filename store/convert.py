@@ -11,21 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
+from dealnudge.store.models import EventRow, FindingRow, MessageRow, NudgeRow, ParticipantRow
+from dealnudge.store.results import FindingStatus, NudgeRecord, NudgeStatus, StoredFinding
+from dealnudge.store.types import in_zone, maybe_in_zone, maybe_zone_name, require_aware, zone_name
 from sqlalchemy import Row
 
-from dealnudge.analyzer.findings import Finding, FindingKind
-from dealnudge.connectors.records import (
+from dealnudge.records import (
     Address,
     CalendarEvent,
     EmailMessage,
     EventStatus,
+    Finding,
+    FindingKind,
     Folder,
     Participant,
     ResponseStatus,
 )
-from dealnudge.store.models import EventRow, FindingRow, MessageRow, NudgeRow, ParticipantRow
-from dealnudge.store.results import FindingStatus, NudgeRecord, NudgeStatus, StoredFinding
-from dealnudge.store.types import in_zone, maybe_in_zone, maybe_zone_name, require_aware, zone_name
 
 Columns = dict[str, Any]
 

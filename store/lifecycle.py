@@ -13,14 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from dealnudge.analyzer.findings import Finding
 from dealnudge.store import convert
 from dealnudge.store.models import FindingRow
 from dealnudge.store.pages import chunks
 from dealnudge.store.results import FindingChanges
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dealnudge.records import Finding
 
 
 def _rows_by_key(session: Session, keys: Sequence[str]) -> dict[str, FindingRow]:

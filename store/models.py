@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import get_args
 
+from dealnudge.store.types import JSONType, UTCDateTime
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -30,8 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from dealnudge.connectors.records import EventStatus, Folder, ResponseStatus
-from dealnudge.store.types import JSONType, UTCDateTime
+from dealnudge.records import EventStatus, Folder, ResponseStatus
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -16,12 +16,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from dealnudge.store import convert
+from dealnudge.store.models import CursorRow, EventRow, MessageRow
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from dealnudge.connectors.records import CalendarEvent, EmailMessage, SyncPage
-from dealnudge.store import convert
-from dealnudge.store.models import CursorRow, EventRow, MessageRow
+from dealnudge.records import CalendarEvent, EmailMessage, SyncPage
 
 CHUNK = 500  # well under SQLite's 999/32766 bound-parameter limits
 T = TypeVar("T")

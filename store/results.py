@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from dealnudge.analyzer.findings import Finding
+from dealnudge.records import Finding
 
 NudgeStatus = Literal["sending", "sent", "failed"]
 FinishStatus = Literal["sent", "failed"]

@@ -81,7 +81,7 @@ def zone_name(value: dt.datetime) -> str:
     if isinstance(tz, ZoneInfo) and tz.key:
         return tz.key
     offset = value.utcoffset()
-    assert offset is not None
+    assert offset is not None  # noqa: S101 - narrows a type the lines above established
     return format_offset(offset)
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import pytest
-
 from dealnudge.connectors.base import Connector, CursorExpired, Stream
-from dealnudge.connectors.records import CalendarEvent, EmailMessage, SyncPage
+
+from dealnudge.records import CalendarEvent, EmailMessage, SyncPage
 
 UTC = dt.UTC
 

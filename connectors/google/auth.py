@@ -19,13 +19,12 @@ import os
 import webbrowser
 from pathlib import Path
 
+from dealnudge.config.schema import Config, GoogleProvider
+from dealnudge.connectors.base import AdminError
 from google.auth.credentials import Credentials
 from google.oauth2 import credentials as user_credentials
 from google.oauth2 import service_account
 from google_auth_oauthlib.flow import InstalledAppFlow
-
-from dealnudge.config.schema import Config, GoogleProvider
-from dealnudge.connectors.base import AdminError
 
 GMAIL_READONLY = "https://www.googleapis.com/auth/gmail.readonly"
 CALENDAR_READONLY = "https://www.googleapis.com/auth/calendar.readonly"

@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dealnudge.connectors.base import ConnectorContext
 from dealnudge.connectors.google.calls import Caller
 from dealnudge.connectors.google.errors import Call
-from dealnudge.connectors.records import CalendarEvent, EventStatus, Participant, ResponseStatus, SyncPage
+
+from dealnudge.records import CalendarEvent, EventStatus, Participant, ResponseStatus, SyncPage
 
 RESPONSES: dict[str, ResponseStatus] = {"accepted": "accepted", "declined": "declined",
                                         "tentative": "tentative", "needsAction": "needs_action"}

@@ -22,12 +22,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from googleapiclient.errors import HttpError
-from googleapiclient.http import BatchHttpRequest, HttpRequest
-
 from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind
 from dealnudge.connectors.google.errors import Call, classify
 from dealnudge.connectors.retry import Backoff, RateLimiter, call_with_retry
+from googleapiclient.errors import HttpError
+from googleapiclient.http import BatchHttpRequest, HttpRequest
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

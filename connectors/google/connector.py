@@ -15,15 +15,15 @@ import threading
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from googleapiclient.discovery import build
-
 from dealnudge.config.schema import Config, GoogleProvider, Rep
 from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind, Stream
 from dealnudge.connectors.google.auth import READ_SCOPES, credentials_for, provider_of
 from dealnudge.connectors.google.calendar import CalendarSync
 from dealnudge.connectors.google.calls import Caller
 from dealnudge.connectors.google.gmail import GmailSync
-from dealnudge.connectors.records import SyncPage
+from googleapiclient.discovery import build
+
+from dealnudge.records import SyncPage
 
 MAIL = Stream("mail", "mail")
 CALENDAR = Stream("calendar", "calendar")

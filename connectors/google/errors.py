@@ -30,10 +30,15 @@ import socket
 from dataclasses import dataclass
 
 import httplib2
+from dealnudge.connectors.base import (
+    AdminError,
+    ConnectorError,
+    CursorExpired,
+    ErrorKind,
+    TransientError,
+)
 from google.auth import exceptions as auth_errors
 from googleapiclient.errors import HttpError
-
-from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, TransientError
 
 
 class Call(enum.Enum):

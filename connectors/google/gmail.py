@@ -35,7 +35,8 @@ from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKin
 from dealnudge.connectors.google.calls import GMAIL_UNITS, Caller
 from dealnudge.connectors.google.errors import Call
 from dealnudge.connectors.mime import MalformedMessage, parse_message
-from dealnudge.connectors.records import EmailMessage, Folder, SyncPage
+
+from dealnudge.records import EmailMessage, Folder, SyncPage
 
 EXCLUSIONS = "-in:chats -in:drafts -in:spam -in:trash -category:promotions -category:social"
 # The same exclusions as label ids, for history records (which have no query).

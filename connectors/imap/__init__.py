@@ -29,7 +29,8 @@ from dealnudge.connectors.imap.calendar import CalendarSync
 from dealnudge.connectors.imap.folders import FolderSpec, find_named, find_sent
 from dealnudge.connectors.imap.mail import FolderSync
 from dealnudge.connectors.imap.session import Session
-from dealnudge.connectors.records import SyncPage
+
+from dealnudge.records import SyncPage
 
 kind = "imap"
 
@@ -95,7 +96,7 @@ class ImapConnector:
         return find_named(listing, spec.configured or spec.label)
 
     def _calendar(self) -> CalendarSync:
-        assert self.source.calendar is not None
+        assert self.source.calendar is not None  # noqa: S101 - narrows a type the lines above established
         username = self.source.calendar_username or self.username
         return CalendarSync(self.source.calendar, self.settings, self.ctx, owner=self.rep.email,
                             zone=self.rep.zone, username=username,

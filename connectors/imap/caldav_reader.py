@@ -1,4 +1,4 @@
-"""CalDAV with RFC 6578 sync tokens through the ``caldav`` library (see ``calendar.py``).
+"""CalDAV with RFC 6578 sync tokens through the ``caldav`` library (driven by ``calendar.py``).
 
 Measured against Radicale 3: a stale token answers 403 with
 ``<D:error><D:valid-sync-token/></D:error>``; caldav would silently fall back to a
@@ -11,17 +11,29 @@ arrive as ``OSError`` subclasses or their ``RequestException``.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import caldav
 from caldav.lib import error as dav_error
-
+from dealnudge.config.schema import ImapProvider
 from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, TransientError
-from dealnudge.connectors.imap.calendar import _items, check_http
-from dealnudge.connectors.records import SyncPage
+from dealnudge.connectors.imap.calendar_http import check_http, saved_items
 
-if TYPE_CHECKING:
-    from dealnudge.connectors.imap.calendar import CalendarSync
+from dealnudge.records import CalendarEvent, SyncPage
+
+
+class CalendarSource(Protocol):
+    """What the CalDAV reader needs of ``calendar.CalendarSync``."""
+
+    location: str
+    username: str | None
+    password: str | None
+    settings: ImapProvider
+
+    @property
+    def verify(self) -> str | bool: ...
+
+    def parse(self, data: bytes, where: str, page: SyncPage) -> list[CalendarEvent]: ...
 
 _EXPIRED = {"{DAV:}valid-sync-token"}
 
@@ -60,7 +72,7 @@ def classify(err: BaseException, has_token: bool) -> ConnectorError:
     return ConnectorError(f"unexpected CalDAV failure ({type(err).__name__})")
 
 
-def read_caldav(sync: CalendarSync, prev: dict[str, object] | None) -> SyncPage:
+def read_caldav(sync: CalendarSource, prev: dict[str, object] | None) -> SyncPage:
     token = str(prev["token"]) if prev and prev.get("token") else None
     real_token = token is not None and not token.startswith("fake-")
     try:
@@ -78,10 +90,10 @@ def read_caldav(sync: CalendarSync, prev: dict[str, object] | None) -> SyncPage:
         raise classify(err, real_token) from err
 
 
-def _page(sync: CalendarSync, prev: dict[str, object] | None, result: Any,
+def _page(sync: CalendarSource, prev: dict[str, object] | None, result: Any,
           *, fallback: bool) -> SyncPage:
     """``fallback``: caldav listed everything (no sync-collection), so absence is deletion."""
-    items = _items(prev)
+    items = saved_items(prev)
     page = SyncPage(full=prev is None, complete=True)
     seen: set[str] = set()
     for obj in result:

@@ -30,17 +30,18 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import requests
-
 from dealnudge.config.schema import ImapProvider
 from dealnudge.connectors.base import (
     AdminError,
     ConnectorContext,
-    ConnectorError,
     CursorExpired,
     TransientError,
 )
 from dealnudge.connectors.ics import MalformedCalendar, parse_calendar_report
-from dealnudge.connectors.records import CalendarEvent, SyncPage
+from dealnudge.connectors.imap.caldav_reader import read_caldav
+from dealnudge.connectors.imap.calendar_http import check_http, saved_items
+
+from dealnudge.records import CalendarEvent, SyncPage
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +68,6 @@ def _decode(cursor: str | None, mode: Mode) -> dict[str, object] | None:
     return raw
 
 
-def _items(raw: dict[str, object] | None) -> dict[str, list[str]]:
-    items = raw.get("items", {}) if raw else {}
-    return {str(k): [str(x) for x in v] for k, v in items.items()} if isinstance(items, dict) else {}
-
-
 class CalendarSync:
     def __init__(self, location: str, settings: ImapProvider, ctx: ConnectorContext, *,
                  owner: str, zone: ZoneInfo, username: str | None, password: str | None) -> None:
@@ -89,7 +85,6 @@ class CalendarSync:
     def run(self, cursor: str | None) -> Iterator[SyncPage]:
         prev = _decode(cursor, self.mode)
         if self.mode == "caldav":
-            from dealnudge.connectors.imap.caldav_reader import read_caldav
             yield read_caldav(self, prev)
         elif self.mode == "feed":
             yield self._feed(prev)
@@ -113,7 +108,7 @@ class CalendarSync:
         page = SyncPage(full=prev is None, complete=True)
         page.events = self.parse(data, self.location, page)
         ids = sorted({e.source_id for e in page.events})
-        page.deleted_ids = sorted(set(_items(prev).get("", [])) - set(ids))
+        page.deleted_ids = sorted(set(saved_items(prev).get("", [])) - set(ids))
         page.cursor = json.dumps({"mode": self.mode, **state, "items": {"": ids}})
         return page
 
@@ -151,18 +146,3 @@ class CalendarSync:
         if prev is not None and prev.get("digest") == digest:
             return SyncPage(cursor=json.dumps(prev), complete=True)
         return self.snapshot(data, prev, {"digest": digest})
-
-
-def check_http(status: int, retry_after: str | None, what: str) -> None:
-    """The HTTP half of the error table (CalDAV and feeds)."""
-    if status < 400:
-        return
-    if status in (401, 403):
-        raise AdminError(f"{what} refused the credentials (HTTP {status})", status=status)
-    if status == 404:
-        raise AdminError(f"{what} was not found (HTTP 404); check the calendar URL", status=status)
-    if status == 429 or status >= 500:
-        wait = float(retry_after) if retry_after and retry_after.isdigit() else None
-        raise TransientError(f"{what} is unavailable (HTTP {status})", status=status,
-                             retry_after=wait)
-    raise ConnectorError(f"{what} answered HTTP {status}", status=status)

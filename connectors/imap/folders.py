@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from dealnudge.connectors.records import Folder
+from dealnudge.records import Folder
 
 Role = Literal["inbox", "sent", "extra"]
 

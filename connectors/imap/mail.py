@@ -39,7 +39,8 @@ from dealnudge.connectors.imap.cursor import KEY_WIDTH, FolderCursor, uid_set
 from dealnudge.connectors.imap.folders import FolderSpec
 from dealnudge.connectors.imap.session import FolderMissing, Session
 from dealnudge.connectors.mime import MalformedMessage, parse_message
-from dealnudge.connectors.records import EmailMessage, SyncPage
+
+from dealnudge.records import EmailMessage, SyncPage
 
 log = logging.getLogger(__name__)
 

@@ -23,11 +23,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from imapclient import IMAPClient
-from imapclient import exceptions as imap_errors
-
 from dealnudge.config.schema import ImapProvider
 from dealnudge.connectors.base import AdminError, ConnectorError, ErrorKind, TransientError
+from imapclient import IMAPClient
+from imapclient import exceptions as imap_errors
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -106,7 +105,7 @@ class Session:
     def client(self) -> IMAPClient:
         if self._client is None:
             self._connect()
-        assert self._client is not None
+        assert self._client is not None  # noqa: S101 - narrows a type the lines above established
         return self._client
 
     def _tls(self) -> ssl.SSLContext:

@@ -32,7 +32,6 @@ from urllib.parse import urlsplit
 
 import msal
 import requests
-
 from dealnudge.config.schema import MicrosoftProvider
 from dealnudge.config.secrets import SecretMissing, read_secret
 from dealnudge.connectors.base import AdminError, ConnectorContext, TransientError

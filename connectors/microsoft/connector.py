@@ -38,8 +38,14 @@ from dealnudge.config.schema import MicrosoftProvider
 from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind, Stream
 from dealnudge.connectors.microsoft.batch import Answer, BatchItem, get_all
 from dealnudge.connectors.microsoft.graph import TEXT_BODIES, UTC_TIMES, GraphClient
-from dealnudge.connectors.microsoft.mapping import MESSAGE_FIELDS, BadItem, parse_event, parse_message
-from dealnudge.connectors.records import CalendarEvent, EmailMessage, Folder, SyncPage
+from dealnudge.connectors.microsoft.mapping import (
+    MESSAGE_FIELDS,
+    BadItem,
+    parse_event,
+    parse_message,
+)
+
+from dealnudge.records import CalendarEvent, EmailMessage, Folder, SyncPage
 
 log = logging.getLogger(__name__)
 UTC = dt.UTC

@@ -16,7 +16,13 @@ import enum
 import json
 from collections.abc import Mapping
 
-from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, TransientError
+from dealnudge.connectors.base import (
+    AdminError,
+    ConnectorError,
+    CursorExpired,
+    ErrorKind,
+    TransientError,
+)
 
 
 class Outcome(enum.Enum):

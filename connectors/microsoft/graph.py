@@ -23,7 +23,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-
 from dealnudge.connectors.base import (
     ConnectorContext,
     ConnectorError,

@@ -30,7 +30,9 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dealnudge.connectors.records import (
+from dealnudge.connectors.ics import windows_zone_to_iana
+
+from dealnudge.records import (
     Address,
     CalendarEvent,
     EmailMessage,
@@ -128,11 +130,10 @@ def _zone(name: str) -> dt.tzinfo:
     except (ZoneInfoNotFoundError, ValueError):
         pass
     try:  # a Windows zone name despite Prefer outlook.timezone="UTC"
-        from dealnudge.connectors.ics import windows_zone_to_iana
         iana = windows_zone_to_iana(name)
         if iana is not None:
             return ZoneInfo(iana)
-    except (ImportError, ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError):
         pass
     raise BadItem(f"unknown time zone {name!r}")
 

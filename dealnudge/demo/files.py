@@ -173,7 +173,7 @@ def _event_lines(m: Meeting, windows: bool) -> list[str]:
         cutype = ";CUTYPE=ROOM" if a.resource else ";CUTYPE=INDIVIDUAL"
         lines.append(_person("ATTENDEE", a.person,
                              f"{cutype};ROLE=REQ-PARTICIPANT;PARTSTAT={a.partstat};RSVP=TRUE"))
-    return lines + ["END:VEVENT"]
+    return [*lines, "END:VEVENT"]
 
 
 def _timezones(meetings: list[Meeting], windows: bool, now: dt.datetime) -> list[str]:
@@ -215,6 +215,6 @@ def write_calendar(path: Path, layout: CalendarLayout, meetings: list[Meeting],
         return 1
     path.mkdir(parents=True, exist_ok=True)
     for meeting in meetings:
-        name = hashlib.sha1(meeting.uid.encode()).hexdigest()[:16] + ".ics"
+        name = hashlib.sha1(meeting.uid.encode(), usedforsecurity=False).hexdigest()[:16] + ".ics"
         (path / name).write_bytes(render_calendar([meeting], windows=False, now=now))
     return len(meetings)

@@ -14,14 +14,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from dealnudge.analyzer.findings import KIND_LABELS, Finding, FindingKind
 from dealnudge.config.loader import load_config
 from dealnudge.config.schema import Config
 from dealnudge.connectors.base import ConnectorContext
 from dealnudge.demo.team import DEMO_NOW, write_demo_team
 from dealnudge.pipeline import run_analysis, sync_all
 from dealnudge.progress import SyncProgress
-from dealnudge.scheduler.nudges import NudgeOutcome, send_due_nudges
+from dealnudge.records import KIND_LABELS, Finding, FindingKind
+from dealnudge.scheduler.nudges import send_due_nudges
+from dealnudge.scheduler.sending import NudgeOutcome
 from dealnudge.store import Store
 
 

@@ -141,7 +141,7 @@ class Scene:
         return meeting
 
     def uid(self, *parts: object) -> str:
-        digest = hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:20]
+        digest = hashlib.sha1("|".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()[:20]
         return f"{digest}@northwind.example"
 
     # --- mail --------------------------------------------------------------------------
@@ -162,7 +162,7 @@ class Scene:
                 "@northwind.example", "@" + sender.email.split("@")[1]),
             mailboxes=[r.person.email for r in self.account.reps if r.person in people],
             in_reply_to=reply_to.message_id if reply_to else None,
-            references=(reply_to.references + [reply_to.message_id]) if reply_to else [],
+            references=([*reply_to.references, reply_to.message_id]) if reply_to else [],
             auto_reply=auto_reply,
             html=from_customer and sender.lang == "en" and self.rng.random() < 0.35,
             charset="gb18030" if from_customer and sender.lang == "zh" and self.rng.random() < 0.5
@@ -207,7 +207,7 @@ def quote(original: Mail, lang: str, rng: random.Random) -> str:
                 f"发送时间: {when.year}年{when.month}月{when.day}日(星期{weekday}) {half}{hour}:{when:%M}\n"
                 f"收件人: \"{original.to[0].name}\"<{original.to[0].email}>;\n"
                 f"主题: {original.subject}\n\n{original.body}")
-    stamp = f"{when:%a}, {when:%b} {when.day}, {when.year} at {when.hour % 12 or 12}:{when:%M} " \
-            f"{'AM' if when.hour < 12 else 'PM'}"
+    stamp = (f"{when:%a}, {when:%b} {when.day}, {when.year} at {when.hour % 12 or 12}:{when:%M} "
+             f"{'AM' if when.hour < 12 else 'PM'}")
     quoted = "\n".join("> " + line if line else ">" for line in original.body.splitlines())
     return f"\n\nOn {stamp} {original.sender.name} <{original.sender.email}> wrote:\n{quoted}\n"

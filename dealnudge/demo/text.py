@@ -93,7 +93,7 @@ def pick(rng: random.Random, options: tuple[str, ...]) -> str:
 # --- customer sentences ----------------------------------------------------------------
 
 def dated_customer(rng: random.Random, s: Say) -> str:
-    assert s.day is not None
+    assert s.day is not None  # noqa: S101 - narrows a type the lines above established
     if s.customer.lang == "zh":
         day = zh_day(s.sent, s.day, rng)
         return pick(rng, (
@@ -161,7 +161,7 @@ def rep_promise(rng: random.Random, s: Say) -> str:
 
 def rep_recap_of_customer(rng: random.Random, s: Say) -> str:
     """A recap that writes down the customer's promise (weaker, but it counts)."""
-    assert s.day is not None
+    assert s.day is not None  # noqa: S101 - narrows a type the lines above established
     if s.rep.lang == "zh":
         return f"按照今天说好的，您{zh_day(s.sent, s.day, rng)}带财务的同事一起参加评审会。"
     return f"As agreed, you'll bring {s.customer.title or 'your finance lead'} to the review on {en_day(s.day)}."

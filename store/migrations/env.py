@@ -9,9 +9,8 @@ constraint is named: see ``store.models.NAMING``).
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection, create_engine
-
 from dealnudge.store.models import Base
+from sqlalchemy import Connection, create_engine
 
 config = context.config
 target_metadata = Base.metadata

@@ -7,8 +7,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from dealnudge.analyzer.commitments import Author, Commitment, extract_commitments
+
 from tests.commitments.labelled import DEV_SET, HELDOUT_SET, Case, evaluate, load_cases, predict
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

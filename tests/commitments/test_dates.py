@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from dealnudge.analyzer.dates import find_times, resolve_day, zh_number
 
 MONDAY = dt.date(2026, 3, 2)  # weeks start on Monday; this one runs 2-8 March

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from dealnudge.analyzer.commitments import Author, extract_commitments
 from dealnudge.analyzer.quotes import strip_quoted
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 NEW_TEXTS = [
     "We will send the signed order form on Friday.", "我们下周三安排王总参加评审。",

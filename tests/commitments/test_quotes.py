@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from dealnudge.analyzer.quotes import strip_quoted
 
 NEW = "We will send the signed order form on Friday."

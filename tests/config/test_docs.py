@@ -5,9 +5,8 @@ from __future__ import annotations
 import typing
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from dealnudge.config import schema
+from pydantic import BaseModel
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "admin-guide.md"
 

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from dealnudge.config.loader import ConfigError, load_config
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "config"

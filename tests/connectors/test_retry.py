@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 import pytest
-
 from dealnudge.connectors.base import AdminError, CursorExpired, TransientError
 from dealnudge.connectors.retry import Backoff, RateLimiter, call_with_retry
 
@@ -23,7 +23,7 @@ class Clock:
         self.now += seconds
 
 
-def flaky(failures: list[Exception]) -> tuple[list[int], object]:
+def flaky(failures: list[Exception]) -> tuple[list[int], Callable[[], str]]:
     calls: list[int] = []
 
     def fn() -> str:
@@ -75,7 +75,7 @@ def test_rate_limiter_keeps_under_the_budget() -> None:
 
 
 @pytest.mark.parametrize("start", [0.0, 1_795_457_198.531928])
-@pytest.mark.parametrize("capacity,cost", [(500, 1), (500, 5), (100, 2), (4800, 5)])
+@pytest.mark.parametrize(("capacity", "cost"), [(500, 1), (500, 5), (100, 2), (4800, 5)])
 def test_rate_limiter_terminates_despite_float_rounding(start: float, capacity: int,
                                                          cost: int) -> None:
     clock = Clock()

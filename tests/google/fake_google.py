@@ -339,7 +339,8 @@ def _parse_batch(content_type: str, body: bytes) -> list[tuple[str, str, str, di
         raise ApiError(400, "invalid", "Batch body is not multipart/mixed.")
     parts = []
     for part in message.get_payload():
-        text = part.get_payload()
+        assert isinstance(part, email.message.Message)
+        text = str(part.get_payload())
         request_line, _, rest = text.replace("\r\n", "\n").partition("\n")
         method, target, _version = request_line.split(" ", 2)
         head = email.parser.Parser().parsestr(rest, headersonly=True)

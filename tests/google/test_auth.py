@@ -11,11 +11,11 @@ import webbrowser
 from pathlib import Path
 
 import pytest
-
 from dealnudge.config.schema import GoogleProvider, GoogleSource, Rep
 from dealnudge.connectors.base import AdminError
 from dealnudge.connectors.google import login_single_user
 from dealnudge.connectors.google.connector import CALENDAR, MAIL
+
 from tests.conformance import drain, event, message
 from tests.google.fake_google import CALENDAR_READ, GMAIL_READ, FakeGoogle, Grant
 from tests.google.world import GoogleWorld, KeyPair, make_config

@@ -6,9 +6,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from dealnudge.connectors.base import CursorExpired
 from dealnudge.connectors.google.connector import CALENDAR
+
 from tests.conformance import drain, event
 from tests.google.world import NOW, GoogleWorld
 

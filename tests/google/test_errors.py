@@ -7,11 +7,16 @@ import json
 
 import httplib2
 import pytest
+from dealnudge.connectors.base import (
+    AdminError,
+    ConnectorError,
+    CursorExpired,
+    ErrorKind,
+    TransientError,
+)
+from dealnudge.connectors.google.errors import Call, classify, retry_after
 from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
-
-from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, TransientError
-from dealnudge.connectors.google.errors import Call, classify, retry_after
 
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 REP = "rep@northwind.example"
@@ -23,7 +28,7 @@ def _http(status: int, reason: str, headers: dict[str, str] | None = None) -> Ht
     return HttpError(resp, json.dumps(body).encode())
 
 
-@pytest.mark.parametrize("status,reason,call,expected", [
+@pytest.mark.parametrize(("status", "reason", "call", "expected"), [
     (404, "notFound", Call.HISTORY, CursorExpired),
     (404, "notFound", Call.GMAIL, ConnectorError),
     (410, "fullSyncRequired", Call.CALENDAR_SYNC, CursorExpired),

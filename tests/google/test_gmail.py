@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, TransientError
+from dealnudge.connectors.base import (
+    AdminError,
+    ConnectorError,
+    CursorExpired,
+    ErrorKind,
+    TransientError,
+)
 from dealnudge.connectors.google.connector import MAIL
 from dealnudge.connectors.google.gmail import EXCLUSIONS, MailCursor
+
 from tests.conformance import drain, message
 from tests.google.fake_google import FakeGoogle, Recorded
 from tests.google.world import NOW, GoogleWorld, make_config
@@ -147,7 +153,7 @@ def test_message_deleted_before_fetch_is_a_deletion(world: GoogleWorld) -> None:
     assert out.deleted == [gone]
 
 
-@pytest.mark.parametrize("status,reason", [(500, "backendError"), (503, "backendError"),
+@pytest.mark.parametrize(("status", "reason"), [(500, "backendError"), (503, "backendError"),
                                            (403, "userRateLimitExceeded"),
                                            (403, "rateLimitExceeded")])
 def test_transient_failures_are_retried(world: GoogleWorld, status: int, reason: str) -> None:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Generator
 from pathlib import Path
 
 import hypothesis.strategies as st
+from dealnudge.connectors.base import CursorExpired
+from dealnudge.connectors.google.connector import MAIL
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
-from dealnudge.connectors.base import CursorExpired
-from dealnudge.connectors.google.connector import MAIL
-from dealnudge.connectors.records import SyncPage
+from dealnudge.records import SyncPage
 from tests.conformance import message
 from tests.google.fake_google import FakeGoogle
 from tests.google.world import (
@@ -88,6 +89,7 @@ class GmailSyncMachine(RuleBasedStateMachine):
             first = next(pages)
         self._apply(first)
         if crash_after_first_page:
+            assert isinstance(pages, Generator)  # dropped mid-round, as a crash would
             pages.close()
             return
         for page in pages:

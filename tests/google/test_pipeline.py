@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from dealnudge.connectors.base import ErrorKind
-from dealnudge.pipeline import sync_all
 from dealnudge.store import Store
+
+from dealnudge.pipeline import sync_all
 from tests.conformance import event, message
 from tests.google.world import GoogleWorld
 

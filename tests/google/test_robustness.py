@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-
 from dealnudge.connectors.google.connector import CALENDAR, MAIL
+
 from tests.conformance import Drained, drain, event, message
 from tests.google.fake_google import FakeGoogle
 from tests.google.fake_mail import ApiError

@@ -8,9 +8,9 @@ import email.policy
 import json
 
 import pytest
-
 from dealnudge.connectors.base import AdminError, TransientError
 from dealnudge.connectors.google import create_sender
+
 from tests.google.fake_google import GMAIL_SEND
 from tests.google.world import GoogleWorld
 
@@ -35,7 +35,9 @@ def test_send_posts_the_raw_message_as_the_sender(world: GoogleWorld) -> None:
     raw = base64.urlsafe_b64decode(json.loads(post.body)["raw"])
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["Subject"] == "今天的跟进 / Today's follow-ups"
-    assert "请发送会议纪要" in parsed.get_body().get_content()
+    body = parsed.get_body()
+    assert body is not None
+    assert "请发送会议纪要" in body.get_content()
     assert post.user == "nudges@northwind.example"
 
 
@@ -49,5 +51,5 @@ def test_throttled_send_is_transient_and_not_repeated(world: GoogleWorld) -> Non
 
 def test_sender_without_send_grant_is_an_admin_error(world: GoogleWorld) -> None:
     world.fake.granted_scopes -= {GMAIL_SEND}
-    with pytest.raises(AdminError, match="nudges@northwind.example"):
+    with pytest.raises(AdminError, match=r"nudges@northwind\.example"):
         create_sender(world.config, world.ctx()).send(_nudge())

@@ -11,10 +11,17 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-
-from dealnudge.config.schema import Config, GoogleProvider, GoogleSource, Organization, Providers, Rep
+from dealnudge.config.schema import (
+    Config,
+    GoogleProvider,
+    GoogleSource,
+    Organization,
+    Providers,
+    Rep,
+)
 from dealnudge.connectors.base import ConnectorContext, Stream
 from dealnudge.connectors.google import GoogleConnector, create
+
 from tests.conformance import EventSpec, MessageSpec
 from tests.google.fake_google import CALENDAR_READ, GMAIL_READ, GMAIL_SEND, FakeGoogle
 from tests.google.fake_mail import rfc822
@@ -97,7 +104,7 @@ class GoogleWorld:
         attendees = [{"email": e, "responseStatus": _google_status(s), **(
             {"self": True} if e == owner else {}), **(
             {"organizer": True} if e == spec.organizer else {})} for e, s in spec.attendees]
-        resource = {"kind": "calendar#event", "id": event_id, "status": "confirmed",
+        resource: dict[str, object] = {"kind": "calendar#event", "id": event_id, "status": "confirmed",
                     "iCalUID": spec.uid, "summary": spec.title,
                     "start": {"dateTime": spec.start.isoformat(), "timeZone": "UTC"},
                     "end": {"dateTime": spec.end.isoformat(), "timeZone": "UTC"},

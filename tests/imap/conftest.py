@@ -16,12 +16,14 @@ from email.message import EmailMessage as Mime
 from email.utils import format_datetime
 from pathlib import Path
 
-import caldav
 import pytest
-
+from caldav.calendarobjectresource import Event
+from caldav.collection import Calendar
+from caldav.davclient import DAVClient
 from dealnudge.config.schema import Config, ImapProvider, ImapSource, Organization, Providers, Rep
 from dealnudge.connectors.base import ConnectorContext, Stream
 from dealnudge.connectors.imap import ImapConnector, create
+
 from tests.conformance import EventSpec, MessageSpec
 from tests.imap.servers import Dovecot, LocalCA, Radicale, temp_root
 
@@ -66,8 +68,8 @@ def next_rep() -> str:
     return f"rep{n}@northwind.example"
 
 
-def new_calendar(radicale: Radicale, ca: LocalCA) -> caldav.Calendar:
-    client = caldav.DAVClient(url=f"https://127.0.0.1:{radicale.port}/{CAL_USER}/",
+def new_calendar(radicale: Radicale, ca: LocalCA) -> Calendar:
+    client = DAVClient(url=f"https://127.0.0.1:{radicale.port}/{CAL_USER}/",
                               username=CAL_USER, password=CAL_PASSWORD,
                               ssl_verify_cert=str(ca.ca_file))
     name = f"cal-{uuid.uuid4().hex[:10]}"
@@ -110,7 +112,7 @@ class ImapWorld:
         self.sleeps: list[float] = []
         self.progress: list[tuple[str, int, int | None]] = []
         self.calendar = new_calendar(radicale, ca)
-        self.events: dict[str, tuple[EventSpec, caldav.Event]] = {}
+        self.events: dict[str, tuple[EventSpec, Event]] = {}
         self.conns: list[ImapConnector] = []
         self.extra: dict[str, object] = {}
         with self.imap() as c:
@@ -162,7 +164,9 @@ class ImapWorld:
                 c.append(self.folder_of(spec), mime(spec), msg_time=spec.sent_at)
 
     def add_event(self, spec: EventSpec) -> None:
-        self.events[spec.key] = (spec, self.calendar.save_event(ics(spec)))
+        saved = self.calendar.save_event(ics(spec))
+        assert isinstance(saved, Event)  # the synchronous client returns the event itself
+        self.events[spec.key] = (spec, saved)
 
     def delete_message(self, key: str) -> None:
         with self.imap() as c:

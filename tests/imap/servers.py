@@ -15,6 +15,7 @@ folder is ``已发送`` gets no flag, like many Chinese providers' older servers
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import pwd
@@ -348,19 +349,15 @@ class CuttingProxy:
         except OSError:
             pass
         for s in (src, dst):
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def cut(self) -> None:
         with self._lock:
             live, self.live = self.live, []
         for s in live:
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             s.close()
 
     def close(self) -> None:

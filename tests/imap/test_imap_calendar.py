@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
-import caldav
 import pytest
-
+from caldav.davclient import DAVClient
 from dealnudge.connectors.base import AdminError, CursorExpired, Stream
+
 from tests.conformance import drain, event
 from tests.imap.conftest import ImapWorld, ics
 
@@ -47,7 +47,7 @@ def test_caldav_wrong_calendar_password_is_admin_error(world: ImapWorld) -> None
 
 
 def test_caldav_uses_the_mail_login_by_default(world: ImapWorld) -> None:
-    client = caldav.DAVClient(url=f"https://127.0.0.1:{world.radicale.port}/{world.rep_email}/",
+    client = DAVClient(url=f"https://127.0.0.1:{world.radicale.port}/{world.rep_email}/",
                               username=world.rep_email, password=world.password,
                               ssl_verify_cert=str(world.ca.ca_file))
     own = client.principal().make_calendar(name="own", cal_id="own")

@@ -8,8 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 from dealnudge.connectors.base import ErrorKind
-from dealnudge.pipeline import run_analysis, sync_all
 from dealnudge.store import Store
+
+from dealnudge.pipeline import run_analysis, sync_all
 from tests.conformance import EventSpec, message
 from tests.imap.conftest import NOW, ImapWorld
 from tests.imap.servers import Dovecot, LocalCA, Radicale

@@ -9,9 +9,9 @@ from email.header import Header
 from pathlib import Path
 
 import pytest
-
 from dealnudge.connectors.base import AdminError, CursorExpired, Stream, TransientError
 from dealnudge.connectors.imap.cursor import FolderCursor
+
 from tests.conformance import drain, message
 from tests.imap.conftest import ImapWorld, mime
 from tests.imap.servers import CuttingProxy, Dovecot, LocalCA, Radicale
@@ -219,7 +219,7 @@ def test_hung_server_times_out_as_transient(world: ImapWorld) -> None:
     pages = conn.sync(INBOX, None)
     first = next(pages)
     proxy.stalled.set()
-    with pytest.raises(TransientError, match="timed out|TimeoutError"):
+    with pytest.raises(TransientError, match=r"timed out|TimeoutError"):
         list(pages)
     proxy.close()
     rest = drain(world.connector(), INBOX, first.cursor)

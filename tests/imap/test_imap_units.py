@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from dealnudge.connectors.base import CursorExpired
 from dealnudge.connectors.imap.calendar import mode_of
 from dealnudge.connectors.imap.cursor import FolderCursor, parse_uid_set, uid_set
 from dealnudge.connectors.imap.folders import find_sent
 from dealnudge.connectors.imap.mail import FolderState, record_key
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 @given(st.sets(st.integers(min_value=1, max_value=5000), max_size=200))
@@ -33,9 +32,9 @@ def test_cursor_round_trip_and_garbage() -> None:
 
 
 def test_sent_folder_choice() -> None:
-    flagged = [((b"\\HasNoChildren",), b"/", "已发送"), ((b"\\Sent",), b"/", "Gesendet")]
+    flagged: list[tuple[tuple[bytes, ...], bytes | None, str]] = [((b"\\HasNoChildren",), b"/", "已发送"), ((b"\\Sent",), b"/", "Gesendet")]
     assert find_sent(flagged) == "Gesendet"
-    named = [((), b".", "INBOX"), ((), b".", "INBOX.已发送邮件"), ((), b".", "Sent Items")]
+    named: list[tuple[tuple[bytes, ...], bytes | None, str]] = [((), b".", "INBOX"), ((), b".", "INBOX.已发送邮件"), ((), b".", "Sent Items")]
     assert find_sent(named) == "Sent Items"  # English names rank first, then Chinese
     assert find_sent([((), b"/", "INBOX"), ((), b"/", "已发邮件")]) == "已发邮件"
     assert find_sent([((b"\\Noselect",), b"/", "Sent"), ((), b"/", "INBOX")]) is None

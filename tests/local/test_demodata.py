@@ -7,13 +7,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from dealnudge.config.loader import load_config
 from dealnudge.config.schema import OutboxDelivery
 from dealnudge.connectors import registry
 from dealnudge.connectors.base import ConnectorContext
-from dealnudge.connectors.records import CalendarEvent, EmailMessage
+
 from dealnudge.demo.team import DEMO_NOW, write_demo_team
+from dealnudge.records import CalendarEvent, EmailMessage
 
 FREE = {"qq.com", "163.com", "126.com", "gmail.com", "outlook.com"}
 
@@ -151,7 +151,7 @@ def test_scale_multiplies_accounts(tmp_path: Path) -> None:
 
 
 def test_now_must_be_aware(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="aware"):
         write_demo_team(tmp_path, now=dt.datetime(2026, 3, 10))
 
 

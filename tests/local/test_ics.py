@@ -7,14 +7,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from dealnudge.connectors.ics import (
     MalformedCalendar,
     parse_calendar,
     parse_calendar_report,
     windows_zone_to_iana,
 )
-from dealnudge.connectors.records import CalendarEvent
+
+from dealnudge.records import CalendarEvent
 
 ICS = Path(__file__).parent.parent / "fixtures" / "local" / "ics"
 UTC = dt.UTC

@@ -10,10 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from dealnudge.config.schema import Config
 from dealnudge.connectors.base import AdminError, ConnectorContext, CursorExpired
 from dealnudge.connectors.local import CALENDAR, MAIL, LocalConnector, create
+
 from tests.conformance import drain, event, message
 from tests.local.world import NOW, ics_text, mime_bytes
 

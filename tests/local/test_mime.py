@@ -7,9 +7,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from dealnudge.connectors.mime import MalformedMessage, decode_bytes, html_to_text, parse_message
-from dealnudge.connectors.records import EmailMessage
+
+from dealnudge.records import EmailMessage
 
 MAIL = Path(__file__).parent.parent / "fixtures" / "local" / "mail"
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from dealnudge.connectors.mime import MalformedMessage, decode_bytes, parse_message
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from dealnudge.connectors.mime import MalformedMessage, decode_bytes, parse_message
 
 HEADERS = st.sampled_from([b"From: ", b"To: ", b"Subject: ", b"Date: ", b"Content-Type: ",
                            b"Content-Transfer-Encoding: ", b"Message-ID: ", b"References: "])

@@ -17,6 +17,7 @@ from dealnudge.config.schema import Config
 from dealnudge.connectors import registry
 from dealnudge.connectors.base import Connector, ConnectorContext, Stream
 from dealnudge.connectors.local import LocalConnector
+
 from tests.conformance import EventSpec, MessageSpec
 
 NOW = dt.datetime(2026, 3, 10, 0, 30, tzinfo=dt.UTC)

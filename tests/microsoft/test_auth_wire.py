@@ -15,10 +15,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-
 from dealnudge.connectors import microsoft
 from dealnudge.connectors.base import AdminError, Stream
 from dealnudge.connectors.microsoft import auth
+
 from tests.conformance import drain, message
 from tests.microsoft.tls import TlsFiles
 from tests.microsoft.world import SECRET, FakeMicrosoft, GraphWorld
@@ -68,14 +68,14 @@ def test_revoked_consent_for_one_mailbox_leaves_the_other_rep_syncing(
         fake.add_message(rep.email, message(1, "inbox", rep.email))
     fake.graph.denied.add("a@northwind.example")
     ctx = GraphWorld(fake).context()
-    with pytest.raises(AdminError, match="a@northwind.example"):
+    with pytest.raises(AdminError, match=r"a@northwind\.example"):
         drain(microsoft.create(config.reps[0], config, ctx), INBOX, None)
     assert len(drain(microsoft.create(config.reps[1], config, ctx), INBOX, None).messages) == 1
 
 
 def test_unknown_mailbox_is_an_admin_error(fake: FakeMicrosoft) -> None:
     config = fake.config(["ghost@northwind.example"])
-    with pytest.raises(AdminError, match="ghost@northwind.example was not found"):
+    with pytest.raises(AdminError, match=r"ghost@northwind\.example was not found"):
         drain(microsoft.create(config.reps[0], config, GraphWorld(fake).context()), INBOX, None)
 
 

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from dealnudge.connectors import microsoft
 from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, ErrorKind, Stream
 from dealnudge.connectors.microsoft.auth import graph_app
 from dealnudge.connectors.microsoft.batch import BatchItem, get_all
-from dealnudge.pipeline import sync_all
 from dealnudge.store import Store
+
+from dealnudge.pipeline import sync_all
 from tests.conformance import drain, event, message
 from tests.microsoft.fake_graph import Mailbox
 from tests.microsoft.server import Reply, Request

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from dealnudge.connectors.base import Stream
+
 from tests.conformance import EventSpec, drain, event
 from tests.microsoft.world import NOW, FakeMicrosoft, GraphWorld
 

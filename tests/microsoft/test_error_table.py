@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from dealnudge.connectors.base import AdminError, CursorExpired, ErrorKind, TransientError
 from dealnudge.connectors.microsoft.errors import graph_error, token_error
 
@@ -14,7 +13,7 @@ def _body(code: str) -> bytes:
     return json.dumps({"error": {"code": code, "message": "secret=hunter2"}}).encode()
 
 
-@pytest.mark.parametrize("status,code,kind", [
+@pytest.mark.parametrize(("status", "code", "kind"), [
     (410, "", CursorExpired), (400, "SyncStateNotFound", CursorExpired),
     (400, "resyncRequired", CursorExpired), (400, "syncStateInvalid", CursorExpired),
     (429, "ApplicationThrottled", TransientError), (503, "", TransientError),
@@ -36,7 +35,7 @@ def test_unknown_400_is_a_bug_not_a_retry() -> None:
     assert err.kind is ErrorKind.BUG
 
 
-@pytest.mark.parametrize("codes,error,needle", [
+@pytest.mark.parametrize(("codes", "error", "needle"), [
     ([7000215], "invalid_client", "client secret is wrong"),
     ([700016], "unauthorized_client", "was not found in the tenant"),
     ([65001], "invalid_grant", "consent"),

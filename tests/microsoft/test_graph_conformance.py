@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dealnudge.connectors import microsoft, registry
 from dealnudge.connectors.base import Connector, Sender
+
 from tests.conformance import ConnectorConformance
 from tests.microsoft.world import FakeMicrosoft, GraphWorld
 

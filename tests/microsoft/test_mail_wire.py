@@ -6,8 +6,8 @@ import datetime as dt
 import threading
 
 import pytest
-
 from dealnudge.connectors.base import CursorExpired, Stream, TransientError
+
 from tests.conformance import drain, message
 from tests.microsoft.server import Reply
 from tests.microsoft.world import NOW, FakeMicrosoft, GraphWorld
@@ -88,7 +88,7 @@ def test_expired_delta_token_is_cursor_expired_for_that_folder_only(
     assert drain(conn, SENT, sent.cursor).messages == []
 
 
-@pytest.mark.parametrize("status,code", [(400, "resyncRequired"), (410, "syncStateNotFound")])
+@pytest.mark.parametrize(("status", "code"), [(400, "resyncRequired"), (410, "syncStateNotFound")])
 def test_sync_state_codes_mean_cursor_expired(world: GraphWorld, fake: FakeMicrosoft,
                                               status: int, code: str) -> None:
     world.add_message(message(0, "inbox", world.rep_email))

@@ -6,9 +6,9 @@ import email.message
 import json
 
 import pytest
-
 from dealnudge.connectors import microsoft
 from dealnudge.connectors.base import AdminError, TransientError
+
 from tests.microsoft.world import FakeMicrosoft, GraphWorld
 
 SENDER = "nudges@northwind.example"
@@ -40,7 +40,7 @@ def test_send_posts_json_html_without_saving_a_copy(fake: FakeMicrosoft) -> None
         {"emailAddress": {"address": "sales-ops@northwind.example"}}]
     assert posted["message"]["internetMessageHeaders"] == [
         {"name": "X-Dealnudge-Digest", "value": "2026-03-10"}]
-    (call,) = [r for r in fake.graph_requests()]
+    (call,) = list(fake.graph_requests())
     assert call.path == f"/v1.0/users/{SENDER}/sendMail"
     assert 'IdType="ImmutableId"' in call.prefer
     assert json.loads(call.body)["message"]["subject"] == "今日跟进 / Today's follow-ups"

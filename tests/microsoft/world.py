@@ -14,6 +14,7 @@ from typing import Any
 from dealnudge.config.schema import Config
 from dealnudge.connectors import microsoft
 from dealnudge.connectors.base import Connector, ConnectorContext, Stream
+
 from tests.conformance import EventSpec, MessageSpec
 from tests.microsoft.fake_graph import FakeGraph, Mailbox, mime_of
 from tests.microsoft.identity import Identity

@@ -8,14 +8,15 @@ import itertools
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from dealnudge.analyzer.findings import Finding
 from dealnudge.analyzer.rules import AnalysisInput, RepView, analyze
 from dealnudge.config.schema import Thresholds
-from dealnudge.connectors.records import (
+
+from dealnudge.records import (
     Address,
     CalendarEvent,
     EmailMessage,
     EventStatus,
+    Finding,
     Participant,
     ResponseStatus,
 )

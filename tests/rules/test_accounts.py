@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from dealnudge.analyzer.accounts import AddressBook, Party, account_key, registrable_domain
 
 BOOK = AddressBook.build(

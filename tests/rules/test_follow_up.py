@@ -9,9 +9,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from dealnudge.analyzer.findings import Finding
 from dealnudge.analyzer.rules import analyze
 from dealnudge.config.schema import Thresholds
+
+from dealnudge.records import Finding
 from tests.rules.factories import (
     DANA,
     REP,

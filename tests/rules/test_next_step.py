@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from dealnudge.analyzer.commitments import extract_commitments
-from dealnudge.analyzer.findings import Finding
 from dealnudge.analyzer.mailbox import Commitment, CommitmentCache
 from dealnudge.analyzer.rules import analyze_with
-from dealnudge.connectors.records import EmailMessage
+
+from dealnudge.records import EmailMessage, Finding
 from tests.rules.factories import (
     DANA,
     REP,

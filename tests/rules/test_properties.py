@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
-
 from dealnudge.analyzer.accounts import account_key
 from dealnudge.analyzer.rules import analyze
 from dealnudge.config.schema import Thresholds
-from dealnudge.connectors.records import CalendarEvent, EmailMessage, ResponseStatus
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from dealnudge.records import CalendarEvent, EmailMessage, ResponseStatus
 from tests.rules.factories import DANA, NEW_YORK, REP, REP2, at, event, mail, make_input, rep_view
 
 START = at(1, month=2)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from dealnudge.analyzer.findings import Finding
 from dealnudge.config.schema import Thresholds
-from dealnudge.connectors.records import EmailMessage
+
+from dealnudge.records import EmailMessage, Finding
 from tests.rules.factories import DANA, REP, Record, at, event, mail, person, run
 
 NOW = at(20)

@@ -9,7 +9,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from dealnudge.analyzer.findings import Finding, FindingKind
 from dealnudge.config.schema import (
     Config,
     Delivery,
@@ -21,6 +20,8 @@ from dealnudge.config.schema import (
     Rep,
 )
 from dealnudge.store import Store
+
+from dealnudge.records import Finding, FindingKind
 
 UTC = dt.UTC
 SARAH = "sarah.chen@northwind.example"

@@ -11,6 +11,7 @@ from pathlib import Path
 from dealnudge.config.schema import Config, Mute
 from dealnudge.scheduler.compose import clean, message_id, render_digest
 from dealnudge.store import StoredFinding
+
 from tests.scheduler.factories import (
     LI,
     SARAH,
@@ -83,7 +84,7 @@ def test_subject_counts_only_what_is_there(tmp_path: Path) -> None:
     assert render_digest(sarah(), stored(one), DAY, cfg)["Subject"] == "1 follow-up owed"
     stalled = [finding(SARAH, "stalled_deal", a, seller_touches=2,
                        last_customer_action=NOW - dt.timedelta(days=20)) for a in ("a.ex", "b.ex")]
-    assert render_digest(li(), stored([f for f in stalled]), DAY, cfg)["Subject"] == "2 个停滞商机"
+    assert render_digest(li(), stored(list(stalled)), DAY, cfg)["Subject"] == "2 个停滞商机"
 
 
 def test_meeting_title_cannot_inject_headers(tmp_path: Path) -> None:

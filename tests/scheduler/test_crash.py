@@ -18,10 +18,10 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from dealnudge.config.schema import SmtpDelivery
 from dealnudge.scheduler.nudges import send_due_nudges
 from dealnudge.store import Store
+
 from tests.scheduler.factories import SARAH, config, sarah, seed, standard_findings
 from tests.scheduler.smtp_server import Handler, smtp_server
 

@@ -6,18 +6,17 @@ import datetime as dt
 import email
 import email.policy
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
-
 from dealnudge.config.schema import SmtpDelivery
 from dealnudge.connectors.base import ConnectorError, ErrorKind
 from dealnudge.connectors.retry import Backoff
 from dealnudge.scheduler.compose import render_digest
 from dealnudge.scheduler.delivery import OutboxDeliverer, SmtpDeliverer, deliver_with_retry
 from dealnudge.store import StoredFinding
+from pydantic import SecretStr
+
 from tests.scheduler.factories import SARAH, config, sarah, standard_findings
 from tests.scheduler.smtp_server import PASSWORD, USER, Handler, self_signed, smtp_server
 
@@ -32,9 +31,9 @@ def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def message(tmp_path: Path) -> Iterator[email.message.EmailMessage]:
+def message(tmp_path: Path) -> email.message.EmailMessage:
     stored = [StoredFinding(f, NOW, NOW) for f in standard_findings(SARAH)]
-    yield render_digest(sarah(), stored, NOW.date(), config(tmp_path), now=NOW)
+    return render_digest(sarah(), stored, NOW.date(), config(tmp_path), now=NOW)
 
 
 def smtp(port: int, **kw: object) -> SmtpDelivery:

@@ -9,6 +9,7 @@ import datetime as dt
 from dealnudge.config.schema import GraphDelivery
 from dealnudge.scheduler.nudges import send_due_nudges
 from dealnudge.store import Store
+
 from tests.microsoft.conftest import fake, tls  # noqa: F401  (fixtures)
 from tests.microsoft.world import FakeMicrosoft, GraphWorld
 from tests.scheduler.factories import LI, li, seed, standard_findings

@@ -7,11 +7,12 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from dealnudge.config.schema import Config, Mute, SmtpDelivery
 from dealnudge.connectors.base import ConnectorContext
-from dealnudge.scheduler.nudges import NudgeOutcome, send_due_nudges
+from dealnudge.scheduler.nudges import send_due_nudges
+from dealnudge.scheduler.sending import NudgeOutcome
 from dealnudge.store import Store
+
 from tests.scheduler.factories import (
     LI,
     MANAGER,

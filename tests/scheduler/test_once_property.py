@@ -13,15 +13,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-
 from dealnudge.config.schema import SmtpDelivery
 from dealnudge.connectors.base import ConnectorContext
 from dealnudge.scheduler.nudges import send_due_nudges
 from dealnudge.scheduler.timing import local_day
 from dealnudge.store import Store
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
 from tests.scheduler.factories import LI, SARAH, config, li, sarah, seed, standard_findings
 from tests.scheduler.smtp_server import Handler, smtp_server
 

@@ -13,6 +13,7 @@ import json
 from dealnudge.config.schema import GmailDelivery
 from dealnudge.scheduler.nudges import send_due_nudges
 from dealnudge.store import Store
+
 from tests.google.conftest import fake, key_file, key_pair, world  # noqa: F401  (fixtures)
 from tests.google.world import GoogleWorld
 from tests.scheduler.factories import SARAH, sarah, seed, standard_findings

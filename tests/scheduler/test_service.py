@@ -15,10 +15,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from dealnudge.config.loader import load_config
 from dealnudge.scheduler.service import Service, serve
 from dealnudge.store import Store
+
 from tests.scheduler.factories import LI, SARAH, read_outbox, seed, standard_findings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -7,20 +7,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.triggers.cron import CronTrigger
-
-from dealnudge.config.schema import Mute
+from dealnudge.config.schema import Mute, Weekday
 from dealnudge.scheduler.timing import due_instant, is_due, local_day, muted_accounts, rep_muted
+
 from tests.scheduler.factories import sarah
 
 UTC = dt.UTC
 NY = ZoneInfo("America/New_York")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-WEEK = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WORKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+WEEK: list[Weekday] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WORKDAYS: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
 
 
-def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("now", "due"), [

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from dealnudge.analyzer.findings import Finding
-from dealnudge.connectors.records import Address, CalendarEvent, EmailMessage, Participant
+from dealnudge.records import Address, CalendarEvent, EmailMessage, Finding, Participant
 
 UTC = dt.UTC
 SHANGHAI = ZoneInfo("Asia/Shanghai")

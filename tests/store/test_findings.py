@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 
 from dealnudge.store import Store
+
 from tests.store.samples import NOW, OTHER_REP, REP, SHANGHAI, finding
 
 DAY = dt.timedelta(days=1)

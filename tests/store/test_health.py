@@ -6,6 +6,7 @@ import datetime as dt
 
 from dealnudge.connectors.base import ErrorKind
 from dealnudge.store import Store
+
 from tests.store.samples import CALENDAR, INBOX, NOW, OTHER_REP, REP
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 import threading
 
 import pytest
-
 from dealnudge.store import NudgeNotFound, NudgeRecord, Store
+
 from tests.store.samples import NOW, OTHER_REP, REP
 
 DAY = dt.date(2026, 3, 10)
@@ -100,5 +100,5 @@ def test_unknown_nudge_and_bad_status(store: Store) -> None:
     assert store.release_nudge(999) is False
     claim = store.claim_nudge(REP, DAY, "digest", [], NOW)
     assert claim is not None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="finishes as 'sent' or 'failed'"):
         store.finish_nudge(claim.id, status="sending", now=NOW)  # type: ignore[arg-type]

@@ -9,13 +9,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from dealnudge.store import Store
+from dealnudge.store.models import EventRow, MessageRow, ParticipantRow
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from dealnudge.connectors.records import SyncPage
-from dealnudge.store import Store
-from dealnudge.store.models import EventRow, MessageRow, ParticipantRow
+from dealnudge.records import SyncPage
 from tests.store.samples import CALENDAR, INBOX, REP, event, message
 
 

@@ -8,9 +8,9 @@ import random
 import string
 
 import pytest
-
-from dealnudge.connectors.records import Address, Participant, SyncPage
 from dealnudge.store import NaiveDatetimeError, Store
+
+from dealnudge.records import Address, Participant, SyncPage
 from tests.store.samples import (
     CALENDAR,
     INBOX,

@@ -10,11 +10,10 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
-
 from dealnudge.store import Store, StoreOpenError, UnsupportedDatabase, database
 from dealnudge.store.models import Base
 from dealnudge.store.types import UTCDateTime
+from sqlalchemy import inspect
 
 
 def test_open_migrates_once_and_reopening_is_a_no_op(store_url: str) -> None:

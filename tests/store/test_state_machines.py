@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from typing import ClassVar, TypeVar
 
 import pytest
+from dealnudge.store import Store
+from dealnudge.store.models import Base
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -25,10 +27,7 @@ from hypothesis.stateful import (
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from dealnudge.analyzer.findings import Finding
-from dealnudge.connectors.records import CalendarEvent, EmailMessage, SyncPage
-from dealnudge.store import Store
-from dealnudge.store.models import Base
+from dealnudge.records import CalendarEvent, EmailMessage, Finding, SyncPage
 from tests.store.samples import NOW, OTHER_REP, PLUS8, REP, event, finding, message
 
 SETTINGS = settings(max_examples=12, stateful_step_count=8, deadline=None,

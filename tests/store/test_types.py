@@ -6,11 +6,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, insert, select
-from sqlalchemy.exc import StatementError
-
 from dealnudge.store import NaiveDatetimeError, Store
 from dealnudge.store.types import UTCDateTime, in_zone, parse_zone, zone_name
+from sqlalchemy import Column, Integer, MetaData, Table, insert, select
+from sqlalchemy.exc import StatementError
 
 
 @pytest.fixture

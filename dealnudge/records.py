@@ -1,15 +1,27 @@
-"""Provider-neutral records: the only shapes that leave a connector.
+"""The shapes every layer shares: provider-neutral records and the analyzer's findings.
 
-Every connector (local files, Google, Microsoft, IMAP/CalDAV) turns its provider's
-data into these plain dataclasses, so the store and the analyzer never see a
-provider type. All datetimes are timezone-aware; e-mail addresses are lower-case;
-bodies are already decoded to text (quotes and signatures still inside: the
-analyzer strips them itself, because only it knows what counts as evidence).
+Connectors produce ``CalendarEvent`` / ``EmailMessage`` / ``SyncPage``; the store keeps
+them; the analyzer reads them and produces ``Finding``; the scheduler turns findings
+into nudges. Keeping them in one module that imports nothing of the project lets the
+layers depend on it and never on each other.
+
+Records: every connector (local files, Google, Microsoft, IMAP/CalDAV) turns its
+provider's data into these plain dataclasses, so the store and the analyzer never see
+a provider type. All datetimes are timezone-aware; e-mail addresses are lower-case;
+bodies are already decoded to text (quotes and signatures still inside: the analyzer
+strips them itself, because only it knows what counts as evidence).
+
+Findings: one ``Finding`` per open problem, with a stable identity (rep, kind, account,
+meeting key), so it is reported once, stays open while its condition holds and closes
+when it clears; nudges refer to it by ``key``. ``detail`` is an English sentence for
+reports; nudges are rendered in the rep's language from the structured fields, never
+by translating ``detail``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -114,3 +126,47 @@ class SyncPage:
     full: bool = False
     complete: bool = False
     skipped: list[str] = field(default_factory=list)  # "path-or-id: reason" for bad input
+
+
+# --- findings ---------------------------------------------------------------
+
+FindingKind = Literal["missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal"]
+FINDING_KINDS: tuple[FindingKind, ...] = (
+    "missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal")
+KIND_LABELS: dict[FindingKind, str] = {  # short English labels for reports and summaries
+    "missing_follow_up": "follow-up owed", "no_next_step": "no next step",
+    "vague_next_step": "vague next step", "stalled_deal": "stalled deal"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rep: str
+    kind: FindingKind
+    account: str
+    meeting_uid: str | None  # iCalendar UID; None for stalled deals
+    since: dt.datetime  # when the problem began (meeting end + window, or the last customer action)
+    detail: str
+    meeting_key: str | None = None  # UID plus occurrence start: tells recurring instances apart
+    meeting_title: str | None = None
+    meeting_start: dt.datetime | None = None
+    evidence: str | None = None  # the vague sentence, or the last customer action
+    last_customer_action: dt.datetime | None = None
+    seller_touches: int | None = None
+
+    @property
+    def key(self) -> str:
+        raw = "\x1f".join((self.rep, self.kind, self.account, self.meeting_key or ""))
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+    def to_json(self) -> dict[str, object]:
+        def iso(value: dt.datetime | None) -> str | None:
+            return None if value is None else value.isoformat()
+
+        return {
+            "rep": self.rep, "kind": self.kind, "account": self.account,
+            "meeting_uid": self.meeting_uid, "since": iso(self.since), "detail": self.detail,
+            "id": self.key, "meeting_title": self.meeting_title,
+            "meeting_start": iso(self.meeting_start), "evidence": self.evidence,
+            "last_customer_action": iso(self.last_customer_action),
+            "seller_touches": self.seller_touches,
+        }
