@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from dealnudge.config.loader import load_config
+from dealnudge.scheduler.nudges import send_due_nudges
 from dealnudge.scheduler.timing import due_instant
 from dealnudge.store import Store
 
 from dealnudge.cli import main
 from dealnudge.demo.team import DEMO_NOW
+from dealnudge.pipeline import run_analysis
 
 LAST = DEMO_NOW.date() - dt.timedelta(days=1)  # every rep's morning of that day is before DEMO_NOW
 FIRST = LAST - dt.timedelta(days=13)
@@ -162,3 +164,22 @@ def test_a_broken_second_config_is_a_usage_error(demo_dir: Path) -> None:
                                        "--from", "2026-03-02", "--to", "2026-03-02",
                                        "--config-b", str(broken)])
     assert result.exit_code == 2 and "broken.yaml" in result.output
+
+
+def test_the_digest_flag_is_what_nudge_does_at_that_morning(demo_dir: Path,
+                                                            tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    shutil.copytree(demo_dir, team)
+    config = load_config(team / "dealnudge.yaml")
+    friday = LAST - dt.timedelta(days=(LAST.weekday() - 4) % 7)
+    days = [friday, friday + dt.timedelta(days=1)]  # a working day and a Saturday
+    rows = _cli(team / "dealnudge.yaml", "backtest", "--from", days[0].isoformat(),
+                "--to", days[1].isoformat(), "--json")
+    with Store.open(config.database) as store:
+        for row in rows:
+            rep = next(r for r in config.reps if r.email == row["rep"])
+            at = due_instant(dt.date.fromisoformat(row["date"]), config.nudges.send_at, rep.zone)
+            run_analysis(config, store, at)
+            (outcome,) = send_due_nudges(config, store, at, reps=[rep.email], rollups=False)
+            assert (outcome.status == "sent") == row["digest"], (row, outcome)
+    assert {row["digest"] for row in rows} == {True, False}
