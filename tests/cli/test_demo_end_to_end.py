@@ -2,7 +2,7 @@
 
 `dealnudge demo` writes a generated bilingual team, syncs it with the local
 connector into SQLite, analyses it and writes nudges; `report --json` must then
-expose the ARCHITECTURE.md fields for the same store.
+expose the report contract fields (docs/architecture.md) for the same store.
 """
 
 from __future__ import annotations
