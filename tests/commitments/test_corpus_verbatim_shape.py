@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 CORPUS = Path(__file__).parent / "corpus"
-FILES = {"en_verbatim.jsonl": ("env", 120), "zh_verbatim.jsonl": ("zhv", 80)}
+FILES = {"en_verbatim.jsonl": ("env", 120), "zh_verbatim.jsonl": ("zhv", 100)}
 QUOTE_MARKERS = re.compile(
     r"^(> |>$)|wrote:|原始邮件|^发件人[:：]|^From: .*\n(Sent|Date): |写道[:：]",
     re.MULTILINE,
