@@ -23,7 +23,8 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dealnudge.connectors.base import ConnectorContext
+from dealnudge.connectors.base import ConnectorContext, CursorExpired
+from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.google.calls import Caller
 from dealnudge.connectors.google.errors import Call
 from dealnudge.connectors.items import clean_event, skip_reason
@@ -56,7 +57,7 @@ class CalendarSync:
         return params
 
     def sync(self, cursor: str | None) -> Iterator[SyncPage]:
-        params = self._params(cursor)
+        params = self._params(None if cursor is None else _sync_token(cursor))
         call = Call.CALENDAR if cursor is None else Call.CALENDAR_SYNC
         page_token: str | None = None
         done = 0
@@ -68,7 +69,8 @@ class CalendarSync:
             done += len(page.events)
             self.ctx.progress(self.stream_name, done, None)
             if page_token is None:
-                page.cursor, page.complete = str(resp["nextSyncToken"]), True
+                page.cursor = encode_cursor({"sync_token": str(resp["nextSyncToken"])})
+                page.complete = True
                 yield page
                 return
             yield page
@@ -107,7 +109,8 @@ def to_event(item: dict[str, Any], zone: dt.tzinfo) -> CalendarEvent | None:
         participants=tuple(_participant(a) for a in item.get("attendees", []) if a.get("email")),
         recurrence_id=when(original, zone)[0] if original else None,
         updated=_instant(item["updated"]) if item.get("updated") else None,
-        description=str(item.get("description", "")), location=str(item.get("location", "")))
+        description=str(item.get("description", "")), location=str(item.get("location", "")),
+        web_link=str(item["htmlLink"]) if item.get("htmlLink") else None)
 
 
 def _participant(att: dict[str, Any]) -> Participant:
@@ -143,3 +146,10 @@ def _zone(name: object, fallback: dt.tzinfo) -> dt.tzinfo:
 
 def _rfc3339(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _sync_token(cursor: str) -> str:
+    token = decode_cursor(cursor, "Google Calendar").get("sync_token")
+    if not isinstance(token, str) or not token:
+        raise CursorExpired("the saved Google Calendar cursor has no sync token")
+    return token

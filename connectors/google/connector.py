@@ -16,7 +16,13 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from dealnudge.config.schema import Config, GoogleProvider, Rep
-from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind, Stream
+from dealnudge.connectors.base import (
+    Connector,
+    ConnectorContext,
+    ConnectorError,
+    ErrorKind,
+    Stream,
+)
 from dealnudge.connectors.google.auth import READ_SCOPES, credentials_for, provider_of
 from dealnudge.connectors.google.calendar import CalendarSync
 from dealnudge.connectors.google.calls import Caller
@@ -39,9 +45,9 @@ def batch_uri(provider: GoogleProvider) -> str:
     return provider.api_endpoint.rstrip("/") + "/batch/gmail/v1"
 
 
-class GoogleConnector:
+class GoogleConnector(Connector):
     kind: ClassVar[str] = "google"
-    cursor_version: ClassVar[int] = 1
+    cursor_version: ClassVar[int] = 2  # 2: one cursor codec (connectors.cursors)
 
     def __init__(self, rep: Rep, provider: GoogleProvider, ctx: ConnectorContext) -> None:
         self.rep = rep
@@ -56,7 +62,7 @@ class GoogleConnector:
             self._gmail, self.gmail_caller, batch_uri=batch_uri(provider),
             page_size=provider.page_size, batch_size=provider.batch_size,
             window_days=provider.mail_window_days, ctx=ctx, default_tz=rep.zone,
-            stream_name=MAIL.name)
+            stream_name=MAIL.name, mailbox=rep.mailbox)
         self.calendar = CalendarSync(
             self._calendar, self.calendar_caller, page_size=provider.page_size,
             past_days=provider.calendar_past_days, future_days=provider.calendar_future_days,

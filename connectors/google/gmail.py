@@ -24,14 +24,15 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
-from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind
+from dealnudge.connectors.base import ConnectorContext, ConnectorError, CursorExpired
+from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.google.calls import GMAIL_UNITS, Caller
 from dealnudge.connectors.google.errors import Call
 from dealnudge.connectors.items import MAX_MESSAGE_BYTES, check_size, skip_reason
@@ -56,15 +57,17 @@ class MailCursor:
         data: dict[str, object] = {"h": self.history_id}
         if self.page_token is not None:
             data.update(after=self.after, page=self.page_token)
-        return json.dumps(data, separators=(",", ":"))
+        return encode_cursor(data)
 
     @classmethod
     def decode(cls, text: str) -> MailCursor:
+        data = decode_cursor(text, "Gmail")
         try:
-            data = json.loads(text)
-            return cls(str(data["h"]), data.get("after"), data.get("page"))
-        except (ValueError, KeyError, TypeError):
-            raise ConnectorError("stored Gmail cursor is unreadable", kind=ErrorKind.BUG) from None
+            after, page = data.get("after"), data.get("page")
+            return cls(str(data["h"]), None if after is None else int(str(after)),
+                       None if page is None else str(page))
+        except (ValueError, KeyError) as err:
+            raise CursorExpired(f"the saved Gmail cursor cannot be read ({err!r})") from None
 
 
 @dataclass
@@ -77,8 +80,9 @@ class Fetched:
 class GmailSync:
     def __init__(self, service: Any, caller: Caller, *, batch_uri: str, page_size: int,
                  batch_size: int, window_days: int, ctx: ConnectorContext,
-                 default_tz: dt.tzinfo, stream_name: str) -> None:
+                 default_tz: dt.tzinfo, stream_name: str, mailbox: str = "") -> None:
         self.service, self.caller = service, caller
+        self.mailbox = mailbox
         self.batch_uri, self.page_size, self.batch_size = batch_uri, page_size, batch_size
         self.window_days, self.ctx, self.default_tz = window_days, ctx, default_tz
         self.stream_name = stream_name
@@ -180,10 +184,20 @@ class GmailSync:
             msg = parse_message(raw, source_id=mid, folder=folder, default_tz=self.default_tz)
             if msg.thread_id is None and resource.get("threadId"):
                 msg = dataclasses.replace(msg, thread_id=str(resource["threadId"]))
+            if resource.get("threadId"):
+                msg = dataclasses.replace(
+                    msg, web_link=thread_link(self.mailbox, str(resource["threadId"])))
         except Exception as err:  # noqa: BLE001 - one message never stops the stream
             out.skipped.append(skip_reason(mid, err, (MalformedMessage, KeyError, ValueError)))
             return
         out.messages.append(msg)
+
+
+def thread_link(mailbox: str, thread_id: str) -> str:
+    """The thread in Gmail's web client, signed in as ``mailbox`` (``/u/`` takes an
+    address as well as an account number); both parts percent-encoded."""
+    account = quote(mailbox, safe="@") if mailbox else "0"
+    return f"https://mail.google.com/mail/u/{account}/#all/{quote(thread_id, safe='')}"
 
 
 def changes(records: list[dict[str, Any]]) -> tuple[list[str], list[str]]:

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dealnudge.connectors.base import CursorExpired
+from dealnudge.connectors.cursors import decode_cursor
 from dealnudge.connectors.google.connector import CALENDAR
 
 from tests.conformance import drain, event
+from tests.google.fake_calendar import html_link
 from tests.google.world import NOW, GoogleWorld
 
 REP = "rep@northwind.example"
@@ -38,7 +40,8 @@ def test_full_then_incremental_requests(world: GoogleWorld) -> None:
     later = drain(conn, CALENDAR, first.cursor)
     assert [e.title for e in later.events] == ["Discovery call 7"]
     inc = _listings(world)[-1]
-    assert inc["syncToken"] == [first.cursor]
+    assert first.cursor is not None
+    assert inc["syncToken"] == [decode_cursor(first.cursor, "calendar")["sync_token"]]
     assert not {"timeMin", "timeMax", "showDeleted", "orderBy"} & set(inc)
 
 
@@ -121,6 +124,7 @@ def test_attendees_all_day_and_organizer_are_mapped(world: GoogleWorld) -> None:
     assert people["ops@acme.example"].response == "needs_action"
     assert people["room-1@resource.calendar.google.com"].is_resource
     assert ev.updated is not None and ev.location == "Shanghai"
+    assert ev.web_link == html_link("offsite", REP)  # Calendar's own htmlLink, kept as given
 
 
 def test_throttled_calendar_honours_retry_after(world: GoogleWorld) -> None:
