@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from dealnudge.cliapp import BadConfig, Failure, State, failures, main, now_option, parse_now
 from dealnudge.config.schema import Config, Rep
@@ -112,7 +113,7 @@ def sync(state: State, reps: tuple[str, ...], accept_shrink: bool, now_text: str
             results = sync_all(config, store, ctx, [r.lower() for r in reps] or None,
                                accept_shrink=accept_shrink)
     for r in results:
-        err_console.print(_sync_line(r), highlight=False)
+        err_console.print(_sync_line(r), highlight=False, emoji=False)
     failed = [r for r in results if not r.ok]
     kept = [r for r in results if r.ok and r.warnings]
     if failed or kept:
@@ -122,12 +123,14 @@ def sync(state: State, reps: tuple[str, ...], accept_shrink: bool, now_text: str
 
 
 def _sync_line(r: RepSyncResult) -> str:
+    """One rep's outcome; provider text is escaped (no markup, no ":emoji:" codes)."""
     extra = f", {r.skipped} skipped (`dealnudge status` lists them)" if r.skipped else ""
+    head = f"{escape(r.rep)}: {r.items} item(s){extra}"
     if not r.ok:
-        return f"[red]failed[/red] {r.rep}: {r.items} item(s){extra} — {_first_error(r)}"
+        return f"[red]failed[/red] {head} — {escape(_first_error(r))}"
     if r.warnings:
-        return f"[yellow]kept[/yellow] {r.rep}: {r.items} item(s){extra} — {r.warnings[0]}"
-    return f"[green]ok[/green] {r.rep}: {r.items} item(s){extra}"
+        return f"[yellow]kept[/yellow] {head} — {escape(r.warnings[0])}"
+    return f"[green]ok[/green] {head}"
 
 
 def _first_error(result: RepSyncResult) -> str:

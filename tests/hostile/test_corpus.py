@@ -33,7 +33,7 @@ def test_the_corpus_is_there_with_its_licences() -> None:
 
 @pytest.mark.parametrize("path", CALENDARS, ids=lambda p: p.name)
 def test_each_calendar_parses_or_is_refused_with_a_reason(path: Path) -> None:
-    started = time.monotonic()
+    started = time.process_time()
     reason = ""
     try:
         found = parse_calendar_report(path.read_bytes(), window_start=WINDOW[0],
@@ -47,19 +47,19 @@ def test_each_calendar_parses_or_is_refused_with_a_reason(path: Path) -> None:
     else:
         assert not any("bug:" in p for p in found.problems), found.problems
         assert all(e.start.tzinfo is not None and e.end >= e.start for e in found.events)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 @pytest.mark.parametrize("path", MAILS, ids=lambda p: p.name)
 def test_each_message_parses_or_is_refused_with_a_reason(path: Path) -> None:
-    started = time.monotonic()
+    started = time.process_time()
     try:
         msg = parse_message(path.read_bytes(), source_id=path.name, folder="inbox")
     except MalformedMessage as err:
         assert err.args and err.args[0]  # noqa: PT017 - the reason is the assertion
     else:
         assert msg.sent_at.tzinfo is not None and msg.sender.email == msg.sender.email.lower()
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_the_whole_corpus_syncs_through_the_local_connector(tmp_path: Path) -> None:

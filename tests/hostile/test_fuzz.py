@@ -34,7 +34,7 @@ ICS_SEEDS = [p.read_bytes() for p in sorted((FIXTURES / "local" / "ics").glob("*
     + [calendar(e) for e in hostile_events(dt.date(2026, 3, 2)).values()]
 ZONE = ZoneInfo("Asia/Shanghai")
 WINDOW = (NOW - dt.timedelta(days=90), NOW + dt.timedelta(days=60))
-LIMIT = 2.0
+LIMIT = 2.0  # CPU seconds: the machine running the suite may be shared and busy
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))
 # Generation only: a failure is reported as found (shrinking a slow input can take minutes).
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
@@ -128,18 +128,18 @@ def check_event(event: CalendarEvent) -> None:
 
 
 def run_mail(raw: bytes) -> None:
-    started = time.monotonic()
+    started = time.process_time()
     try:
         msg = parse_message(raw, source_id="fuzz", folder="inbox", default_tz=ZONE)
     except MalformedMessage:
         pass
     else:
         check_message(msg)
-    assert time.monotonic() - started < LIMIT
+    assert time.process_time() - started < LIMIT
 
 
 def run_calendar(data: bytes) -> None:
-    started = time.monotonic()
+    started = time.process_time()
     try:
         found = parse_calendar_report(data, window_start=WINDOW[0], window_end=WINDOW[1],
                                       default_tz=ZONE, owner="rep@northwind.example")
@@ -149,7 +149,7 @@ def run_calendar(data: bytes) -> None:
         for event in found.events:
             check_event(event)
         assert not any("bug:" in p for p in found.problems), found.problems
-    assert time.monotonic() - started < LIMIT
+    assert time.process_time() - started < LIMIT
 
 
 @FUZZ
@@ -175,7 +175,7 @@ def test_the_local_connector_survives_fuzzed_files(mails: list[bytes], ics: byte
             (root / "mail" / f"m{i}.eml").write_bytes(raw)
         (root / "calendar.ics").write_bytes(ics)
         conn = connector(root, mail=root / "mail", calendar=root / "calendar.ics")
-        started = time.monotonic()
+        started = time.process_time()
         got = drain(conn, MAIL, None)
         for msg in got.messages:
             check_message(msg)
@@ -185,4 +185,4 @@ def test_the_local_connector_survives_fuzzed_files(mails: list[bytes], ics: byte
         for event in cal.events:
             check_event(event)
         assert not any("bug:" in s for p in got.pages + cal.pages for s in p.skipped)
-        assert time.monotonic() - started < 2 * LIMIT
+        assert time.process_time() - started < 2 * LIMIT

@@ -35,7 +35,7 @@ WINDOW = (NOW - dt.timedelta(days=90), NOW + dt.timedelta(days=60))
 @pytest.mark.parametrize("name", sorted(poison_mail()))
 def test_poison_mail_is_read_or_refused_quickly(name: str) -> None:
     raw = poison_mail()[name]
-    started = time.monotonic()
+    started = time.process_time()
     reason = ""
     try:
         msg = parse_message(raw, source_id=name, folder="inbox")
@@ -47,7 +47,7 @@ def test_poison_mail_is_read_or_refused_quickly(name: str) -> None:
         texts = [msg.subject, msg.body_text, msg.sender.email, msg.message_id]
         assert all("\x00" not in t for t in texts)
         assert msg.sender.email == msg.sender.email.lower() and msg.sent_at.tzinfo is not None
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_an_encoded_word_decoding_to_nul_keeps_the_message_without_the_nul() -> None:
@@ -131,10 +131,10 @@ def test_one_hostile_event_never_hides_the_others(name: str) -> None:
     data = calendar(hostile_events(dt.date(2026, 3, 2))[name],
                     vevent("good", "DTSTART:20260302T020000Z"),
                     zones=REPEATED_TZID_ZONE if name == "broken_zone_ref" else "")
-    started = time.monotonic()
+    started = time.process_time()
     found = parse_calendar_report(data, window_start=WINDOW[0], window_end=WINDOW[1],
                                   default_tz=NEW_YORK, owner=REP)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert "good" in {e.uid for e in found.events}
     assert all(e.start.tzinfo is not None and e.end >= e.start for e in found.events)
     assert not any("bug:" in p for p in found.problems)
@@ -179,9 +179,9 @@ def test_endless_dense_rules_are_skipped_with_a_reason() -> None:
 
 
 def test_a_long_exdate_list_is_honoured_and_fast() -> None:
-    started = time.monotonic()
+    started = time.process_time()
     starts = parse(hostile_events(dt.date(2026, 3, 2))["daily_long_exdate"])["exdates"]
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     excluded_until = dt.datetime(2020, 1, 1, 9, tzinfo=dt.UTC) + dt.timedelta(days=1999)
     assert len(starts) == 150 and all(s > excluded_until for s in starts)
     five_excluded = vevent("five", "DTSTART:20260301T090000Z", extra=(
@@ -212,11 +212,11 @@ def test_aliases_mark_the_rep_on_local_invitations(tmp_path: Path) -> None:
 def test_a_rule_no_date_satisfies_is_skipped_at_once() -> None:
     impossible = vevent("never", "DTSTART:20260302T100000Z",
                         extra="RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3\r\n")
-    started = time.monotonic()
+    started = time.process_time()
     found = parse_calendar_report(calendar(impossible, vevent("good", "DTSTART:20260302T020000Z")),
                                   window_start=WINDOW[0], window_end=WINDOW[1],
                                   default_tz=NEW_YORK, owner=REP)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert [e.uid for e in found.events] == ["good"] and "matches no date" in found.problems[0]
     leap = vevent("leap", "DTSTART:20240229T100000Z",
                   extra="RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29\r\n")
@@ -226,8 +226,8 @@ def test_a_rule_no_date_satisfies_is_skipped_at_once() -> None:
 def test_a_rule_that_never_advances_is_skipped() -> None:
     stuck = vevent("stuck", "DTSTART:20260302T100000Z",
                    extra="RRULE:FREQ=YEARLY;COUNT=100000;INTERVAL=0\r\n")
-    started = time.monotonic()
+    started = time.process_time()
     found = parse_calendar_report(calendar(stuck), window_start=WINDOW[0],
                                   window_end=WINDOW[1], default_tz=NEW_YORK, owner=REP)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert found.events == [] and "INTERVAL=0" in found.problems[0]
