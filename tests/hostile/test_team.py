@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+
 from dealnudge.cli import main
 from dealnudge.demo.team import DEMO_NOW, write_demo_team
-
 from tests.hostile.inputs import REPEATED_TZID_ZONE, hostile_events, poison_mail
 
 INTERNAL = "ops@northwind.example"
