@@ -73,7 +73,9 @@ def test_record_order_does_not_matter(data: tuple[list, list], now: dt.datetime,
 def test_no_finding_before_its_window_ends(data: tuple[list, list], now: dt.datetime) -> None:
     th = Thresholds()
     for finding in analyze(make_input(*data, reps=REPS, thresholds=th), now):
-        assert finding.since < now
+        # a call-off is dated by its change stamp, which may be now itself
+        assert finding.since < now or (finding.kind == "repeated_reschedules"
+                                       and finding.since == now)
         if finding.meeting_key is not None:
             assert finding.meeting_start is not None and finding.meeting_start < now
 
