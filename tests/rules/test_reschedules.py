@@ -1,0 +1,84 @@
+"""Rule 6: repeated_reschedules — meetings with an account called off or moved again and again."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+from dealnudge.config.schema import Thresholds
+
+from dealnudge.records import CalendarEvent, Finding
+from tests.rules.factories import DANA, REP, Record, at, event, run
+
+NOW = at(20, 12)
+
+
+def reschedules(now: dt.datetime, events: Sequence[Record], **options: object) -> list[Finding]:
+    return [f for f in run(now, events, (), **options) if f.kind == "repeated_reschedules"]
+
+
+def cancelled(day: int, changed: dt.datetime | None = None, month: int = 3) -> CalendarEvent:
+    return event(at(day, 15, month=month), status="cancelled",
+                 updated=changed or at(day - 1, 9, month=month))
+
+
+def moved(first: dt.datetime, now_at: dt.datetime, changed: dt.datetime) -> CalendarEvent:
+    return dataclasses.replace(event(now_at, updated=changed), first_start=first)
+
+
+def test_two_meetings_called_off_make_a_finding() -> None:
+    [finding] = reschedules(NOW, [cancelled(12), cancelled(18)])
+    assert (finding.rep, finding.account, finding.meeting_uid) == (REP, "acme.example", None)
+    assert finding.count == 2 and finding.to_json()["count"] == 2
+    assert finding.since == at(17, 9)  # when the second call-off happened
+    assert "cancelled" in (finding.evidence or "")
+    assert "pin down the next date now" in finding.detail.lower()
+
+
+def test_a_single_cancellation_is_not_a_pattern() -> None:
+    assert reschedules(NOW, [cancelled(18)]) == []
+    assert len(reschedules(NOW, [cancelled(18)], thresholds=Thresholds(reschedule_min_count=1))) == 1
+
+
+def test_cancellations_older_than_the_window_do_not_count() -> None:
+    old = [cancelled(2, month=2), cancelled(9, month=2)]
+    assert reschedules(NOW, old) == []
+    assert len(reschedules(NOW, old, thresholds=Thresholds(reschedule_window_days=60))) == 1
+    assert reschedules(NOW, [cancelled(2, month=2), cancelled(18)]) == []
+
+
+def test_declined_by_every_customer_and_moved_meetings_count() -> None:
+    declined = event(at(24, 15), customers=[DANA, "ops@acme.example"],
+                     customer_response="declined", updated=at(16, 9))
+    shifted = moved(at(19, 15), at(26, 15), changed=at(18, 11))
+    [finding] = reschedules(NOW, [declined, shifted])
+    assert finding.count == 2
+    assert "declined by the customer" in (finding.evidence or "")
+    assert "moved from" in (finding.evidence or "")
+
+
+def test_a_meeting_one_customer_still_attends_was_not_called_off() -> None:
+    half = event(at(24, 15), customers=[DANA], updated=at(16, 9),
+                 extra=[dataclasses.replace(event(at(1)).participants[1], email="ops@acme.example",
+                                            response="declined")])
+    assert reschedules(NOW, [half, cancelled(18)]) == []
+
+
+def test_an_unmoved_meeting_with_its_first_start_is_not_moved() -> None:
+    same = dataclasses.replace(event(at(26, 15), updated=at(18, 9)), first_start=at(26, 15))
+    assert reschedules(NOW, [same, cancelled(18)]) == []
+
+
+def test_one_meeting_moved_twice_then_cancelled_counts_once() -> None:
+    uid = "series@northwind.example"
+    first = moved(at(21, 15), at(23, 15), changed=at(15, 9))
+    again = dataclasses.replace(first, uid=uid, source_id="a")
+    gone = dataclasses.replace(cancelled(25), uid=uid, source_id="b")
+    assert reschedules(NOW, [again, gone]) == []
+
+
+def test_a_change_stamped_after_now_has_not_happened_yet() -> None:
+    calls = [cancelled(12), cancelled(18)]  # the second one is called off on the 17th at 09:00
+    assert reschedules(at(17, 8), calls) == []
+    assert len(reschedules(at(17, 10), calls)) == 1
