@@ -200,8 +200,8 @@ class Finding:
         if self.kind == "slipped_commitment":
             return {"due": self.due.isoformat() if self.due else None,
                     "message_id": self.message_id}
-        if self.kind == "repeated_reschedules":
-            return {"count": self.count}
+        if self.kind in ("repeated_reschedules", "single_threaded"):
+            return {"count": self.count}  # meetings called off or moved / held with one person
         if self.kind == "unanswered_customer":
             return {"message_id": self.message_id}
         return {}
