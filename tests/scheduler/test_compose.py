@@ -13,7 +13,6 @@ from dealnudge.scheduler.compose import clean, message_id, render_digest
 from dealnudge.store import StoredFinding
 
 from dealnudge.records import Finding
-
 from tests.scheduler.factories import (
     LI,
     SARAH,

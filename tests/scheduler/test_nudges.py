@@ -13,6 +13,7 @@ from dealnudge.scheduler.nudges import send_due_nudges
 from dealnudge.scheduler.sending import NudgeOutcome
 from dealnudge.store import Store
 
+from dealnudge.records import Finding
 from tests.scheduler.factories import (
     LI,
     MANAGER,
@@ -26,7 +27,6 @@ from tests.scheduler.factories import (
     seed,
     standard_findings,
 )
-from dealnudge.records import Finding
 from tests.scheduler.smtp_server import Handler, smtp_server
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
