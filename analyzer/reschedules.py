@@ -8,7 +8,8 @@ remembers it across syncs, because providers only send the new start). At least
 ``reschedule_min_count`` such meetings within the last ``reschedule_window_days``
 make a finding. A meeting is dated by its last change (the provider's ``updated``
 stamp; a change stamped after *now* has not happened yet as of *now*), else by its
-original start, never after *now* — so ``since`` may be *now* itself, when the
+original start, never after *now*; a move is dated no earlier than its original start
+(up to *now*), because some calendars keep a stale stamp on a moved meeting — so ``since`` may be *now* itself, when the
 call-off that reached the count has no stamp and was for a meeting still ahead. Several changes to one
 meeting (moved twice, then cancelled) count once; all-day entries are not meetings.
 """
@@ -49,6 +50,9 @@ def _call_off(ctx: Context, rep: str, view: EventView) -> CallOff | None:
     if view.customers and not view.attended_accounts():  # every customer attendee declined
         return CallOff(at, f"{title} declined by the customer")
     if first is not None and _moved(view):
+        # Some calendars keep an old DTSTAMP when a meeting moves; a move is made before
+        # the meeting was due, so the original start (up to now) dates it at the latest.
+        at = max(at, min(first.astimezone(dt.UTC), ctx.now))
         return CallOff(at, f"{title} moved from {local_when(first, ctx, rep)} to "
                            f"{local_when(view.start, ctx, rep)}")
     return None

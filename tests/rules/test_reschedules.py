@@ -82,3 +82,12 @@ def test_a_change_stamped_after_now_has_not_happened_yet() -> None:
     calls = [cancelled(12), cancelled(18)]  # the second one is called off on the 17th at 09:00
     assert reschedules(at(17, 8), calls) == []
     assert len(reschedules(at(17, 10), calls)) == 1
+
+
+def test_a_move_with_a_stale_stamp_is_dated_by_its_original_start() -> None:
+    stale = at(1, 9, month=1)  # the calendar kept the creation stamp when the meeting moved
+    shifted = moved(at(22, 15), at(29, 15), changed=stale)
+    [finding] = reschedules(NOW, [shifted, cancelled(18)])
+    assert finding.count == 2 and finding.since == NOW  # the move dated up to now
+    old_move = moved(at(2, 15, month=1), at(9, 15, month=1), changed=stale)
+    assert reschedules(NOW, [old_move, cancelled(18)]) == []
