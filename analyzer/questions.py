@@ -32,11 +32,15 @@ _EN_REQUEST = re.compile(
     r"|book|resend|fix|help)\b"
     r"|\b(?:let|keep) (?:me|us) know\b|\bkindly\b|\bi(?:'d| would) (?:like|need) (?:to know|you)\b"
     r"|\bi (?:was|am) wondering\b|\bdo you (?:have|know|support|offer)\b|\bis there any\b"
-    r"|\bwe need (?:you|your|the|a)\b|\blooking forward to your (?:reply|answer|quote|response)\b",
+    r"|\bwe need (?:you|your|the|a)\b|\b(?:looking forward to|waiting for) your (?:reply|answer"
+    r"|quote|response|feedback|proposal)\b"
+    r"|\b(?:we|i)(?:'d| would) (?:like|love) (?:you to|to (?:see|get|have|receive|know|schedule"
+    r"|set up|arrange|discuss))\b",
     re.IGNORECASE)
 _ZH_REQUEST = re.compile(
     r"请(?!查收|见附件|参阅|知悉|放心|多指教|多关照|惠存|忽略)|麻烦|能否|可否|是否|能不能|可不可以"
     r"|有没有|是不是|行不行|好不好|帮忙|帮我|盼复|望回复|尽快回复|希望(?:贵司|你们|您)"
+    r"|希望(?:能|可以)?(?:尽快)?(?:收到|得到|看到)"
     r"|[吗嘛][\s\"”」）)]*$")
 _ZH_QUESTION_WORD = re.compile(r"什么|怎么|如何|哪|多少|几|谁|为什么|何时")
 _ZH_FINAL_NE = re.compile(r"呢[\s\"”」）)]*$")
