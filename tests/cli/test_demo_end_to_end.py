@@ -121,12 +121,12 @@ def test_the_digests_have_a_section_for_each_deal_signal(demo_dir: Path) -> None
 
 def test_a_disabled_kind_leaves_report_and_digest(demo_dir: Path, tmp_path: Path) -> None:
     text = (demo_dir / "dealnudge.yaml").read_text(encoding="utf-8")
-    assert "findings:" not in text
+    assert "findings:\n  disabled: []\n" in text
     for part in sorted(demo_dir.glob("dealnudge.db*")):  # a copy: the other tests share the store
         shutil.copy(part, tmp_path / part.name)
     config = tmp_path / "dealnudge.yaml"
-    config.write_text(text.replace("nudges:\n", "findings:\n  disabled: [single_threaded, "
-                                   "unanswered_customer]\nnudges:\n", 1).replace(
+    config.write_text(text.replace("  disabled: []\n", "  disabled: [single_threaded, "
+                                   "unanswered_customer]\n", 1).replace(
         "./outbox", str(tmp_path / "outbox")).replace("data/", f"{demo_dir}/data/"),
         encoding="utf-8")
     kinds = {str(f["kind"]) for f in _report(demo_dir, config)}
