@@ -6,12 +6,15 @@ cancelled, when every customer attendee declined it, or when its start differs
 from the first start the store saw for it (``CalendarEvent.first_start``: the store
 remembers it across syncs, because providers only send the new start). At least
 ``reschedule_min_count`` such meetings within the last ``reschedule_window_days``
-make a finding. A meeting is dated by its last change (the provider's ``updated``
-stamp; a change stamped after *now* has not happened yet as of *now*), else by its
-original start, never after *now*; a move is dated no earlier than its original start
-(up to *now*), because some calendars keep a stale stamp on a moved meeting — so ``since`` may be *now* itself, when the
-call-off that reached the count has no stamp and was for a meeting still ahead. Several changes to one
-meeting (moved twice, then cancelled) count once; all-day entries are not meetings.
+make a finding. A meeting is dated by the start it was called off from (the first
+start the store saw), never after *now*: a meeting of the last weeks or one still
+ahead counts, one from two months ago does not. Change stamps (``updated``) are not
+used, because calendars and exports keep stale ones, or stamp every event with the
+time the file was written. Several changes to one meeting (moved twice, then
+cancelled) count once; all-day entries are not meetings. ``since`` is when the
+call-off that reached the count surely had happened: its change stamp or its
+meeting's start, whichever is earlier (*now* only when a meeting still ahead has no
+stamp), so it stays put from one run to the next.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from dealnudge.records import Finding
 
 @dataclass(frozen=True)
 class CallOff:
-    at: dt.datetime  # UTC
+    at: dt.datetime  # UTC: the start it was called off from, at most now (the window's test)
     what: str
+    known: dt.datetime  # UTC: by when it surely happened (``since``; stable across runs)
 
 
 def _moved(view: EventView) -> bool:
@@ -41,20 +45,17 @@ def _moved(view: EventView) -> bool:
 def _call_off(ctx: Context, rep: str, view: EventView) -> CallOff | None:
     title = f"\u201c{view.event.title or '(untitled)'}\u201d"
     first = view.event.first_start
-    if view.event.updated is not None and view.event.updated > ctx.now:
-        return None  # changed after the instant analysed: not called off yet as of now
-    stamp = view.event.updated or first or view.event.start
-    at = min(stamp.astimezone(dt.UTC), ctx.now)
+    original = (first or view.event.start).astimezone(dt.UTC)
+    at = min(original, ctx.now)
+    stamp = view.event.updated.astimezone(dt.UTC) if view.event.updated else at
+    known = min(stamp, at)
     if view.cancelled:
-        return CallOff(at, f"{title} cancelled")
+        return CallOff(at, f"{title} cancelled", known)
     if view.customers and not view.attended_accounts():  # every customer attendee declined
-        return CallOff(at, f"{title} declined by the customer")
+        return CallOff(at, f"{title} declined by the customer", known)
     if first is not None and _moved(view):
-        # Some calendars keep an old DTSTAMP when a meeting moves; a move is made before
-        # the meeting was due, so the original start (up to now) dates it at the latest.
-        at = max(at, min(first.astimezone(dt.UTC), ctx.now))
         return CallOff(at, f"{title} moved from {local_when(first, ctx, rep)} to "
-                           f"{local_when(view.start, ctx, rep)}")
+                           f"{local_when(view.start, ctx, rep)}", known)
     return None
 
 
@@ -94,6 +95,7 @@ def reschedule_findings(ctx: Context) -> list[Finding]:
                       "the next date now and ask what changed.")
             findings.append(Finding(
                 rep=ctx.reps[rep].email, kind="repeated_reschedules", account=account,
-                meeting_uid=None, since=offs[minimum - 1].at, detail=detail, evidence=listed,
+                meeting_uid=None, since=sorted(o.known for o in offs)[minimum - 1],
+                detail=detail, evidence=listed,
                 count=len(offs)))
     return findings

@@ -31,7 +31,7 @@ def test_two_meetings_called_off_make_a_finding() -> None:
     [finding] = reschedules(NOW, [cancelled(12), cancelled(18)])
     assert (finding.rep, finding.account, finding.meeting_uid) == (REP, "acme.example", None)
     assert finding.count == 2 and finding.to_json()["count"] == 2
-    assert finding.since == at(17, 9)  # when the second call-off happened
+    assert finding.since == at(17, 9)  # the second call-off's stamp
     assert "cancelled" in (finding.evidence or "")
     assert "pin down the next date now" in finding.detail.lower()
 
@@ -78,16 +78,25 @@ def test_one_meeting_moved_twice_then_cancelled_counts_once() -> None:
     assert reschedules(NOW, [again, gone]) == []
 
 
-def test_a_change_stamped_after_now_has_not_happened_yet() -> None:
-    calls = [cancelled(12), cancelled(18)]  # the second one is called off on the 17th at 09:00
-    assert reschedules(at(17, 8), calls) == []
-    assert len(reschedules(at(17, 10), calls)) == 1
+def test_meetings_are_dated_by_their_start_not_by_change_stamps() -> None:
+    regenerated = NOW + dt.timedelta(days=200)  # an export stamping every event when written
+    old = [cancelled(2, changed=regenerated, month=2), cancelled(9, changed=regenerated, month=2)]
+    assert reschedules(NOW, old) == []
+    stale = at(1, 9, month=1)  # a calendar that never updates the stamp
+    recent = [cancelled(12, changed=stale), cancelled(18, changed=stale)]
+    assert len(reschedules(NOW, recent)) == 1
 
 
-def test_a_move_with_a_stale_stamp_is_dated_by_its_original_start() -> None:
-    stale = at(1, 9, month=1)  # the calendar kept the creation stamp when the meeting moved
-    shifted = moved(at(22, 15), at(29, 15), changed=stale)
-    [finding] = reschedules(NOW, [shifted, cancelled(18)])
-    assert finding.count == 2 and finding.since == NOW  # the move dated up to now
-    old_move = moved(at(2, 15, month=1), at(9, 15, month=1), changed=stale)
+def test_upcoming_meetings_called_off_count_and_since_stays_put() -> None:
+    calls = [cancelled(24, changed=at(15, 9)), cancelled(27, changed=at(16, 9))]
+    [finding] = reschedules(NOW, calls)
+    assert finding.since == at(16, 9) and finding.count == 2
+    assert reschedules(NOW + dt.timedelta(days=1), calls)[0].since == finding.since
+
+
+def test_a_move_is_dated_by_the_start_it_was_moved_from() -> None:
+    recent = moved(at(22, 15), at(29, 15), changed=at(1, 9, month=1))
+    [finding] = reschedules(NOW, [recent, cancelled(18)])
+    assert finding.count == 2
+    old_move = moved(at(2, 15, month=1), at(9, 15, month=3), changed=at(15, 9))
     assert reschedules(NOW, [old_move, cancelled(18)]) == []
