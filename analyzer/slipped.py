@@ -24,7 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from dealnudge.analyzer.context import Context
-from dealnudge.analyzer.mailbox import Commitment, Mail, RepMail, is_dated
+from dealnudge.analyzer.mailbox import Commitment, Mail, MessageIdentity, RepMail, is_dated
 from dealnudge.analyzer.meetings import EventView
 
 from dealnudge.records import Finding
@@ -58,11 +58,13 @@ def _last_customer_action(ctx: Context, box: RepMail, views: list[EventView], ac
 def _latest_promise(ctx: Context, box: RepMail, account: str, after: dt.datetime
                     ) -> Promise | None:
     """The newest dated customer step written at or after ``after`` (customer mail or recap)."""
-    candidates: dict[tuple[dt.datetime, str], Mail] = {}
+    candidates: dict[MessageIdentity, Mail] = {}
     for lines in (box.received, box.team_to):
         if account in lines:
-            candidates.update((mail.order(), mail) for mail in lines[account].since(after))
-    for _, mail in sorted(candidates.items(), key=lambda item: item[0], reverse=True):
+            candidates.update((mail.identity, mail) for mail in lines[account].since(after))
+    newest_first = sorted(candidates.items(), key=lambda item: (item[1].order(), item[0]),
+                          reverse=True)
+    for _, mail in newest_first:
         dated = [s for s in ctx.commitments.customer_steps(mail) if is_dated(s)]
         if dated:
             step = max(dated, key=lambda s: s.due or dt.date.min)
