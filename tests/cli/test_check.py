@@ -75,6 +75,6 @@ def test_check_names_switched_off_kinds_and_rejects_unknown_ones(tmp_path: Path)
     path.write_text(MINIMAL.replace("reps:", "findings:\n  disabled: [unanswered]\nreps:"))
     code, _, err = run("--config", str(path), "check")
     assert code == 2
-    assert "team.yaml:5: findings.disabled: unknown finding kind 'unanswered'; did you mean " \
-           "unanswered_customer?" in err
+    assert ("team.yaml:5: findings.disabled: unknown finding kind 'unanswered'; did you mean "
+            "unanswered_customer?") in err
     assert "Traceback" not in err
