@@ -81,6 +81,7 @@ class CalendarEvent:
     description: str = ""
     location: str = ""
     first_start: dt.datetime | None = None
+    web_link: str | None = None  # the provider's page for it (Google htmlLink, Graph webLink)
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class EmailMessage:
     references: tuple[str, ...] = ()
     thread_id: str | None = None
     attachments: tuple[str, ...] = ()
+    web_link: str | None = None  # the thread in the provider's web client (Gmail, Outlook)
 
     @property
     def recipients(self) -> tuple[Address, ...]:
@@ -170,6 +172,8 @@ class Finding:
     due: dt.date | None = None  # slipped_commitment: the promised day
     count: int | None = None  # repeated_reschedules: meetings called off or moved
     message_id: str | None = None  # unanswered_customer and slipped_commitment: the mail
+    web_link: str | None = None  # the meeting or thread in the rep's own web client
+    contacts: tuple[str, ...] = ()  # the customer people to write to (a meeting's attendees)
 
     @property
     def key(self) -> str:
@@ -191,7 +195,8 @@ class Finding:
             "id": self.key, "meeting_title": self.meeting_title,
             "meeting_start": iso(self.meeting_start), "evidence": self.evidence,
             "last_customer_action": iso(self.last_customer_action),
-            "seller_touches": self.seller_touches,
+            "seller_touches": self.seller_touches, "web_link": self.web_link,
+            "contacts": list(self.contacts),
             **self._kind_fields(),
         }
 

@@ -4,14 +4,17 @@ Expected findings (default thresholds, at the instant the team is generated for)
 ``healthy``, ``late_follow_up`` → none; ``missing_follow_up`` → missing_follow_up;
 ``no_next_step`` → no_next_step; ``vague`` → vague_next_step; ``stalled`` →
 stalled_deal (and vague_next_step for its old meeting); ``dormant`` → no stall (its
-old meeting still lacks a next step); ``cancelled`` → repeated_reschedules (one
-meeting cancelled, one declined by every customer attendee); ``slipped`` →
-slipped_commitment (a dated deliverable whose day passed in silence; an older
-promise the customer kept is superseded); ``single_thread`` → single_threaded (three
-meetings, one customer person); ``unanswered`` → unanswered_customer (the latest
-question; an earlier one was answered); ``shared`` → missing_follow_up for the
-second rep only. Replies that would ask a question of their own are avoided where a
-play is about something else, so each account shows its one situation.
+old meeting still lacks a next step); ``going_quiet`` → none (the customer wrote ten
+days ago and the rep chased twice since: a stall only once ``stall_after_days`` is
+lowered under ten, as ``dealnudge backtest`` shows); ``cancelled`` →
+repeated_reschedules (one meeting cancelled, one declined by every customer
+attendee); ``slipped`` → slipped_commitment (a dated deliverable whose day passed in
+silence; an older promise the customer kept is superseded); ``single_thread`` →
+single_threaded (three meetings, one customer person); ``unanswered`` →
+unanswered_customer (the latest question; an earlier one was answered); ``shared`` →
+missing_follow_up for the second rep only. Replies that would ask a question of their
+own are avoided where a play is about something else, so each account shows its one
+situation.
 """
 
 from __future__ import annotations
@@ -149,6 +152,16 @@ def cancelled(s: Scene) -> None:
     s.meeting(s.at(rng.randint(1, 3), 16), by_customer=True, rep_answer="DECLINED")
 
 
+def going_quiet(s: Scene) -> None:
+    rng = s.rng
+    _first_contact(s, rng.randint(20, 26))
+    sent = s.at(10, 10, zone=s.account.zone)
+    last = s.write(False, sent, tx.praise_customer(rng, s.say(sent)), subject=s.subject())
+    for days in (7, 3):
+        sent = s.at(days, 9, 30)
+        last = s.write(True, sent, tx.rep_chaser(rng, s.say(sent)), reply_to=last)
+
+
 def shared(s: Scene) -> None:
     """Two reps in one customer meeting (one UID on both calendars); only the first follows up."""
     rng = s.rng
@@ -214,6 +227,6 @@ def unanswered(s: Scene) -> None:
 PLAYS: dict[str, Callable[[Scene], None]] = {
     "healthy": healthy, "missing_follow_up": missing_follow_up, "late_follow_up": late_follow_up,
     "no_next_step": no_next_step, "vague": vague, "stalled": stalled, "dormant": dormant,
-    "cancelled": cancelled, "slipped": slipped, "single_thread": single_thread,
-    "unanswered": unanswered,
+    "cancelled": cancelled, "going_quiet": going_quiet, "slipped": slipped,
+    "single_thread": single_thread, "unanswered": unanswered,
 }

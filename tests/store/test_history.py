@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from dealnudge.store import Store, database
 from dealnudge.store.models import EventHistoryRow
 from sqlalchemy import func, select
@@ -67,7 +68,9 @@ def test_history_is_per_rep_and_stream(store: Store) -> None:
 def test_a_store_from_before_the_history_keeps_working(store: Store) -> None:
     store.apply_page(REP, CALENDAR, SyncPage(events=[event("e1"), event("e2")]), 1)
     with store.engine.begin() as connection:
-        command.downgrade(database.alembic_config(connection), "0001")
+        config = database.alembic_config(connection)
+        before = ScriptDirectory.from_config(config).get_revision("0002").down_revision
+        command.downgrade(config, str(before))  # the schema just before the history
     assert database.migrate(store.engine) is True  # backfills: first start = current start
     assert {e.first_start for e in stored(store).values()} == {None}
     assert stored(store)["e1"] == event("e1")

@@ -8,7 +8,7 @@ far counts as moved. The three finding columns are for the deal-signal kinds
 leave them empty.
 
 Revision ID: 0002
-Revises: 0001
+Revises: 0003 (written against 0001; follows the web-link revision so both chain)
 Create Date: 2026-12-07 05:20:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0002'
-down_revision: str | None = '0001'
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
