@@ -90,7 +90,8 @@ def _finding(ctx: Context, rep: str, account: str, promise: Promise, since: dt.d
     return Finding(
         rep=ctx.reps[rep].email, kind="slipped_commitment", account=account, meeting_uid=None,
         since=since, detail=detail, evidence=quote, due=promise.due,
-        message_id=promise.mail.message.message_id)
+        message_id=promise.mail.message.message_id,
+        subject=promise.mail.message.subject or None, web_link=promise.mail.message.web_link)
 
 
 def slipped_findings(ctx: Context) -> list[Finding]:

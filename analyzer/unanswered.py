@@ -52,5 +52,7 @@ def unanswered_findings(ctx: Context) -> list[Finding]:
                 findings.append(Finding(
                     rep=ctx.reps[rep].email, kind="unanswered_customer", account=account,
                     meeting_uid=None, since=mail.sent_at + wait, detail=detail,
-                    evidence=question, message_id=mail.message.message_id))
+                    evidence=question, message_id=mail.message.message_id,
+                    contacts=(mail.message.sender.email,), subject=mail.message.subject or None,
+                    web_link=mail.message.web_link))
     return findings

@@ -174,6 +174,7 @@ class Finding:
     message_id: str | None = None  # unanswered_customer and slipped_commitment: the mail
     web_link: str | None = None  # the meeting or thread in the rep's own web client
     contacts: tuple[str, ...] = ()  # the customer people to write to (a meeting's attendees)
+    subject: str | None = None  # unanswered_customer and slipped_commitment: the mail's subject
 
     @property
     def key(self) -> str:

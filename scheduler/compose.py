@@ -183,7 +183,8 @@ def _signal_item(f: Finding, lang: Language, rep: Rep, day: dt.date, config: Con
         due = f.due or day
         line = i18n.text(lang, "slipped_item", due=i18n.format_day(lang, due),
                          late=(day - due).days)
-        return Item(heading, "", [line], quote=quote, advice=i18n.text(lang, "slipped_hint"))
+        return Item(heading, "", [line], quote=quote, advice=i18n.text(lang, "slipped_hint"),
+                    links=tuple(_open(f, lang, "open_thread")))
     if f.kind == "repeated_reschedules":
         line = i18n.text(lang, "reschedules_item", count=f.count or 0,
                          days=config.thresholds.reschedule_window_days)
@@ -194,7 +195,10 @@ def _signal_item(f: Finding, lang: Language, rep: Rep, day: dt.date, config: Con
     asked = f.since - dt.timedelta(hours=config.thresholds.reply_within_hours)
     line = i18n.text(lang, "unanswered_item",
                      when=i18n.format_moment(lang, asked.astimezone(rep.zone)))
-    return Item(heading, "", [line], quote=quote, advice=i18n.text(lang, "unanswered_hint"))
+    links = (reply_links(f, lang, to=f.contacts[0], subject=f.subject, message_id=f.message_id)
+             if f.contacts else tuple(_open(f, lang, "open_thread")))
+    return Item(heading, "", [line], quote=quote, advice=i18n.text(lang, "unanswered_hint"),
+                links=links)
 
 
 SIGNAL_SECTIONS = (("unanswered_customer", "unanswered"), ("slipped_commitment", "slipped"),

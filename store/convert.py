@@ -142,7 +142,7 @@ def finding_columns(finding: Finding) -> Columns:
         "last_customer_action_tz": maybe_zone_name(finding.last_customer_action),
         "seller_touches": finding.seller_touches, "due": finding.due,
         "count": finding.count, "message_id": finding.message_id, "web_link": finding.web_link,
-        "contacts": list(finding.contacts),
+        "contacts": list(finding.contacts), "subject": finding.subject,
     }
 
 
@@ -157,6 +157,7 @@ def finding_from_row(row: FindingRow) -> Finding:
                                            row.last_customer_action_tz),
         seller_touches=row.seller_touches, due=row.due, count=row.count,
         message_id=row.message_id, web_link=row.web_link, contacts=tuple(row.contacts or ()),
+        subject=row.subject,
     )
 
 

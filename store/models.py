@@ -223,6 +223,7 @@ class FindingRow(Base):
     message_id: Mapped[str | None] = mapped_column(Text)
     web_link: Mapped[str | None] = mapped_column(Text)
     contacts: Mapped[list[str] | None] = mapped_column(JSONType)  # None in rows before 0003
+    subject: Mapped[str | None] = mapped_column(Text)  # the customer mail's, for a reply draft
     status: Mapped[str] = mapped_column(String(8))
     first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime())

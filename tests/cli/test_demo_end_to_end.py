@@ -173,14 +173,19 @@ def test_nudge_is_idempotent_on_the_demo_store(demo_dir: Path) -> None:
     assert result.output.count("skipped_already_sent") >= len(before)
 
 
-def _recap_links(html: str) -> list[tuple[list[str], str]]:
-    """(addresses, subject) of every recap draft link in a digest's HTML part."""
+def _mailto_links(html: str) -> list[tuple[list[str], dict[str, list[str]]]]:
+    """(addresses, query fields) of every mailto: draft link in a digest's HTML part."""
     found = []
     for href in re.findall(r'href="(mailto:[^"]*)"', html):
         parsed = urlsplit(unescape(href))
-        fields = parse_qs(parsed.query)
-        found.append(([unquote(a) for a in parsed.path.split(",")], fields["subject"][0]))
+        found.append(([unquote(a) for a in parsed.path.split(",")], parse_qs(parsed.query)))
     return found
+
+
+def _recap_links(html: str) -> list[tuple[list[str], str]]:
+    """(addresses, subject) of every recap draft link in a digest's HTML part."""
+    return [(to, fields["subject"][0]) for to, fields in _mailto_links(html)
+            if fields["subject"][0].startswith(("Recap: ", "会议纪要："))]
 
 
 def test_demo_follow_ups_carry_a_recap_draft_to_the_customer_attendees(demo_dir: Path) -> None:
@@ -212,3 +217,28 @@ def test_demo_follow_ups_carry_a_recap_draft_to_the_customer_attendees(demo_dir:
             assert set(to) <= customers and to, (to, customers)
             checked += 1
     assert checked >= 4 and follow_ups >= 1
+
+
+def test_unanswered_customers_carry_a_reply_draft_in_the_thread(demo_dir: Path) -> None:
+    """Each unanswered customer item drafts the answer to that customer's own message."""
+    config = load_config(demo_dir / "dealnudge.yaml")
+    with Store.open(config.database) as store:
+        open_by_rep = {rep.email: store.open_findings(rep.email) for rep in config.reps}
+        senders = {m.message_id: m.sender.email for rep in config.reps
+                   for _, m in store.messages(rep.email)}
+    checked = 0
+    for path in sorted((demo_dir / "outbox").glob("*_digest_*.eml")):
+        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        rep = next(r for r in config.reps if r.email == msg["To"].addresses[0].addr_spec)
+        html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        replies = {fields["In-Reply-To"][0].strip("<>"): to for to, fields in _mailto_links(html)
+                   if "In-Reply-To" in fields}
+        shown = digest_findings(rep, open_by_rep[rep.email], DEMO_NOW.astimezone(rep.zone).date(),
+                                config)
+        for f in shown:
+            if f.kind != "unanswered_customer":
+                continue
+            assert f.message_id in replies, f"no reply draft for {f.message_id}"
+            assert replies[f.message_id] == [senders[f.message_id]]
+            checked += 1
+    assert checked >= 2

@@ -3,8 +3,9 @@
 A moved meeting arrives from every provider with its new start only, so the store
 keeps the first start it saw per (rep, stream, source id) in ``event_history``.
 Existing stores are backfilled with each event's current start: nothing stored so
-far counts as moved. The three finding columns are for the deal-signal kinds
-(slipped commitments, repeated reschedules, unanswered customers); older findings
+far counts as moved. The four finding columns are for the deal-signal kinds
+(slipped commitments, repeated reschedules, unanswered customers: due day, count,
+Message-ID and the mail's subject for a reply draft); older findings
 leave them empty.
 
 Revision ID: 0002
@@ -46,10 +47,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column('due', sa.Date(), nullable=True))
         batch.add_column(sa.Column('reschedule_count', sa.Integer(), nullable=True))
         batch.add_column(sa.Column('message_id', sa.Text(), nullable=True))
+        batch.add_column(sa.Column('subject', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('findings') as batch:
+        batch.drop_column('subject')
         batch.drop_column('message_id')
         batch.drop_column('reschedule_count')
         batch.drop_column('due')
