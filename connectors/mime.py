@@ -279,7 +279,7 @@ def _usable_codec(label: str) -> str:
         info = codecs.lookup(label)
     except (LookupError, ValueError, TypeError):
         return ""
-    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _NOT_CHARSETS:
         return ""
     return label
 
