@@ -15,7 +15,8 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from dealnudge.analyzer.rules import AnalysisInput, RepView, analyze
+from dealnudge.analyzer.accounts import normalise
+from dealnudge.analyzer.rules import RepView, analyze, sort_findings
 from dealnudge.config.schema import Config, Rep
 from dealnudge.connectors import registry
 from dealnudge.connectors.base import (
@@ -29,6 +30,7 @@ from dealnudge.connectors.base import (
 )
 from dealnudge.records import Finding
 from dealnudge.store import Store
+from dealnudge.windows import TeamCalendar, address_book, load_rep_window, rep_views
 
 log = logging.getLogger("dealnudge.sync")
 
@@ -168,16 +170,31 @@ def _run_round(store: Store, rep: str, key: str, conn: Connector, stream: Stream
 
 def run_analysis(config: Config, store: Store, now: dt.datetime, *,
                  persist: bool = True) -> list[Finding]:
-    """Analyse everything stored at ``now``; with ``persist`` open/close findings in the store."""
-    inp = AnalysisInput(
-        reps=tuple(RepView(r.email, tuple(r.aliases), r.zone) for r in config.reps),
-        internal_domains=tuple(config.organization.internal_domains),
-        ignore_addresses=tuple(config.organization.ignore_addresses),
-        thresholds=config.thresholds,
-        events=tuple(store.events()),
-        messages=tuple(store.messages()),
-    )
-    findings = analyze(inp, now)
+    """Analyse the store at ``now``, one rep's window at a time; with ``persist``
+    open/close findings in the store. The result equals one analysis of the whole
+    store (see ``dealnudge.windows``), while memory follows one rep's neighbourhood."""
+    reps = rep_views(config)
+    team = TeamCalendar.build(store.calendar_index(), address_book(config, reps))
+    findings: list[Finding] = []
+    for rep in config.reps:
+        findings += analyse_rep(config, store, now, rep.email, team=team, reps=reps)
+    findings = sort_findings(findings)
     if persist:
         store.sync_findings(findings, now, {r.email for r in config.reps})
+    return findings
+
+
+def analyse_rep(config: Config, store: Store, now: dt.datetime, rep: str, *,
+                team: TeamCalendar | None = None, reps: tuple[RepView, ...] | None = None,
+                persist: bool = False) -> list[Finding]:
+    """One rep's open findings at ``now`` from its window; with ``persist`` open/close
+    that rep's findings (and only that rep's) in the store."""
+    reps = reps or rep_views(config)
+    if team is None:
+        team = TeamCalendar.build(store.calendar_index(), address_book(config, reps))
+    window = load_rep_window(config, store, rep, now, team, reps)
+    wanted = normalise(rep)
+    findings = [f for f in analyze(window, now) if normalise(f.rep) == wanted]
+    if persist:
+        store.sync_findings(findings, now, [rep])
     return findings

@@ -13,12 +13,12 @@ so the foreign keys hold even for callers that never called ``ensure_rep``;
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Self
 
 from dealnudge.connectors.base import ErrorKind
-from dealnudge.store import convert, database, lifecycle, pages
+from dealnudge.store import convert, database, epochs, lifecycle, pages
 from dealnudge.store.database import StoreOpenError
 from dealnudge.store.models import (
     CursorRow,
@@ -26,10 +26,12 @@ from dealnudge.store.models import (
     FindingRow,
     MessageRow,
     NudgeRow,
+    ParticipantRow,
     RepRow,
     SyncHealthRow,
 )
 from dealnudge.store.results import (
+    CalendarEntry,
     FindingChanges,
     FinishStatus,
     NudgeRecord,
@@ -137,30 +139,80 @@ class Store:
                 return None
             return row.value
 
-    def reset_cursor(self, rep: str, stream: str) -> None:
+    def begin_sync(self, rep: str, now: dt.datetime) -> int:
+        """Start a fenced sync run of ``rep``: its epoch, which every write of the run
+        passes back. Starting a run refuses the writes of every earlier run."""
+        now = convert.as_utc(now, "now")
         with self._transaction() as session:
+            self._known_rep(session, rep)
+            return epochs.begin(session, rep, now)
+
+    def reset_cursor(self, rep: str, stream: str, *, epoch: int | None = None) -> None:
+        with self._transaction() as session:
+            epochs.check(session, rep, epoch)
             session.execute(delete(CursorRow).where(CursorRow.rep == rep,
                                                     CursorRow.stream == stream))
 
-    def apply_page(self, rep: str, stream: str, page: SyncPage, version: int) -> PageStats:
-        """Store one page and (if set) its cursor in one transaction; replays are no-ops."""
+    def apply_page(self, rep: str, stream: str, page: SyncPage, version: int, *,
+                   epoch: int | None = None) -> PageStats:
+        """Store one page and (if set) its cursor in one transaction; replays are no-ops.
+
+        With ``epoch`` (from ``begin_sync``) the page is refused with ``StaleSync`` when
+        a newer run of the rep has started since.
+        """
         with self._transaction() as session:
             self._known_rep(session, rep)
+            epochs.check(session, rep, epoch)
             counts, saved = pages.apply(session, rep, stream, page, version, self._clock())
         return PageStats(inserted=counts.inserted, updated=counts.updated,
                          unchanged=counts.unchanged, deleted=counts.deleted, cursor_saved=saved)
 
-    def events(self, rep: str | None = None) -> list[tuple[str, CalendarEvent]]:
+    def events(self, rep: str | None = None, *,
+               uids: Collection[str] | None = None) -> list[tuple[str, CalendarEvent]]:
+        """Events of one rep (or all), optionally only those with one of ``uids``."""
         query = (select(EventRow).options(selectinload(EventRow.participants))
                  .order_by(EventRow.rep, EventRow.start_at, EventRow.stream, EventRow.source_id))
         if rep is not None:
             query = query.where(EventRow.rep == rep)
         with self._transaction() as session:
-            return [(row.rep, convert.event_from_row(row)) for row in session.scalars(query)]
+            if uids is None:
+                return [(row.rep, convert.event_from_row(row)) for row in session.scalars(query)]
+            found: list[tuple[str, CalendarEvent]] = []
+            for part in pages.chunks(sorted(set(uids))):
+                found += [(row.rep, convert.event_from_row(row))
+                          for row in session.scalars(query.where(EventRow.uid.in_(part)))]
+            return found
 
-    def messages(self, rep: str | None = None,
-                 since: dt.datetime | None = None) -> list[tuple[str, EmailMessage]]:
-        """Messages sent at or after ``since``, oldest first."""
+    def calendar_index(self) -> Iterator[CalendarEntry]:
+        """Every stored event as (rep, uid, start, status, people): no titles, no bodies.
+
+        The analysis of one rep uses it to find which other calendars hold copies of
+        its meetings or meetings with the same customers, without loading them.
+        """
+        query = (select(EventRow.id, EventRow.rep, EventRow.uid, EventRow.start_at,
+                        EventRow.status, EventRow.organizer, ParticipantRow.email,
+                        ParticipantRow.is_resource)
+                 .outerjoin(ParticipantRow, ParticipantRow.event_id == EventRow.id)
+                 .order_by(EventRow.id).execution_options(yield_per=2000))
+        with self._transaction() as session:
+            current: int | None = None
+            entry: CalendarEntry | None = None
+            for event_id, rep, uid, start, status, organizer, email, resource in \
+                    session.execute(query):
+                if event_id != current:
+                    if entry is not None:
+                        yield entry
+                    current = event_id
+                    entry = CalendarEntry(rep, uid, start, status,
+                                          (organizer,) if organizer else ())
+                if email is not None and not resource and entry is not None:
+                    entry = entry.with_person(email)
+            if entry is not None:
+                yield entry
+
+    def messages(self, rep: str | None = None, since: dt.datetime | None = None, *,
+                 until: dt.datetime | None = None) -> list[tuple[str, EmailMessage]]:
+        """Messages sent at or after ``since`` and at or before ``until``, oldest first."""
         # plain column rows, not ORM objects: reads of 20k messages take half the time
         query = select(*MESSAGE_COLUMNS).order_by(MessageRow.rep, MessageRow.sent_at,
                                                   MessageRow.stream, MessageRow.source_id)
@@ -168,6 +220,8 @@ class Store:
             query = query.where(MessageRow.rep == rep)
         if since is not None:
             query = query.where(MessageRow.sent_at >= convert.as_utc(since, "since"))
+        if until is not None:
+            query = query.where(MessageRow.sent_at <= convert.as_utc(until, "until"))
         with self._transaction() as session:
             return [(row.rep, convert.message_from_row(row)) for row in session.execute(query)]
 
@@ -175,11 +229,13 @@ class Store:
 
     def record_sync(self, rep: str, stream: str, *, ok: bool, at: dt.datetime, items: int = 0,
                     error: str | None = None,
-                    error_kind: ErrorKind | str | None = None) -> None:
+                    error_kind: ErrorKind | str | None = None,
+                    epoch: int | None = None) -> None:
         convert.as_utc(at, "at")
         kind = error_kind.value if isinstance(error_kind, ErrorKind) else error_kind
         with self._transaction() as session:
             self._known_rep(session, rep)
+            epochs.check(session, rep, epoch)
             row = session.get(SyncHealthRow, (rep, stream))
             if row is None:
                 row = SyncHealthRow(rep=rep, stream=stream, consecutive_failures=0, items=0)

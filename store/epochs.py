@@ -1,0 +1,51 @@
+"""Fencing a rep's sync runs: a compare-and-set on one integer per rep.
+
+Several workers share one database. The task engine gives a rep to one worker at a
+time, but a worker that freezes (a stopped VM, a long GC pause, SIGSTOP) loses its
+job to another worker after its heartbeat goes stale, and may wake up later in the
+middle of a page. Its writes must then be refused, or it would move a cursor back
+to where it stood and re-apply old pages over newer ones.
+
+``begin`` raises the rep's epoch and returns the new value: the run's fencing
+token. ``check`` runs inside each write transaction of that run and is itself a
+write (``UPDATE … WHERE epoch = :mine``): on PostgreSQL it takes the row lock, so
+a ``begin`` by the new owner waits for an in-flight page to commit and every later
+page of the old run sees the new epoch and fails; on SQLite the write lock does
+the same. A refused write raises ``StaleSync`` and its whole transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dealnudge.store.models import SyncEpochRow
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+
+class StaleSync(RuntimeError):
+    """Another run took this rep over; this run's writes are refused."""
+
+
+def begin(session: Session, rep: str, now: dt.datetime) -> int:
+    row = session.execute(select(SyncEpochRow).where(SyncEpochRow.rep == rep)
+                          .with_for_update()).scalar_one_or_none()
+    if row is None:
+        session.add(SyncEpochRow(rep=rep, epoch=1, started_at=now))
+        session.flush()
+        return 1
+    row.epoch, row.started_at = row.epoch + 1, now
+    session.flush()
+    return row.epoch
+
+
+def check(session: Session, rep: str, epoch: int | None) -> None:
+    """Raise ``StaleSync`` unless ``epoch`` is still the rep's (None: an unfenced caller)."""
+    if epoch is None:
+        return
+    result = session.execute(
+        update(SyncEpochRow).where(SyncEpochRow.rep == rep, SyncEpochRow.epoch == epoch)
+        .values(epoch=SyncEpochRow.epoch).execution_options(synchronize_session=False))
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        raise StaleSync(f"the sync of {rep} was taken over by a newer run (epoch {epoch} "
+                        "is no longer current); this run's writes are discarded")
