@@ -71,7 +71,7 @@ def send_claimed(store: Store, delivery: Delivery, *, recipient: str, day: dt.da
             store.release_nudge(previous.id)
     msg = message()  # rendered before the claim: a rendering bug must not strand a claim
     msg_id = str(msg["Message-ID"])
-    claim = store.claim_nudge(recipient, day, kind, keys, now)
+    claim = store.claim_nudge(recipient, day, kind, keys, now, message_id=msg_id)
     if claim is None:
         return NudgeOutcome(recipient, day, "skipped_already_sent", findings=len(keys), kind=kind)
     try:

@@ -20,6 +20,7 @@ from typing import Self
 from dealnudge.connectors.base import ErrorKind
 from dealnudge.store import convert, database, epochs, lifecycle, pages
 from dealnudge.store.database import StoreOpenError
+from dealnudge.store.epochs import RepRun
 from dealnudge.store.models import (
     CursorRow,
     EventRow,
@@ -146,6 +147,18 @@ class Store:
         with self._transaction() as session:
             self._known_rep(session, rep)
             return epochs.begin(session, rep, now)
+
+    def rep_runs(self) -> list[RepRun]:
+        """Each rep's last sync start and last digest day: what a worker's tick plans from."""
+        with self._transaction() as session:
+            return epochs.runs(session)
+
+    def mark_digest_done(self, rep: str, day: dt.date, now: dt.datetime) -> None:
+        """Record that ``day``'s digest of ``rep`` was dealt with (sent, or nothing to send)."""
+        now = convert.as_utc(now, "now")
+        with self._transaction() as session:
+            self._known_rep(session, rep)
+            epochs.mark_digest(session, rep, day, now)
 
     def reset_cursor(self, rep: str, stream: str, *, epoch: int | None = None) -> None:
         with self._transaction() as session:
@@ -289,13 +302,17 @@ class Store:
     # nudges ---------------------------------------------------------------------
 
     def claim_nudge(self, rep: str, local_day: dt.date, kind: str, finding_keys: list[str],
-                    now: dt.datetime) -> NudgeRecord | None:
-        """Claim the (rep, day, kind) nudge; None when any process already claimed it."""
+                    now: dt.datetime, *, message_id: str | None = None) -> NudgeRecord | None:
+        """Claim the (rep, day, kind) nudge; None when any process already claimed it.
+
+        ``message_id`` (the message about to be delivered) is kept with the claim, so a
+        claim stranded in ``sending`` can later be checked against the delivery target.
+        """
         now = convert.as_utc(now, "now")
         with self._transaction() as session:
             self._known_rep(session, rep)
         row = NudgeRow(rep=rep, local_day=local_day, kind=kind, finding_keys=list(finding_keys),
-                       status="sending", attempts=0, claimed_at=now)
+                       status="sending", attempts=0, claimed_at=now, message_id=message_id)
         try:
             with self._transaction() as session:
                 session.add(row)
@@ -312,8 +329,17 @@ class Store:
         with self._transaction() as session:
             row = self._nudge_row(session, nudge_id)
             row.status, row.finished_at, row.attempts = status, now, row.attempts + 1
-            row.message_id, row.error = message_id, error
+            row.message_id, row.error = message_id or row.message_id, error
             return convert.nudge_record(row)
+
+    def claims_in_flight(self, before: dt.datetime | None = None) -> list[NudgeRecord]:
+        """Claims still in ``sending`` (claimed before ``before``): a delivery that was
+        started and never recorded, because its process died or froze."""
+        query = select(NudgeRow).where(NudgeRow.status == "sending").order_by(NudgeRow.id)
+        if before is not None:
+            query = query.where(NudgeRow.claimed_at < convert.as_utc(before, "before"))
+        with self._transaction() as session:
+            return [convert.nudge_record(row) for row in session.scalars(query)]
 
     def nudge(self, rep: str, local_day: dt.date, kind: str) -> NudgeRecord | None:
         query = select(NudgeRow).where(NudgeRow.rep == rep, NudgeRow.local_day == local_day,

@@ -17,10 +17,21 @@ the same. A refused write raises ``StaleSync`` and its whole transaction rolls b
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from dealnudge.store.models import SyncEpochRow
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class RepRun:
+    """When a rep's last sync run started, and which day's digest was last dealt with."""
+
+    rep: str
+    epoch: int
+    started_at: dt.datetime
+    digest_day: dt.date | None
 
 
 class StaleSync(RuntimeError):
@@ -49,3 +60,16 @@ def check(session: Session, rep: str, epoch: int | None) -> None:
     if int(getattr(result, "rowcount", 0) or 0) != 1:
         raise StaleSync(f"the sync of {rep} was taken over by a newer run (epoch {epoch} "
                         "is no longer current); this run's writes are discarded")
+
+
+def runs(session: Session) -> list[RepRun]:
+    return [RepRun(row.rep, row.epoch, row.started_at, row.digest_day)
+            for row in session.scalars(select(SyncEpochRow).order_by(SyncEpochRow.rep))]
+
+
+def mark_digest(session: Session, rep: str, day: dt.date, now: dt.datetime) -> None:
+    row = session.get(SyncEpochRow, rep)
+    if row is None:
+        session.add(SyncEpochRow(rep=rep, epoch=0, started_at=now, digest_day=day))
+    elif row.digest_day is None or row.digest_day < day:
+        row.digest_day = day

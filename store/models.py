@@ -253,3 +253,5 @@ class SyncEpochRow(Base):
     rep: Mapped[str] = mapped_column(String(EMAIL), rep_fk(), primary_key=True)
     epoch: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # the rep-local day whose digest a worker last dealt with (sent, or nothing to send)
+    digest_day: Mapped[dt.date | None] = mapped_column(Date)

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("rep", sa.String(length=320), nullable=False),
         sa.Column("epoch", sa.Integer(), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("digest_day", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(["rep"], ["reps.email"], name=op.f("fk_sync_epochs_rep_reps"),
                                 onupdate="CASCADE", ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("rep", name=op.f("pk_sync_epochs")),
