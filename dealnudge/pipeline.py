@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -90,6 +91,14 @@ def sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext) -> R
         result.superseded = True
         result.error, result.error_kind = str(err), ErrorKind.TRANSIENT
         return result
+    except SyncStopped:
+        log.info("%s: sync stopped at a page boundary on request", rep.email)
+        result.error, result.error_kind = "stopped before the end", ErrorKind.TRANSIENT
+        return result
+
+
+class SyncStopped(Exception):
+    """``ctx.should_stop()`` said so between two pages; everything stored stays consistent."""
 
 
 def _sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext,
@@ -112,7 +121,9 @@ def _sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext,
             prefetch({s.name: store.get_cursor(rep.email, f"{conn.kind}:{s.name}",
                                                conn.cursor_version) for s in conn.streams()})
         for stream in conn.streams():
-            outcome = _sync_stream_safely(store, rep.email, conn, stream, ctx.now, epoch)
+            if ctx.should_stop():
+                raise SyncStopped
+            outcome = _sync_stream_safely(store, rep.email, conn, stream, ctx, epoch)
             result.streams.append(outcome)
             if outcome.error_kind is ErrorKind.ADMIN:
                 result.error, result.error_kind = outcome.error, outcome.error_kind
@@ -140,21 +151,22 @@ def _admin_hint(err: ConnectorError) -> str:
 
 
 def _sync_stream_safely(store: Store, rep: str, conn: Connector, stream: Stream,
-                        now: dt.datetime, epoch: int) -> StreamResult:
+                        ctx: ConnectorContext, epoch: int) -> StreamResult:
+    now, stop = ctx.now, ctx.should_stop
     key = f"{conn.kind}:{stream.name}"
     outcome = StreamResult(key)
     try:
         cursor = store.get_cursor(rep, key, conn.cursor_version)
         try:
-            _run_round(store, rep, key, conn, stream, cursor, outcome, epoch)
+            _run_round(store, rep, key, conn, stream, cursor, outcome, epoch, stop)
         except CursorExpired:
             log.warning("%s %s: the provider no longer accepts the saved cursor; "
                         "running one full resync of this stream", rep, key)
             store.reset_cursor(rep, key, epoch=epoch)
             outcome.full_resync = True
-            _run_round(store, rep, key, conn, stream, None, outcome, epoch)
-    except StaleSync:
-        raise  # another run owns the rep now: stop writing, at once
+            _run_round(store, rep, key, conn, stream, None, outcome, epoch, stop)
+    except (StaleSync, SyncStopped):
+        raise  # another run owns the rep now, or the process is stopping: no more writes
     except ConnectorError as err:
         outcome.error, outcome.error_kind = str(err), err.kind
         log.error("%s %s: %s", rep, key, _admin_hint(err))
@@ -169,9 +181,12 @@ def _sync_stream_safely(store: Store, rep: str, conn: Connector, stream: Stream,
 
 
 def _run_round(store: Store, rep: str, key: str, conn: Connector, stream: Stream,
-               cursor: str | None, outcome: StreamResult, epoch: int) -> None:
+               cursor: str | None, outcome: StreamResult, epoch: int,
+               stop: Callable[[], bool]) -> None:
     items = 0
     for page in conn.sync(stream, cursor):
+        if stop():
+            raise SyncStopped
         store.apply_page(rep, key, page, version=conn.cursor_version, epoch=epoch)
         items += len(page.events) + len(page.messages)
         for problem in page.skipped:

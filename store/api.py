@@ -341,6 +341,12 @@ class Store:
         with self._transaction() as session:
             return [convert.nudge_record(row) for row in session.scalars(query)]
 
+    def nudges(self) -> list[NudgeRecord]:
+        """Every claim, oldest first."""
+        with self._transaction() as session:
+            return [convert.nudge_record(row)
+                    for row in session.scalars(select(NudgeRow).order_by(NudgeRow.id))]
+
     def nudge(self, rep: str, local_day: dt.date, kind: str) -> NudgeRecord | None:
         query = select(NudgeRow).where(NudgeRow.rep == rep, NudgeRow.local_day == local_day,
                                        NudgeRow.kind == kind)
