@@ -34,6 +34,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from dealnudge.config.loader import load_config
@@ -41,15 +42,17 @@ from dealnudge.config.schema import Config
 from dealnudge.connectors.base import ConnectorContext
 from dealnudge.scheduler import repjob
 from dealnudge.store import Store
-from procrastinate import App, PsycopgConnector, exceptions
+from procrastinate import App, PsycopgConnector, exceptions, jobs
 from procrastinate.schema import SchemaManager
 from procrastinate.worker import Worker
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
 UTC = dt.UTC
 ENGINE_SCHEMA_LOCK = 0x64656E76  # pg_advisory_lock key, next to the store's migration lock
 RESTART_PAUSE_SECONDS = 5.0
+LOCK_TIMEOUT_MS, STATEMENT_TIMEOUT_MS = 5_000, 120_000
 REP_TASK, ROLLUP_TASK, TICK_TASK = "dealnudge.rep", "dealnudge.rollups", "dealnudge.tick"
 
 
@@ -88,6 +91,20 @@ def tick_cron(seconds: float) -> str:
     if seconds < 60:
         return f"* * * * * */{max(1, int(seconds))}"
     return f"*/{max(1, int(seconds // 60))} * * * *"
+
+
+def _bounded_waits(dbapi_connection: Any, _record: object) -> None:
+    """A worker's statement never waits long on a lock or a frozen peer: a frozen
+    worker's session can hold a rep's rows (mid-statement it is not "idle in
+    transaction", which the store bounds). The job fails, its slot frees up for other
+    reps, and the next tick retries the rep."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+        cursor.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+    dbapi_connection.commit()
 
 
 def _utc_now() -> dt.datetime:
@@ -170,8 +187,14 @@ async def retry_stalled(app: App, stalled_after: float) -> int:
     await app.job_manager.prune_stalled_workers(stalled_after)
     stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after))
     for job in stalled:
-        log.warning("job %s (%s) lost its worker; retrying it", job.id, job.call_string)
-        await app.job_manager.retry_job(job)
+        try:
+            await app.job_manager.retry_job(job)
+            log.warning("job %s (%s) lost its worker; retrying it", job.id, job.call_string)
+        except exceptions.UniqueViolation:
+            # the rep already has a waiting job (same queueing lock): that one takes over
+            await app.job_manager.finish_job(job, jobs.Status.FAILED, delete_job=False)
+            log.warning("job %s (%s) lost its worker; a waiting job of the same rep takes "
+                        "over", job.id, job.call_string)
     return len(stalled)
 
 
@@ -181,6 +204,8 @@ def run_worker(path: Path, *, concurrency: int, clock: Callable[[], dt.datetime]
     config = load_config(path)
     dsn = conninfo(config.database)
     store = Store.open(config.database)
+    event.listen(store.engine, "connect", _bounded_waits)
+    store.engine.dispose()  # the migration's connection predates the listener
     try:
         ensure_engine_schema(dsn)
         runtime = Runtime(path, config, store, clock=clock or _utc_now)
@@ -220,8 +245,9 @@ async def _serve(runtime: Runtime, dsn: str, concurrency: int) -> None:
                 log.info("worker %s started (%d at a time)", name, concurrency)
                 await worker.run()
         except (exceptions.ProcrastinateException, psycopg.Error, OSError) as err:
-            log.error("the worker lost the database (%s); restarting in %.0f s",
-                      err, RESTART_PAUSE_SECONDS)
+            cause = err.__cause__ or err
+            log.error("the worker loop stopped (%s: %s); restarting in %.0f s",
+                      type(cause).__name__, str(cause).strip()[:200], RESTART_PAUSE_SECONDS)
         if not runtime.stop.is_set():
             await asyncio.sleep(RESTART_PAUSE_SECONDS)
     log.info("worker %s stopped", name)

@@ -3,13 +3,16 @@ to the workers. Each test is bounded (generous deadlines, never timing assertion
 
 from __future__ import annotations
 
+import random
+import signal
 import time
 from pathlib import Path
 
 import pytest
 from dealnudge.store import NudgeRecord, Store
 
-from tests.scaleout.cluster import Cluster, wait_for
+from tests.conftest import private_postgres
+from tests.scaleout.cluster import Cluster, wait_for, write_cluster_config
 
 pytestmark = pytest.mark.postgres
 
@@ -68,3 +71,74 @@ def test_two_workers_sync_every_rep_and_send_one_digest_each(cluster: Cluster) -
         assert_exactly_one_digest_each(cluster, store)
         assert_nothing_lost_or_duplicated(cluster, store)
     assert all(t < 15 for t in took), took
+
+
+def _settle(cluster: Cluster, store: Store, since: float) -> None:
+    reps = {r.email for r in cluster.config.reps}
+    wait_for(lambda: _synced(store, reps, after=since), 90, "every rep synced again", cluster)
+    wait_for(lambda: _digested(cluster, store), 60, "every digest sent", cluster)
+    time.sleep(3)
+
+
+def test_workers_killed_with_sigkill_lose_and_duplicate_nothing(cluster: Cluster) -> None:
+    rnd = random.Random(5)
+    live = [cluster.start(), cluster.start(), cluster.start()]
+    end = time.monotonic() + 20
+    while time.monotonic() < end:  # mid-sync and mid-send: syncs run every 3 s
+        time.sleep(rnd.uniform(1.0, 3.0))
+        victim = live.pop(rnd.randrange(len(live)))
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+        live.append(cluster.start())
+    calm = time.time()
+    with Store.open(cluster.config.database) as store:
+        _settle(cluster, store, calm)
+        cluster.stop_all()
+        assert_exactly_one_digest_each(cluster, store)
+        assert_nothing_lost_or_duplicated(cluster, store)
+
+
+def test_a_frozen_worker_is_taken_over_and_writes_nothing_when_it_wakes(
+        cluster: Cluster) -> None:
+    frozen = cluster.start(concurrency=4)
+    time.sleep(4)  # it has jobs running or queued
+    frozen.send_signal(signal.SIGSTOP)
+    stopped = time.time()
+    cluster.start()
+    with Store.open(cluster.config.database) as store:
+        reps = {r.email for r in cluster.config.reps}
+        wait_for(lambda: _synced(store, reps, after=stopped), 90,
+                 "every rep synced by the other worker while one is frozen", cluster)
+        time.sleep(4)  # past the heartbeat timeout: its jobs were handed over
+        frozen.send_signal(signal.SIGCONT)
+        _settle(cluster, store, time.time())
+        took = cluster.stop_all()
+        assert_exactly_one_digest_each(cluster, store)
+        assert_nothing_lost_or_duplicated(cluster, store)
+    assert all(t < 15 for t in took), took
+
+
+def test_postgresql_restarted_under_running_workers(tmp_path: Path) -> None:
+    with private_postgres() as server:
+        logs = tmp_path / "logs"
+        logs.mkdir()
+        cluster = Cluster(write_cluster_config(tmp_path / "team", server.url), logs)
+        try:
+            cluster.start()
+            cluster.start()
+            with Store.open(server.url) as store:
+                reps = {r.email for r in cluster.config.reps}
+                wait_for(lambda: _synced(store, reps), 60, "every rep synced", cluster)
+            server.stop()  # immediate: connections drop mid-transaction
+            time.sleep(3)
+            server.launch()
+            restarted = time.time()
+            with Store.open(server.url) as store:
+                _settle(cluster, store, restarted)
+                took = cluster.stop_all()
+                assert_exactly_one_digest_each(cluster, store)
+                assert_nothing_lost_or_duplicated(cluster, store)
+            assert all(t < 15 for t in took), took
+            assert all(p.returncode == 0 for p in cluster.processes)
+        finally:
+            cluster.stop_all()
