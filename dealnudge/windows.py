@@ -36,6 +36,7 @@ from dealnudge.records import EmailMessage
 from dealnudge.store import CalendarEntry, Store
 
 UTC = dt.UTC
+MAX_FILTERED_ACCOUNTS = 40  # beyond this, filtering in SQL costs more than it saves
 MeetingKey = tuple[str, dt.datetime]  # (iCalendar UID, start in UTC): one occurrence
 
 
@@ -116,8 +117,13 @@ def load_rep_window(config: Config, store: Store, rep_email: str, now: dt.dateti
     messages = store.messages(rep_email, until=now)
     by_address = {normalise(r.email): r.email for r in config.reps}
     for other, shared in sorted(team.shared_mail(rep).items()):
+        # stored JSON may escape non-ASCII addresses: filter in SQL only on plain ones
+        plain = len(shared.accounts) <= MAX_FILTERED_ACCOUNTS and all(
+            account.isascii() for account in shared.accounts)
+        coarse = shared.accounts if plain else None
         messages += [(owner, message) for owner, message in
-                     store.messages(by_address.get(other, other), shared.since, until=now)
+                     store.messages(by_address.get(other, other), shared.since, until=now,
+                                    mentioning=coarse)
                      if shared.wants(message, team.book)]
     return AnalysisInput(
         reps=reps or rep_views(config),

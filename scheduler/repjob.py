@@ -66,7 +66,7 @@ def _rollups_due(config: Config, store: Store, now: dt.datetime, grace: dt.timed
 class RepRound:
     sync: RepSyncResult
     findings: int
-    digest: NudgeOutcome
+    digest: NudgeOutcome | None  # None when the round stopped early
 
 
 def run_rep(config: Config, store: Store, email: str, ctx: ConnectorContext) -> RepRound:
@@ -74,6 +74,10 @@ def run_rep(config: Config, store: Store, email: str, ctx: ConnectorContext) -> 
     rep, now = config.rep(email), ctx.now
     store.ensure_rep(rep.email, rep.name, rep.timezone)
     synced = sync_rep(config, store, rep, ctx)
+    if synced.superseded or ctx.should_stop():
+        # a newer round owns the rep (this worker was frozen past its heartbeat), or
+        # the worker is stopping: leave analysis and digest to the next round
+        return RepRound(synced, 0, None)
     findings = analyse_rep(config, store, now, rep.email, persist=True)
     delivery = Delivery(config, ctx)
     grace = dt.timedelta(hours=config.nudges.grace_hours)

@@ -42,11 +42,11 @@ def test_a_claim_whose_file_is_missing_is_released_and_sent_once(tmp_path: Path)
     with Store.open(config.database) as store:
         _strand(store, rep.email, day, "<lost@northwind.example>")
         round_ = run_rep(config, store, rep.email, ConnectorContext(now=NOW))
-        assert round_.digest.status == "sent"
+        assert round_.digest is not None and round_.digest.status == "sent"
         claim = store.nudge(rep.email, day, "digest")
         assert claim is not None and claim.status == "sent"
         again = run_rep(config, store, rep.email, ConnectorContext(now=NOW))
-        assert again.digest.status == "skipped_already_sent"
+        assert again.digest is not None and again.digest.status == "skipped_already_sent"
         assert rep.email not in plan(config, store, NOW).reps or again.sync.ok
     files = list(Path(config.nudges.delivery.path).glob("*.eml"))  # type: ignore[union-attr]
     assert len(files) == 1
@@ -66,7 +66,7 @@ def test_a_claim_whose_file_is_there_is_completed_without_a_second_send(tmp_path
         claim_id = _strand(store, rep.email, day, "<delivered@northwind.example>")
         round_ = run_rep(config, store, rep.email, ConnectorContext(now=NOW))
         claim = store.nudge(rep.email, day, "digest")
-    assert round_.digest.status == "skipped_already_sent"
+    assert round_.digest is not None and round_.digest.status == "skipped_already_sent"
     assert claim is not None and (claim.id, claim.status) == (claim_id, "sent")
     assert [p.name for p in outbox.glob("*.eml")] == [target.name]
     assert b"<delivered@northwind.example>" in target.read_bytes()
@@ -81,7 +81,7 @@ def test_an_smtp_claim_stays_and_status_shows_it(tmp_path: Path) -> None:
         _strand(store, rep.email, day, "<unknown@northwind.example>")
         round_ = run_rep(config, store, rep.email, ConnectorContext(now=NOW))
         claim = store.nudge(rep.email, day, "digest")
-    assert round_.digest.status == "skipped_already_sent"
+    assert round_.digest is not None and round_.digest.status == "skipped_already_sent"
     assert claim is not None and claim.status == "sending"
     shown = CliRunner().invoke(main, ["--config", str(path), "status"])
     assert shown.exit_code == 0
