@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from dealnudge.store.models import SyncEpochRow
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 
@@ -39,15 +41,16 @@ class StaleSync(RuntimeError):
 
 
 def begin(session: Session, rep: str, now: dt.datetime) -> int:
-    row = session.execute(select(SyncEpochRow).where(SyncEpochRow.rep == rep)
-                          .with_for_update()).scalar_one_or_none()
-    if row is None:
-        session.add(SyncEpochRow(rep=rep, epoch=1, started_at=now))
-        session.flush()
-        return 1
-    row.epoch, row.started_at = row.epoch + 1, now
-    session.flush()
-    return row.epoch
+    """One atomic upsert (the row lock on PostgreSQL, the write lock on SQLite), then a
+    read inside the same transaction: two runs starting together get distinct epochs."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" \
+        else sqlite_insert
+    statement = insert(SyncEpochRow).values(rep=rep, epoch=1, started_at=now)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[SyncEpochRow.rep],
+        set_={"epoch": SyncEpochRow.epoch + 1, "started_at": statement.excluded.started_at}))
+    return int(session.execute(select(SyncEpochRow.epoch)
+                               .where(SyncEpochRow.rep == rep)).scalar_one())
 
 
 def check(session: Session, rep: str, epoch: int | None) -> None:
