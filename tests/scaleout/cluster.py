@@ -79,9 +79,9 @@ class Cluster:
                 took.append(time.monotonic() - began)
         return took
 
-    def log_text(self) -> str:
-        return "\n".join(p.read_text(errors="replace")[-3000:]
-                         for p in sorted(self.logs.glob("worker-*.log")))
+    def log_text(self, tail: int | None = 3000) -> str:
+        texts = (p.read_text(errors="replace") for p in sorted(self.logs.glob("worker-*.log")))
+        return "\n".join(text[-tail:] if tail else text for text in texts)
 
 
 def wait_for(condition: Callable[[], bool], deadline: float, what: str,

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from dealnudge.store import NudgeRecord, Store
 
 from tests.conftest import private_postgres
@@ -142,3 +143,26 @@ def test_postgresql_restarted_under_running_workers(tmp_path: Path) -> None:
             assert all(p.returncode == 0 for p in cluster.processes)
         finally:
             cluster.stop_all()
+
+
+def test_workers_racing_for_one_rep_never_overlap(cluster: Cluster) -> None:
+    """Three workers, one rep due every few seconds: the per-rep job lock keeps its
+    runs apart, so no run is ever superseded by an overlapping one."""
+    doc = yaml.safe_load(cluster.config_path.read_text(encoding="utf-8"))
+    doc["reps"] = doc["reps"][:1]
+    cluster.config_path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    for _ in range(3):
+        cluster.start()
+    rep = cluster.config.reps[0].email
+    with Store.open(cluster.config.database) as store:
+        wait_for(lambda: _runs(store, rep) >= 5, 60, "five runs of the one rep", cluster)
+        cluster.stop_all()
+        assert_exactly_one_digest_each(cluster, store)
+        assert_nothing_lost_or_duplicated(cluster, store)
+    logs = cluster.log_text(tail=None)
+    assert "taken over by a newer run" not in logs
+    assert logs.count("Starting job dealnudge.rep") >= 5
+
+
+def _runs(store: Store, rep: str) -> int:
+    return next((run.epoch for run in store.rep_runs() if run.rep == rep), 0)
