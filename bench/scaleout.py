@@ -43,6 +43,8 @@ def _peak_rss_mb(pid: int) -> float:
 
 def _synced(dsn: str, reps: int) -> int:
     with psycopg.connect(dsn, autocommit=True) as conn:
+        if conn.execute("SELECT to_regclass('sync_health')").fetchone() == (None,):
+            return 0  # the first worker has not migrated the schema yet
         row = conn.execute("SELECT count(DISTINCT rep) FROM sync_health "
                            "WHERE last_success IS NOT NULL AND stream = 'local:mail'").fetchone()
     return int(row[0]) if row else 0

@@ -132,4 +132,5 @@ def load_rep_window(config: Config, store: Store, rep_email: str, now: dt.dateti
         thresholds=config.thresholds,
         events=tuple(events),
         messages=tuple(messages),
+        disabled=frozenset(config.findings.disabled),
     )

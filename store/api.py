@@ -23,6 +23,7 @@ from dealnudge.store.database import StoreOpenError
 from dealnudge.store.epochs import RepRun
 from dealnudge.store.models import (
     CursorRow,
+    EventHistoryRow,
     EventRow,
     FindingRow,
     MessageRow,
@@ -186,18 +187,25 @@ class Store:
 
     def events(self, rep: str | None = None, *,
                uids: Collection[str] | None = None) -> list[tuple[str, CalendarEvent]]:
-        """Events of one rep (or all), optionally only those with one of ``uids``."""
-        query = (select(EventRow).options(selectinload(EventRow.participants))
+        """Stored events of one rep (or all), optionally only those with one of ``uids``;
+        each with ``first_start`` set when it moved since first stored."""
+        history = EventHistoryRow
+        query = (select(EventRow, history.first_start_at, history.first_start_tz)
+                 .outerjoin(history, (history.rep == EventRow.rep)
+                            & (history.stream == EventRow.stream)
+                            & (history.source_id == EventRow.source_id))
+                 .options(selectinload(EventRow.participants))
                  .order_by(EventRow.rep, EventRow.start_at, EventRow.stream, EventRow.source_id))
         if rep is not None:
             query = query.where(EventRow.rep == rep)
         with self._transaction() as session:
             if uids is None:
-                return [(row.rep, convert.event_from_row(row)) for row in session.scalars(query)]
+                return [(row.rep, convert.event_from_row(row, convert.first_start(row, at, tz)))
+                        for row, at, tz in session.execute(query)]
             found: list[tuple[str, CalendarEvent]] = []
             for part in pages.chunks(sorted(set(uids))):
-                found += [(row.rep, convert.event_from_row(row))
-                          for row in session.scalars(query.where(EventRow.uid.in_(part)))]
+                found += [(row.rep, convert.event_from_row(row, convert.first_start(row, at, tz)))
+                          for row, at, tz in session.execute(query.where(EventRow.uid.in_(part)))]
             return found
 
     def calendar_index(self) -> Iterator[CalendarEntry]:

@@ -5,7 +5,7 @@ would otherwise re-apply old pages and move cursors back; every write of a run
 now compares the run's epoch with this row in the same transaction.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0002
 Create Date: 2026-12-07 05:20:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
