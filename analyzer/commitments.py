@@ -53,8 +53,10 @@ from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer.dates import TimeMention, best_day, find_times
-from dealnudge.analyzer.quotes import strip_quoted
+from dealnudge.analyzer.quotes import quoted_part, strip_quoted
+from dealnudge.analyzer.text_replies import ACCEPTS, pinned_by_proposal, proposed_days
 from dealnudge.analyzer.text_cues import Clause
+from dealnudge.analyzer.text_locale import Order, numeric_order
 
 Actor = Literal["customer", "seller", "joint"]
 Author = Literal["customer", "seller"]
@@ -82,15 +84,36 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
+    order = numeric_order(text, sent_at)
     found: list[Commitment] = []
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
     for sentence in split_sentences(body):
-        for commitment in _sentence_commitments(sentence, today, author):
+        for commitment in _sentence_commitments(sentence, today, author, order):
             key = (commitment.actor, commitment.due, commitment.vague)
             if key not in seen:
                 seen.add(key)
                 found.append(commitment)
-    return found
+    return _read_against_quote(found, body, text, today, author, order)
+
+
+def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt.date,
+                        author: Author, order: Order | None) -> list[Commitment]:
+    """Pin weekdays to the quoted proposal, and date a bare acceptance of it."""
+    accepting = ACCEPTS.search(Clause.of(body)) if body else None
+    if len(body) == len(text) or not (found or accepting):
+        return found
+    proposals = proposed_days(quoted_part(text), today, order)
+    if not proposals:
+        return found
+    pinned = [c if c.due is None or c.actor == "seller" else
+              Commitment(c.actor, pinned_by_proposal(c.due, proposals), c.vague, c.text)
+              for c in found]
+    dated = any(c.due is not None and c.actor != "seller" for c in pinned)
+    if accepting is not None and not dated and len(proposals) == 1:
+        actor: Actor = "customer" if author == "customer" else "joint"
+        sentence = next((s for s in split_sentences(body) if ACCEPTS(Clause.of(s))), body)
+        pinned.append(Commitment(actor, proposals[0], False, sentence))
+    return pinned
 
 
 def split_sentences(body: str) -> list[str]:
@@ -107,16 +130,20 @@ def split_sentences(body: str) -> list[str]:
     return [sentence for sentence in sentences if sentence]
 
 
-def _sentence_commitments(sentence: str, today: dt.date, author: Author) -> list[Commitment]:
+def _sentence_commitments(sentence: str, today: dt.date, author: Author,
+                          order: Order | None) -> list[Commitment]:
     whole = Clause.of(sentence)
-    if sentence.endswith(("?", "？")) or cues.QUESTION(whole):
+    if sentence.endswith((":", "：")):
+        return []  # a heading ("今天项目周会纪要如下：", "Your action items:")
+    moving = cues.RESCHEDULE(whole)
+    if (sentence.endswith(("?", "？")) or cues.QUESTION(whole)) and not moving:
         return []
     best: dict[Actor, Commitment] = {}
     state = _SentenceState()
     parts = cues.CLAUSE_BREAK.split(sentence)
     for part in parts:
         clause = whole if len(parts) == 1 else Clause.of(part)
-        judged = _judge_clause(clause, sentence, today, author, state)
+        judged = _judge_clause(clause, sentence, today, author, state, order)
         if judged is None:
             continue
         held = best.get(judged.actor)
@@ -134,9 +161,13 @@ class _SentenceState:
 
 
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
-                  state: _SentenceState) -> Commitment | None:
+                  state: _SentenceState, order: Order | None) -> Commitment | None:
     state.conditional = state.conditional or cues.CONDITIONAL(clause)
-    times = find_times(clause.text, today, clause.low)
+    times = find_times(clause.text, today, clause.low, order)
+    moved = cues.RESCHEDULE.search(clause) if times else None
+    if moved is not None:  # "改到7月7日", "moved from July 14 to July 16": the new day
+        times = [t for t in times if t.start >= moved.start()
+                 and not _FROM_DAY.search(clause.low, 0, t.start)] or times
     due = best_day(times, today)
     if due is not None:  # only a day can be misattached; vague times are left as they are
         ahead = _ahead_of_the_past(clause, times)
@@ -149,7 +180,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         return None  # names no day and no next step
     if _is_excluded(clause):
         return None
-    tentative = state.conditional or cues.HEDGE(clause)
+    tentative = (state.conditional or cues.HEDGE(clause)) and not cues.RESCHEDULE(clause)
     if not _promises(clause, vague_step, tentative):
         state.unclaimed = due
         return None
@@ -186,9 +217,16 @@ def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
     return any(lo <= offset < hi for lo, hi in stretches)
 
 
+_FROM_DAY = re.compile(r"(?:from|原定|原来|原先)\s*[^\s,，]{0,12}$")
+
+
 def _is_excluded(clause: Clause) -> bool:
+    if cues.RESCHEDULE(clause):
+        return bool(cues.NEGATION(clause) or cues.CANCEL(clause) or cues.REQUEST(clause)
+                    or cues.AWAIT_OTHER(clause))
     return (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.GRATITUDE(clause)
-            or cues.NEGATION(clause) or cues.CANCEL(clause))
+            or cues.NEGATION(clause) or cues.CANCEL(clause) or cues.AWAIT_OTHER(clause)
+            or cues.RELATIVE_TERM(clause))
 
 
 def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
@@ -201,7 +239,7 @@ def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
         return True
     if cues.ROUTINE(clause):
         return False  # "we usually sign by the 5th", "我们一般24小时内回复"
-    if cues.MARKER(clause) or cues.SCHEDULED(clause):
+    if cues.MARKER(clause) or cues.SCHEDULED(clause) or cues.RESCHEDULE(clause):
         return True
     if cues.PRESENT_ACTION(clause) and not cues.REPEATED(clause):
         return True  # "Our board decides by the end of this month"

@@ -83,6 +83,19 @@ def strip_quoted(text: str) -> str:
         body = shorter
 
 
+def quoted_part(text: str) -> str:
+    """The quoted earlier messages of a body: its ``>`` lines and all below the cut.
+
+    Never evidence of a commitment; only read to learn which day a reply accepts.
+    """
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    quoted = "".join(m.group() for m in _QUOTE_LINE.finditer(body))
+    cut = _CUT.search(_QUOTE_LINE.sub("", body))
+    if cut is not None:
+        quoted += "\n" + _QUOTE_LINE.sub("", body)[cut.end():]
+    return quoted
+
+
 def _cut_sign_off(body: str) -> str:
     """Cut at the first sign-off after which only signature-like lines follow.
 

@@ -116,7 +116,8 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
-    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+)"),
+    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+"
+    r"|[，,]\s*(?=请(?!问)|麻烦|烦请|劳烦|还请|务必)|,\s+(?=please\b))"),
     re.IGNORECASE,
 )
 
@@ -128,12 +129,14 @@ MARKER = Cue(
        r"expect(?:s)?\s+to|would\s+like\s+to|want(?:s)?\s+to|need(?:s)?\s+to|have\s+to|"
        r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|"
        r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|"
-       + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing)\b",
+       + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
+       r"|suits\s+(?:us|me))\b",
     en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing)\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
-       r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前",
+       r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
+       r"(?<=[一二三四五六日天号点半午])吧",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
@@ -150,8 +153,8 @@ OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed),?\s+you\b|you\s+(?:said|mention
                      r"promised|confirmed|agreed)\b", gate=("you",))
 # A pronoun right after a verb or preposition is its object ("给您", "通知您", "答复您").
 ZH_PRONOUN = re.compile(
-    r"(?P<joint>咱们|咱|双方|我们一起|大家一起)|(?<![给跟和与向对帮替请让陪同约等知诉复系找问醒谢告到见])"
-    r"(?P<other>您|你们|你|贵司|贵方|贵公司)|(?P<own>我们|我方|我司|我这边|我|本人)"
+    r"(?P<joint>咱们|咱|双方|我们一起|大家一起)|(?<![给跟和与向对帮替请让陪同约等知诉复系找问醒谢告到见发寄交])"
+    r"(?P<other>您|你们|你|贵司|贵方|贵公司)(?!的)|(?P<own>我们|我方|我司|我这边|我|本人)"
 )
 JOINT = Cue(
     en=r"let['’]?s\b(?!\s+me)|both\s+(?:of\s+us|teams|sides)\b|see(?:ing)?\s+you\b|"
@@ -202,7 +205,8 @@ GRATITUDE = Cue(en=r"^\s*(?:thanks?\s+(?:you\s+)?(?:again\s+)?for)\b", zh=r"^\s*
 HEDGE = Cue(
     en=r"(?:maybe|perhaps|possibly|probably|might|could|may(?!\s+\d)|hopefully|tentatively|"
        r"not\s+sure|haven['’]t\s+decided|hope\s+to)\b",
-    zh=r"可能|也许|或许|大概|估计|说不定|不确定|还没定",
+    zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
+       r"|说不定|不确定|还没定|(?<=[号日天])左右",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
           "not sure", "decided"),
 )
@@ -220,7 +224,7 @@ VAGUE_STEP = Cue(
        r"reconnect|revisit|keep\s+(?:you\s+)?posted|keep\s+in\s+touch|stay\s+in\s+touch|"
        r"check\s+(?:with|in\s+with)\s+(?:my|our|the)\s+[a-z0-9-]+|"
        r"discuss\s+(?:it\s+|this\s+)?internally|think\s+(?:it\s+over|about\s+it)|mull\s+it\s+over|"
-       r"run\s+it\s+by|sleep\s+on\s+it|talk\s+(?:to|with)\s+(?:my|our)\s+[a-z0-9-]+|"
+       r"run\s+(?:it|this|that)\s+by|sleep\s+on\s+it|talk\s+(?:to|with)\s+(?:my|our)\s+[a-z0-9-]+|"
        r"review\s+(?:it\s+|this\s+)?internally|let\s+you\s+know|look\s+into\s+it)\b",
     zh=r"找个?时间|回头再?(?:联系|说|聊|约)|再联系|内部(?:再)?(?:评估|讨论|商量|研究|沟通)|评估一下|"
        r"研究一下|考虑一下|商量一下|讨论一下|再看看|看看再说|有空再(?:说|聊|约)|改天再?(?:聊|约|说)|"
@@ -251,10 +255,14 @@ RETROSPECTIVE = Cue(
        r"(?<!as\s)(?<!like\s)(?:we|i)\s+(?:met|spoke|talked|chatted|enjoyed)\b|"
        r"had\s+(?:a|an|our)\s+(?:[a-z]+\s+)?(?:meeting|call|chat|session|demo|discussion|"
        r"conversation|workshop|visit)\b|"
-       r"(?:enjoyed|appreciated)\b",
-    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面dmcwsp])"  # every first character below: 3x faster
+       r"(?:enjoyed|appreciated)\b|"
+       r"(?:has|have|was|were)\s+(?:already\s+)?(?:been\s+)?(?:sent|paid|signed|approved|"
+       r"transferred|completed|submitted|processed|received|wired|settled)\b",
+    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已dmcwsp])"  # every first character below: 3x faster
        r"(?:(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
-       r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获)"
+       r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获|清楚|明白)"
+       r"|已经?(?![^，,。；;]{0,14}?(?:安排|约|定|列入|订|报名|排|邀请|议程|日程|日历))"
+       r"[^，,。；;]{0,8}?了"
        r"|高兴(?:今天|昨天|刚才|上午|下午)?(?:见到|认识|和|跟|与)|见到(?:您|你们?)(?:很|非常|特别)?(?:高兴|开心)"
        r"|(?:(?<![我您你他她们将也都还])会|会议|交流|沟通|讨论|演示|介绍|见面|拜访|面谈|聊天|"
        r"demo|meeting|call|workshop|session|presentation)\s*(?:很|非常|挺|特别|十分)"
@@ -262,8 +270,9 @@ RETROSPECTIVE = Cue(
        r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}(?:再|以后|之后|后)))",
     gate=("great", "good", "nice", "productive", "ful", "excellent", "lovely", "fantastic",
           "terrific", "awesome", "pleasure", "was ", "met", "spoke", "talked", "chatted", "had ",
-          "enjoyed", "appreciated"),
-    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了"),
+          "enjoyed", "appreciated", "sent", "paid", "signed", "approved", "transferred",
+          "completed", "submitted", "processed", "received", "wired", "settled"),
+    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已"),
 )
 # Where one look-back stretch ends and the next step may begin.
 STRETCH_BREAK = re.compile(ascii_bounds(
@@ -276,7 +285,8 @@ SCHEDULED = Cue(
        r"(?:[a-z0-9'’-]+\s+){0,4}?(?:agenda|calendar|schedule|docket|diary)\b|"
        r"(?:pencil+ed|slotted)\s+(?:[a-z0-9'’-]+\s+){0,4}?in\b|"
        r"(?:put|placed)\s+(?:a\s+)?hold\s+on\b|"
-       r"sent\s+(?:out\s+)?(?:an?|the|our)\s+(?:calendar\s+|meeting\s+)?(?:invite|invitation)\b",
+       r"sent\s+(?:you\s+|out\s+|over\s+)?(?:an?|the|our)\s+(?:calendar\s+|meeting\s+)?"
+       r"(?:invite|invitation)\b",
     gate=("agenda", "calendar", "schedule", "docket", "diary", "pencil", "slotted", "hold",
           "invit"),
 )
@@ -316,4 +326,31 @@ BRINGS_OTHERS = Cue(
        r"(?:(?![您你])[\u4e00-\u9fff]){0,4}?(?:总|经理|老板|领导|同事|团队|负责人|主管|总监|专家|工程师|法务|"
        r"财务|采购))",
     gate=("bring", "booked", "invited", "asked", "arranged", "get", "got"),
+)
+# Waiting for the other side's date is acknowledging it, not a step ("we'll wait for your
+# delivery on 2 June", "等你们下周三的安装通知").
+AWAIT_OTHER = Cue(
+    en=r"(?:wait(?:ing)?\s+for|await(?:ing)?)\s+your\b",
+    zh=r"等(?:待|着)?(?:你们|您|你|贵司|贵方)(?!过来|来|到)",
+    gate=("wait",),
+    zh_gate=("等",),
+)
+# A span counted from an event is a term, not a day ("within 30 days of receipt",
+# "收到发票后30天内付款", "合同签订之日起15个工作日内").
+RELATIVE_TERM = Cue(
+    en=r"(?:days?|weeks?|months?)\s+(?:of|after|from|following)\s+(?:the\s+|our\s+|your\s+)?"
+       r"(?:receipt|receiving|delivery|invoice|invoicing|signing|signature|acceptance|"
+       r"installation|completion|shipment|the\s+date)\b",
+    zh=r"(?:后|之日起|起)\s*[0-9一二三四五六七八九十两]+\s*个?(?:工作日|天|日|周|个月)",
+    gate=("of", "after", "from", "following"),
+    zh_gate=("后", "起"),
+)
+# Moving a meeting to a new day: the step is the new day, even asked as a question
+# ("Could we do Tuesday 26 May instead?", "改到下周一下午两点可以吗？").
+RESCHEDULE = Cue(
+    en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|push(?:ed|ing)?\s+(?:it\s+)?"
+       r"(?:back\s+)?to|shift(?:ed)?\s+(?:it\s+)?to)\b",
+    zh=r"改到|改在|改成|改为|调到|调整到|换到|挪到|推迟到|延期到|延到|推到|顺延到|改期到",
+    gate=("instead", "mov", "reschedul", "postpon", "push", "shift"),
+    zh_gate=("改", "调", "换", "挪", "推", "延"),
 )

@@ -20,7 +20,11 @@ PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(?<!\d)(?P<iso_y>20\d\d)[-/.](?P<iso_m>\d{1,2})[-/.](?P<iso_d>\d{1,2})(?!\d)"),
     ("num_dm", (rf"(?P<num_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<num_dm_m>{_MON})\b\.?"
                rf"(?:,?\s+(?P<num_dm_y>20\d\d)\b)?")),
-    ("us", r"(?<![\d/.])(?P<us_m>\d{1,2})/(?P<us_d>\d{1,2})(?:/(?P<us_y>(?:20)?\d\d))?(?![\d/])"),
+    # numeric dates: which part is the month is decided per mail (analyzer.text_locale)
+    ("us", (r"(?<![\d/.:,$£€¥])(?!24/7\b)(?P<us_a>\d{1,2})/(?P<us_b>\d{1,2})(?:/(?P<us_y>(?:20)?\d\d))?"
+            r"(?![\d/]|\.\d)")),
+    ("dot", (r"(?<![\d.:,$£€¥])(?P<dot_a>\d{1,2})\.(?P<dot_b>\d{1,2})"
+             r"(?:\.(?P<dot_y>20\d\d)(?![\d.])|[号日](?![\d]))")),
     ("en_md", (rf"(?P<en_md_m>{_MON})\.?\s+(?P<en_md_d>\d{{1,2}}){_ORD}\b"
               rf"(?:,?\s+(?P<en_md_y>20\d\d)\b)?")),
     ("en_dm", (rf"the\s+(?P<en_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<en_dm_m>{_MON})\b\.?"
@@ -32,6 +36,9 @@ PATTERNS: list[tuple[str, str]] = [
     # "today's discussion" / "今天讨论的要点" look back at the meeting, not ahead
     ("en_today", r"(?:today(?!['’]s)|tonight|this\s+(?:morning|afternoon|evening))\b"),
     ("en_eonw", r"(?:the\s+end|end)\s+of\s+next\s+week\b"),
+    ("en_wkby", r"(?<=by |re )(?:the|this)\s+weekend\b"),
+    ("en_wkend", r"(?P<en_wkend_mod>this|next|the|over\s+the)\s+weekend\b"),
+    ("en_nextwk", r"within\s+(?:the\s+)?next\s+(?:7\s+days|seven\s+days|week)\b"),
     ("en_eonm", r"(?:the\s+end|end)\s+of\s+next\s+month\b"),
     ("en_eod", (r"(?:the\s+end|end)\s+of\s+(?:the\s+)?(?:business\s+)?day\b|(?:eod|cob)\b"
                r"|close\s+of\s+business\b")),
@@ -66,6 +73,7 @@ PATTERNS: list[tuple[str, str]] = [
     ("zh_thismonth", r"(?:本|这个)月(?![0-9零〇一二两三四五六七八九十初中])"),
     ("zh_eoy", r"(?:今年)?年底|年末"),
     ("zh_eoq", (r"(?:本|这个?)?季度(?:末|底|之?内|结束前)|第?(?P<zh_eoq_q>[一二三四1-4])季度(?:末|底)")),
+    ("zh_wkend", r"(?P<zh_wkend_mod>这个?|本|下个?)?(?:周末|礼拜六日|星期六日)"),
     ("zh_wkin", r"(?P<zh_wkin_mod>本|这个?|下个?)(?:周|星期|礼拜)(?P<zh_wkin_k>之?内|之?前|以前|结束前)"),
     ("zh_wd", (r"(?P<zh_wd_mod>下下个?|下个?|这个?|本|上上个?|上个?)?(?:周|星期|礼拜)"
               r"(?P<zh_wd_d>[一二三四五六日天1-7])")),
@@ -82,5 +90,5 @@ PATTERNS: list[tuple[str, str]] = [
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
-EXPLICIT = frozenset({"iso", "num_dm", "us", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
+EXPLICIT = frozenset({"iso", "num_dm", "us", "dot", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
                        "zh_day"})
