@@ -54,6 +54,7 @@ from typing import Literal
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer.dates import TimeMention, best_day, find_times
 from dealnudge.analyzer.quotes import quoted_part, strip_quoted
+from dealnudge.analyzer.text_structure import read_lists
 from dealnudge.analyzer.text_replies import ACCEPTS, pinned_by_proposal, proposed_days
 from dealnudge.analyzer.text_cues import Clause
 from dealnudge.analyzer.text_locale import Order, numeric_order
@@ -87,12 +88,15 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     order = numeric_order(text, sent_at)
     found: list[Commitment] = []
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
-    for sentence in split_sentences(body):
-        for commitment in _sentence_commitments(sentence, today, author, order):
-            key = (commitment.actor, commitment.due, commitment.vague)
-            if key not in seen:
-                seen.add(key)
-                found.append(commitment)
+    items, rest = read_lists(body, today, author, order)
+    candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
+    for sentence in split_sentences(rest):
+        candidates += _sentence_commitments(sentence, today, author, order)
+    for commitment in candidates:
+        key = (commitment.actor, commitment.due, commitment.vague)
+        if key not in seen:
+            seen.add(key)
+            found.append(commitment)
     return _read_against_quote(found, body, text, today, author, order)
 
 

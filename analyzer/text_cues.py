@@ -171,7 +171,7 @@ SINGULAR = re.compile(ascii_bounds(r"\s*(?:i\b|[我您你](?!们))"))  # .match(
 QUESTION = Cue(
     en=r"^\s*(?:could|can|would|will|shall|should|do|does|did|is|are|may)\s+"
        r"(?:you|we|i|it|there|the|your|this|that|they)\b",
-    zh=r"请问|能否|可否|是否|能不能|可不可以|行不行|好不好|方便吗|有没有|吗\s*[。.]?\s*$|呢\s*[。.]?\s*$"
+    zh=r"请问|能否|可否|(?<!讨论|决定|确认|评估|考虑|研究|商量|判断|知道|看看)是否|能不能|可不可以|行不行|好不好|方便吗|有没有|吗\s*[。.]?\s*$|呢\s*[。.]?\s*$"
        r"|怎么样",
     anchored=True,
 )
@@ -331,7 +331,7 @@ BRINGS_OTHERS = Cue(
 # delivery on 2 June", "等你们下周三的安装通知").
 AWAIT_OTHER = Cue(
     en=r"(?:wait(?:ing)?\s+for|await(?:ing)?)\s+your\b",
-    zh=r"等(?:待|着)?(?:你们|您|你|贵司|贵方)(?!过来|来|到)",
+    zh=r"等(?:待|着)?(?:你们|您|你(?!们)|贵司|贵方)(?!过来|来|到)",
     gate=("wait",),
     zh_gate=("等",),
 )

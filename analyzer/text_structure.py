@@ -1,0 +1,149 @@
+"""Action-item lists: who owns each item comes from the list's shape, not its grammar.
+
+Recaps and minutes write steps as verbless items under a heading ("Your action
+items:", "Actions") or after an owner ("- Teresa: share the intake forms by 3/6",
+"1. 客户方（财务部 李科）：7月3日前提供数据"), and name joint events as labels ("Next
+meeting: Wednesday 3/18", "Pre-proposal conference: 2026-10-06"). The sentence
+reader sees no subject and no future marker there, so this pass reads those lines
+first and hands the rest of the body on.
+
+Owners: a heading or owner naming the other side ("your", "you", "贵司", "您") is the
+other side; first person ("my", "our", "(us)", "我方") the author's; the two sides'
+role words are absolute (客户方/甲方 the customer, 供应商/乙方 the seller, 双方/both
+joint). A person's name in a *seller's* recap is the customer's (the rep lists the
+customer's people and marks their own); in a customer's mail a bare name stays
+undecided and the line is left to the sentence reader. Labels of events ("meeting",
+"kick-off", "会议", "开标") are joint in a seller's mail and the customer's own
+events in the customer's; deadlines imposed on vendors ("Questions due:") are not
+customer steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from dealnudge.analyzer.dates import best_day, find_times, fold
+from dealnudge.analyzer.text_locale import Order
+
+Side = Literal["customer", "seller", "joint"]
+Author = Literal["customer", "seller"]
+
+_BULLET = re.compile(r"^\s*(?:[-*•·▪●–]|\d{1,2}[.)、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、)\s*")
+_OWNER = re.compile(r"^(?P<owner>[^:：;；,，.。]{1,40}?)\s*[:：]\s*(?P<rest>\S.*)$")
+_OTHER = re.compile(r"(?<![a-z])(?:your|you)(?![a-z])|贵司|贵方|您|你们|你方")
+_OWN = re.compile(r"(?<![a-z])(?:my|our|i|we|us|me)(?![a-z])|我方|我司|我们|^我")
+_JOINT = re.compile(r"(?<![a-z])(?:both|joint|all|everyone)(?![a-z])|双方|共同|各方")
+_CUSTOMER_ROLE = re.compile(r"客户方?|甲方|采购方|买方|业主方?|(?<![a-z])(?:customer|client|buyer)(?![a-z])")
+_SELLER_ROLE = re.compile(r"供应商方?|乙方|卖方|厂商|厂家|(?<![a-z])(?:vendor|supplier|seller)(?![a-z])")
+_HEADING = re.compile(
+    r"(?:action\s+items?|next\s+steps?|to-?dos?|tasks|follow[-\s]ups?|homework|actions|"
+    r"待办|行动项|后续事项|工作安排|决议事项|时间节点|分工)")
+_EVENT_LABEL = re.compile(
+    r"(?:meeting|call|kick-?off|conference|review|workshop|session|visit|demo|training|"
+    r"go-?live|cutover|maintenance|会议|会|开标|开工|启动|评审|培训|上线|演练|验收|拜访|参观)\s*$")
+_DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|提交)")
+_DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A step read from a list line: who, which day (None: undated), the line."""
+
+    actor: Side
+    due: dt.date | None
+    text: str
+
+
+def read_lists(body: str, today: dt.date, author: Author, order: Order | None
+               ) -> tuple[list[Item], str]:
+    """Steps from list lines and event labels, and the body without those lines."""
+    items: list[Item] = []
+    kept: list[str] = []
+    owner: Side | None = None
+    for line in body.split("\n"):
+        low = fold(line).strip()
+        heading = _heading_owner(low, author)
+        if heading is not None:
+            owner = heading if heading != "none" else None
+            kept.append("")
+            continue
+        if not low:
+            kept.append(line)
+            continue
+        item = _read_line(line, low, today, author, order, owner)
+        if item is None:
+            if not _BULLET.match(low):
+                owner = None  # a paragraph ends the list
+            kept.append(line)
+        else:
+            if item.actor != "seller":
+                items.append(item)
+            kept.append("")
+    return items, "\n".join(kept)
+
+
+def _heading_owner(low: str, author: Author) -> Side | Literal["none"] | None:
+    """The owner a list heading names, "none" for a neutral heading, None if no heading."""
+    if not low.endswith((":", "：")) and not (len(low) <= 20 and _HEADING.fullmatch(low)):
+        return None
+    if not _HEADING.search(low) or _OWNER.match(low[:-1]) and not low.endswith(("：", ":")):
+        return None
+    return _side(low, author) or "none"
+
+
+def _read_line(line: str, low: str, today: dt.date, author: Author, order: Order | None,
+               owner: Side | None) -> Item | None:
+    bullet = _BULLET.match(low)
+    text = low[bullet.end():] if bullet else low
+    labelled = _OWNER.match(text)
+    if labelled is not None and find_times(labelled["owner"], today, None, order):
+        labelled = None  # "3月17日前: …" is a day, not an owner
+    if labelled is not None and (not bullet or _EVENT_LABEL.search(labelled["owner"])):
+        return _event_label(line, labelled, today, author, order)
+    if labelled is not None:
+        side = _side(labelled["owner"], author)
+        if side is None and author == "seller" and _is_name(labelled["owner"]):
+            side = "customer"
+        rest = labelled["rest"]
+    else:
+        side, rest = (owner if bullet else None), text
+    if side is None or _DONE.search(rest):
+        return None
+    due = best_day(find_times(rest, today, None, order), today)
+    return Item(side, due, line.strip())
+
+
+def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Author,
+                 order: Order | None) -> Item | None:
+    label = labelled["owner"]
+    if _DEADLINE_LABEL.search(label) or not _EVENT_LABEL.search(label):
+        return None
+    due = best_day(find_times(labelled["rest"], today, None, order), today)
+    if due is None:
+        return None
+    return Item("joint" if author == "seller" else "customer", due, line.strip())
+
+
+def _side(owner: str, author: Author) -> Side | None:
+    other: Side = "seller" if author == "customer" else "customer"
+    if _JOINT.search(owner):
+        return "joint"
+    if _CUSTOMER_ROLE.search(owner):
+        return "customer"
+    if _SELLER_ROLE.search(owner):
+        return "seller"
+    if re.search(r"[(（]\s*(?:us|we|我方|我司)\s*[)）]", owner):
+        return author
+    if _OTHER.search(owner):
+        return other
+    if _OWN.search(owner):
+        return author
+    return None
+
+
+def _is_name(owner: str) -> bool:
+    """A person or team named as the owner: a few words, no verb-like length."""
+    return len(owner.split()) <= 4 and len(owner) <= 30
