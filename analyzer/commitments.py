@@ -54,10 +54,10 @@ from typing import Literal
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer.dates import TimeMention, best_day, find_times
 from dealnudge.analyzer.quotes import quoted_part, strip_quoted
-from dealnudge.analyzer.text_structure import read_lists
-from dealnudge.analyzer.text_replies import ACCEPTS, pinned_by_proposal, proposed_days
 from dealnudge.analyzer.text_cues import Clause
 from dealnudge.analyzer.text_locale import Order, numeric_order
+from dealnudge.analyzer.text_replies import ACCEPTS, pinned_by_proposal, proposed_days
+from dealnudge.analyzer.text_structure import read_lists
 
 Actor = Literal["customer", "seller", "joint"]
 Author = Literal["customer", "seller"]

@@ -231,7 +231,7 @@ VAGUE_STEP = Cue(
        r"以后再说|之后再说|再说吧|请示一下|(?:跟|和|向)(?:领导|老板|上级|[\u4e00-\u9fff]总)"
        r"(?:汇报|商量|请示|确认)",
     gate=("time", "back", "base", "follow", "reconnect", "revisit", "posted", "touch",
-          "check", "internally", "think", "mull", "run it", "sleep", "talk", "let you know",
+          "check", "internally", "think", "mull", "run ", "sleep", "talk", "let you know",
           "look into"),
 )
 AUTO_REPLY = Cue(

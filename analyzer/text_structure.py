@@ -89,7 +89,7 @@ def _heading_owner(low: str, author: Author) -> Side | Literal["none"] | None:
     """The owner a list heading names, "none" for a neutral heading, None if no heading."""
     if not low.endswith((":", "：")) and not (len(low) <= 20 and _HEADING.fullmatch(low)):
         return None
-    if not _HEADING.search(low) or _OWNER.match(low[:-1]) and not low.endswith(("：", ":")):
+    if not _HEADING.search(low):
         return None
     return _side(low, author) or "none"
 

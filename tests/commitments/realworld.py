@@ -97,9 +97,8 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[MailCase]:
         path = directory / f"{lang}.jsonl"
         if not path.exists():
             continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                cases.append(_parse(json.loads(line), lang))
+        cases.extend(_parse(json.loads(line), lang)
+                     for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return cases
 
 
