@@ -85,7 +85,7 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
-    order = numeric_order(text, sent_at)
+    order = numeric_order(text, sent_at) if _NUMERIC_DATE.search(text) else None
     found: list[Commitment] = []
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
     items, rest = read_lists(body, today, author, order)
@@ -103,17 +103,19 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
 def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt.date,
                         author: Author, order: Order | None) -> list[Commitment]:
     """Pin weekdays to the quoted proposal, and date a bare acceptance of it."""
-    accepting = ACCEPTS.search(Clause.of(body)) if body else None
-    if len(body) == len(text) or not (found or accepting):
+    if len(body) == len(text) or not body:
+        return found  # nothing quoted
+    dated = any(c.due is not None and c.actor != "seller" for c in found)
+    accepting = None if dated else ACCEPTS.search(Clause.of(body))
+    if not (dated or accepting):
         return found
-    proposals = proposed_days(quoted_part(text), today, order)
+    proposals = proposed_days(quoted_part(text)[:_QUOTE_WINDOW], today, order)
     if not proposals:
         return found
     pinned = [c if c.due is None or c.actor == "seller" else
               Commitment(c.actor, pinned_by_proposal(c.due, proposals), c.vague, c.text)
               for c in found]
-    dated = any(c.due is not None and c.actor != "seller" for c in pinned)
-    if accepting is not None and not dated and len(proposals) == 1:
+    if accepting is not None and len(proposals) == 1:
         actor: Actor = "customer" if author == "customer" else "joint"
         sentence = next((s for s in split_sentences(body) if ACCEPTS(Clause.of(s))), body)
         pinned.append(Commitment(actor, proposals[0], False, sentence))
@@ -221,6 +223,8 @@ def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
     return any(lo <= offset < hi for lo, hi in stretches)
 
 
+_NUMERIC_DATE = re.compile(r"\d[/.]\d")  # only then does the writer's date order matter
+_QUOTE_WINDOW = 1500  # the message replied to heads the quote; older ones lie below
 _FROM_DAY = re.compile(r"(?:from|原定|原来|原先)\s*[^\s,，]{0,12}$")
 
 

@@ -334,9 +334,10 @@ def find_times(text: str, today: dt.date, low: str | None = None,
         found += _scan(_ZH_RE, text, low, today, order)
     found.sort(key=lambda t: (t.start, -t.end))
     kept: list[TimeMention] = []
+    choice = " or " in low or "或" in low or "还是" in low
     for mention in found:
         if not kept or mention.start >= kept[-1].end:
-            kept.append(_unless_alternative(mention, low))
+            kept.append(_unless_alternative(mention, low) if choice else mention)
     return kept
 
 

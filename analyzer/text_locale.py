@@ -39,6 +39,7 @@ _WRITTEN_MD = re.compile(
 _DM_PHONES = ("+44", "+61", "+64", "+65", "+60", "+91", "+353", "+27", "+852", "+33", "+49",
               "+34", "+39", "+31", "+32", "+41", "+43", "+45", "+46", "+47", "+48", "+351",
               "+971", "+966", "+62", "+66", "+84", "+55", "+54", "+52", "+90", "+30")
+_DM_PHONE = re.compile(r"\+(?:" + "|".join(code[1:] for code in _DM_PHONES) + r")[\s(-]")
 _DM_DOMAINS = re.compile(
     r"[a-z0-9-]\.(?:co\.uk|uk|org\.uk|ac\.uk|com\.au|au|nz|ie|sg|com\.sg|my|com\.my|in|co\.in|"
     r"za|co\.za|hk|com\.hk|de|fr|es|it|nl|be|ch|at|dk|se|no|fi|pl|pt|br|com\.br|ar|mx|ae|"
@@ -83,8 +84,7 @@ _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 
 
 def _from_country(low: str) -> Order | None:
-    votes = {"dm": sum(low.count(code + " ") + low.count(code + "-") + low.count(code + "(")
-                       for code in _DM_PHONES) + len(_DM_DOMAINS.findall(low)),
+    votes = {"dm": len(_DM_PHONE.findall(low)) + len(_DM_DOMAINS.findall(low)),
              "md": len(re.findall(r"\+1[\s(.-]", low)) + len(_MD_DOMAINS.findall(low))}
     return _winner(votes)
 

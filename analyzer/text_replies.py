@@ -16,6 +16,7 @@ the quoted message was written. Two uses:
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from dealnudge.analyzer.dates import find_times
 from dealnudge.analyzer.text_cues import Cue
@@ -31,9 +32,18 @@ ACCEPTS = Cue(
 )
 
 
+# Every explicit date has a digit beside a separator, 月, or a month name: a cheap
+# test that spares the full grammar on quotes that propose nothing.
+_EXPLICIT_HINT = re.compile(
+    r"\d\s*(?:[/.月-]|(?:st|nd|rd|th)?\s+(?:of\s+)?[JFMASONDjfmasond][a-z]{2})|"
+    r"(?:[JFMASONDjfmasond][a-z]{2,8})\.?\s+\d")
+
+
 def proposed_days(quoted: str, today: dt.date, order: Order | None) -> list[dt.date]:
     """Explicit dates from today on that the quoted messages name, in order, once each."""
     days: list[dt.date] = []
+    if not _EXPLICIT_HINT.search(quoted):
+        return days
     for mention in find_times(quoted, today, None, order):
         if mention.rank == 0 and mention.due is not None and mention.due >= today \
                 and mention.due not in days:
