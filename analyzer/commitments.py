@@ -142,11 +142,16 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author,
     if sentence.endswith((":", "：")):
         return []  # a heading ("今天项目周会纪要如下：", "Your action items:")
     moving = cues.RESCHEDULE(whole)
-    if (sentence.endswith(("?", "？")) or cues.QUESTION(whole)) and not moving:
+    parts = cues.CLAUSE_BREAK.split(sentence)
+    if sentence.endswith(("?", "？")) and not moving:
+        if len(parts) == 1:
+            return []
+        parts = parts[:-1]  # "我们4月30日上线，请问修复能赶上吗？": the question is the last clause
+        whole = Clause.of(parts[0])
+    elif cues.QUESTION(whole) and not moving:
         return []
     best: dict[Actor, Commitment] = {}
     state = _SentenceState()
-    parts = cues.CLAUSE_BREAK.split(sentence)
     for part in parts:
         clause = whole if len(parts) == 1 else Clause.of(part)
         judged = _judge_clause(clause, sentence, today, author, state, order)
@@ -173,7 +178,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
     moved = cues.RESCHEDULE.search(clause) if times else None
     if moved is not None:  # "改到7月7日", "moved from July 14 to July 16": the new day
         times = [t for t in times if t.start >= moved.start()
-                 and not _FROM_DAY.search(clause.low, 0, t.start)] or times
+                 and not _FROM_DAY.search(clause.low, 0, t.start)
+                 and not _POSSESSIVE.match(clause.low, t.end)] or times
     due = best_day(times, today)
     if due is not None:  # only a day can be misattached; vague times are left as they are
         ahead = _ahead_of_the_past(clause, times)
@@ -212,7 +218,7 @@ def _looking_back(clause: Clause) -> list[tuple[int, int]]:
     """The stretches of the clause (between commas, "and", "然后" …) that look back."""
     low = clause.low
     stretches: list[tuple[int, int]] = []
-    for start, end in cues.RETROSPECTIVE.spans(clause):
+    for start, end in cues.RETROSPECTIVE.spans(clause) + cues.AWAY.spans(clause):
         before = [m.end() for m in cues.STRETCH_BREAK.finditer(low, 0, start)]
         after = cues.STRETCH_BREAK.search(low, end)
         stretches.append((before[-1] if before else 0, after.start() if after else len(low)))
@@ -225,6 +231,7 @@ def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
 
 _NUMERIC_DATE = re.compile(r"\d[/.]\d")  # only then does the writer's date order matter
 _QUOTE_WINDOW = 1500  # the message replied to heads the quote; older ones lie below
+_POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one
 _FROM_DAY = re.compile(r"(?:from|原定|原来|原先)\s*[^\s,，]{0,12}$")
 
 

@@ -46,6 +46,7 @@ from dealnudge.analyzer.text_calendar import (
     day_of_month,
     month_day,
     month_end,
+    ordinal_word,
     safe_date,
     week_friday,
     week_start,
@@ -236,6 +237,8 @@ def _vague(m: re.Match[str], today: dt.date) -> dt.date | None:
 
 _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "iso": _r_iso, "num_dm": _r_num_dm, "en_md": _r_en_md, "en_dm": _r_en_dm,
+    "en_word_ord": lambda m, today: month_day(today, _MONTHS[m["wo_m"]],
+                                              ordinal_word(m["wo_d"]), None),
     "en_ord": lambda m, today: day_of_month(today, int(m["ord_d"])),
     "en_dat": _fixed(2), "en_tom": _fixed(1), "en_today": _fixed(0), "en_eod": _fixed(0),
     "en_in": _r_en_in,
@@ -334,27 +337,33 @@ def find_times(text: str, today: dt.date, low: str | None = None,
         found += _scan(_ZH_RE, text, low, today, order)
     found.sort(key=lambda t: (t.start, -t.end))
     kept: list[TimeMention] = []
-    choice = " or " in low or "或" in low or "还是" in low
     for mention in found:
         if not kept or mention.start >= kept[-1].end:
-            kept.append(_unless_alternative(mention, low) if choice else mention)
+            kept.append(mention)
+    if " or " in low or "或" in low or "还是" in low:
+        return _unless_a_choice(kept, low)
     return kept
 
 
+def _unless_a_choice(kept: list[TimeMention], low: str) -> list[TimeMention]:
+    """Once two days are offered as a choice ("Thursday 10/8 or Friday 10/9", "周二或周四"),
+    no day of the clause is decided."""
+    if not any(m.due is not None and _offered_as_choice(m, low) for m in kept):
+        return kept
+    return [m if m.due is None else TimeMention(m.start, m.end, None, m.rank) for m in kept]
+
+
 # "December 9 or 10", "周二或周四": a choice between days is not yet a day.
-_OR_AFTER = re.compile(r"\s*(?:or|或者?|还是)\s*(?:on\s+)?(?:the\s+)?(?:\d|周|星期|礼拜|mon|tue|wed"
+_OR_AFTER = re.compile(r"(?:\s*(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*(?:or|或者?|还是)\s*(?:on\s+)?(?:the\s+)?(?:\d|周|星期|礼拜|mon|tue|wed"
                        r"|thu|fri|sat|sun)")
-_OR_BEFORE = re.compile(r"(?:(?:\d|day|(?<![a-z])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\s+or\s+"
-                        r"|[\d一二三四五六日天号][)）]?\s*(?:或者?|还是)\s*)(?:on\s+)?(?:the\s+)?$")
+_OR_BEFORE = re.compile(r"(?:(?:\d|day|am|pm|(?<![a-z])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\s+or\s+"
+                        r"|[\d一二三四五六日天号][)）]?\s*(?:或者?|还是)\s*)(?:on\s+)?(?:the\s+)?"
+                        r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?$")
 
 
-def _unless_alternative(mention: TimeMention, low: str) -> TimeMention:
-    if mention.due is None:
-        return mention
-    if _OR_AFTER.match(low, mention.end) or _OR_BEFORE.search(
-            low, max(0, mention.start - 16), mention.start):
-        return TimeMention(mention.start, mention.end, None, mention.rank)
-    return mention
+def _offered_as_choice(mention: TimeMention, low: str) -> bool:
+    return bool(_OR_AFTER.match(low, mention.end) or _OR_BEFORE.search(
+        low, max(0, mention.start - 24), mention.start))
 
 
 def _scan(pattern: re.Pattern[str], text: str, low: str, today: dt.date,

@@ -117,7 +117,7 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
     r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+"
-    r"|[，,]\s*(?=请(?!问)|麻烦|烦请|劳烦|还请|务必)|,\s+(?=please\b))"),
+    r"|[，,]\s*(?=[^，,。；;\s]{0,6}(?:请(?!示)|麻烦|烦请|劳烦|还请|务必))|,\s+(?=please\b))"),
     re.IGNORECASE,
 )
 
@@ -136,11 +136,12 @@ MARKER = Cue(
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
-       r"(?<=[一二三四五六日天号点半午])吧",
+       r"(?<=[一二三四五六日天号点半午])吧|(?<=[号日])起",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
-    r"|(?:our|your|my)(?:\s+[a-z0-9-]+){1,2}|[a-z][a-z0-9-]*)"
+    r"|(?:our|your|my)(?:\s+[a-z0-9-]+){1,2}"
+    r"|(?!(?:as|so|and|or|but|if|when|then|which|who|that|what)\b)[a-z][a-z0-9-]*)"
     r"\s*(?:['’](?:ll|re|m|ve|d)|\s+(?:will|shall|would|can|could|are|am|is"
     r"|have|has|plan|plans|intend|aim|want|need|agreed|promised|said|mentioned|confirmed|booked"
     r"|scheduled|arranged|check|get|send|sign|bring|review|run|take|think|discuss|circle|touch|"
@@ -158,10 +159,11 @@ ZH_PRONOUN = re.compile(
 )
 JOINT = Cue(
     en=r"let['’]?s\b(?!\s+me)|both\s+(?:of\s+us|teams|sides)\b|see(?:ing)?\s+you\b|"
-       r"meet\s+(?:with\s+)?you\b|" + _WORKS,
+       r"meet\s+(?:with\s+)?you\b|(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
+       + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
        r"|见面|碰面|面谈|碰个头",
-    gate=("let", "both", "see", "meet", "works"),
+    gate=("let", "both", "see", "meet", "works", "our "),
 )
 # "Together" makes a joint step unless one person ("I", "我", "您") brings others along.
 TOGETHER = Cue(en=r"(?<!put )(?<!pull )(?:together|jointly)\b", zh=r"一起|共同",
@@ -179,7 +181,8 @@ REQUEST = Cue(
     en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect))"
        r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]d|\s+would)"
        r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect)[a-z]+)",
-    zh=r"(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|希望(?:您|你们?|贵司)",
+    zh=r"(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|希望(?:您|你们?|贵司)"
+       r"|(?<![邀申提宴聘回我们您你])请(?!放心|知悉|查收|注意|问|假|示|教|客|柬)",
     anchored=True,
     gate=("please", "pls", "kindly", "know", "need", "appreciate"),
 )
@@ -237,9 +240,9 @@ VAGUE_STEP = Cue(
 AUTO_REPLY = Cue(
     en=r"(?:out\s+of\s+(?:the\s+)?office|ooo|automatic\s+reply|auto[-\s]?reply|autoreply|"
        r"on\s+(?:annual\s+|parental\s+|sick\s+)?leave|away\s+from\s+(?:the|my)\s+(?:office|desk)|"
-       r"limited\s+access\s+to\s+e-?mail)\b",
+       r"limited\s+access\s+to\s+e-?mail|personal\s+day)\b",
     zh=r"自动回复|休假|不在办公室|外出|年假",
-    gate=("office", "ooo", "reply", "leave", "away", "access"),
+    gate=("office", "ooo", "reply", "leave", "away", "access", "personal"),
 )
 # A stretch that looks back at what already happened ("今天聊得很好", "great call today",
 # "we met today"): a day named inside it dates the past event, never the next step.
@@ -255,7 +258,7 @@ RETROSPECTIVE = Cue(
        r"(?<!as\s)(?<!like\s)(?:we|i)\s+(?:met|spoke|talked|chatted|enjoyed)\b|"
        r"had\s+(?:a|an|our)\s+(?:[a-z]+\s+)?(?:meeting|call|chat|session|demo|discussion|"
        r"conversation|workshop|visit)\b|"
-       r"(?:enjoyed|appreciated)\b|"
+       r"(?:enjoyed|appreciated)\b|as\s+(?:agreed|discussed)\s+(?:on|in|during|at|over)\b|"
        r"(?:has|have|was|were)\s+(?:already\s+)?(?:been\s+)?(?:sent|paid|signed|approved|"
        r"transferred|completed|submitted|processed|received|wired|settled)\b",
     zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已dmcwsp])"  # every first character below: 3x faster
@@ -271,7 +274,7 @@ RETROSPECTIVE = Cue(
     gate=("great", "good", "nice", "productive", "ful", "excellent", "lovely", "fantastic",
           "terrific", "awesome", "pleasure", "was ", "met", "spoke", "talked", "chatted", "had ",
           "enjoyed", "appreciated", "sent", "paid", "signed", "approved", "transferred",
-          "completed", "submitted", "processed", "received", "wired", "settled"),
+          "completed", "submitted", "processed", "received", "wired", "settled", "as "),
     zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已"),
 )
 # Where one look-back stretch ends and the next step may begin.
@@ -330,9 +333,10 @@ BRINGS_OTHERS = Cue(
 # Waiting for the other side's date is acknowledging it, not a step ("we'll wait for your
 # delivery on 2 June", "等你们下周三的安装通知").
 AWAIT_OTHER = Cue(
-    en=r"(?:wait(?:ing)?\s+for|await(?:ing)?)\s+your\b",
+    en=r"(?:wait(?:ing)?\s+for|await(?:ing)?)\s+your\b|(?:keep\s+an\s+eye\s+out|look(?:ing)?\s+out)"
+       r"\s+for\b|look(?:ing)?\s+forward\s+to\s+(?:receiving|getting|your)\b",
     zh=r"等(?:待|着)?(?:你们|您|你(?!们)|贵司|贵方)(?!过来|来|到)",
-    gate=("wait",),
+    gate=("wait", "eye", "look"),
     zh_gate=("等",),
 )
 # A span counted from an event is a term, not a day ("within 30 days of receipt",
@@ -353,4 +357,15 @@ RESCHEDULE = Cue(
     zh=r"改到|改在|改成|改为|调到|调整到|换到|挪到|推迟到|延期到|延到|推到|顺延到|改期到",
     gate=("instead", "mov", "reschedul", "postpon", "push", "shift"),
     zh_gate=("改", "调", "换", "挪", "推", "延"),
+)
+# A stretch about being away or closed ("our office will be closed from 16 to 18 Feb",
+# "我们老板这周和下周都在国外"): its days say when nobody acts, never a step.
+AWAY = Cue(
+    en=r"(?:will\s+be|is|are|am|i['’]m|we['’]re|be)\s+(?:closed|away|out\s+of\s+(?:the\s+)?office|on\s+"
+       r"(?:leave|holiday|vacation|annual\s+leave)|unavailable|travell?ing|abroad|off)\b|"
+       r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b",
+    zh=r"在国外|出差|休假|放假|不在(?:公司|办公室|国内|北京|上海)|请假|在外地|(?:临时)?有事|没空",
+    gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel",
+          "abroad", "personal", " off", "reopen"),
+    zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空"),
 )

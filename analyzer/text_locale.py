@@ -13,6 +13,9 @@ writer orders dates. The clues, strongest first:
 3. where the writer is: phone country codes (+44, +65 … day-first; +1 month-first)
    and country-code domains in addresses and links (.uk, .sg, .de …);
 4. the language: Chinese writes 3/10 and 3.10 for 3月10日;
+When 2-4 disagree (a Chinese-language mail signed with a Singapore number), nothing
+decides: no day.
+
 5. the sender's UTC offset: the Americas north of the equator (-04:00 to -10:00) and
    China/Japan/Korea (+08:00, +09:00) write month-first, most other zones day-first;
    +00:00 is also the offset of machines that report UTC, so it says nothing.
@@ -53,19 +56,22 @@ _UNDECIDED_OFFSETS = frozenset({0})
 def numeric_order(text: str, sent_at: dt.datetime) -> Order | None:
     """How this mail orders day and month in numeric dates; None when nothing says."""
     low = text.lower()
-    for decide in (_from_unambiguous_dates, _from_written_dates, _from_country):
-        found = decide(low)
-        if found is not None:
-            return found
-    if _UK_POSTCODE.search(text):
-        return "dm"
-    if len(_CJK.findall(text)) >= 4:
-        return "md"
+    decided = _from_unambiguous_dates(low)
+    if decided is not None:
+        return decided
+    uk: Order | None = "dm" if _UK_POSTCODE.search(text) else None
+    chinese: Order | None = "md" if len(_CJK.findall(text)) >= 4 else None
+    hints = {hint for hint in (_from_written_dates(low), _from_country(low), uk, chinese)
+             if hint is not None}
+    if len(hints) > 1:
+        return None  # a Chinese mail from a Singapore number: the clues disagree
+    if hints:
+        return hints.pop()
     return _from_offset(sent_at)
 
 
 def _from_unambiguous_dates(low: str) -> Order | None:
-    votes = {"dm": 0, "md": 0}
+    votes: dict[Order, int] = {"dm": 0, "md": 0}
     for m in _NUMERIC.finditer(low):
         first, second = int(m[1]), int(m[3])
         if first > 12 and 1 <= second <= 12 and first <= 31:
@@ -76,7 +82,8 @@ def _from_unambiguous_dates(low: str) -> Order | None:
 
 
 def _from_written_dates(low: str) -> Order | None:
-    votes = {"dm": len(_WRITTEN_DM.findall(low)), "md": len(_WRITTEN_MD.findall(low))}
+    votes: dict[Order, int] = {"dm": len(_WRITTEN_DM.findall(low)),
+                               "md": len(_WRITTEN_MD.findall(low))}
     return _winner(votes)
 
 
@@ -84,7 +91,7 @@ _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 
 
 def _from_country(low: str) -> Order | None:
-    votes = {"dm": len(_DM_PHONE.findall(low)) + len(_DM_DOMAINS.findall(low)),
+    votes: dict[Order, int] = {"dm": len(_DM_PHONE.findall(low)) + len(_DM_DOMAINS.findall(low)),
              "md": len(re.findall(r"\+1[\s(.-]", low)) + len(_MD_DOMAINS.findall(low))}
     return _winner(votes)
 
@@ -102,7 +109,7 @@ def _from_offset(sent_at: dt.datetime) -> Order | None:
     return "md" if hours in _MD_OFFSETS else "dm"
 
 
-def _winner(votes: dict[str, int]) -> Order | None:
+def _winner(votes: dict[Order, int]) -> Order | None:
     if votes["dm"] > votes["md"]:
         return "dm"
     if votes["md"] > votes["dm"]:

@@ -39,12 +39,16 @@ _EXPLICIT_HINT = re.compile(
     r"(?:[JFMASONDjfmasond][a-z]{2,8})\.?\s+\d")
 
 
+_CHOICE = re.compile(r"\s+or\s+|或者?|还是")
+
+
 def proposed_days(quoted: str, today: dt.date, order: Order | None) -> list[dt.date]:
     """Explicit dates from today on that the quoted messages name, in order, once each."""
     days: list[dt.date] = []
     if not _EXPLICIT_HINT.search(quoted):
         return days
-    for mention in find_times(quoted, today, None, order):
+    offered = _CHOICE.sub("，", quoted)  # "周二（7月28日）或周四（7月30日）": each is proposed
+    for mention in find_times(offered, today, None, order):
         if mention.rank == 0 and mention.due is not None and mention.due >= today \
                 and mention.due not in days:
             days.append(mention.due)

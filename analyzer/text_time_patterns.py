@@ -13,6 +13,10 @@ _MON = (r"(?:january|february|march|april|may|june|july|august|september|october
         r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)")
 _MONFULL = (r"(?:january|february|march|april|june|july|august|september|october|november"
             r"|december)")
+_ORDINAL_WORDS = (r"(?:thirty[-\s]first|thirtieth|twenty[-\s](?:first|second|third|fourth|fifth|"
+                  r"sixth|seventh|eighth|ninth)|twentieth|nineteenth|eighteenth|seventeenth|"
+                  r"sixteenth|fifteenth|fourteenth|thirteenth|twelfth|eleventh|tenth|ninth|eighth|"
+                  r"seventh|sixth|fifth|fourth|third|second|first)")
 _NUM = r"[0-9零〇一二两三四五六七八九十]{1,3}"
 _ORD = r"(?:st|nd|rd|th)?"
 
@@ -29,6 +33,7 @@ PATTERNS: list[tuple[str, str]] = [
               rf"(?:,?\s+(?P<en_md_y>20\d\d)\b)?")),
     ("en_dm", (rf"the\s+(?P<en_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<en_dm_m>{_MON})\b\.?"
               rf"(?:,?\s+(?P<en_dm_y>20\d\d)\b)?")),
+    ("en_word_ord", rf"the\s+(?P<wo_d>{_ORDINAL_WORDS})\s+of\s+(?P<wo_m>{_MON})\b\.?"),
     ("en_ord", (r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"
                 r"(?!\s+(?:quarter|half|week|month|year|time|round|floor|party|version))")),
     ("en_dat", r"(?:the\s+day|day)\s+after\s+tomorrow\b"),
@@ -90,5 +95,5 @@ PATTERNS: list[tuple[str, str]] = [
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
-EXPLICIT = frozenset({"iso", "num_dm", "us", "dot", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
+EXPLICIT = frozenset({"iso", "num_dm", "us", "dot", "en_word_ord", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
                        "zh_day"})
