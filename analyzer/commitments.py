@@ -53,7 +53,7 @@ from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer.dates import TimeMention, best_day, find_times
-from dealnudge.analyzer.quotes import quoted_part, strip_quoted
+from dealnudge.analyzer.quotes import quoted_part, strip_quoted, unquoted_part
 from dealnudge.analyzer.text_cues import Clause
 from dealnudge.analyzer.text_locale import Order, numeric_order
 from dealnudge.analyzer.text_replies import ACCEPTS, pinned_by_proposal, proposed_days
@@ -88,7 +88,7 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     order = numeric_order(text, sent_at) if _NUMERIC_DATE.search(text) else None
     found: list[Commitment] = []
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
-    items, rest = read_lists(body, today, author, order)
+    items, rest = read_lists(body, today, author, order, lambda: unquoted_part(text)[-_SIGNATURE_CHARS:])
     candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
     for sentence in split_sentences(rest):
         candidates += _sentence_commitments(sentence, today, author, order)
@@ -120,6 +120,9 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
         sentence = next((s for s in split_sentences(body) if ACCEPTS(Clause.of(s))), body)
         pinned.append(Commitment(actor, proposals[0], False, sentence))
     return pinned
+
+
+_SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any
 
 
 def split_sentences(body: str) -> list[str]:

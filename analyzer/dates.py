@@ -237,6 +237,9 @@ def _vague(m: re.Match[str], today: dt.date) -> dt.date | None:
 
 _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "iso": _r_iso, "num_dm": _r_num_dm, "en_md": _r_en_md, "en_dm": _r_en_dm,
+    "en_weekof": _vague,
+    "en_from_today": lambda m, today: _ahead(today, _EN_NUMBERS[m["eft_n"]], m["eft_u"]),
+    "zh_tmd": lambda m, today: safe_date(today.year, today.month, zh_number(m["zh_tmd_d"]) or 0),
     "en_word_ord": lambda m, today: month_day(today, _MONTHS[m["wo_m"]],
                                               ordinal_word(m["wo_d"]), None),
     "en_ord": lambda m, today: day_of_month(today, int(m["ord_d"])),
@@ -262,7 +265,7 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "zh_day": lambda m, today: day_of_month(today, zh_number(m["zh_day_d"])),
     "zh_vague": _vague,
 }
-_VAGUE_KINDS = frozenset({"en_vague", "zh_vague"})
+_VAGUE_KINDS = frozenset({"en_vague", "zh_vague", "en_weekof"})
 
 
 def _family(name: str) -> str:

@@ -83,6 +83,13 @@ def strip_quoted(text: str) -> str:
         body = shorter
 
 
+def unquoted_part(text: str) -> str:
+    """The body above the quoted messages, signature included."""
+    body = _QUOTE_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    cut = _CUT.search(body)
+    return body if cut is None else body[:cut.start()]
+
+
 def quoted_part(text: str) -> str:
     """The quoted earlier messages of a body: its ``>`` lines and all below the cut.
 

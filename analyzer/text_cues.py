@@ -131,12 +131,14 @@ MARKER = Cue(
        r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|"
        + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
        r"|suits\s+(?:us|me))\b",
-    en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing)\b",
+    en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
+              r"confirm|share|review|come|meet|decide|make|return|join))\b|"
+              r"look(?:ing)?\s+forward\s+to\s+(?:our|seeing|meeting|speaking|talking)\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
-       r"(?<=[一二三四五六日天号点半午])吧|(?<=[号日])起",
+       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行)|(?<=[号日])起|确定",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
@@ -150,8 +152,10 @@ EN_SUBJECT = re.compile(ascii_bounds(
 # "You'll have our answer" / "you will hear from us": the author acts, "you" receives.
 YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|receive|get|see|hear|"
                      r"find)\b", gate=("you",))
-OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed),?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
-                     r"promised|confirmed|agreed)\b", gate=("you",))
+OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
+                     r"promised|confirmed|agreed)\b|as\s+(?:agreed|discussed)[,:]?\s+(?!(?:i|we|our|my)\b)"
+                     r"[a-z]+(?:\s+[a-z]+)?\s+(?:will|is\s+going\s+to|to)\b",
+                  gate=("you", "agreed", "discussed"))
 # A pronoun right after a verb or preposition is its object ("给您", "通知您", "答复您").
 ZH_PRONOUN = re.compile(
     r"(?P<joint>咱们|咱|双方|我们一起|大家一起)|(?<![给跟和与向对帮替请让陪同约等知诉复系找问醒谢告到见发寄交])"
@@ -159,11 +163,13 @@ ZH_PRONOUN = re.compile(
 )
 JOINT = Cue(
     en=r"let['’]?s\b(?!\s+me)|both\s+(?:of\s+us|teams|sides)\b|see(?:ing)?\s+you\b|"
-       r"meet\s+(?:with\s+)?you\b|(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
+       r"meet\s+(?:with\s+)?you\b|(?:agreed|plan(?:ned)?)\s+to\s+meet\b|meet\s+again\b|"
+       r"look(?:ing)?\s+forward\s+to\s+(?:our|seeing\s+you|meeting\s+you|speaking|talking)\b|"
+       r"(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
        + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
        r"|见面|碰面|面谈|碰个头",
-    gate=("let", "both", "see", "meet", "works", "our "),
+    gate=("let", "both", "see", "meet", "works", "our ", "forward"),
 )
 # "Together" makes a joint step unless one person ("I", "我", "您") brings others along.
 TOGETHER = Cue(en=r"(?<!put )(?<!pull )(?:together|jointly)\b", zh=r"一起|共同",
@@ -206,7 +212,8 @@ CANCEL = Cue(
 GRATITUDE = Cue(en=r"^\s*(?:thanks?\s+(?:you\s+)?(?:again\s+)?for)\b", zh=r"^\s*(?:谢谢|感谢|多谢)",
                 anchored=True)
 HEDGE = Cue(
-    en=r"(?:maybe|perhaps|possibly|probably|might|could|may(?!\s+\d)|hopefully|tentatively|"
+    en=r"(?:maybe|perhaps|possibly|probably|might|could|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
+       r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
        r"not\s+sure|haven['’]t\s+decided|hope\s+to)\b",
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
        r"|说不定|不确定|还没定|(?<=[号日天])左右",
@@ -231,7 +238,7 @@ VAGUE_STEP = Cue(
        r"review\s+(?:it\s+|this\s+)?internally|let\s+you\s+know|look\s+into\s+it)\b",
     zh=r"找个?时间|回头再?(?:联系|说|聊|约)|再联系|内部(?:再)?(?:评估|讨论|商量|研究|沟通)|评估一下|"
        r"研究一下|考虑一下|商量一下|讨论一下|再看看|看看再说|有空再(?:说|聊|约)|改天再?(?:聊|约|说)|"
-       r"以后再说|之后再说|再说吧|请示一下|(?:跟|和|向)(?:领导|老板|上级|[\u4e00-\u9fff]总)"
+       r"以后再说|之后再说|再说吧|后再(?:说|定|议|联系|约|谈)|请示一下|(?:跟|和|向)(?:领导|老板|上级|[\u4e00-\u9fff]总)"
        r"(?:汇报|商量|请示|确认)",
     gate=("time", "back", "base", "follow", "reconnect", "revisit", "posted", "touch",
           "check", "internally", "think", "mull", "run ", "sleep", "talk", "let you know",
@@ -280,7 +287,7 @@ RETROSPECTIVE = Cue(
 # Where one look-back stretch ends and the next step may begin.
 STRETCH_BREAK = re.compile(ascii_bounds(
     r"(?=[,，、:：;；—–\s然但不回到])"
-    r"(?:[,，、:：;；—–]|\s-\s|\s(?:and|but|so|then|while)\s|然后|但是?|不过|回头|到时)"))
+    r"(?:[,，](?!\s*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))|[、:：;；—–]|\s-\s|\s(?:and|but|so|then|while)\s|然后|但是?|不过|回头|到时)"))
 # Perfective scheduling of a future event: the customer has already acted, the event is
 # ahead ("I have put the proposal on our committee agenda for March 12").
 SCHEDULED = Cue(

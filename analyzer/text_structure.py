@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from dealnudge.analyzer.dates import best_day, find_times, fold
@@ -43,7 +45,8 @@ _HEADING = re.compile(
     r"待办|行动项|后续事项|工作安排|决议事项|时间节点|分工)")
 _EVENT_LABEL = re.compile(
     r"(?:meeting|call|kick-?off|conference|review|workshop|session|visit|demo|training|"
-    r"go-?live|cutover|maintenance|会议|会|开标|开工|启动|评审|培训|上线|演练|验收|拜访|参观)\s*$")
+    r"go-?live|cutover|maintenance|会议|会|开标|开工|启动|评审|培训|上线|演练|验收|拜访|参观)\s*$"
+    r"|(?:下次|下一次|下轮|next|follow-?up|后续)[^:：]{0,12}(?:时间|日期|date|time)\s*$")
 _DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|提交)")
 _DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
 
@@ -57,14 +60,42 @@ class Item:
     text: str
 
 
-def read_lists(body: str, today: dt.date, author: Author, order: Order | None
-               ) -> tuple[list[Item], str]:
-    """Steps from list lines and event labels, and the body without those lines."""
+@dataclass
+class _Reading:
+    today: dt.date
+    author: Author
+    order: Order | None
+    signature: Callable[[], str]  # the end of the author's own text, read only if needed
+
+    @cached_property
+    def own(self) -> frozenset[str]:
+        """Words of the author's signature: their own people and company."""
+        return _own_words(self.signature())
+
+
+def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
+               signature: Callable[[], str] = str) -> tuple[list[Item], str]:
+    """Steps from list lines, tables and event labels, and the body without those lines.
+
+    ``signature`` is the author's signature block: a list owner named there ("Ana",
+    "云策软件") is the author's side, whoever wrote the mail.
+    """
+    reading = _Reading(today, author, order, signature)
     items: list[Item] = []
     kept: list[str] = []
     owner: Side | None = None
+    columns: int | None = None  # the owner column of a table being read
     for line in body.split("\n"):
         low = fold(line).strip()
+        cells = _cells(low)
+        if cells is not None:
+            columns = _owner_column(cells) if columns is None else columns
+            item = _table_row(cells, columns, line, reading)
+            if item is not None and item.actor != "seller":
+                items.append(item)
+            kept.append("" if columns is not None else line)
+            continue
+        columns = None
         heading = _heading_owner(low, author)
         if heading is not None:
             owner = heading if heading != "none" else None
@@ -73,7 +104,7 @@ def read_lists(body: str, today: dt.date, author: Author, order: Order | None
         if not low:
             kept.append(line)
             continue
-        item = _read_line(line, low, today, author, order, owner)
+        item = _read_line(line, low, reading, owner)
         if item is None:
             if not _BULLET.match(low):
                 owner = None  # a paragraph ends the list
@@ -94,25 +125,112 @@ def _heading_owner(low: str, author: Author) -> Side | Literal["none"] | None:
     return _side(low, author) or "none"
 
 
-def _read_line(line: str, low: str, today: dt.date, author: Author, order: Order | None,
-               owner: Side | None) -> Item | None:
+_SIGNATURE_LINES = 6
+
+
+def _signature_block(text: str) -> str:
+    """The short lines that close the author's text: name, title, company, phone."""
+    block: list[str] = []
+    for line in reversed(text.rstrip().split("\n")):
+        stripped = line.strip()
+        if len(block) == _SIGNATURE_LINES or "|" in stripped or len(stripped) > 40 or \
+                _BULLET.match(stripped) or \
+                stripped.endswith(("。", ".", "!", "！", "?", "？", ":", "：", "；", ";")):
+            break
+        block.append(stripped)
+    return "\n".join(block)
+
+
+def _own_words(text: str) -> frozenset[str]:
+    low = fold(_signature_block(text))
+    words = set(re.findall(r"[a-z][a-z'’-]{1,}", low)) - _COMMON_WORDS
+    words |= {w for w in re.findall(r"[\u4e00-\u9fff]{2,}", low) if w not in _ROLE_WORDS}
+    return frozenset(words)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_COMMON_WORDS = _words(
+    "best regards kind thanks thank you cheers sincerely warm the and of for at inc ltd llc co "
+    "team manager director head lead sales account executive office tel phone mobile email "
+    "www com sent from my iphone")
+_ROLE_WORDS = frozenset({"此致", "敬礼", "祝好", "谢谢", "电话", "手机", "地址", "邮箱", "顺祝商祺"})
+
+
+def _cells(low: str) -> list[str] | None:
+    """The cells of a pipe table row, or None when the line is not one."""
+    if low.count("|") < 3:
+        return None
+    cells = [cell.strip() for cell in low.strip().strip("|").split("|")]
+    return cells if len(cells) >= 2 else None
+
+
+_OWNER_HEADER = re.compile(r"owner|who|assignee|responsible|负责|责任|执行")
+
+
+def _owner_column(cells: list[str]) -> int | None:
+    return next((i for i, cell in enumerate(cells) if _OWNER_HEADER.search(cell)), None)
+
+
+def _table_row(cells: list[str], column: int | None, line: str, reading: _Reading
+               ) -> Item | None:
+    if column is None or column >= len(cells) or set("".join(cells)) <= set("-: "):
+        return None
+    side = _owner_side(cells[column], reading)
+    if side is None or _OWNER_HEADER.search(cells[column]):
+        return None
+    rest = " ".join(cell for i, cell in enumerate(cells) if i != column)
+    if _DONE.search(rest):
+        return None
+    due = best_day(find_times(rest, reading.today, None, reading.order), reading.today)
+    return Item(side, due, line.strip())
+
+
+def _owner_side(owner: str, reading: _Reading) -> Side | None:
+    """The side of a named owner: role words first, then the author's own signature."""
+    side = _side(owner, reading.author)
+    if side is not None:
+        return side
+    words = set(re.findall(r"[a-z][a-z'’-]{1,}", owner))
+    if words & reading.own or any(w in owner for w in reading.own if not w.isascii()):
+        return reading.author
+    if reading.author == "seller" and _is_name(owner):
+        return "customer"  # the rep lists the customer's people and marks their own
+    return None
+
+
+_NAMED_OWNER = re.compile(
+    r"^(?P<owner>[A-Z][\w.&'’()-]*(?:\s+[A-Z(][\w.&'’()-]*){0,3})\s+(?:to\s+(?=[a-z])|[–—-]\s+)"
+    r"(?P<rest>\S.*)$")
+_VERBS = _words(
+    "send share provide confirm review schedule set book get ask introduce prepare sign return "
+    "submit follow reach reply forward deliver talk speak move add invite make check update "
+    "please next")
+
+
+def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> Item | None:
     bullet = _BULLET.match(low)
     text = low[bullet.end():] if bullet else low
     labelled = _OWNER.match(text)
-    if labelled is not None and find_times(labelled["owner"], today, None, order):
+    if labelled is not None and find_times(labelled["owner"], reading.today, None,
+                                           reading.order):
         labelled = None  # "3月17日前: …" is a day, not an owner
     if labelled is not None and (not bullet or _EVENT_LABEL.search(labelled["owner"])):
-        return _event_label(line, labelled, today, author, order)
+        return _event_label(line, labelled, reading.today, reading.author, reading.order)
+    named = _NAMED_OWNER.match(line.strip()[bullet.end():].strip()) if bullet else None
+    if named is not None and named["owner"].split()[0].lower() in _VERBS:
+        named = None
     if labelled is not None:
-        side = _side(labelled["owner"], author)
-        if side is None and author == "seller" and _is_name(labelled["owner"]):
-            side = "customer"
-        rest = labelled["rest"]
+        side, rest = _owner_side(labelled["owner"], reading), labelled["rest"]
+    elif named is not None:
+        side, rest = _owner_side(fold(named["owner"]), reading), fold(named["rest"])
     else:
         side, rest = (owner if bullet else None), text
     if side is None or _DONE.search(rest):
         return None
-    due = best_day(find_times(rest, today, None, order), today)
+    due = best_day(find_times(rest, reading.today, None, reading.order), reading.today)
     return Item(side, due, line.strip())
 
 

@@ -33,6 +33,11 @@ PATTERNS: list[tuple[str, str]] = [
               rf"(?:,?\s+(?P<en_md_y>20\d\d)\b)?")),
     ("en_dm", (rf"the\s+(?P<en_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<en_dm_m>{_MON})\b\.?"
               rf"(?:,?\s+(?P<en_dm_y>20\d\d)\b)?")),
+    # "the week of March 9" names a week, not a day
+    ("en_weekof", (rf"(?:the\s+)?week\s+of\s+(?:the\s+)?(?:{_WD}\.?,?\s+)?(?:{_MON}\.?\s+\d{{1,2}}{_ORD}"
+                   rf"|\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MON}|\d{{1,2}}/\d{{1,2}}|\d{{1,2}}{_ORD})\b")),
+    ("en_from_today", (r"(?P<eft_n>a|one|two|three|four)\s+(?P<eft_u>days?|weeks?)\s+from\s+"
+                       r"(?:today|now)\b")),
     ("en_word_ord", rf"the\s+(?P<wo_d>{_ORDINAL_WORDS})\s+of\s+(?P<wo_m>{_MON})\b\.?"),
     ("en_ord", (r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"
                 r"(?!\s+(?:quarter|half|week|month|year|time|round|floor|party|version))")),
@@ -73,6 +78,7 @@ PATTERNS: list[tuple[str, str]] = [
                  rf"(?:days|weeks|months)|in\s+a\s+few\s+(?:days|weeks|months)|down\s+the\s+road|"
                  rf"after\s+the\s+holidays|later|this\s+year|in\s+the\s+future)\b")),
     ("zh_nmd", rf"下个?月(?P<zh_nmd_d>{_NUM})[号日]"),
+    ("zh_tmd", rf"(?:本|这个)月(?P<zh_tmd_d>{_NUM})[号日]"),
     ("zh_md", rf"(?:(?P<zh_md_y>\d{{4}})年)?(?P<zh_md_m>{_NUM})月(?P<zh_md_d>{_NUM})[日号]"),
     ("zh_eom", rf"(?P<zh_eom_mod>本|这个?|下个?|{_NUM}月)?(?:月底|月末|月之?内)"),
     ("zh_thismonth", r"(?:本|这个)月(?![0-9零〇一二两三四五六七八九十初中])"),
@@ -95,5 +101,5 @@ PATTERNS: list[tuple[str, str]] = [
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
-EXPLICIT = frozenset({"iso", "num_dm", "us", "dot", "en_word_ord", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
+EXPLICIT = frozenset({"iso", "num_dm", "us", "dot", "en_word_ord", "zh_tmd", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
                        "zh_day"})
