@@ -24,7 +24,7 @@ from typing import ClassVar
 
 from dealnudge.config.schema import Config, ImapProvider, ImapSource, Rep
 from dealnudge.config.secrets import SecretMissing, read_secret
-from dealnudge.connectors.base import AdminError, ConnectorContext, Stream
+from dealnudge.connectors.base import AdminError, Connector, ConnectorContext, Stream
 from dealnudge.connectors.imap.calendar import CalendarSync
 from dealnudge.connectors.imap.folders import FolderSpec, find_named, find_sent
 from dealnudge.connectors.imap.mail import FolderSync
@@ -45,7 +45,7 @@ def _secret(source: ImapSource, calendar: bool) -> str | None:
         raise AdminError(str(err)) from None
 
 
-class ImapConnector:
+class ImapConnector(Connector):
     kind: ClassVar[str] = "imap"
     cursor_version: ClassVar[int] = 1
 

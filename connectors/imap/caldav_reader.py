@@ -10,13 +10,13 @@ arrive as ``OSError`` subclasses or their ``RequestException``.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Protocol
 
 import caldav
 from caldav.lib import error as dav_error
 from dealnudge.config.schema import ImapProvider
 from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, TransientError
+from dealnudge.connectors.cursors import encode_cursor
 from dealnudge.connectors.imap.calendar_http import check_http, saved_items
 
 from dealnudge.records import CalendarEvent, SyncPage
@@ -116,6 +116,6 @@ def _page(sync: CalendarSource, prev: dict[str, object] | None, result: Any,
     for href in sorted(gone):
         page.deleted_ids.extend(items.pop(href, []))
     page.deleted_ids = sorted(set(page.deleted_ids) - {e.source_id for e in page.events})
-    page.cursor = json.dumps({"mode": "caldav", "token": str(result.sync_token),
-                              "items": items}, ensure_ascii=False)
+    page.cursor = encode_cursor({"mode": "caldav", "token": str(result.sync_token),
+                                 "items": items})
     return page
