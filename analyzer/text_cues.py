@@ -120,7 +120,8 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     re.IGNORECASE,
 )
 
-_WORKS = r"works\s+(?:for\s+(?:me|us|both)|fine|well|great)|works\s*[.!]?$"  # "Wed at 10 works"
+_WORKS = (r"works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great)"
+          r"|works\s*[.!]?$")  # "Wed at 10 works"
 MARKER = Cue(
     en=r"(?:will|shall|should|please\s+expect|going\s+to|gonna|on\s+track\s+to|next\s+steps?|"
        r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
@@ -129,7 +130,12 @@ MARKER = Cue(
        r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|"
        r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|"
        + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
-       r"|suits\s+(?:us|me))\b",
+       r"|suits\s+(?:us|me)|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
+       r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\s*expect\s+(?:the|our|a|it|them)"
+       r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
+       r"|holding|hosting)"
+       r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
+       r"conference|session|demo|walkthrough|inspection)\s+(?:is|will\s+be)\b)\b",
     en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
               r"confirm|share|review|come|meet|decide|make|return|join))\b|"
               r"look(?:ing)?\s+forward\s+to\s+(?:our|seeing|meeting|speaking|talking)\b",
@@ -305,12 +311,14 @@ PRESENT_ACTION = Cue(
     en=r"(?:i|we|they|he|she|(?:our|the|my|their)(?:\s+[a-z0-9-]+){1,2}|legal|procurement|"
        r"finance|management)\s+(?:decides?|signs?|approves?|confirms?|replies|reply|responds?|"
        r"returns?|sends?|submits?|delivers?|finali[sz]es?|completes?|finish(?:es)?|"
+       r"starts?|begins?|launch(?:es)?|goes\s+live|closes?|opens?|"
        r"chooses?|picks?|votes?|announces?|issues?|places?|commits?|reverts?|"
        r"reviews?|discuss(?:es)?|evaluates?|considers?|meets?|takes?\s+(?:it|this)\s+up|"
        r"goes\s+(?:to|before)|"
        r"kicks?\s+off|gets?\s+back|makes?\s+(?:a|the|its|our|their)\s+(?:final\s+)?"
        r"(?:decision|call|choice))\b",
-    gate=("decide", "sign", "approve", "confirm", "repl", "respond", "return", "send",
+    gate=("decide", "sign", "approve", "confirm", "repl", "respond", "return", "send", "start",
+          "begin", "launch", "live", "close", "open",
           "submit", "deliver", "finali", "complete", "finish", "choose", "pick", "vote",
           "announce", "issue", "place", "commit", "revert", "kick", "get", "make", "review",
           "discuss", "evaluate", "consider", "meet", "take", "goes"),
@@ -339,7 +347,7 @@ BRINGS_OTHERS = Cue(
 # Waiting for the other side's date is acknowledging it, not a step ("we'll wait for your
 # delivery on 2 June", "等你们下周三的安装通知").
 AWAIT_OTHER = Cue(
-    en=r"(?:wait(?:ing)?\s+for|await(?:ing)?)\s+your\b|(?:keep\s+an\s+eye\s+out|look(?:ing)?\s+out)"
+    en=r"(?:wait(?:ing)?\s+for|await(?:ing)?)\s+(?:your|the)\b|(?:keep\s+an\s+eye\s+out|look(?:ing)?\s+out)"
        r"\s+for\b|look(?:ing)?\s+forward\s+to\s+(?:receiving|getting|your)\b",
     zh=r"等(?:待|着)?(?:你们|您|你(?!们)|贵司|贵方)(?!过来|来|到)",
     gate=("wait", "eye", "look"),
