@@ -357,8 +357,9 @@ def _unless_a_choice(kept: list[TimeMention], low: str) -> list[TimeMention]:
 
 
 # "December 9 or 10", "周二或周四": a choice between days is not yet a day.
-_OR_AFTER = re.compile(r"(?:\s*(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*(?:or|或者?|还是)\s*(?:on\s+)?(?:the\s+)?(?:\d|周|星期|礼拜|mon|tue|wed"
-                       r"|thu|fri|sat|sun)")
+_OR_AFTER = re.compile(r"(?:\s*(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*(?:or|或者?|还是)\s*"
+                       r"(?:on\s+)?(?:the\s+)?(?:\d|周|星期|礼拜|下|本|这|月|明|后|mon|tue|wed|thu|fri|sat"
+                       r"|sun|early|mid|late|end|next)")
 _OR_BEFORE = re.compile(r"(?:(?:\d|day|am|pm|(?<![a-z])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\s+or\s+"
                         r"|[\d一二三四五六日天号][)）]?\s*(?:或者?|还是)\s*)(?:on\s+)?(?:the\s+)?"
                         r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?$")

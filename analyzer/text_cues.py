@@ -164,7 +164,7 @@ OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|you\s+(?:said|ment
 # A pronoun right after a verb or preposition is its object ("给您", "通知您", "答复您").
 ZH_PRONOUN = re.compile(
     r"(?P<joint>咱们|咱|双方|我们一起|大家一起)|(?<![给跟和与向对帮替请让陪同约等知诉复系找问醒谢告到见发寄交])"
-    r"(?P<other>您|你们|你|贵司|贵方|贵公司)(?!的)|(?P<own>我们|我方|我司|我这边|我|本人)"
+    r"(?P<other>您|你们|你|贵司|贵方|贵公司|贵院|贵校|贵单位|贵行|贵局|贵中心)(?!的)|(?P<own>我们|我方|我司|我这边|我|本人)"
 )
 JOINT = Cue(
     en=r"let['’]?s\b(?!\s+me)|both\s+(?:of\s+us|teams|sides)\b|see(?:ing)?\s+you\b|"
@@ -253,7 +253,7 @@ AUTO_REPLY = Cue(
     en=r"(?:out\s+of\s+(?:the\s+)?office|ooo|automatic\s+reply|auto[-\s]?reply|autoreply|"
        r"on\s+(?:annual\s+|parental\s+|sick\s+)?leave|away\s+from\s+(?:the|my)\s+(?:office|desk)|"
        r"limited\s+access\s+to\s+e-?mail|personal\s+day)\b",
-    zh=r"自动回复|休假|不在办公室|外出|年假",
+    zh=r"自动回复|休[\u4e00-\u9fff]?假|[产病婚事年]假|不在办公室|外出",
     gate=("office", "ooo", "reply", "leave", "away", "access", "personal"),
 )
 # A stretch that looks back at what already happened ("今天聊得很好", "great call today",

@@ -34,8 +34,10 @@ Side = Literal["customer", "seller", "joint"]
 Author = Literal["customer", "seller"]
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪●–]|\d{1,2}[.)、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、)\s*")
+_BRACKET = re.compile(r"^\s*[【\[]\s*[^】\]]{1,12}[】\]]\s*")  # "【贵院】信息科 周工：…"
+_BRACKET_OWNER = re.compile(r"^\s*[【\[]\s*(?P<owner>[^】\]]{1,12})[】\]]\s*(?:[^:：]{0,12}[:：])?\s*(?P<rest>\S.*)$")
 _OWNER = re.compile(r"^(?P<owner>[^:：;；,，.。]{1,40}?)\s*[:：]\s*(?P<rest>\S.*)$")
-_OTHER = re.compile(r"(?<![a-z])(?:your|you)(?![a-z])|贵司|贵方|您|你们|你方")
+_OTHER = re.compile(r"(?<![a-z])(?:your|you)(?![a-z])|贵司|贵方|贵[院校行局]|贵单位|贵中心|您|你们|你方")
 _OWN = re.compile(r"(?<![a-z])(?:my|our|i|we|us|me)(?![a-z])|我方|我司|我们|^我")
 _JOINT = re.compile(r"(?<![a-z])(?:both|joint|all|everyone)(?![a-z])|双方|共同|各方")
 _CUSTOMER_ROLE = re.compile(r"客户方?|甲方|采购方|买方|业主方?|(?<![a-z])(?:customer|client|buyer)(?![a-z])")
@@ -211,9 +213,9 @@ _VERBS = _words(
 
 
 def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> Item | None:
-    bullet = _BULLET.match(low)
+    bullet = _BULLET.match(low) or _BRACKET.match(low)
     text = low[bullet.end():] if bullet else low
-    labelled = _OWNER.match(text)
+    labelled = _OWNER.match(text) if not bullet or bullet.re is _BULLET else _BRACKET_OWNER.match(low)
     if labelled is not None and find_times(labelled["owner"], reading.today, None,
                                            reading.order):
         labelled = None  # "3月17日前: …" is a day, not an owner
