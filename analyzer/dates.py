@@ -24,7 +24,13 @@ on Monday):
 * "in N days" / "N天后" / "N天内" / "within a week" / "一周内" → today + N days
   (business days skip Saturday and Sunday).
 * a date without a year rolls forward a year when it would be more than ~2 months in
-  the past (so "Jan 5" written on Dec 28 is next January); "3/12" is month/day.
+  the past (so "Jan 5" written on Dec 28 is next January).
+* numeric dates ("3/12", "3.12号", "12/03/2026") are read in the order the caller
+  passes (analyzer.text_locale decides it per mail); a weekday beside the date
+  ("Tuesday 15/9", "3/28（周六）") picks the reading it matches; when the order is
+  undecided and the two readings differ, the mention is vague, never a guessed day.
+* "the week of March 9", and a choice of days ("Thursday or Friday", "周二或周四"),
+  are vague; "this weekend" / "周末" is the Saturday, "by the weekend" the Friday.
 * "the 15th" / "15号": this month if the day has not passed, else next month.
 * times of day only anchor a day ("Thursday at 3pm", "周四下午三点" → Thursday).
 * month-level or looser times ("next month", "Q3", "in March", "下个月", "下周",

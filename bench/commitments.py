@@ -12,6 +12,8 @@ Prints one JSON object:
   way: in a customer's e-mail (quote-stripped), the first date ``search_dates`` finds
   (en+zh, relative to the sent time, preferring future dates) is the predicted step;
   seller mails predict nothing. Needs the ``bench`` extra;
+* ``resolver_comparison_dev``: on dev only, our grammar against dateparser as the
+  resolver of the same evidence sentences (the library check);
 * ``inhouse_dev``: the project's own one-line labelled set (tests/commitments/
   dev_set.jsonl, which now also holds the former held-out set), per commitment;
 * ``throughput``: typical e-mails per second on one core (process CPU time, best of
@@ -170,16 +172,69 @@ def baseline() -> dict[str, object]:
     return report
 
 
+def resolver_comparison() -> dict[str, object]:
+    """Dev only: dateparser as the day resolver of our own evidence spans.
+
+    On every dev mail where the extractor finds a dated customer step that the labels
+    expect, the step's sentence is given to ``search_dates`` instead; its first date
+    is right when a labelled day accepts it. Same spans, only the resolver differs.
+    """
+    try:
+        from dateparser.search import search_dates
+    except ImportError:
+        return {"skipped": "dateparser is not installed"}
+    ours = {"en": [0, 0], "zh": [0, 0]}
+    library = {"en": [0, 0], "zh": [0, 0]}
+    for case in load_split("dev"):
+        found = [c for c in extract_commitments(case.text, sent_at=case.sent_at,
+                                                author=case.author)
+                 if c.actor != "seller" and c.due is not None and not c.vague]
+        if not found or not case.accepted_days:
+            continue
+        step = min(found, key=lambda c: c.due or dt.date.max)
+        settings = {"RELATIVE_BASE": case.sent_at.replace(tzinfo=None),
+                    "PREFER_DATES_FROM": "future"}
+        dates = search_dates(step.text, languages=["en", "zh"],
+                             settings=settings)  # type: ignore[arg-type]
+        for tally, right in ((ours, step.due in case.accepted_days),
+                             (library, bool(dates) and dates[0][1].date() in case.accepted_days)):
+            tally[case.lang][0] += right
+            tally[case.lang][1] += 1
+    return {"steps": {lang: n for lang, (_, n) in ours.items()},
+            "grammar_right": {lang: round(r / n, 3) for lang, (r, n) in ours.items() if n},
+            "dateparser_right": {lang: round(r / n, 3) for lang, (r, n) in library.items() if n}}
+
+
 def main() -> None:
     report: dict[str, object] = {
         "format": "metric: [value, 95% interval low, high]",
         "realworld": realworld(predict_day),
         "baseline": baseline(),
+        "resolver_comparison_dev": resolver_comparison(),
         "inhouse_dev": {bucket: score.to_json() for bucket, score in
                         evaluate(load_cases(DEV_SET)).items()},
         "throughput": throughput(),
     }
+    print(table(report))
     print(json.dumps(report, indent=1, ensure_ascii=False))
+
+
+def table(report: dict[str, object]) -> str:
+    """The per-e-mail figures as a Markdown table: value [95% interval]."""
+    lines = ["| extractor | split | lang | mails | F1 | precision | recall | date accuracy |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name in ("realworld", "baseline"):
+        section = report.get(name)
+        if not isinstance(section, dict) or "dev" not in section:
+            continue
+        for split in ("dev", "test"):
+            for lang, row in section[split].items():
+                cells = [f"{row[m][0]:.3f} [{row[m][1]:.3f}, {row[m][2]:.3f}]"
+                         for m in ("f1", "precision", "recall", "date_accuracy")]
+                label = "dealnudge" if name == "realworld" else "dateparser baseline"
+                lines.append(f"| {label} | {split} | {lang} | {row['mails']} | "
+                             + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
