@@ -83,7 +83,7 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
         raise ValueError("sent_at must be an aware datetime")
     if author not in AUTHORS:
         raise ValueError(f"author must be one of {AUTHORS}, not {author!r}")
-    body = strip_quoted(text)
+    body = _SUBJECT.sub("", strip_quoted(text))
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
@@ -146,7 +146,7 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author,
     whole = Clause.of(sentence)
     if sentence.endswith((":", "：")):
         return []  # a heading ("今天项目周会纪要如下：", "Your action items:")
-    moving = cues.RESCHEDULE(whole)
+    moving = cues.RESCHEDULE(whole) or cues.PROPOSAL(whole)
     parts = cues.CLAUSE_BREAK.split(sentence)
     if sentence.endswith(("?", "？")) and not moving:
         if len(parts) == 1:
@@ -182,9 +182,9 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
     times = find_times(clause.text, today, clause.low, order)
     moved = cues.RESCHEDULE.search(clause) if times else None
     if moved is not None:  # "改到7月7日", "moved from July 14 to July 16": the new day
-        times = [t for t in times if t.start >= moved.start()
-                 and not _FROM_DAY.search(clause.low, 0, t.start)
-                 and not _POSSESSIVE.match(clause.low, t.end)] or times
+        times = _new_days(clause.low, times, moved.start())
+    elif times and cues.POSTPONED(clause):
+        times = []  # "原计划于明天举行的会议将不得不延期": only the old day is named
     due = best_day(times, today)
     if due is not None:  # only a day can be misattached; vague times are left as they are
         ahead = _ahead_of_the_past(clause, times)
@@ -192,6 +192,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
             times, due = ahead, best_day(ahead, today)
     due = due or state.unclaimed
     state.unclaimed = None
+    if due is None and not times and _CLOCK.search(clause.low):
+        due = today  # "I can come to the library at 4", "下午三点见": a time today
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):
         return None  # names no day and no next step
@@ -202,6 +204,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         state.unclaimed = due
         return None
     actor = resolve_actor(clause, author)
+    if actor == author == "seller" and (cues.MEETING(clause) or cues.PROPOSAL(clause)):
+        actor = "joint"  # "We will have our telecon tomorrow": both sides meet
     if due is None or tentative:
         return Commitment(actor, None, True, sentence)
     return Commitment(actor, due, False, sentence)
@@ -234,8 +238,22 @@ def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
     return any(lo <= offset < hi for lo, hi in stretches)
 
 
+_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
+_CLOCK = re.compile(
+    r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
+    r"(?<=at )\d{1,2}(?![\d:%.,]))(?![\d])|(?:上午|下午|晚上|中午|早上)?[0-9一二三四五六七八九十两]{1,3}点")
 _NUMERIC_DATE = re.compile(r"\d[/.]\d")  # only then does the writer's date order matter
 _QUOTE_WINDOW = 1500  # the message replied to heads the quote; older ones lie below
+def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]:
+    """The days a reschedule moves to: after the cue, not "from" or possessive ones, and
+    after "to" when the clause names both ("reschedule Tuesday's call to Thursday")."""
+    after = [t for t in times if t.start >= cue and not _FROM_DAY.search(low, 0, t.start)
+             and not _POSSESSIVE.match(low, t.end)]
+    targeted = [t for t in after if _TO_DAY.search(low, max(cue, t.start - 12), t.start)]
+    return targeted or after or times
+
+
+_TO_DAY = re.compile(r"(?:\bto|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?[^\s,，。]{0,10}$")
 _POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one
 _FROM_DAY = re.compile(r"(?:from|原定|原来|原先)\s*[^\s,，]{0,12}$")
 

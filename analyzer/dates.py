@@ -349,9 +349,25 @@ def find_times(text: str, today: dt.date, low: str | None = None,
     for mention in found:
         if not kept or mention.start >= kept[-1].end:
             kept.append(mention)
+    if len(kept) > 1:
+        kept = _without_echoes(kept, low)
     if " or " in low or "或" in low or "还是" in low:
         return _unless_a_choice(kept, low)
     return kept
+
+
+_BESIDE = re.compile(r"[\s,，(（)）]{0,3}")
+
+
+def _without_echoes(kept: list[TimeMention], low: str) -> list[TimeMention]:
+    """Drop a weekday that only restates the date beside it ("3月12日（周四）",
+    "Thursday, March 12"): the date decides, the weekday is no second day."""
+    explicit = [m for m in kept if m.rank == 0]
+    if not explicit:
+        return kept
+    return [m for m in kept if m.rank == 0 or not any(
+        _BESIDE.fullmatch(low, e.end, m.start) or _BESIDE.fullmatch(low, m.end, e.start)
+        for e in explicit)]
 
 
 def _unless_a_choice(kept: list[TimeMention], low: str) -> list[TimeMention]:

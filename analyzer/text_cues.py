@@ -130,20 +130,20 @@ MARKER = Cue(
        r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|"
        r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|"
        + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
-       r"|suits\s+(?:us|me)|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
+       r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\s*expect\s+(?:the|our|a|it|them)"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting)"
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
        r"conference|session|demo|walkthrough|inspection)\s+(?:is|will\s+be)\b)\b",
     en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
-              r"confirm|share|review|come|meet|decide|make|return|join))\b|"
-              r"look(?:ing)?\s+forward\s+to\s+(?:our|seeing|meeting|speaking|talking)\b",
+              r"confirm|share|review|come|meet|decide|make|return|join))\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
-       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行)|(?<=[号日])起|确定",
+       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行)|(?<=[号日])起|确定|召开|举行|进行|会议通知|"
+       r"(?:讨论|会议|开会)时间",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
@@ -169,7 +169,6 @@ ZH_PRONOUN = re.compile(
 JOINT = Cue(
     en=r"let['’]?s\b(?!\s+me)|both\s+(?:of\s+us|teams|sides)\b|see(?:ing)?\s+you\b|"
        r"meet\s+(?:with\s+)?you\b|(?:agreed|plan(?:ned)?)\s+to\s+meet\b|meet\s+again\b|"
-       r"look(?:ing)?\s+forward\s+to\s+(?:our|seeing\s+you|meeting\s+you|speaking|talking)\b|"
        r"(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
        + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
@@ -201,11 +200,13 @@ NEGATION = Cue(
     en=r"(?:won['’]?t|will\s+not|can['’]?t|cannot|can\s+not|couldn['’]t|could\s+not|unable\s+to"
        r"|not\s+able\s+to|not\s+be\s+able|not\s+going\s+to|aren['’]t\s+going|isn['’]t\s+going|"
        r"don['’]t(?!\s+(?:worry|hesitate))|do\s+not(?!\s+hesitate)|doesn['’]t|does\s+not|"
-       r"no\s+longer|not\s+planning|never|not\s+ready|not\s+in\s+a\s+position|not\s+interested"
+       r"no\s+longer|not\s+planning|never|not\s+ready|not\s+in\s+a\s+position|not\s+interested|"
+       r"wasn['’]t|weren['’]t|was\s+not|didn['’]t|did\s+not"
        r")\b",
     zh=r"不会|不能|无法|没法|没办法|来不了|去不了|参加不了|赶不上|不参加|不考虑|暂不|暂时不|不打算|"
        r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|做不到|不来了?|不去了?|不签",
-    gate=("n't", "n’t", "not", "never", "unable", "cannot", "longer", "wont", "cant"),
+    gate=("n't", "n’t", "not", "never", "unable", "cannot", "longer", "wont", "cant", "wasn",
+          "weren", "didn"),
 )
 CANCEL = Cue(
     en=r"(?:cancel[a-z]*|call(?:ing|ed)?\s+off|declin[a-z]+|pass\s+on\s+this|"
@@ -368,7 +369,7 @@ RELATIVE_TERM = Cue(
 RESCHEDULE = Cue(
     en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|push(?:ed|ing)?\s+(?:it\s+)?"
        r"(?:back\s+)?to|shift(?:ed)?\s+(?:it\s+)?to)\b",
-    zh=r"改到|改在|改成|改为|调到|调整到|换到|挪到|推迟到|延期到|延到|推到|顺延到|改期到",
+    zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期)(?:到|至|为|成|在)",
     gate=("instead", "mov", "reschedul", "postpon", "push", "shift"),
     zh_gate=("改", "调", "换", "挪", "推", "延"),
 )
@@ -382,4 +383,32 @@ AWAY = Cue(
     gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel",
           "abroad", "personal", " off", "reopen"),
     zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空"),
+)
+# Postponed without a new day: the named day is the old one ("原计划于明天举行的会议将不得不延期",
+# "the kickoff on Tuesday is postponed").
+POSTPONED = Cue(
+    en=r"(?:postponed|delayed|pushed\s+back|put\s+off|called\s+off)\b",
+    zh=r"延期|推迟|改期|延后",
+    gate=("postpone", "delay", "pushed", "put off", "called off"),
+    zh_gate=("延", "推迟", "改期"),
+)
+# A meeting of both sides, whoever arranges it ("We will have our telecon tomorrow",
+# "本周日召开全体大会", "our first meeting will be this Friday"): a joint step.
+MEETING = Cue(
+    en=r"(?:have|hold|host|arrange|schedule|set\s+up|organi[sz]e|want\s+to\s+have)\s+(?:a|an|the|our|"
+       r"another|this|next)?\s*(?:[a-z-]+\s+){0,2}?(?:meeting|call|telecon|conference|session|lunch|"
+       r"workshop|webinar|discussion|sync|standup|get-together)\b|(?:meeting|call|telecon|conference|"
+       r"session|lunch|discussion)\s+(?:is|will\s+be|starts?)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
+       r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b",
+    zh=r"召开|举行|开会|碰头|见面|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
+    gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
+          "webinar", "discussion", "sync", "standup", "together"),
+    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论"),
+)
+# A question that proposes a joint step ("shall we try for Feb 16?", "how about meeting
+# at 2pm?"): the proposal counts like "let's".
+PROPOSAL = Cue(
+    en=r"(?:shall\s+we|how\s+about|what\s+about|why\s+don['’]t\s+we|can\s+we\s+(?:meet|do|try|"
+       r"schedule|say)|could\s+we\s+(?:meet|do|try|say))\b",
+    gate=("shall", "about", "don", "can we", "could we"),
 )

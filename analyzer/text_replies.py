@@ -18,17 +18,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from dealnudge.analyzer.dates import find_times
+from dealnudge.analyzer.dates import TimeMention, find_times
 from dealnudge.analyzer.text_cues import Cue
 from dealnudge.analyzer.text_locale import Order
 
 ACCEPTS = Cue(
     en=r"(?:works\s+(?:for\s+(?:me|us|both)|fine|great|well)|sounds\s+(?:good|great|fine)|"
        r"see\s+you\s+(?:then|there)|(?:i|we)['’]ll\s+be\s+there|(?:that|this)\s+(?:day|time|date|slot)"
-       r"\s+(?:works|is\s+fine|suits)|count\s+(?:me|us)\s+in)\b",
+       r"\s+(?:works|is\s+fine|suits)|count\s+(?:me|us)\s+in|let['’]s\s+(?:go\s+(?:for|with)|do|say|"
+       r"make\s+it)|^\W*(?:ok(?:ay)?|yes|sure|sounds\s+good|perfect|great|will\s+do)\W*$)\b",
     zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|(?:那天|当天|这个时间|那个时间)"
-       r"(?:可以|没问题|行|方便)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)",
-    gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count"),
+       r"(?:可以|没问题|行|方便)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
+       r"|^\W*(?:好的?|可以|没问题|行|ok)\W*$",
+    gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
+          "ok", "yes", "sure", "perfect", "great", "will do"),
 )
 
 
@@ -42,17 +45,59 @@ _EXPLICIT_HINT = re.compile(
 _CHOICE = re.compile(r"\s+or\s+|或者?|还是")
 
 
+_ATTRIBUTION = re.compile(r"^[^\n]*(?:wrote|写道|sent|date|发送时间|日期|时间)\s*[:：][^\n]*$",
+                          re.IGNORECASE | re.MULTILINE)
+_HAS_TIME_WORD = re.compile(r"\d|[周星礼今明后]|mon|tue|wed|thu|fri|sat|sun|tomorrow|today",
+                            re.IGNORECASE)
+
+
 def proposed_days(quoted: str, today: dt.date, order: Order | None) -> list[dt.date]:
-    """Explicit dates from today on that the quoted messages name, in order, once each."""
+    """Days from today on that the quoted message proposes, in order, once each.
+
+    Relative days ("tomorrow (Thursday)", "本周日") are read against the quoted
+    message's own date, from its attribution line ("On Wed, May 27, 2026 … wrote:",
+    "在 2026年2月3日 … 写道："); without one, only explicit dates and weekdays count
+    (a weekday a few days back still names the same coming day).
+    """
     days: list[dt.date] = []
-    if not _EXPLICIT_HINT.search(quoted):
+    if not _HAS_TIME_WORD.search(quoted):
         return days
-    offered = _CHOICE.sub("，", quoted)  # "周二（7月28日）或周四（7月30日）": each is proposed
-    for mention in find_times(offered, today, None, order):
-        if mention.rank == 0 and mention.due is not None and mention.due >= today \
-                and mention.due not in days:
-            days.append(mention.due)
+    header = _ATTRIBUTION.search(quoted)
+    written = _header_day(header.group(), today, order) if header else None
+    text = quoted[:header.start()] + quoted[header.end():] if header else quoted
+    offered = _CHOICE.sub("，", text)  # "周二（7月28日）或周四（7月30日）": each is proposed
+    for sentence in _SENTENCE.findall(offered):
+        if not _OFFERS.search(sentence):
+            continue  # "我周五前把议程发给您" promises; it proposes nothing to accept
+        for mention in find_times(sentence, written or today, None, order):
+            due = mention.due
+            if due is None or due < today or due in days:
+                continue
+            if written is None and mention.rank != 0 and not _names_weekday(sentence, mention):
+                continue
+            days.append(due)
     return days
+
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+# A sentence that offers a day to accept: a question, an invitation or a meeting.
+_OFFERS = re.compile(
+    r"[?？]|吗|方便|可否|能否|是否|有空|邀请|参加|会议|开会|见面|讨论|站会|大会|"
+    r"(?<![a-z])(?:meet|meeting|call|session|appointment|works?|available|free|how\s+about|"
+    r"would|could|can\s+we|shall|let['’]s|invite|join|it\s+is)(?![a-z])", re.IGNORECASE)
+
+
+def _header_day(line: str, today: dt.date, order: Order | None) -> dt.date | None:
+    dated = [m.due for m in find_times(line, today, None, order)
+             if m.rank == 0 and m.due is not None and m.due <= today]
+    return dated[0] if dated else None
+
+
+_WEEKDAY_NAME = re.compile(r"mon|tue|wed|thu|fri|sat|sun|周|星期|礼拜", re.IGNORECASE)
+
+
+def _names_weekday(text: str, mention: TimeMention) -> bool:
+    return _WEEKDAY_NAME.search(text, mention.start, mention.end) is not None
 
 
 def pinned_by_proposal(due: dt.date, proposals: list[dt.date]) -> dt.date:

@@ -1,7 +1,8 @@
 """The real-world corpus, its fixed dev/test split, and the per-e-mail headline score.
 
-The corpus (tests/commitments/corpus/*.jsonl) holds whole e-mails adapted from public
-pages, each labelled with the customer's and joint next steps of its own text. Every
+The corpus (tests/commitments/corpus/*.jsonl) holds whole e-mails from public pages —
+``<lang>.jsonl`` adapted from them, ``<lang>_verbatim.jsonl`` in their authors' own
+words — each labelled with the customer's and joint next steps of its own text. Every
 case id is assigned once and for all to *dev* or *test* by a hash of a fixed seed and
 the id, so cases added later never move an existing case between the splits.
 
@@ -61,6 +62,7 @@ class MailCase:
     id: str
     lang: str  # the dominant language: the corpus file's
     labelled_lang: str  # as labelled: en, zh or mixed
+    verbatim: bool  # from a *_verbatim file: the page's own words
     author: Author
     sent_at: dt.datetime
     genre: str
@@ -80,13 +82,14 @@ def split_of(case_id: str) -> Split:
     return "dev" if int.from_bytes(digest[:8], "big") / 2**64 < DEV_SHARE else "test"
 
 
-def _parse(raw: dict[str, object], lang: str) -> MailCase:
+def _parse(raw: dict[str, object], lang: str, verbatim: bool) -> MailCase:
     steps = []
     for item in raw["expected"]:  # type: ignore[attr-defined]
         due = item["due"]
         steps.append(Expected(str(item["actor"]), None if due is None else
                               tuple(dt.date.fromisoformat(d) for d in due), bool(item["vague"])))
-    return MailCase(str(raw["id"]), lang, str(raw["lang"]), raw["author"],  # type: ignore[arg-type]
+    return MailCase(str(raw["id"]), lang, str(raw["lang"]), verbatim,
+                    raw["author"],  # type: ignore[arg-type]
                     dt.datetime.fromisoformat(str(raw["sent_at"])), str(raw.get("genre", "")),
                     str(raw["text"]), tuple(steps))
 
@@ -94,11 +97,10 @@ def _parse(raw: dict[str, object], lang: str) -> MailCase:
 def load_corpus(directory: Path = CORPUS_DIR) -> list[MailCase]:
     cases: list[MailCase] = []
     for lang in LANGUAGES:
-        path = directory / f"{lang}.jsonl"
-        if not path.exists():
-            continue
-        cases.extend(_parse(json.loads(line), lang)
-                     for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        for path in sorted(directory.glob(f"{lang}*.jsonl")):
+            verbatim = path.stem.endswith("_verbatim")
+            cases.extend(_parse(json.loads(line), lang, verbatim)
+                         for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
     return cases
 
 
@@ -196,12 +198,17 @@ def bootstrap(outcomes: Sequence[Outcome], resamples: int = BOOTSTRAP_RESAMPLES,
 
 def outcomes_by_language(cases: Sequence[MailCase], predictor: Predictor = predict_day
                          ) -> dict[str, list[Outcome]]:
-    """Outcomes per dominant language, plus the labelled-mixed mails on their own."""
+    """Outcomes per dominant language, plus the labelled-mixed mails and, per language,
+    the verbatim mails on their own."""
     grouped: dict[str, list[Outcome]] = {lang: [] for lang in LANGUAGES}
     grouped["mixed"] = []
+    for lang in LANGUAGES:
+        grouped[f"{lang}-verbatim"] = []
     for case in cases:
         outcome = judge(case, predictor(case))
         grouped[case.lang].append(outcome)
         if case.labelled_lang == "mixed":
             grouped["mixed"].append(outcome)
+        if case.verbatim:
+            grouped[f"{case.lang}-verbatim"].append(outcome)
     return grouped
