@@ -94,6 +94,7 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
     for sentence in split_sentences(rest):
         candidates += _sentence_commitments(sentence, today, author, order)
+    candidates = _clock_only_last(candidates, today)
     for commitment in candidates:
         key = (commitment.actor, commitment.due, commitment.vague)
         if key not in seen:
@@ -125,6 +126,16 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any
+
+
+def _clock_only_last(candidates: list[Commitment], today: dt.date) -> list[Commitment]:
+    """A step dated today only by a clock time ("See you at 2:30") yields to any step
+    of the mail that names its day ("Thursday afternoon works")."""
+    clock = [c for c in candidates if c.due == today and not c.vague
+             and not find_times(c.text, today)]
+    if not clock or len(clock) == len([c for c in candidates if c.due is not None]):
+        return candidates
+    return [c for c in candidates if c not in clock]
 
 
 def split_sentences(body: str) -> list[str]:
