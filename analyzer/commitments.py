@@ -260,11 +260,12 @@ def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]
     after "to" when the clause names both ("reschedule Tuesday's call to Thursday")."""
     after = [t for t in times if t.start >= cue and not _FROM_DAY.search(low, 0, t.start)
              and not _POSSESSIVE.match(low, t.end)]
-    targeted = [t for t in after if _TO_DAY.search(low, max(cue, t.start - 12), t.start)]
+    targeted = [t for t in after if _TO_DAY.search(low, max(cue, t.start - 24), t.start)]
     return targeted or after or times
 
 
-_TO_DAY = re.compile(r"(?:\bto|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?[^\s,，。]{0,10}$")
+_TO_DAY = re.compile(r"(?:\bto|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:[a-z]+day,?\s+)?"
+                     r"[^\s,，。]{0,10}$")
 _POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one
 _FROM_DAY = re.compile(r"(?:from|原定|原来|原先)\s*[^\s,，]{0,12}$")
 
