@@ -252,7 +252,7 @@ def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
 _CLOCK = re.compile(
     r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
-    r"(?<=at )\d{1,2}(?![\d:%.,]))(?![\d])|(?:上午|下午|晚上|中午|早上)?[0-9一二三四五六七八九十两]{1,3}点")
+    r"(?<=at )\d{1,2}(?![\d:%,]|\.\d))(?![\d])|(?:上午|下午|晚上|中午|早上)?[0-9一二三四五六七八九十两]{1,3}点")
 _NUMERIC_DATE = re.compile(r"\d[/.]\d")  # only then does the writer's date order matter
 _QUOTE_WINDOW = 1500  # the message replied to heads the quote; older ones lie below
 def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]:
@@ -261,9 +261,14 @@ def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]
     after = [t for t in times if t.start >= cue and not _FROM_DAY.search(low, 0, t.start)
              and not _POSSESSIVE.match(low, t.end)]
     targeted = [t for t in after if _TO_DAY.search(low, max(cue, t.start - 24), t.start)]
-    return targeted or after or times
+    if targeted:
+        return targeted
+    if _ONLY_OLD.match(low, cue):
+        return []  # "a reschedule of our kickoff on Tuesday": the day named is the old one
+    return after or times
 
 
+_ONLY_OLD = re.compile(r"reschedul|postpon")
 _TO_DAY = re.compile(r"(?:\bto|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:[a-z]+day,?\s+)?"
                      r"[^\s,，。]{0,10}$")
 _POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one

@@ -142,7 +142,7 @@ MARKER = Cue(
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
-       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为",
+       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
@@ -326,10 +326,10 @@ PRESENT_ACTION = Cue(
 # A routine or a cadence, not a next step: "we usually sign by the 5th", "our board meets
 # every Monday", "我们一般24小时内回复", "我们每周一开例会".
 ROUTINE = Cue(
-    en=r"(?:usually|normally|typically|generally|always|routinely|every|weekly|bi-?weekly|"
+    en=r"(?:usually|normally|typically|generally|always|routinely|every|"
        r"(?:mon|tues|wednes|thurs|fri|satur|sun)days|from\s+now\s+on)\b",
     zh=r"通常|一般(?!般)|一向|向来|总是|往往|每(?:周|个?星期|个?礼拜|天|个?月|年|季度)|例会",
-    gate=("usual", "normal", "typical", "general", "always", "routine", "every", "weekly", "days",
+    gate=("usual", "normal", "typical", "general", "always", "routine", "every", "days",
           "now on"),
     zh_gate=("通常", "一般", "一向", "向来", "总是", "往往", "每", "例会"),
 )
@@ -401,10 +401,10 @@ MEETING = Cue(
        r"workshop|webinar|discussion|sync|standup|get-together)\b|(?:meeting|call|telecon|conference|"
        r"session|lunch|discussion)\s+(?:is|will\s+be|starts?)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
        r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b",
-    zh=r"召开|举行|开会|碰头|见面|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
+    zh=r"召开|举行|开会|碰头|见面|北京时间|安排一场|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
           "webinar", "discussion", "sync", "standup", "together"),
-    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论"),
+    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场"),
 )
 # A question that proposes a joint step ("shall we try for Feb 16?", "how about meeting
 # at 2pm?"): the proposal counts like "let's".
