@@ -92,8 +92,10 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
     items, rest = read_lists(body, today, author, order, lambda: unquoted_part(text)[-_SIGNATURE_CHARS:])
     candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
-    for sentence in split_sentences(rest):
+    sentences = split_sentences(rest)
+    for sentence in sentences:
         candidates += _sentence_commitments(sentence, today, author, order)
+    candidates += _proposed_below(sentences, today, author, order)
     candidates = _clock_only_last(candidates, today)
     for commitment in candidates:
         key = (commitment.actor, commitment.due, commitment.vague)
@@ -126,6 +128,32 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any
+
+
+_PROPOSES = re.compile(r"(?:propose|suggest|new\s+(?:date|time)|as\s+follows|如下|改为|调整为|新的时间)"
+                       r"[^\n]*[:：]$", re.IGNORECASE)
+_DATE_LINE = re.compile(r"^[-*•\s]*[^a-z\u4e00-\u9fff]*(?:[a-z]+day|[周星礼]|\d)", re.IGNORECASE)
+
+
+def _proposed_below(sentences: list[str], today: dt.date, author: Author,
+                    order: Order | None) -> list[Commitment]:
+    """A day on its own line under "I would like to propose a new date …, as follows:".
+
+    Exactly one such day is the author's step; several are a choice, not yet a step.
+    """
+    for index, sentence in enumerate(sentences[:-1]):
+        if not _PROPOSES.search(sentence):
+            continue
+        offered = []
+        for line in sentences[index + 1:index + 4]:
+            times = find_times(line, today, None, order)
+            if not times or not _DATE_LINE.match(line) or len(line) > 60:
+                break
+            offered.append((line, best_day(times, today)))
+        if len(offered) == 1 and offered[0][1] is not None:
+            actor: Actor = "customer" if author == "customer" else "joint"
+            return [Commitment(actor, offered[0][1], False, offered[0][0])]
+    return []
 
 
 def _clock_only_last(candidates: list[Commitment], today: dt.date) -> list[Commitment]:
