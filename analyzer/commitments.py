@@ -304,6 +304,8 @@ _FROM_DAY = re.compile(r"(?:from|原定|原来|原先)\s*[^\s,，]{0,12}$")
 
 
 def _is_excluded(clause: Clause) -> bool:
+    if cues.INVITED(clause):  # "下周三上午十点，请到我司参加评审": the customer's own meeting
+        return bool(cues.NEGATION(clause) or cues.CANCEL(clause))
     if cues.RESCHEDULE(clause):
         return bool(cues.NEGATION(clause) or cues.CANCEL(clause) or cues.REQUEST(clause)
                     or cues.AWAIT_OTHER(clause))

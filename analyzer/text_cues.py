@@ -142,7 +142,7 @@ MARKER = Cue(
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
-       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场",
+       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
@@ -171,7 +171,7 @@ JOINT = Cue(
        r"(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
        + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
-       r"|见面|碰面|面谈|碰个头",
+       r"|见面|碰面|面谈|碰个头|(?<=[一二三四五六日天午周点号])见",
     gate=("let", "both", "see", "meet", "works", "our ", "forward"),
 )
 # "Together" makes a joint step unless one person ("I", "我", "您") brings others along.
@@ -277,7 +277,8 @@ RETROSPECTIVE = Cue(
        r"(?:(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
        r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获|清楚|明白)"
        r"|已经?(?![^，,。；;]{0,14}?(?:安排|约|定|列入|订|报名|排|邀请|议程|日程|日历))"
-       r"[^，,。；;]{0,8}?了"
+       r"[^，,。；;]{0,8}?了|已(?:于|在|经)?[^，,。；;]{0,10}?(?:汇出|汇款|付款|支付|转账|发出|寄出|签署|签订|"
+       r"签字|提交|完成|发送|收到)"
        r"|高兴(?:今天|昨天|刚才|上午|下午)?(?:见到|认识|和|跟|与)|见到(?:您|你们?)(?:很|非常|特别)?(?:高兴|开心)"
        r"|(?:(?<![我您你他她们将也都还])会|会议|交流|沟通|讨论|演示|介绍|见面|拜访|面谈|聊天|"
        r"demo|meeting|call|workshop|session|presentation)\s*(?:很|非常|挺|特别|十分)"
@@ -412,4 +413,12 @@ PROPOSAL = Cue(
     en=r"(?:shall\s+we|how\s+about|what\s+about|why\s+don['’]t\s+we|can\s+we\s+(?:meet|do|try|"
        r"schedule|say)|could\s+we\s+(?:meet|do|try|say))\b",
     gate=("shall", "about", "don", "can we", "could we"),
+)
+# An invitation to one's own meeting is no request for work ("请到我司参加评审",
+# "please join us for the kickoff on March 9"): the meeting is a step of both sides.
+INVITED = Cue(
+    en=r"please\s+(?:join|attend|come)\b",
+    zh=r"请(?:您|贵司|各位|大家)?(?:准时)?(?:到|来|莅临)?(?:我司|我们公司|现场|会场)?(?:参加|出席|参会|莅临)",
+    gate=("please",),
+    zh_gate=("参加", "出席", "参会", "莅临"),
 )

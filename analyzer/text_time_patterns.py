@@ -97,7 +97,7 @@ PATTERNS: list[tuple[str, str]] = [
                rf"(?![子常程期本元])")),
     ("zh_vague", (r"下个?月|下(?:个)?(?:周|星期|礼拜)|过段时间|过一段时间|过几天|改天|近期|"
                  r"尽快|下半年|上半年|第?[一二三四1-4]季度|年后|明年|今年晚些时候|晚些时候|以后|将来|"
-                 r"回头|有空|找个?时间|改日|这两天|这几天|年前|月初|月中|上旬|中旬|下旬")),
+                 r"回头|有空|找个?时间|改日|这两天|这几天|年前|月初|月中|上旬|中旬|下旬|晚点|晚些|稍后")),
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
