@@ -324,7 +324,8 @@ def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
         return True
     if cues.ROUTINE(clause):
         return False  # "we usually sign by the 5th", "我们一般24小时内回复"
-    if cues.MARKER(clause) or cues.SCHEDULED(clause) or cues.RESCHEDULE(clause):
+    if cues.MARKER(clause) or cues.SCHEDULED(clause) or cues.RESCHEDULE(clause) \
+            or cues.PROPOSAL(clause):
         return True
     if cues.PRESENT_ACTION(clause) and not cues.REPEATED(clause):
         return True  # "Our board decides by the end of this month"

@@ -120,7 +120,10 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     re.IGNORECASE,
 )
 
-_WORKS = (r"works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great)"
+_WORKS = (r"works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great|"
+          r"better|best)|(?:is|are)\s+(?:best|better|ideal)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
+          r"(?:to\s+you\s+)?(?:on\s+)?(?:tomorrow|today|tonight|mon|tue|wed|thu|fri|sat|sun|next|this|\d)"
+          r"[a-z0-9]*|we['’]re\s+on\s+for|^\s*join\s+us\b|confirming\s+our\b"
           r"|works\s*[.!]?$")  # "Wed at 10 works"
 MARKER = Cue(
     en=r"(?:will|shall|should|please\s+expect|going\s+to|gonna|on\s+track\s+to|next\s+steps?|"
@@ -172,7 +175,8 @@ JOINT = Cue(
        + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
        r"|见面|碰面|面谈|碰个头|(?<=[一二三四五六日天午周点号])见",
-    gate=("let", "both", "see", "meet", "works", "our ", "forward"),
+    gate=("let", "both", "see", "meet", "works", "our ", "forward", "best", "better", "ideal",
+          "talk", "speak", "chat", "on for", "join"),
 )
 # "Together" makes a joint step unless one person ("I", "我", "您") brings others along.
 TOGETHER = Cue(en=r"(?<!put )(?<!pull )(?:together|jointly)\b", zh=r"一起|共同",
@@ -410,9 +414,9 @@ MEETING = Cue(
 # A question that proposes a joint step ("shall we try for Feb 16?", "how about meeting
 # at 2pm?"): the proposal counts like "let's".
 PROPOSAL = Cue(
-    en=r"(?:shall\s+we|how\s+about|what\s+about|why\s+don['’]t\s+we|can\s+we\s+(?:meet|do|try|"
+    en=r"(?:shall\s+we|how\s+about|what\s+about|how\s+does|why\s+don['’]t\s+we|can\s+we\s+(?:meet|do|try|"
        r"schedule|say)|could\s+we\s+(?:meet|do|try|say))\b",
-    gate=("shall", "about", "don", "can we", "could we"),
+    gate=("shall", "about", "don", "can we", "could we", "how does"),
 )
 # An invitation to one's own meeting is no request for work ("请到我司参加评审",
 # "please join us for the kickoff on March 9"): the meeting is a step of both sides.
