@@ -174,7 +174,7 @@ JOINT = Cue(
        r"(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
        + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
-       r"|见面|碰面|面谈|碰个头|(?<=[一二三四五六日天午周点号])见",
+       r"|见面|碰面|面谈|碰个头|(?<=[一二三四五六日天午周点号])见|(?:您|你们)[^，。,]{0,8}过来(?:吧|一趟|看看)",
     gate=("let", "both", "see", "meet", "works", "our ", "forward", "best", "better", "ideal",
           "talk", "speak", "chat", "on for", "join"),
 )
@@ -316,14 +316,14 @@ PRESENT_ACTION = Cue(
     en=r"(?:i|we|they|he|she|(?:our|the|my|their)(?:\s+[a-z0-9-]+){1,2}|legal|procurement|"
        r"finance|management)\s+(?:decides?|signs?|approves?|confirms?|replies|reply|responds?|"
        r"returns?|sends?|submits?|delivers?|finali[sz]es?|completes?|finish(?:es)?|"
-       r"starts?|begins?|launch(?:es)?|goes\s+live|closes?|opens?|"
+       r"starts?|begins?|launch(?:es)?|goes\s+live|"
        r"chooses?|picks?|votes?|announces?|issues?|places?|commits?|reverts?|"
        r"reviews?|discuss(?:es)?|evaluates?|considers?|meets?|takes?\s+(?:it|this)\s+up|"
        r"goes\s+(?:to|before)|"
        r"kicks?\s+off|gets?\s+back|makes?\s+(?:a|the|its|our|their)\s+(?:final\s+)?"
        r"(?:decision|call|choice))\b",
     gate=("decide", "sign", "approve", "confirm", "repl", "respond", "return", "send", "start",
-          "begin", "launch", "live", "close", "open",
+          "begin", "launch", "live",
           "submit", "deliver", "finali", "complete", "finish", "choose", "pick", "vote",
           "announce", "issue", "place", "commit", "revert", "kick", "get", "make", "review",
           "discuss", "evaluate", "consider", "meet", "take", "goes"),
