@@ -114,7 +114,8 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
     accepting = None if dated else ACCEPTS.search(Clause.of(body))
     if not (dated or accepting):
         return found
-    proposals = proposed_days(quoted_part(text)[:_QUOTE_WINDOW], today, order)
+    proposals = proposed_days(quoted_part(text)[:_QUOTE_WINDOW], today, order,
+                              explicit_only=accepting is None)
     if not proposals:
         return found
     pinned = [c if c.due is None or c.actor == "seller" else

@@ -51,16 +51,18 @@ _HAS_TIME_WORD = re.compile(r"\d|[周星礼今明后]|mon|tue|wed|thu|fri|sat|su
                             re.IGNORECASE)
 
 
-def proposed_days(quoted: str, today: dt.date, order: Order | None) -> list[dt.date]:
+def proposed_days(quoted: str, today: dt.date, order: Order | None,
+                  explicit_only: bool = False) -> list[dt.date]:
     """Days from today on that the quoted message proposes, in order, once each.
 
     Relative days ("tomorrow (Thursday)", "本周日") are read against the quoted
     message's own date, from its attribution line ("On Wed, May 27, 2026 … wrote:",
     "在 2026年2月3日 … 写道："); without one, only explicit dates and weekdays count
-    (a weekday a few days back still names the same coming day).
+    (a weekday a few days back still names the same coming day). ``explicit_only``
+    keeps calendar dates alone: all that pinning a reply's weekday needs.
     """
     days: list[dt.date] = []
-    if not _HAS_TIME_WORD.search(quoted):
+    if not (_EXPLICIT_HINT if explicit_only else _HAS_TIME_WORD).search(quoted):
         return days
     header = _ATTRIBUTION.search(quoted)
     written = _header_day(header.group(), today, order) if header else None
@@ -73,7 +75,8 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None) -> list[dt.d
             due = mention.due
             if due is None or due < today or due in days:
                 continue
-            if written is None and mention.rank != 0 and not _names_weekday(sentence, mention):
+            if mention.rank != 0 and (explicit_only or (
+                    written is None and not _names_weekday(sentence, mention))):
                 continue
             days.append(due)
     return days
