@@ -25,7 +25,10 @@ Run: ``.venv/bin/python bench/commitments.py`` (after ``pip install -e '.[bench]
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import importlib
+import io
 import json
 import random
 import sys
@@ -200,9 +203,54 @@ def resolver_comparison() -> dict[str, object]:
                              (library, bool(dates) and dates[0][1].date() in case.accepted_days)):
             tally[case.lang][0] += right
             tally[case.lang][1] += 1
-    return {"steps": {lang: n for lang, (_, n) in ours.items()},
-            "grammar_right": {lang: round(r / n, 3) for lang, (r, n) in ours.items() if n},
-            "dateparser_right": {lang: round(r / n, 3) for lang, (r, n) in library.items() if n}}
+    report: dict[str, object] = {
+        "steps": {lang: n for lang, (_, n) in ours.items()},
+        "grammar_right": {lang: round(r / n, 3) for lang, (r, n) in ours.items() if n},
+        "dateparser_right": {lang: round(r / n, 3) for lang, (r, n) in library.items() if n}}
+    report["jionlp_right_zh"] = jionlp_comparison()
+    return report
+
+
+def _jionlp_day(entity: dict[str, object]) -> dt.date | None:
+    """The first day of a jionlp time entity; spans and periods without one give None."""
+    detail = entity.get("detail")
+    moments = detail.get("time") if isinstance(detail, dict) else None
+    first = moments[0] if isinstance(moments, list) and moments else None
+    try:
+        return dt.date.fromisoformat(first[:10]) if isinstance(first, str) else None
+    except ValueError:  # "-inf" / "inf" for open-ended periods
+        return None
+
+
+def jionlp_comparison() -> object:
+    """Dev, Chinese only: jionlp's time extractor as the resolver of the same spans.
+
+    jionlp is not a dependency (about 220 MB installed); measured when present.
+    """
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # it prints a banner on import
+            jionlp = importlib.import_module("jionlp")  # optional, untyped
+    except ImportError:
+        return "skipped: jionlp is not installed"
+    right = total = 0
+    start = time.perf_counter()
+    for case in load_split("dev"):
+        if case.lang != "zh" or not case.accepted_days:
+            continue
+        found = [c for c in extract_commitments(case.text, sent_at=case.sent_at,
+                                                author=case.author)
+                 if c.actor != "seller" and c.due is not None and not c.vague]
+        if not found:
+            continue
+        step = min(found, key=lambda c: c.due or dt.date.max)
+        base = case.sent_at.replace(tzinfo=None).timestamp()
+        times = jionlp.ner.extract_time(step.text, time_base=base)
+        day = _jionlp_day(times[0]) if times else None
+        right += day in case.accepted_days
+        total += 1
+    elapsed = time.perf_counter() - start
+    return {"steps": total, "right": round(right / total, 3) if total else None,
+            "seconds": round(elapsed, 1)}
 
 
 def main() -> None:
