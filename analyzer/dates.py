@@ -319,7 +319,7 @@ _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tod", "tonight", "month",
             "hour",
             "year", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-            "dec", "quarter", "eod", "cob", "business", "morning", "afternoon", "evening", "soon",
+            "dec", "quarter", "eod", "cob", "eow", "business", "morning", "afternoon", "evening", "soon",
             "some", "late", "early", "mid", "point", "future", "road", "holiday")
 
 

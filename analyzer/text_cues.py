@@ -136,7 +136,8 @@ MARKER = Cue(
        r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\s*expect\s+(?:the|our|a|it|them)"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
-       r"|holding|hosting)"
+       r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
+       r"|give\s+(?:us|me)\s+until"
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
        r"conference|session|demo|walkthrough|inspection)\s+(?:is|will\s+be)\b)\b",
     en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
@@ -383,10 +384,11 @@ RESCHEDULE = Cue(
 # "我们老板这周和下周都在国外"): its days say when nobody acts, never a step.
 AWAY = Cue(
     en=r"(?:will\s+be|is|are|am|i['’]m|we['’]re|be)\s+(?:closed|away|out\s+of\s+(?:the\s+)?office|on\s+"
-       r"(?:leave|holiday|vacation|annual\s+leave)|unavailable|travell?ing|abroad|off)\b|"
+       r"(?:leave|holiday|vacation|annual\s+leave)|unavailable|travell?ing|abroad|off|"
+       r"out(?!\s+(?:to|for|there|with|of\s+(?:stock|scope))(?![a-z])))\b|"
        r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b",
     zh=r"在国外|出差|休假|放假|不在(?:公司|办公室|国内|北京|上海)|请假|在外地|(?:临时)?有事|没空",
-    gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel",
+    gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel", "out",
           "abroad", "personal", " off", "reopen"),
     zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空"),
 )

@@ -52,7 +52,7 @@ PATTERNS: list[tuple[str, str]] = [
     ("en_eonm", r"(?:the\s+end|end)\s+of\s+next\s+month\b"),
     ("en_eod", (r"(?:the\s+end|end)\s+of\s+(?:the\s+)?(?:business\s+)?day\b|(?:eod|cob)\b"
                r"|close\s+of\s+business\b")),
-    ("en_eow", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?week\b|this\s+week\b"),
+    ("en_eow", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?week\b|this\s+week\b|eow\b"),
     ("en_eom", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?month\b|this\s+month\b"
                r"|month[-\s]end\b")),
     ("en_eoq", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?(?:quarter|q(?P<en_eoq_q>[1-4]))\b"
@@ -68,7 +68,7 @@ PATTERNS: list[tuple[str, str]] = [
                rf"(?P<en_wdm_d>{_WD})\b\.?")),
     ("en_wd", (rf"(?P<en_wd_d>{_WD})\b\.?(?:\s+(?:of\s+)?(?:the\s+)?(?P<en_wd_post>week\s+after"
                rf"\s+next|next\s+week|this\s+week))?")),
-    ("en_vague", (rf"(?:next\s+(?:week|month|quarter|year)|q[1-4]|"
+    ("en_vague", (rf"(?:(?:the\s+)?week\s+after\s+next|next\s+(?:week|month|quarter|year)|q[1-4]|"
                  rf"the\s+(?:1st|2nd|3rd|4th|first|second|third|fourth|last)\s+quarter|"
                  rf"(?:first|second|third|fourth|last)\s+quarter|"
                  rf"later\s+this\s+(?:year|month|quarter|week)|"
