@@ -239,7 +239,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         return None  # names no day and no next step
     if _is_excluded(clause):
         return None
-    tentative = (state.conditional or cues.HEDGE(clause)) and not cues.RESCHEDULE(clause)
+    tentative = (state.conditional or cues.HEDGE(clause)) and not (
+        cues.RESCHEDULE(clause) or cues.PROPOSAL(clause))
     if not _promises(clause, vague_step, tentative):
         state.unclaimed = due
         return None
@@ -350,7 +351,7 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     if cues.TOGETHER(clause) and not (
             subject is not None and cues.SINGULAR.match(clause.low, subject.start())):
         return author if _brings_others(clause, subject) else "joint"
-    if cues.OTHER_RECAP(clause):
+    if cues.OTHER_RECAP(clause) or cues.OTHER_SAID(clause):
         return other
     if cues.YOU_RECEIVE(clause):
         return author

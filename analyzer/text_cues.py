@@ -133,7 +133,9 @@ MARKER = Cue(
        r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|"
        r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|"
        + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
-       r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
+       r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|^\W*(?:reminder\W*)?(?:(?:our|the|next|team|weekly|a)\s+){0,3}"
+       r"(?:meeting|call|sync|standup|session|telecon|webinar|workshop)\s+(?:is\s+|will\s+be\s+)?(?:on|at|"
+       r"tomorrow|today|tonight|next|this|(?:mon|tues|wednes|thurs|fri)day)|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\s*expect\s+(?:the|our|a|it|them)"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
@@ -146,7 +148,7 @@ MARKER = Cue(
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
-       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场",
+       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
@@ -171,7 +173,8 @@ ZH_PRONOUN = re.compile(
 )
 JOINT = Cue(
     en=r"let['’]?s\b(?!\s+me)|both\s+(?:of\s+us|teams|sides)\b|see(?:ing)?\s+you\b|"
-       r"meet\s+(?:with\s+)?you\b|(?:agreed|plan(?:ned)?)\s+to\s+meet\b|meet\s+again\b|"
+       r"meet\s+(?:with\s+)?you\b|see\s+(?:everyone|y['’]all|you\s+all|all\s+of\s+you)\b|"
+       r"(?:agreed|plan(?:ned)?)\s+to\s+meet\b|meet\s+again\b|"
        r"(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
        + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
@@ -276,6 +279,7 @@ RETROSPECTIVE = Cue(
        r"had\s+(?:a|an|our)\s+(?:[a-z]+\s+)?(?:meeting|call|chat|session|demo|discussion|"
        r"conversation|workshop|visit)\b|"
        r"(?:enjoyed|appreciated)\b|as\s+(?:agreed|discussed)\s+(?:on|in|during|at|over)\b|"
+       r"(?:discussed|talked|spoke)\s+(?:this|yesterday|earlier|today|last)\b|"
        r"(?:has|have|was|were)\s+(?:already\s+)?(?:been\s+)?(?:sent|paid|signed|approved|"
        r"transferred|completed|submitted|processed|received|wired|settled)\b",
     zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已dmcwsp])"  # every first character below: 3x faster
@@ -292,7 +296,8 @@ RETROSPECTIVE = Cue(
     gate=("great", "good", "nice", "productive", "ful", "excellent", "lovely", "fantastic",
           "terrific", "awesome", "pleasure", "was ", "met", "spoke", "talked", "chatted", "had ",
           "enjoyed", "appreciated", "sent", "paid", "signed", "approved", "transferred",
-          "completed", "submitted", "processed", "received", "wired", "settled", "as "),
+          "completed", "submitted", "processed", "received", "wired", "settled", "as ", "discussed",
+          "talked", "spoke"),
     zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已"),
 )
 # Where one look-back stretch ends and the next step may begin.
@@ -406,12 +411,13 @@ MEETING = Cue(
     en=r"(?:have|hold|host|arrange|schedule|set\s+up|organi[sz]e|want\s+to\s+have)\s+(?:a|an|the|our|"
        r"another|this|next)?\s*(?:[a-z-]+\s+){0,2}?(?:meeting|call|telecon|conference|session|lunch|"
        r"workshop|webinar|discussion|sync|standup|get-together)\b|(?:meeting|call|telecon|conference|"
-       r"session|lunch|discussion)\s+(?:is|will\s+be|starts?)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
+       r"session|lunch|discussion|sync|standup|webinar|workshop)\s+(?:is|will\s+be|starts?|on|at|tomorrow|"
+       r"today|tonight|next|this)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
        r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b",
-    zh=r"召开|举行|开会|碰头|见面|北京时间|安排一场|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
+    zh=r"召开|举行|开会|碰头|见面|北京时间|安排一场|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
           "webinar", "discussion", "sync", "standup", "together"),
-    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场"),
+    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司"),
 )
 # A question that proposes a joint step ("shall we try for Feb 16?", "how about meeting
 # at 2pm?"): the proposal counts like "let's".
@@ -427,4 +433,10 @@ INVITED = Cue(
     zh=r"请(?:您|贵司|各位|大家)?(?:准时)?(?:到|来|莅临)?(?:我司|我们公司|现场|会场)?(?:参加|出席|参会|莅临)",
     gate=("please",),
     zh_gate=("参加", "出席", "参会", "莅临"),
+)
+# Someone of the other side said it ("张经理说下周三带技术团队过来", "王总提到…"): reported
+# speech names the other side's step.
+OTHER_SAID = Cue(
+    zh=r"^[^，,。]{0,4}?[\u4e00-\u9fff]{1,2}(?:总|经理|工|主任|老师|科长|处长)(?:说|提到|表示|答应|确认|讲)",
+    zh_gate=("说", "提到", "表示", "答应", "确认", "讲"),
 )
