@@ -232,7 +232,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
             times, due = ahead, best_day(ahead, today)
     due = due or state.unclaimed
     state.unclaimed = None
-    if due is None and not times and _CLOCK.search(clause.low):
+    if due is None and not times and _CLOCK.search(clause.low) and not cues.ROUTINE(clause):
         due = today  # "I can come to the library at 4", "下午三点见": a time today
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):
@@ -282,7 +282,8 @@ def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
 _CLOCK = re.compile(
     r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
-    r"(?<=at )\d{1,2}(?![\d:%,]|\.\d))(?![\d])|(?:上午|下午|晚上|中午|早上)?[0-9一二三四五六七八九十两]{1,3}点")
+    r"(?<=at )\d{1,2}(?![\d:%,]|\.\d))(?![\d])|(?:上午|下午|晚上|中午|早上)?[0-9一二三四五六七八九十两]{1,3}点"
+    r"|(?<![明后昨前天日一二三四五六号末])(?:上午|下午|晚上|中午|傍晚)")
 _NUMERIC_DATE = re.compile(r"\d[/.]\d")  # only then does the writer's date order matter
 _QUOTE_WINDOW = 1500  # the message replied to heads the quote; older ones lie below
 def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]:
@@ -324,6 +325,8 @@ def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
     """
     if vague_step or tentative:
         return True
+    if cues.RESCHEDULE(clause):
+        return True  # "下周的例会改到周四晚上": one meeting moves, however regular
     if cues.ROUTINE(clause):
         return False  # "we usually sign by the 5th", "我们一般24小时内回复"
     if cues.MARKER(clause) or cues.SCHEDULED(clause) or cues.RESCHEDULE(clause) \

@@ -148,7 +148,7 @@ MARKER = Cue(
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
-       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题",
+       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题|不见不散|欢迎(?:大家|各位|您)?参加",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
@@ -414,10 +414,11 @@ MEETING = Cue(
        r"session|lunch|discussion|sync|standup|webinar|workshop)\s+(?:is|will\s+be|starts?|on|at|tomorrow|"
        r"today|tonight|next|this)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
        r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b",
-    zh=r"召开|举行|开会|碰头|见面|北京时间|安排一场|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
+    zh=r"召开|举行|开会|碰头|见面|北京时间|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
           "webinar", "discussion", "sync", "standup", "together"),
-    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司"),
+    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙",
+             "参加", "不见不散"),
 )
 # A question that proposes a joint step ("shall we try for Feb 16?", "how about meeting
 # at 2pm?"): the proposal counts like "let's".

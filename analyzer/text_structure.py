@@ -49,7 +49,8 @@ _EVENT_LABEL = re.compile(
     r"(?:meeting|call|kick-?off|conference|review|workshop|session|visit|demo|training|"
     r"go-?live|cutover|maintenance|会议|会|开标|开工|启动|评审|培训|上线|演练|验收|拜访|参观)\s*$"
     r"|(?:下次|下一次|下轮|next|follow-?up|后续)[^:：]{0,12}(?:时间|日期|date|time)\s*$"
-    r"|(?P<held>会议|开会|讨论|培训|评审|开标|验收|启动会|meeting|call|kick-?off)\s*(?:时间|日期|date|time)\s*$")
+    r"|(?P<held>会议|开会|讨论|培训|评审|开标|验收|启动会|meeting|call|kick-?off)\s*(?:时间|日期|date|time)\s*$"
+    r"|^\s*(?P<bare>时间|日期|time|date|when)\s*$")
 _DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|提交)")
 _DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
 
@@ -244,7 +245,7 @@ def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Aut
     if _DEADLINE_LABEL.search(label) or event is None:
         return None
     due = best_day(find_times(labelled["rest"], today, None, order), today)
-    if due is None or (event["held"] and due == today):
+    if due is None or ((event["held"] or event["bare"]) and due == today):
         return None  # "会议时间：<today>" heads the minutes of a meeting just held
     return Item("joint" if author == "seller" else "customer", due, line.strip())
 
