@@ -98,8 +98,8 @@ def quoted_part(text: str) -> str:
     body = text.replace("\r\n", "\n").replace("\r", "\n")
     quoted = "".join(m.group() for m in _QUOTE_LINE.finditer(body))
     cut = _CUT.search(_QUOTE_LINE.sub("", body))
-    if cut is not None:
-        quoted += "\n" + _QUOTE_LINE.sub("", body)[cut.end():]
+    if cut is not None:  # the attribution line too: it dates the quoted message
+        quoted += "\n" + _QUOTE_LINE.sub("", body)[cut.start():]
     return quoted
 
 

@@ -115,7 +115,7 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
-    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+"
+    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|(?<=不行|没空)[，,]|(?<=不方便)[，,]"
     r"|[，,]\s*(?=[^，,。；;\s]{0,6}(?:请(?!示)|麻烦|烦请|劳烦|还请|务必))|,\s+(?=please\b))"),
     re.IGNORECASE,
 )
@@ -211,7 +211,7 @@ NEGATION = Cue(
        r"wasn['’]t|weren['’]t|was\s+not|didn['’]t|did\s+not"
        r")\b",
     zh=r"不会|不能|无法|没法|没办法|来不了|去不了|参加不了|赶不上|不参加|不考虑|暂不|暂时不|不打算|"
-       r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|做不到|不来了?|不去了?|不签",
+       r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|做不到|不来了?|不去了?|不签|不行(?!吗)",
     gate=("n't", "n’t", "not", "never", "unable", "cannot", "longer", "wont", "cant", "wasn",
           "weren", "didn"),
 )

@@ -29,7 +29,8 @@ ACCEPTS = Cue(
        r"make\s+it)|^\W*(?:ok(?:ay)?|yes|sure|sounds\s+good|perfect|great|will\s+do)\W*$)\b",
     zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|(?:那天|当天|这个时间|那个时间)"
        r"(?:可以|没问题|行|方便)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
-       r"|^\W*(?:好的?|可以|没问题|行|ok)\W*$",
+       r"|^\W*(?:好的?|可以的?|没问题|行|ok|方便|欢迎|同意)(?:[，,。!！\s]*(?:好的?|可以的?|没问题|行|方便|"
+       r"欢迎|同意))*\W*$",
     gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
           "ok", "yes", "sure", "perfect", "great", "will do"),
 )
