@@ -112,8 +112,9 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
         return found  # nothing quoted
     dated = any(c.due is not None and c.actor != "seller" for c in found)
     accepting = None if dated else ACCEPTS.search(Clause.of(body))
-    if not (dated or accepting):
-        return found
+    if not (accepting or any(c.due is not None and c.actor != "seller"
+                             and _WEEKDAY.search(c.text) for c in found)):
+        return found  # only a weekday can need the quote to say which week
     proposals = proposed_days(quoted_part(text)[:_QUOTE_WINDOW], today, order,
                               explicit_only=accepting is None)
     if not proposals:
@@ -186,14 +187,16 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author,
     whole = Clause.of(sentence)
     if sentence.endswith((":", "：")):
         return []  # a heading ("今天项目周会纪要如下：", "Your action items:")
-    moving = cues.RESCHEDULE(whole) or cues.PROPOSAL(whole)
     parts = cues.CLAUSE_BREAK.split(sentence)
-    if sentence.endswith(("?", "？")) and not moving:
+    asked = sentence.endswith(("?", "？"))
+    questioned = asked or cues.QUESTION(whole)
+    moving = questioned and (cues.RESCHEDULE(whole) or cues.PROPOSAL(whole))
+    if asked and not moving:
         if len(parts) == 1:
             return []
         parts = parts[:-1]  # "我们4月30日上线，请问修复能赶上吗？": the question is the last clause
         whole = Clause.of(parts[0])
-    elif cues.QUESTION(whole) and not moving:
+    elif questioned and not moving:
         return []
     best: dict[Actor, Commitment] = {}
     state = _SentenceState()
@@ -285,6 +288,7 @@ _CLOCK = re.compile(
     r"(?<=at )\d{1,2}(?![\d:%,]|\.\d))(?![\d])|(?:上午|下午|晚上|中午|早上)?[0-9一二三四五六七八九十两]{1,3}点"
     r"|(?<![明后昨前天日一二三四五六号末])(?:上午|下午|晚上|中午|傍晚)")
 _NUMERIC_DATE = re.compile(r"\d[/.]\d")  # only then does the writer's date order matter
+_WEEKDAY = re.compile(r"(?i)mon|tue|wed|thu|fri|sat|sun|周[一二三四五六日天]|星期|礼拜")
 _QUOTE_WINDOW = 1500  # the message replied to heads the quote; older ones lie below
 def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]:
     """The days a reschedule moves to: after the cue, not "from" or possessive ones, and
@@ -307,14 +311,16 @@ _FROM_DAY = re.compile(r"(?:from|原定|原来|原先)\s*[^\s,，]{0,12}$")
 
 
 def _is_excluded(clause: Clause) -> bool:
+    if cues.NEGATION(clause) or cues.CANCEL(clause):
+        return True
+    if not (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.GRATITUDE(clause)
+            or cues.AWAIT_OTHER(clause) or cues.RELATIVE_TERM(clause)):
+        return False
     if cues.INVITED(clause):  # "下周三上午十点，请到我司参加评审": the customer's own meeting
-        return bool(cues.NEGATION(clause) or cues.CANCEL(clause))
-    if cues.RESCHEDULE(clause):
-        return bool(cues.NEGATION(clause) or cues.CANCEL(clause) or cues.REQUEST(clause)
-                    or cues.AWAIT_OTHER(clause))
-    return (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.GRATITUDE(clause)
-            or cues.NEGATION(clause) or cues.CANCEL(clause) or cues.AWAIT_OTHER(clause)
-            or cues.RELATIVE_TERM(clause))
+        return False
+    if cues.RESCHEDULE(clause):  # "Could we do Tuesday instead?" asks, and still commits
+        return bool(cues.REQUEST(clause) or cues.AWAIT_OTHER(clause))
+    return True
 
 
 def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
@@ -325,10 +331,8 @@ def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
     """
     if vague_step or tentative:
         return True
-    if cues.RESCHEDULE(clause):
-        return True  # "下周的例会改到周四晚上": one meeting moves, however regular
-    if cues.ROUTINE(clause):
-        return False  # "we usually sign by the 5th", "我们一般24小时内回复"
+    if cues.ROUTINE(clause):  # "we usually sign by the 5th", "我们一般24小时内回复"; but
+        return cues.RESCHEDULE(clause)  # "下周的例会改到周四晚上": one meeting moves
     if cues.MARKER(clause) or cues.SCHEDULED(clause) or cues.RESCHEDULE(clause) \
             or cues.PROPOSAL(clause):
         return True

@@ -324,7 +324,7 @@ _EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tod", "ton
 
 
 def _names_a_time(low: str) -> bool:
-    return any(word in low for word in _EN_GATE)
+    return any(map(low.__contains__, _EN_GATE))
 
 
 def find_times(text: str, today: dt.date, low: str | None = None,
