@@ -182,6 +182,15 @@ def split_sentences(body: str) -> list[str]:
     return [sentence for sentence in sentences if sentence]
 
 
+def judge_sentence(sentence: str, today: dt.date, author: Author,
+                   order: Order | None = "md") -> list[Commitment]:
+    """The steps one sentence of new text takes on (at most one per actor), as the
+    extractor judges it; ``analyzer.evidence`` shows this per sentence. ``order`` is the
+    mail's numeric date order (``text_locale.numeric_order``); lists, tables and quoted
+    proposals are whole-mail readings and not part of a sentence's verdict."""
+    return _sentence_commitments(sentence, today, author, order)
+
+
 def _sentence_commitments(sentence: str, today: dt.date, author: Author,
                           order: Order | None) -> list[Commitment]:
     whole = Clause.of(sentence)

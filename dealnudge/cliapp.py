@@ -56,7 +56,11 @@ class State:
                         "is not set. Pass --config FILE (config/demo.yaml shows the format).")
 
     def config(self) -> Config:
-        path = self.find_config()
+        return self.load(self.find_config())
+
+    @staticmethod
+    def load(path: Path) -> Config:
+        """A config file, its problems as a usage error (exit 2) with their lines."""
         try:
             return load_config(path)
         except ConfigError as err:
