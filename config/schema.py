@@ -9,11 +9,14 @@ paths and line-numbered error messages live in ``config.loader``.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+from dealnudge.records import FINDING_KINDS
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -53,6 +56,26 @@ class Thresholds(Strict):
     stall_after_days: int = Field(14, gt=0)
     stall_min_seller_touches: int = Field(2, ge=1)
     active_within_days: int = Field(30, gt=0)
+    slip_grace_days: int = Field(2, ge=0)  # a dated customer promise may be this late
+    reschedule_window_days: int = Field(30, gt=0)
+    reschedule_min_count: int = Field(2, ge=1)
+    single_thread_min_meetings: int = Field(3, ge=1)
+    reply_within_hours: float = Field(24, gt=0)
+
+
+class Findings(Strict):
+    disabled: list[str] = []  # finding kinds never reported nor nudged about
+
+    @field_validator("disabled")
+    @classmethod
+    def _known_kinds(cls, v: list[str]) -> list[str]:
+        kinds = [k.strip() for k in v]
+        for kind in kinds:
+            if kind not in FINDING_KINDS:
+                close = difflib.get_close_matches(kind, FINDING_KINDS, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]}?" if close else f"known kinds: {', '.join(FINDING_KINDS)}"
+                raise ValueError(f"unknown finding kind {kind!r}; {hint}")
+        return kinds
 
 
 class OutboxDelivery(Strict):
@@ -252,6 +275,7 @@ class Config(Strict):
     database: str = "sqlite:///dealnudge.db"
     organization: Organization
     thresholds: Thresholds = Thresholds()
+    findings: Findings = Findings()
     nudges: Nudges = Nudges()
     sync: SyncSettings = SyncSettings()
     providers: Providers = Providers()

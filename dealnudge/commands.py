@@ -49,6 +49,8 @@ def check(state: State) -> None:
     nudges = config.nudges
     click.echo(f"Nudges at {nudges.send_at:%H:%M} rep-local on {', '.join(nudges.weekdays)}; "
                f"delivery: {_describe_delivery(config)}")
+    if config.findings.disabled:
+        click.echo(f"Switched off (findings.disabled): {', '.join(config.findings.disabled)}")
 
 
 def _safe_url(url: str) -> str:
