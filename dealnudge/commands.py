@@ -316,18 +316,57 @@ def serve(state: State) -> None:
 
 
 @main.command()
+@click.option("--concurrency", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Jobs this worker runs at once (default: sync.concurrency).")
 @click.pass_obj
-def status(state: State) -> None:
-    """Show each rep's sync health: last success, last error and item counts."""
+def worker(state: State, concurrency: int | None) -> None:
+    """Run one worker of a cluster on PostgreSQL: run as many as needed, on any machines.
+
+    Together the workers do what `serve` does (periodic sync, analysis, morning
+    digests); none is special, and a dead worker's jobs are taken over by the others.
+    SIGTERM stops it after the running jobs reach a safe point.
+    """
+    path = state.find_config()
+    config = state.config()
+    from dealnudge.scheduler.cluster import NotPostgres, conninfo, run_worker
+
+    try:
+        conninfo(config.database)
+    except NotPostgres as err:
+        raise BadConfig(str(err)) from None
+    with failures(state):
+        code = run_worker(path, concurrency=concurrency or config.sync.concurrency)
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one object per rep and stream as a JSON array.")
+@click.pass_obj
+def status(state: State, as_json: bool) -> None:
+    """Show each rep's sync health: last success, last error and item counts.
+
+    Also lists digests whose delivery started and was never recorded, where the
+    delivery target cannot be checked (plain SMTP): they may or may not have arrived.
+    """
     config = state.config()
     with failures(state):
         store = _open_store(config.database)
         health = store.health()
+        unverified = store.claims_in_flight()
+    if as_json:
+        click.echo(json.dumps([{
+            "rep": h.rep, "stream": h.stream,
+            "last_success": h.last_success.isoformat() if h.last_success else None,
+            "last_error": h.last_error, "items": h.items, "skipped": h.skipped,
+            "skipped_reasons": list(h.skipped_reasons), "warning": h.warning} for h in health],
+            ensure_ascii=False, indent=2))
+        return
     if not health:
         click.echo("No sync has run yet: run `dealnudge sync`.")
-        return
-    click.echo(f"{'rep':<36} {'stream':<22} {'last success':<17} {'items':>6} "
-               f"{'skipped':>7}  last error")
+    else:
+        click.echo(f"{'rep':<36} {'stream':<22} {'last success':<17} {'items':>6} "
+                   f"{'skipped':>7}  last error")
     for h in health:
         ok = h.last_success.strftime("%Y-%m-%d %H:%M") if h.last_success else "never"
         error = f"{h.last_error_at:%Y-%m-%d %H:%M} {h.last_error}" if h.last_error else ""
@@ -338,6 +377,10 @@ def status(state: State) -> None:
             click.echo(f"    skipped {reason}")
         if h.skipped > STATUS_REASONS:
             click.echo(f"    … and {h.skipped - STATUS_REASONS} more (see the sync log)")
+    for claim in unverified:
+        click.echo(f"unverified: the {claim.kind} of {claim.rep} for {claim.local_day} was "
+                   f"being delivered since {claim.claimed_at:%Y-%m-%d %H:%M} UTC and never "
+                   "recorded; check the recipient's mailbox.")
 
 
 @main.command()

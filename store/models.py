@@ -269,3 +269,20 @@ class SyncHealthRow(Base):
     skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     skipped_detail: Mapped[str | None] = mapped_column(Text)
     warning: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncEpochRow(Base):
+    """Which sync run of a rep may write: a zombie's pages must not land after a takeover.
+
+    ``Store.begin_sync`` raises the epoch when a run starts; every page, cursor and
+    health row that run writes compares its epoch in the same transaction, so a worker
+    that froze and wakes up after another took the rep over writes nothing.
+    """
+
+    __tablename__ = "sync_epochs"
+
+    rep: Mapped[str] = mapped_column(String(EMAIL), rep_fk(), primary_key=True)
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # the rep-local day whose digest a worker last dealt with (sent, or nothing to send)
+    digest_day: Mapped[dt.date | None] = mapped_column(Date)

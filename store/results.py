@@ -87,3 +87,19 @@ class NudgeRecord:
     error: str | None
     claimed_at: dt.datetime
     finished_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One stored event, reduced to what tells which calendars share a meeting or a
+    customer: who holds it, its iCalendar UID and start, its status, and its people
+    (participants that are not resources, and the organiser)."""
+
+    rep: str
+    uid: str
+    start: dt.datetime  # UTC
+    status: str
+    people: tuple[str, ...]
+
+    def with_person(self, email: str) -> CalendarEntry:
+        return CalendarEntry(self.rep, self.uid, self.start, self.status, (*self.people, email))

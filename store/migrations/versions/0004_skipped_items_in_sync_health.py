@@ -7,7 +7,7 @@ shrank sharply, a source that could not be read whole), so `dealnudge status` sh
 it until a clean round clears it. Existing rows read as "nothing skipped".
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0006
 Create Date: 2026-12-07 05:10:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0004'
-down_revision: str | None = '0002'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
