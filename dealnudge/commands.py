@@ -358,8 +358,7 @@ def status(state: State, as_json: bool) -> None:
         click.echo(json.dumps([{
             "rep": h.rep, "stream": h.stream,
             "last_success": h.last_success.isoformat() if h.last_success else None,
-            "last_error": h.last_error, "items": h.items, "skipped": h.skipped,
-            "skipped_reasons": list(h.skipped_reasons), "warning": h.warning} for h in health],
+            "last_error": h.last_error, "items": h.items} for h in health],
             ensure_ascii=False, indent=2))
         return
     if not health:
