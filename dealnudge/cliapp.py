@@ -55,10 +55,10 @@ class State:
         raise BadConfig(f"No config file: ./{DEFAULT_CONFIG} does not exist and DEALNUDGE_CONFIG "
                         "is not set. Pass --config FILE (config/demo.yaml shows the format).")
 
-    def config(self) -> Config:
+    def config(self, *, require_paths: bool = False) -> Config:
         path = self.find_config()
         try:
-            return load_config(path)
+            return load_config(path, require_paths=require_paths)
         except ConfigError as err:
             raise BadConfig(f"{path}: {len(err.problems)} problem(s) in the config:\n"
                             + "\n".join(f"  {p}" for p in err.problems)) from None

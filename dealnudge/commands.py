@@ -38,7 +38,7 @@ def check(state: State) -> None:
 
     Every problem is listed at once with its line; exit status 2 when there are any.
     """
-    config = state.config()
+    config = state.config(require_paths=True)
     click.echo(f"OK {state.find_config()}: {config.organization.name}, {len(config.reps)} rep(s), "
                f"database {_safe_url(config.database)}")
     for rep in config.reps:
