@@ -156,6 +156,9 @@ def _step(state: _Scan, event: yaml.Event) -> None:
             state.anchors[event.anchor] = 1
         state.add(1, line)
     elif isinstance(event, yaml.AliasEvent):
+        if any(open_.anchor == event.anchor for open_ in state.stack):
+            raise YamlRefused(line, f"the alias *{event.anchor} refers to the list or mapping "
+                                    "it is part of, which would never end")
         _no_complex_key(state, line, state.anchors.get(event.anchor or "", 1) > 1)
         state.add(state.anchors.get(event.anchor or "", 1), line)
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
+from urllib.parse import unquote
 
 import click
 
@@ -43,6 +45,7 @@ class State:
         self.config_path = config_path
         self.debug = debug
         self.verbose = verbose
+        self.secrets: list[str] = []  # never printed: scrubbed from every error message
 
     def find_config(self) -> Path:
         if self.config_path:
@@ -58,7 +61,9 @@ class State:
     def config(self, *, require_paths: bool = False) -> Config:
         path = self.find_config()
         try:
-            return load_config(path, require_paths=require_paths)
+            config = load_config(path, require_paths=require_paths)
+            self.secrets = url_secrets(config.database)
+            return config
         except ConfigError as err:
             raise BadConfig(f"{path}: {len(err.problems)} problem(s) in the config:\n"
                             + "\n".join(f"  {p}" for p in err.problems)) from None
@@ -93,7 +98,30 @@ def failures(state: State) -> Iterator[None]:
         if state.debug:
             raise
         log.debug("failure", exc_info=True)
-        raise Failure(f"{type(err).__name__}: {err}. Run with --debug for details.") from None
+        message = scrub(f"{type(err).__name__}: {err}", state.secrets)
+        raise Failure(f"{message}. Run with --debug for details.") from None
+
+
+_URL_PASSWORD = re.compile(r"^[^:/]+://[^:@/]*:([^@/]*)@")
+_QUERY_PASSWORD = re.compile(r"[?&](?:password|sslpassword)=([^&#]*)", re.IGNORECASE)
+
+
+def url_secrets(url: str) -> list[str]:
+    """The passwords a database URL carries (user-info and ``?password=``)."""
+    found = [m.group(1) for m in (_URL_PASSWORD.match(url),) if m and m.group(1)]
+    found += [m.group(1) for m in _QUERY_PASSWORD.finditer(url) if m.group(1)]
+    return sorted(set(found) | {unquote(s) for s in found}, key=len, reverse=True)
+
+
+def safe_url(url: str) -> str:
+    """The database URL with every password shown as ***."""
+    return scrub(url, url_secrets(url))
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
 
 
 def _setup_logging(debug: bool, verbose: int) -> None:

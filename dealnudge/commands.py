@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING
 import click
 from rich.console import Console
 
-from dealnudge.cliapp import BadConfig, Failure, State, failures, main, now_option, parse_now
+from dealnudge.cliapp import (
+    BadConfig,
+    Failure,
+    State,
+    failures,
+    main,
+    now_option,
+    parse_now,
+    safe_url,
+)
 from dealnudge.config.schema import Config, Rep
 from dealnudge.connectors.base import ConnectorContext
 from dealnudge.progress import SyncProgress
@@ -40,7 +49,7 @@ def check(state: State) -> None:
     """
     config = state.config(require_paths=True)
     click.echo(f"OK {state.find_config()}: {config.organization.name}, {len(config.reps)} rep(s), "
-               f"database {_safe_url(config.database)}")
+               f"database {safe_url(config.database)}")
     for rep in config.reps:
         extra = f", manager {rep.manager}" if rep.manager else ""
         click.echo(f"  {rep.email} ({rep.timezone}, {rep.language}{extra}): "
@@ -48,16 +57,6 @@ def check(state: State) -> None:
     nudges = config.nudges
     click.echo(f"Nudges at {nudges.send_at:%H:%M} rep-local on {', '.join(nudges.weekdays)}; "
                f"delivery: {_describe_delivery(config)}")
-
-
-def _safe_url(url: str) -> str:
-    """The database URL without its password."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
 
 
 def _describe_source(rep: Rep) -> str:
