@@ -157,7 +157,8 @@ class ImapConnector:
         username = self.source.calendar_username or self.username
         return CalendarSync(self.source.calendar, self.settings, self.ctx, owner=self.rep.email,
                             zone=self.rep.zone, username=username,
-                            password=_secret(self.source, calendar=True))
+                            password=_secret(self.source, calendar=True),
+                            calendar_name=self.source.calendar_name)
 
     def close(self) -> None:
         self.session.close()

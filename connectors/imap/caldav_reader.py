@@ -11,12 +11,14 @@ arrive as ``OSError`` subclasses or their ``RequestException``.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Protocol
 
 import caldav
 from caldav.lib import error as dav_error
 from dealnudge.config.schema import ImapProvider
 from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, TransientError
+from dealnudge.connectors.imap.caldav_discovery import Discovery, discover
 from dealnudge.connectors.imap.calendar_http import check_http, saved_items
 
 from dealnudge.records import CalendarEvent, SyncPage
@@ -26,6 +28,8 @@ class CalendarSource(Protocol):
     """What the CalDAV reader needs of ``calendar.CalendarSync``."""
 
     location: str
+    owner: str
+    calendar_name: str | None
     username: str | None
     password: str | None
     settings: ImapProvider
@@ -35,6 +39,7 @@ class CalendarSource(Protocol):
 
     def parse(self, data: bytes, where: str, page: SyncPage) -> list[CalendarEvent]: ...
 
+log = logging.getLogger(__name__)
 _EXPIRED = {"{DAV:}valid-sync-token"}
 
 
@@ -72,22 +77,51 @@ def classify(err: BaseException, has_token: bool) -> ConnectorError:
     return ConnectorError(f"unexpected CalDAV failure ({type(err).__name__})")
 
 
+def find_calendar(sync: CalendarSource) -> Discovery:
+    """The collection behind ``source.calendar`` (a calendar, home, principal or root URL)."""
+    return discover(sync.location, username=sync.username, password=sync.password,
+                    verify=sync.verify, timeout=sync.settings.timeout_seconds,
+                    wanted=sync.calendar_name)
+
+
+def _origin(sync: CalendarSource) -> str:
+    return f"{sync.location}#{sync.calendar_name or ''}"
+
+
+def _collection(sync: CalendarSource,
+                prev: dict[str, object] | None) -> tuple[str, dict[str, object] | None, bool]:
+    """(calendar URL, the cursor still valid for it, whether the URL came from the cursor)."""
+    if prev and prev.get("from") == _origin(sync) and prev.get("url"):
+        return str(prev["url"]), prev, True
+    found = find_calendar(sync)
+    log.info("%s: CalDAV calendar %s", sync.owner, found.sentence())
+    same = prev is not None and prev.get("url", sync.location) == found.calendar.url
+    return found.calendar.url, (prev if same else None), False
+
+
 def read_caldav(sync: CalendarSource, prev: dict[str, object] | None) -> SyncPage:
+    url, prev, cached = _collection(sync, prev)
     token = str(prev["token"]) if prev and prev.get("token") else None
     real_token = token is not None and not token.startswith("fake-")
     try:
         dav_client: Any = caldav.DAVClient  # caldav's sync/async overloads confuse mypy
-        with dav_client(url=sync.location, username=sync.username, password=sync.password,
+        with dav_client(url=url, username=sync.username, password=sync.password,
                         ssl_verify_cert=sync.verify,
                         timeout=sync.settings.timeout_seconds) as client:
-            cal = client.calendar(url=sync.location)
+            cal = client.calendar(url=url)
             result = cal.get_objects_by_sync_token(sync_token=token, load_objects=True,
                                                    disable_fallback=real_token)
-            return _page(sync, prev, result, fallback=not real_token and token is not None)
+            page = _page(sync, prev, result, fallback=not real_token and token is not None)
     except ConnectorError:
         raise
     except Exception as err:
-        raise classify(err, real_token) from err
+        typed = classify(err, real_token)
+        if cached and typed.status == 404:
+            raise CursorExpired("the CalDAV calendar moved; finding it again") from err
+        raise typed from err
+    page.cursor = json.dumps({**json.loads(page.cursor or "{}"), "url": url,
+                              "from": _origin(sync)}, ensure_ascii=False)
+    return page
 
 
 def _page(sync: CalendarSource, prev: dict[str, object] | None, result: Any,

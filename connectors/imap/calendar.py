@@ -70,8 +70,10 @@ def _decode(cursor: str | None, mode: Mode) -> dict[str, object] | None:
 
 class CalendarSync:
     def __init__(self, location: str, settings: ImapProvider, ctx: ConnectorContext, *,
-                 owner: str, zone: ZoneInfo, username: str | None, password: str | None) -> None:
+                 owner: str, zone: ZoneInfo, username: str | None, password: str | None,
+                 calendar_name: str | None = None) -> None:
         self.location, self.settings, self.ctx = location, settings, ctx
+        self.calendar_name = calendar_name
         self.owner, self.zone = owner, zone
         self.username, self.password = username, password
         self.mode = mode_of(location)
