@@ -34,6 +34,7 @@ from dealnudge.connectors.base import (
     Stream,
 )
 from dealnudge.connectors.imap.calendar import CalendarSync
+from dealnudge.connectors.imap.cursor import FolderCursor
 from dealnudge.connectors.imap.folders import (
     FolderSpec,
     FolderUse,
@@ -43,7 +44,6 @@ from dealnudge.connectors.imap.folders import (
     find_named,
     same_name,
 )
-from dealnudge.connectors.imap.cursor import FolderCursor
 from dealnudge.connectors.imap.mail import FolderSync
 from dealnudge.connectors.imap.session import Session
 

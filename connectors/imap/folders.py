@@ -17,7 +17,7 @@ mail is warned about, and ``source.sent_folder`` settles it.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -72,7 +72,7 @@ def _sent_rank(name: str, delimiter: bytes | None) -> int | None:
     return min(ranks) if ranks else None
 
 
-def sent_candidates(listing: list[ListEntry]) -> list[str]:
+def sent_candidates(listing: Sequence[ListEntry]) -> list[str]:
     """Selectable folders named like a sent folder, most usual name first."""
     ranked: list[tuple[int, str]] = []
     for flags, delimiter, name in listing:
@@ -84,7 +84,7 @@ def sent_candidates(listing: list[ListEntry]) -> list[str]:
     return [name for _, name in sorted(ranked)]
 
 
-def find_sent(listing: list[ListEntry]) -> str | None:
+def find_sent(listing: Sequence[ListEntry]) -> str | None:
     """The sent folder's server name: ``\\Sent`` first, then the most usual name."""
     return choose_sent(listing, probe=None).folder
 
@@ -107,7 +107,7 @@ class SentChoice:
     ambiguous: bool = False  # more than one candidate holds messages
 
 
-def choose_sent(listing: list[ListEntry], probe: Probe | None,
+def choose_sent(listing: Sequence[ListEntry], probe: Probe | None,
                 configured: str | None = None) -> SentChoice:
     """``sent_folder`` if set; else ``\\Sent`` (RFC 6154); else, among sent-like names, the
     one holding the rep's own mail (``probe``: a STATUS and a ``SEARCH FROM``)."""
@@ -143,7 +143,7 @@ def same_name(a: str, b: str) -> bool:
     return a == b or _norm(a) == _norm(b)
 
 
-def find_named(listing: list[ListEntry], wanted: str) -> str | None:
+def find_named(listing: Sequence[ListEntry], wanted: str) -> str | None:
     """A configured folder by exact, then case/width-insensitive name."""
     names = [name for _, _, name in listing]
     if wanted in names:

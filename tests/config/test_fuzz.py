@@ -11,11 +11,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from dealnudge.config.loader import ConfigError, parse_config
+from dealnudge.config.schema import Config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dealnudge.config.loader import ConfigError, parse_config
-from dealnudge.config.schema import Config
 from tests.config.test_loader import MINIMAL
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "config"
@@ -33,15 +33,20 @@ HOSTILE_TOKENS = [
 ]
 
 
-def run(text: str) -> None:
+def outcome(text: str) -> Config | list[str]:
     try:
-        config = parse_config(text, PATH)
+        return parse_config(text, PATH)
     except ConfigError as err:
-        assert err.problems
-        for problem in err.problems:
-            assert PROBLEM.match(problem), problem
+        return err.problems
+
+
+def run(text: str) -> None:
+    result = outcome(text)
+    if isinstance(result, Config):
         return
-    assert isinstance(config, Config)
+    assert result
+    for problem in result:
+        assert PROBLEM.match(problem), problem
 
 
 @st.composite

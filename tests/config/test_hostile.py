@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from dealnudge.config.loader import ConfigError, load_config
 
 from dealnudge.cli import main
-from dealnudge.config.loader import ConfigError, load_config
 from tests.config.test_loader import MINIMAL, problems, write
 
 LAUGHS = "".join(
@@ -78,8 +78,8 @@ def test_modest_anchors_and_merge_keys_still_work(tmp_path: Path) -> None:
     text = text.replace("reps:", "defaults: &d {timezone: Asia/Shanghai}\nreps:")
     with pytest.raises(ConfigError) as err:  # the unknown top-level key, nothing else
         load_config(write(tmp_path, text))
-    assert err.value.problems == ["dealnudge.yaml:4: defaults: unknown key (known keys: database, "
-                                  "organization, thresholds, nudges, sync, providers, reps)"]
+    assert err.value.problems == [("dealnudge.yaml:4: defaults: unknown key (known keys: database, "
+                                  "organization, thresholds, nudges, sync, providers, reps)")]
     config = load_config(write(tmp_path, text.replace("defaults: &d {timezone: Asia/Shanghai}\n", "")))
     assert [r.source.kind for r in config.reps] == ["local", "local"]
 
@@ -96,15 +96,15 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
         out.write(MINIMAL)
         out.write("#" + "x" * 5_000_000 + "\n")
     found = problems(path)
-    assert found == [f"dealnudge.yaml:1: the file is {path.stat().st_size:,} bytes; a config "
-                     "file may be at most 1,048,576 bytes"]
+    assert found == [(f"dealnudge.yaml:1: the file is {path.stat().st_size:,} bytes; a config "
+                     "file may be at most 1,048,576 bytes")]
 
 
 @pytest.mark.parametrize("special", ["/dev/zero", "/dev/null"])
 def test_devices_are_not_config_files(special: str) -> None:
     found = problems(Path(special))
-    assert found == [f"{Path(special).name}:1: this is not a regular file (a device, pipe or "
-                     "socket); give the path of a YAML file"]
+    assert found == [(f"{Path(special).name}:1: this is not a regular file (a device, pipe or "
+                     "socket); give the path of a YAML file")]
 
 
 def test_a_fifo_does_not_block(tmp_path: Path) -> None:
@@ -122,10 +122,10 @@ nudges:
 """
     found = problems(write(tmp_path, text))
     assert sorted(found) == [
-        "dealnudge.yaml:7: reps[0].source.calendar: /dev/zero must be a file or a folder, "
-        "but it is a device",
-        f"dealnudge.yaml:9: nudges.delivery.password_file: {tmp_path / 'pw'} must be a regular "
-        "file, but it is a folder"]
+        ("dealnudge.yaml:7: reps[0].source.calendar: /dev/zero must be a file or a folder, "
+        "but it is a device"),
+        (f"dealnudge.yaml:9: nudges.delivery.password_file: {tmp_path / 'pw'} must be a regular "
+        "file, but it is a folder")]
     outbox = MINIMAL + "nudges:\n  delivery: {kind: outbox, path: /dev/null}\n"
     assert problems(write(tmp_path, outbox)) == [
         "dealnudge.yaml:9: nudges.delivery.path: /dev/null must be a folder, but it is a device"]

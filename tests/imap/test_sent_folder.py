@@ -5,6 +5,7 @@ and ``sent_folder:`` to settle it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import pytest
 from dealnudge.connectors.base import Stream
@@ -31,7 +32,7 @@ def courier_like(dovecot: Dovecot, radicale: Radicale, ca: LocalCA,
 
 
 @pytest.fixture
-def courier(dovecot: Dovecot, radicale: Radicale, ca: LocalCA) -> ImapWorld:
+def courier(dovecot: Dovecot, radicale: Radicale, ca: LocalCA) -> Iterator[ImapWorld]:
     world = courier_like(dovecot, radicale, ca, ["INBOX/Sent", "INBOX/Sent Items", "Drafts"])
     yield world
     world.close()
