@@ -8,6 +8,7 @@ are not loaded). These are the only function-level imports of project modules.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sys
@@ -41,11 +42,16 @@ err_console = Console(stderr=True)
 
 
 @main.command()
+@click.option("--online", is_flag=True,
+              help="Also log in to each rep's IMAP server and CalDAV URL and say what was "
+                   "found (nothing is written); exit status 1 when any check fails.")
+@now_option
 @click.pass_obj
-def check(state: State) -> None:
+def check(state: State, online: bool, now_text: str | None) -> None:
     """Validate the config file and summarise the team.
 
     Every problem is listed at once with its line; exit status 2 when there are any.
+    Local paths must exist and be the right kind (file or folder).
     """
     config = state.config(require_paths=True)
     click.echo(f"OK {state.find_config()}: {config.organization.name}, {len(config.reps)} rep(s), "
@@ -57,6 +63,30 @@ def check(state: State) -> None:
     nudges = config.nudges
     click.echo(f"Nudges at {nudges.send_at:%H:%M} rep-local on {', '.join(nudges.weekdays)}; "
                f"delivery: {_describe_delivery(config)}")
+    if online:
+        with failures(state):
+            failed = _check_online(config, parse_now(now_text))
+        if failed:
+            raise Failure(f"{failed} online check(s) failed (marked 'failed' above); "
+                          "nothing was written.")
+
+
+def _check_online(config: Config, now: dt.datetime) -> int:
+    """Each IMAP rep's login, folders and calendar; the number of failed checks."""
+    from dealnudge.connectors.imap.probe import check_online
+
+    ctx = ConnectorContext(now=now)
+    failed = 0
+    click.echo("Online checks (read-only):")
+    for rep in config.reps:
+        if rep.source.kind != "imap":
+            click.echo(f"  {rep.email}: {rep.source.kind} sources are checked by `sync`")
+            continue
+        click.echo(f"  {rep.email}:")
+        for probe in check_online(rep, config, ctx):
+            failed += not probe.ok
+            click.echo(f"    {'ok    ' if probe.ok else 'failed'}  {probe.what}")
+    return failed
 
 
 def _describe_source(rep: Rep) -> str:

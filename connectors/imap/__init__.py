@@ -87,7 +87,7 @@ class ImapConnector:
 
     def sync(self, stream: Stream, cursor: str | None) -> Iterator[SyncPage]:
         if stream.kind == "calendar":
-            return self._calendar().run(cursor)
+            return self.calendar_sync().run(cursor)
         spec = next((s for s in self.specs if s.stream_name == stream.name), None)
         if spec is None:
             raise AdminError(f"{self.rep.email}: no stream named {stream.name!r}")
@@ -152,7 +152,7 @@ class ImapConnector:
                 raise
             return FolderUse(total, 0)  # the size alone still ranks it
 
-    def _calendar(self) -> CalendarSync:
+    def calendar_sync(self) -> CalendarSync:
         assert self.source.calendar is not None  # noqa: S101 - narrows a type the lines above established
         username = self.source.calendar_username or self.username
         return CalendarSync(self.source.calendar, self.settings, self.ctx, owner=self.rep.email,
