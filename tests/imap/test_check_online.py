@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from dealnudge.cli import main
 
+from dealnudge.cli import main
 from tests.conformance import message
 from tests.imap.conftest import ImapWorld, mime
 from tests.imap.test_caldav_discovery import own_calendars
