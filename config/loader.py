@@ -121,7 +121,7 @@ def parse_config(text: str, path: Path, *, require_paths: bool = False) -> Confi
         raise ConfigError([f"{path.name}:1: this YAML cannot be read ({type(err).__name__})"]) \
             from None
     doc = _Document(path, root)
-    problems = _duplicate_keys(doc, root, ())
+    problems = _duplicate_keys(doc, root, ()) + _unquoted_times(doc)
     if not isinstance(data, dict):
         raise ConfigError([(f"{path.name}:1: the file must be a mapping of keys "
                             f"(organization:, reps: …); {EXAMPLE_HINT}")])
@@ -168,6 +168,18 @@ def _duplicate_keys(doc: _Document, node: yaml.Node | None, loc: Loc) -> list[st
         for i, item in enumerate(node.value):
             out += _duplicate_keys(doc, item, (*loc, i))
     return out
+
+
+def _unquoted_times(doc: _Document) -> list[str]:
+    """YAML 1.1 reads unquoted 8:30:00 as the number 30600: only plain HH:MM is taken as meant."""
+    loc: Loc = ("nudges", "send_at")
+    node = _child(_child(doc.root, "nudges"), "send_at")
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+        return []
+    if re.fullmatch(r"([01]?[0-9]|2[0-3]):[0-5][0-9]", node.value):
+        return []
+    return [f"{doc.where(loc)}: {dotted(loc)}: unquoted {node.value} is not read as a time; "
+            'write the time in quotes as "HH:MM" (24-hour), for example send_at: "08:30"']
 
 
 def _substitute_env(value: Any, loc: Loc, doc: _Document, problems: list[str]) -> Any:

@@ -33,7 +33,7 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 # computation or starves the scheduler (documented in docs/admin-guide.md "Limits").
 MAX_HOURS = 24 * 365  # an hour threshold: up to a year
 MAX_DAYS = 3650  # a day threshold or window: up to ten years
-_HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])(:00)?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -69,7 +69,7 @@ def send_time(value: object) -> dt.time:
         return value
     if not isinstance(value, str):
         raise ValueError(f"expected a time, got {value!r}; {hint}")
-    match = _HHMM.match(value.strip())
+    match = HHMM.match(value.strip())
     if match is None:
         raise ValueError(f"{value!r} is not a time of day; {hint}")
     return dt.time(int(match.group(1)), int(match.group(2)))

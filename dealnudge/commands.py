@@ -216,11 +216,17 @@ def nudge(state: State, now_text: str | None, force: bool) -> None:
         run_analysis(config, store, now)
         outcomes = send_due_nudges(config, store, now, ctx=ConnectorContext(now=now), force=force)
     failed = [o for o in outcomes if o.status == "failed"]
+    unsure = [o for o in outcomes if o.status == "ambiguous"]
     for o in outcomes:
-        err_console.print(f"{o.rep}: {o.status}" + (f" ({o.error})" if o.error else ""))
+        err_console.print(f"{o.rep}: {o.status}" + (f" ({o.error})" if o.error else ""),
+                          markup=False, highlight=False)
     if failed:
         raise Failure(f"{len(failed)} nudge(s) could not be delivered; they will be retried "
                       "on the next run.")
+    if unsure:
+        raise Failure(f"{len(unsure)} nudge(s) may or may not have been delivered (the server "
+                      "dropped the connection after taking the message); they are not sent "
+                      "again. `dealnudge status` lists them.")
 
 
 @main.command()
@@ -248,14 +254,23 @@ def status(state: State) -> None:
     with failures(state):
         store = _open_store(config.database)
         health = store.health()
+        unsettled = store.unsettled_nudges()
     if not health:
         click.echo("No sync has run yet: run `dealnudge sync`.")
-        return
-    click.echo(f"{'rep':<36} {'stream':<22} {'last success':<17} {'items':>6}  last error")
+    else:
+        click.echo(f"{'rep':<36} {'stream':<22} {'last success':<17} {'items':>6}  last error")
     for h in health:
         ok = h.last_success.strftime("%Y-%m-%d %H:%M") if h.last_success else "never"
         error = f"{h.last_error_at:%Y-%m-%d %H:%M} {h.last_error}" if h.last_error else ""
         click.echo(f"{h.rep:<36} {h.stream:<22} {ok:<17} {h.items:>6}  {error}")
+    if unsettled:
+        click.echo("\nNudges not known to be delivered (never sent again automatically; "
+                   "ask the recipient or check the mail server's log):")
+    for n in unsettled:
+        why = n.error.removeprefix("ambiguous: ") if n.ambiguous and n.error else \
+            "still being sent, or a run stopped while sending it"
+        click.echo(f"  {n.local_day} {n.kind:<7} {n.rep}: {'ambiguous' if n.ambiguous else 'interrupted'}"
+                   f" — {why}")
 
 
 @main.command()

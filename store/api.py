@@ -30,6 +30,7 @@ from dealnudge.store.models import (
     SyncHealthRow,
 )
 from dealnudge.store.results import (
+    AMBIGUOUS,
     FindingChanges,
     FinishStatus,
     NudgeRecord,
@@ -250,14 +251,26 @@ class Store:
 
     def finish_nudge(self, nudge_id: int, *, status: FinishStatus, now: dt.datetime,
                      message_id: str | None = None, error: str | None = None) -> NudgeRecord:
-        if status not in ("sent", "failed"):
-            raise ValueError(f"a nudge finishes as 'sent' or 'failed', not {status!r}")
+        """``ambiguous``: the claim stays ``sending`` (so nothing ever resends it) and its
+        error says why; ``NudgeRecord.ambiguous`` and ``unsettled_nudges`` show it."""
+        if status not in ("sent", "failed", "ambiguous"):
+            raise ValueError(f"a nudge finishes as 'sent', 'failed' or 'ambiguous', not {status!r}")
         now = convert.as_utc(now, "now")
+        if status == "ambiguous":
+            status, error = "sending", AMBIGUOUS + (error or "")
         with self._transaction() as session:
             row = self._nudge_row(session, nudge_id)
             row.status, row.finished_at, row.attempts = status, now, row.attempts + 1
             row.message_id, row.error = message_id, error
             return convert.nudge_record(row)
+
+    def unsettled_nudges(self) -> list[NudgeRecord]:
+        """Claims not known to be delivered and never retried: ambiguous sends, and
+        claims a crash left in ``sending``."""
+        query = select(NudgeRow).where(NudgeRow.status == "sending").order_by(
+            NudgeRow.local_day, NudgeRow.rep)
+        with self._transaction() as session:
+            return [convert.nudge_record(row) for row in session.scalars(query)]
 
     def nudge(self, rep: str, local_day: dt.date, kind: str) -> NudgeRecord | None:
         query = select(NudgeRow).where(NudgeRow.rep == rep, NudgeRow.local_day == local_day,
