@@ -178,8 +178,8 @@ def _unquoted_times(doc: _Document) -> list[str]:
         return []
     if re.fullmatch(r"([01]?[0-9]|2[0-3]):[0-5][0-9]", node.value):
         return []
-    return [f"{doc.where(loc)}: {dotted(loc)}: unquoted {node.value} is not read as a time; "
-            'write the time in quotes as "HH:MM" (24-hour), for example send_at: "08:30"']
+    return [(f"{doc.where(loc)}: {dotted(loc)}: unquoted {node.value} is not read as a time; "
+             'write the time in quotes as "HH:MM" (24-hour), for example send_at: "08:30"')]
 
 
 def _substitute_env(value: Any, loc: Loc, doc: _Document, problems: list[str]) -> Any:

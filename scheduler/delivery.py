@@ -122,7 +122,7 @@ class _WatchedSMTP(smtplib.SMTP):
             self.body_sent = True
 
 
-class _WatchedSMTP_SSL(_WatchedSMTP, smtplib.SMTP_SSL):  # noqa: N801 - mirrors smtplib's name
+class _WatchedSMTP_SSL(_WatchedSMTP, smtplib.SMTP_SSL):
     pass
 
 

@@ -13,6 +13,8 @@ so the foreign keys hold even for callers that never called ``ensure_rep``;
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Self
@@ -72,6 +74,17 @@ def _upsert_rep(session: Session, email: str, name: str, timezone: str, *,
         return statement.on_conflict_do_nothing(index_elements=[RepRow.email])
     return statement.on_conflict_do_update(
         index_elements=[RepRow.email], set_={"name": name, "timezone": timezone})
+
+
+log = logging.getLogger(__name__)
+SNAPSHOT_ATTEMPTS = 5
+
+
+def _lost_a_race(err: Exception) -> bool:
+    if isinstance(err, IntegrityError):
+        return True
+    text = str(getattr(err, "orig", err)).lower()
+    return "locked" in text or "busy" in text or "deadlock" in text
 
 
 class NudgeNotFound(LookupError):
@@ -208,10 +221,21 @@ class Store:
         """Save the analyzer's snapshot; close open findings of ``reps`` it no longer has."""
         now = convert.as_utc(now, "now")
         findings, reps = list(findings), list(reps)
-        with self._transaction() as session:
-            for rep in sorted({f.rep for f in findings} | set(reps)):
-                self._known_rep(session, rep)
-            return lifecycle.sync(session, findings, now, reps)
+        for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):
+            try:
+                with self._transaction() as session:
+                    for rep in sorted({f.rep for f in findings} | set(reps)):
+                        self._known_rep(session, rep)
+                    return lifecycle.sync(session, findings, now, reps)
+            except (IntegrityError, OperationalError) as err:
+                # Another process saved the same snapshot first (a duplicate key), or
+                # SQLite refused to upgrade our read to a write after its commit: the
+                # next attempt reads what it wrote and only refreshes.
+                if attempt == SNAPSHOT_ATTEMPTS or not _lost_a_race(err):
+                    raise
+                log.info("findings were saved concurrently; trying again (%d)", attempt)
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def open_findings(self, rep: str | None = None) -> list[StoredFinding]:
         return self.findings(rep, include_closed=False)
@@ -256,11 +280,12 @@ class Store:
         if status not in ("sent", "failed", "ambiguous"):
             raise ValueError(f"a nudge finishes as 'sent', 'failed' or 'ambiguous', not {status!r}")
         now = convert.as_utc(now, "now")
+        stored: str = status
         if status == "ambiguous":
-            status, error = "sending", AMBIGUOUS + (error or "")
+            stored, error = "sending", AMBIGUOUS + (error or "")
         with self._transaction() as session:
             row = self._nudge_row(session, nudge_id)
-            row.status, row.finished_at, row.attempts = status, now, row.attempts + 1
+            row.status, row.finished_at, row.attempts = stored, now, row.attempts + 1
             row.message_id, row.error = message_id, error
             return convert.nudge_record(row)
 
