@@ -4,6 +4,7 @@ key (SQLite and PostgreSQL). A barrier in ``before_flush`` makes the race certai
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 
@@ -24,10 +25,8 @@ def both_read_first() -> Iterator[threading.Barrier]:
         me = threading.get_ident()
         if me not in waited and session.new:
             waited.add(me)
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=10)
-            except threading.BrokenBarrierError:
-                pass
 
     event.listen(Session, "before_flush", hold)
     yield barrier
