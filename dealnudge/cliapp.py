@@ -124,12 +124,45 @@ def scrub(text: str, secrets: list[str]) -> str:
     return text
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
+
+
+def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
+    """C0/C1 control characters as visible escapes: a file name with a newline cannot forge
+    a log line, an ESC sequence cannot drive the admin's terminal."""
+    def show(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_newlines and char == "\n":
+            return char
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a raw byte kept by surrogateescape
+            return f"\\x{code - 0xDC00:02x}"
+        return _NAMED.get(char, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return _CONTROLS.sub(show, text)
+
+
+class EscapingFormatter(logging.Formatter):
+    """Every record is one line; only the newline the handler adds ends it. A traceback
+    (``--debug``, or a defect logged with its stack) keeps its own line breaks."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:
+        return escape_controls(super().formatException(ei), keep_newlines=True)
+
+
 def _setup_logging(debug: bool, verbose: int) -> None:
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("googleapiclient.discovery_cache", "urllib3", "msal", "apscheduler.executors"):
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
+    for noisy in ("googleapiclient.discovery_cache", "urllib3", "apscheduler.executors"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # msal logs a bad token response whole, with a traceback; our own error says it plainly
+    logging.getLogger("msal").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

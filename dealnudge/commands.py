@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.markup import escape as markup_escape
 
 from dealnudge.cliapp import (
     BadConfig,
     Failure,
     State,
+    escape_controls,
     failures,
     main,
     now_option,
@@ -136,8 +138,8 @@ def sync(state: State, reps: tuple[str, ...], now_text: str | None) -> None:
     for r in results:
         mark = "[green]ok[/green]" if r.ok else "[red]failed[/red]"
         extra = f", {r.skipped} skipped (see log)" if r.skipped else ""
-        err_console.print(f"{mark} {r.rep}: {r.items} item(s){extra}"
-                          + (f" — {_first_error(r)}" if not r.ok else ""))
+        why = f" — {markup_escape(escape_controls(_first_error(r)))}" if not r.ok else ""
+        err_console.print(f"{mark} {r.rep}: {r.items} item(s){extra}{why}", highlight=False)
     if failed:
         raise Failure(f"{len(failed)} of {len(results)} rep(s) could not be synced completely; "
                       "the others were. `dealnudge status` shows each rep's sync health.")
