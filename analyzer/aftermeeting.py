@@ -1,4 +1,4 @@
-"""The two duties every customer meeting leaves behind (DOMAIN.md rules 2 and 3):
+"""The two duties every customer meeting leaves behind (docs/method.md, rules 2 and 3):
 a follow-up e-mail from the rep, and a dated next step the customer committed to.
 
 Shared meetings: when several reps have the same occurrence on their calendars,

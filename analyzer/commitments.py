@@ -1,6 +1,6 @@
 """Who promised to do what by when, read from one e-mail in English, Chinese or both.
 
-The analyzer's next-step rule (DOMAIN.md, rule 3) needs, per message, the customer's
+The analyzer's next-step rule (docs/method.md, rule 3) needs, per message, the customer's
 and joint next steps and whether each names a day. This module is that judgement:
 strip quotes and signatures, split the new text into sentences and clauses (a new
 subject after "and"/"but"/a Chinese comma starts a clause, and so does ", we'll" /
@@ -38,11 +38,8 @@ next-step phrase ("we will sign the contract") are not reported, to keep "will"
 small talk out; one commitment per actor per sentence (a day beats a vague phrase);
 a day before the sent day is a reference to the past, not a promise.
 
-Measured (bench/commitments.py): F1 1.0 on the 378-case dev set it was tuned on,
-0.98 on the 75-case held-out set (0.956 at its first, untuned run; 0.965 before the
-look-back, scheduling and present-tense rules, which were written from the dev set
-only), date accuracy 1.0 on both (dateparser's search_dates: 0.44 / 0.35 on the same
-dated cases), ~5,300 typical 570-character replies per second of one core's CPU time."""
+Quality and speed are measured by bench/commitments.py; the figures live in
+bench/README.md."""
 
 from __future__ import annotations
 

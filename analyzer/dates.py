@@ -1,7 +1,7 @@
 """Find and resolve the days people name in English and Chinese sales mail.
 
-Why a focused grammar and not a library: measured on our own sentences (see
-NLP-NOTES.md) dateparser reads "We" as Wednesday and "3月12日" as June 14, ctparse and
+Why a focused grammar and not a library: measured on our own sentences (the libraries
+compared are listed in bench/README.md) dateparser reads "We" as Wednesday and "3月12日" as June 14, ctparse and
 parsedatetime know no Chinese, jionlp knows no English and weighs ~220 MB, and the one
 library good at both runs at ~100 sentences/s. A commitment only needs a *day*, so a
 single compiled alternation plus a small resolver covers what mail actually says, at
@@ -260,7 +260,7 @@ def _family(name: str) -> str:
 
 
 # A guard in front of each family lets the engine skip positions where none of its
-# patterns can start (measured: 150 µs -> 16 µs for a typical English sentence).
+# patterns can start, which makes a typical English sentence several times faster.
 _ZH_FIRST = "下这本上周星礼今明后大月年第过改近尽回有找以将晚零〇一二两三四五六七八九十0-9"
 _GUARDS = {"num": r"(?=[0-9])", "en": r"(?<![a-z0-9])(?=[a-z])",
            "zh": f"(?=[{_ZH_FIRST}])"}

@@ -4,7 +4,7 @@ with which accounts, and what the customer did about each invitation.
 A rep's calendar mixes customer meetings with internal syncs, room bookings,
 all-day reminders, invitations the rep declined and meetings that were cancelled.
 Only a held, timed, non-declined meeting with at least one customer on it creates
-follow-up and next-step duties (DOMAIN.md rule 1); a customer counts when they did
+follow-up and next-step duties (docs/method.md, rule 1); a customer counts when they did
 not decline (an event every customer declined is an unanswered invitation). The same meeting appears once on
 every invited rep's calendar with the same iCalendar UID, so copies are grouped by a
 meeting key — the UID plus the occurrence's start instant in UTC — which also tells
@@ -74,7 +74,7 @@ class EventView:
         return min(stamp, now)
 
     def is_customer_meeting(self, now: dt.datetime) -> bool:
-        """DOMAIN.md rule 1, for this rep. A meeting every customer declined did not
+        """Rule 1 of docs/method.md, for this rep. A meeting every customer declined did not
         happen with the customer: it is an unanswered invitation, not a meeting."""
         return (not self.cancelled and not self.event.all_day and not self.rep_declined
                 and bool(self.attended_accounts()) and self.end <= now)

@@ -2,7 +2,7 @@
 
 Pure logic — no I/O, no clock: the pipeline passes the reps, the organisation's
 domains, the thresholds and every stored event and message, and gets back the
-open findings of DOMAIN.md's "Precise rules", sorted so that the same input gives
+open findings of the precise rules in docs/method.md, sorted so that the same input gives
 the same list whatever order the records were read in. Re-running is idempotent:
 a finding's identity (``Finding.key``) and its ``since`` depend only on the data.
 

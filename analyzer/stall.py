@@ -1,4 +1,4 @@
-"""Stalled deals (DOMAIN.md rule 4): the rep keeps acting while the customer does not.
+"""Stalled deals (docs/method.md, rule 4): the rep keeps acting while the customer does not.
 
 Per rep and account, everything that happened is sorted into customer actions and
 seller-only touches:

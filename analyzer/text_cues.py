@@ -7,9 +7,8 @@ cancellation, hedges and conditionals. Chinese has no word spaces and rarely mar
 the future, so a Chinese clause also counts when a subject pronoun or a strong action
 verb meets a day ("我周五前把报价发给您", "月底前做决定").
 
-Speed (measured on typical mail): one mixed English+Chinese pattern with IGNORECASE
-and a leading ``\\b`` cost 10-30 µs per clause because Python's engine then tries
-every alternative at every position. So each cue is an English half, run on the
+Speed: one mixed English+Chinese pattern with IGNORECASE and a leading ``\\b`` is
+slow because Python's engine then tries every alternative at every position. So each cue is an English half, run on the
 lower-cased clause only when it has Latin letters and guarded to start at a word
 start, and a Chinese half, run only when the clause has CJK characters.
 """

@@ -1,6 +1,6 @@
 """The admin's YAML file as typed models: every key, its type and its default.
 
-The keys of ARCHITECTURE.md are a contract; everything beyond them is an extension
+The documented keys (docs/admin-guide.md) are a contract; everything beyond them is an extension
 with a documented default. Unknown keys are errors (``extra="forbid"``) so a typo
 never silently falls back to a default. Loading, ``${ENV}`` substitution, relative
 paths and line-numbered error messages live in ``config.loader``.

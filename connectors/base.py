@@ -1,22 +1,29 @@
 """The one small contract every connector implements, and the errors it may raise.
 
 A connector reads one rep's calendar and mail from one provider and yields
-``SyncPage`` objects (``connectors.records``). It never touches the database: the
-caller (``dealnudge.syncing``) stores each page and its cursor in one transaction.
+``SyncPage`` objects (``dealnudge.records``). It never touches the database: the
+caller (``dealnudge.pipeline``) stores each page and its cursor in one transaction.
 A connector is built by ``connectors.registry.create`` from the validated config,
 so a deployment without, say, msal still runs Google and local sources.
 
 Errors are classified once, here: everything a connector raises on purpose is a
-``ConnectorError`` whose ``kind`` says what the caller should do with it.
+``ConnectorError`` whose ``kind`` says what the caller should do with it. One policy
+for every connector: a cursor the provider no longer accepts, and a stored cursor we
+cannot read, are both ``CursorExpired`` (kind ``EXPIRED``): the pipeline logs it and
+runs one full resync of that stream.
+
+Optional capabilities are declared, not probed: ``Connector`` gives each one a typed
+default (``prefetches = False`` and a no-op ``prefetch``) that a connector overrides.
 """
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import email.message
 import enum
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal, Protocol, runtime_checkable
 
@@ -35,6 +42,7 @@ class Stream:
 
 class ErrorKind(enum.Enum):
     TRANSIENT = "transient"  # throttling, 5xx, network: back off and retry later
+    EXPIRED = "expired"  # the cursor is no longer accepted (or unreadable): one full resync
     ADMIN = "admin"  # bad/revoked credentials, missing consent, disabled user: alert, do not retry
     BAD_DATA = "bad_data"  # the provider sent something we cannot read: log, skip, count
     BUG = "bug"  # anything else: a defect on our side or an undocumented provider change
@@ -68,11 +76,12 @@ class CursorExpired(ConnectorError):
     """The stored sync token / history id / delta link is no longer accepted.
 
     Raised for exactly the provider signals that mean it (Gmail history 404, Calendar
-    410, Graph 410 / ``syncStateNotFound``, IMAP UIDVALIDITY change); the caller drops
-    the cursor and runs one full resync of that stream only.
+    410, Graph 410 / ``syncStateNotFound``, IMAP UIDVALIDITY change, a CalDAV sync token
+    the server forgot) and for a stored cursor that cannot be decoded; the caller drops
+    the cursor and runs one full resync of that stream only. Never retried as is.
     """
 
-    kind = ErrorKind.TRANSIENT
+    kind = ErrorKind.EXPIRED
 
 
 Progress = Callable[[str, int, int | None], None]  # (stream name, items done, total or None)
@@ -92,25 +101,34 @@ class ConnectorContext:
     progress: Progress = field(default=_no_progress)
 
 
-@runtime_checkable
-class Connector(Protocol):
-    """Reads one rep's data from one provider."""
+class Connector(abc.ABC):
+    """Reads one rep's data from one provider.
+
+    Subclasses implement ``streams``, ``sync`` and ``close`` and may override the
+    optional capabilities below, each declared with its default here.
+    """
 
     kind: ClassVar[str]
     cursor_version: ClassVar[int]  # bump when the cursor format changes: stored ones are then ignored
 
+    # Capability: fetch the first page of every stream in one round trip (Graph ``$batch``)
+    # before the caller iterates the streams with the same cursors.
+    prefetches: ClassVar[bool] = False
+
+    @abc.abstractmethod
     def streams(self) -> list[Stream]:
         """The streams this source has, each with its own cursor."""
 
+    @abc.abstractmethod
     def sync(self, stream: Stream, cursor: str | None) -> Iterator[SyncPage]:
         """Full sync when ``cursor`` is None, else incremental; may raise ``CursorExpired``."""
 
+    @abc.abstractmethod
     def close(self) -> None:
         """Release connections."""
 
-    # Optional, looked up with getattr: ``prefetch(cursors: dict[str, str | None]) -> None``
-    # lets a connector fetch the first page of every stream in one round trip (Graph
-    # ``$batch``) before the caller iterates the streams with the same cursors.
+    def prefetch(self, cursors: Mapping[str, str | None]) -> None:  # noqa: B027 - optional
+        """With ``prefetches``: the first request of every stream, keyed by stream name."""
 
 
 @runtime_checkable

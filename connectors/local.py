@@ -19,21 +19,24 @@ occurrence that slides out of the past never looks deleted; when the future end 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
-import json
 import logging
 import mailbox
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Literal
 
 from dealnudge.config.schema import Config, LocalSource, Rep
-from dealnudge.connectors.base import AdminError, ConnectorContext, CursorExpired, Stream
+from dealnudge.connectors.base import (
+    AdminError,
+    Connector,
+    ConnectorContext,
+    CursorExpired,
+    Stream,
+)
+from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.ics import MalformedCalendar, parse_calendar_report
 from dealnudge.connectors.mime import MalformedMessage, parse_message
 
@@ -77,9 +80,9 @@ def create(rep: Rep, config: Config, ctx: ConnectorContext) -> LocalConnector:
     return LocalConnector(rep, ctx, calendar=source.calendar, mail=source.mail)
 
 
-class LocalConnector:
+class LocalConnector(Connector):
     kind: ClassVar[str] = "local"
-    cursor_version: ClassVar[int] = 1
+    cursor_version: ClassVar[int] = 2  # 2: one cursor codec (connectors.cursors)
 
     def __init__(self, rep: Rep, ctx: ConnectorContext, *, calendar: Path | None,
                  mail: Path | None, page_size: int = 500) -> None:
@@ -156,14 +159,16 @@ class LocalConnector:
                 if record.source_id in known:
                     continue
                 (page.messages if isinstance(record, EmailMessage) else page.events).append(record)  # type: ignore[arg-type]
-                if len(page.messages) + len(page.events) >= self.page_size:
-                    yield emit(last=False)
-                    page = SyncPage(full=old is None)
             new_ids = [r.source_id for r in result.records]
             page.deleted_ids += [i for i in _ids(file.key, previous.get(file.key)) if i not in set(new_ids)]
             page.skipped += result.skipped
             state[file.key] = [file.fingerprint] if new_ids == [file.key] else [file.fingerprint, new_ids]
             self.ctx.progress(stream.name, done, len(changed))
+            # Pages end between files, so the cursor saved with a page names every file
+            # whose records it holds: a restart resumes after them without reading them again.
+            if len(page.messages) + len(page.events) >= self.page_size:
+                yield emit(last=False)
+                page = SyncPage(full=old is None)
         yield emit(last=True)
 
     # --- readers ---------------------------------------------------------------------------
@@ -210,19 +215,13 @@ class LocalConnector:
     def _cursor(self, layout: Layout, root: Path, state: State, extra: dict[str, object]) -> str:
         body = {"v": self.cursor_version, "layout": layout, "root": _root_identity(root),
                 "files": state, **extra}
-        packed = zlib.compress(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
-        return f"{self.cursor_version}.{base64.urlsafe_b64encode(packed).decode()}"
+        return encode_cursor(body)
 
     def _open_cursor(self, cursor: str | None, layout: Layout, root: Path) -> dict[str, object] | None:
         if cursor is None:
             return None
-        try:
-            version, _, packed = cursor.partition(".")
-            body = json.loads(zlib.decompress(base64.urlsafe_b64decode(packed)))
-        except (ValueError, zlib.error, binascii.Error) as err:
-            raise CursorExpired(f"unreadable local cursor ({err.__class__.__name__})") from err
-        if not isinstance(body, dict) or version != str(self.cursor_version) \
-                or body.get("v") != self.cursor_version or not isinstance(body.get("files"), dict):
+        body = decode_cursor(cursor, "local")
+        if body.get("v") != self.cursor_version or not isinstance(body.get("files"), dict):
             raise CursorExpired("local cursor has another format version")
         if body.get("layout") != layout or body.get("root") != _root_identity(root):
             raise CursorExpired(f"{root} was replaced since the last sync")

@@ -13,8 +13,8 @@ standard library does not forgive on its own:
   parser keeps such bytes as surrogate escapes, which we turn back into bytes and
   decode like a body.
 * ``email.policy.default`` raises on some malformed headers when they are read and
-  its header objects cost ~2.5 ms per message (measured: more than half of a local
-  full sync). So the structure is parsed with ``compat32``, which never raises on a
+  its header objects cost more than the rest of the parse (more than half of a local
+  full sync when measured). So the structure is parsed with ``compat32``, which never raises on a
   header, and headers are read raw (``raw_items``) and decoded here, once.
 """
 

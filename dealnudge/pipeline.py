@@ -88,10 +88,10 @@ def sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext) -> R
         return _rep_failed(store, result, ConnectorError(f"internal error: {err}"), ctx.now,
                            stream=f"{rep.source.kind}:*")
     try:
-        prefetch = getattr(conn, "prefetch", None)
-        if prefetch is not None:  # optional: the first request of every stream in one call
-            prefetch({s.name: store.get_cursor(rep.email, f"{conn.kind}:{s.name}",
-                                               conn.cursor_version) for s in conn.streams()})
+        if conn.prefetches:  # the first request of every stream in one call
+            conn.prefetch({s.name: store.get_cursor(rep.email, f"{conn.kind}:{s.name}",
+                                                    conn.cursor_version)
+                           for s in conn.streams()})
         for stream in conn.streams():
             outcome = _sync_stream_safely(store, rep.email, conn, stream, ctx.now)
             result.streams.append(outcome)

@@ -122,7 +122,7 @@ def _meeting_item(f: Finding, lang: Language, rep: Rep) -> Item:
 
 
 def suggested_move(days: int | None, touches: int, config: Config) -> Move:
-    """DOMAIN.md's three moves: long silence -> disqualify; many touches -> ask; else smaller."""
+    """The method's three moves (docs/method.md): long silence -> disqualify; many touches -> ask; else smaller."""
     limits = config.thresholds
     if days is not None and days >= 2 * limits.stall_after_days:
         return "disqualify"

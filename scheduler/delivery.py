@@ -1,6 +1,6 @@
 """Deliver a finished nudge: an outbox folder, SMTP, or a provider's send API.
 
-Errors are classified once, in ``classify_smtp`` (the STYLE.md rule): a 4xx reply,
+Errors are classified once, in ``classify_smtp`` (docs/architecture.md, "Errors are classified once"): a 4xx reply,
 a dropped connection or a timeout is TRANSIENT and retried with backoff; a 5xx
 reply or a failed login is for the admin and is not retried; a TLS verification
 failure is the admin's too (wrong ``ca_bundle``). Messages name the server and

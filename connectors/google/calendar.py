@@ -23,7 +23,8 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dealnudge.connectors.base import ConnectorContext
+from dealnudge.connectors.base import ConnectorContext, CursorExpired
+from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.google.calls import Caller
 from dealnudge.connectors.google.errors import Call
 
@@ -54,7 +55,7 @@ class CalendarSync:
         return params
 
     def sync(self, cursor: str | None) -> Iterator[SyncPage]:
-        params = self._params(cursor)
+        params = self._params(None if cursor is None else _sync_token(cursor))
         call = Call.CALENDAR if cursor is None else Call.CALENDAR_SYNC
         page_token: str | None = None
         done = 0
@@ -66,7 +67,8 @@ class CalendarSync:
             done += len(page.events)
             self.ctx.progress(self.stream_name, done, None)
             if page_token is None:
-                page.cursor, page.complete = str(resp["nextSyncToken"]), True
+                page.cursor = encode_cursor({"sync_token": str(resp["nextSyncToken"])})
+                page.complete = True
                 yield page
                 return
             yield page
@@ -139,3 +141,10 @@ def _zone(name: object, fallback: dt.tzinfo) -> dt.tzinfo:
 
 def _rfc3339(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _sync_token(cursor: str) -> str:
+    token = decode_cursor(cursor, "Google Calendar").get("sync_token")
+    if not isinstance(token, str) or not token:
+        raise CursorExpired("the saved Google Calendar cursor has no sync token")
+    return token

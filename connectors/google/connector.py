@@ -16,7 +16,13 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from dealnudge.config.schema import Config, GoogleProvider, Rep
-from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind, Stream
+from dealnudge.connectors.base import (
+    Connector,
+    ConnectorContext,
+    ConnectorError,
+    ErrorKind,
+    Stream,
+)
 from dealnudge.connectors.google.auth import READ_SCOPES, credentials_for, provider_of
 from dealnudge.connectors.google.calendar import CalendarSync
 from dealnudge.connectors.google.calls import Caller
@@ -39,9 +45,9 @@ def batch_uri(provider: GoogleProvider) -> str:
     return provider.api_endpoint.rstrip("/") + "/batch/gmail/v1"
 
 
-class GoogleConnector:
+class GoogleConnector(Connector):
     kind: ClassVar[str] = "google"
-    cursor_version: ClassVar[int] = 1
+    cursor_version: ClassVar[int] = 2  # 2: one cursor codec (connectors.cursors)
 
     def __init__(self, rep: Rep, provider: GoogleProvider, ctx: ConnectorContext) -> None:
         self.rep = rep

@@ -51,13 +51,6 @@ class Call(enum.Enum):
     SEND = "Gmail send"
 
 
-class Action(enum.Enum):
-    RETRY = "retry"  # transient: back off, honour Retry-After
-    ADMIN = "admin"  # credentials, consent, policy, disabled user
-    EXPIRED = "expired"  # drop the cursor, full sync
-    BUG = "bug"
-
-
 RATE_REASONS = {"userRateLimitExceeded", "rateLimitExceeded", "quotaExceeded",
                 "concurrentLimitExceeded", "backendError"}
 ADMIN_REASONS = {"domainPolicy", "accessNotConfigured", "insufficientPermissions", "forbidden",
@@ -68,23 +61,23 @@ ADMIN_GRANT_ERRORS = {"invalid_grant", "unauthorized_client", "invalid_client", 
 
 @dataclass(frozen=True)
 class Rule:
-    action: Action
+    kind: ErrorKind
     why: str
 
 
 def _rule(status: int, reason: str, call: Call) -> Rule:
     """The one table: (status, reason, call) -> what to do."""
     if status == 404 and call is Call.HISTORY:
-        return Rule(Action.EXPIRED, "the stored Gmail history id is too old")
+        return Rule(ErrorKind.EXPIRED, "the stored Gmail history id is too old")
     if status == 410 and call is Call.CALENDAR_SYNC:
-        return Rule(Action.EXPIRED, "the stored Calendar sync token expired")
+        return Rule(ErrorKind.EXPIRED, "the stored Calendar sync token expired")
     if status == 429 or status >= 500 or (status == 403 and reason in RATE_REASONS):
-        return Rule(Action.RETRY, f"Google throttled or failed ({status} {reason})".strip())
+        return Rule(ErrorKind.TRANSIENT, f"Google throttled or failed ({status} {reason})".strip())
     if status == 401:
-        return Rule(Action.ADMIN, "Google rejected the credentials (401)")
+        return Rule(ErrorKind.ADMIN, "Google rejected the credentials (401)")
     if status == 403 or (status == 400 and reason in ADMIN_REASONS):
-        return Rule(Action.ADMIN, f"Google refused access ({status} {reason})")
-    return Rule(Action.BUG, f"unexpected answer from Google ({status} {reason})".strip())
+        return Rule(ErrorKind.ADMIN, f"Google refused access ({status} {reason})")
+    return Rule(ErrorKind.BUG, f"unexpected answer from Google ({status} {reason})".strip())
 
 
 def classify(exc: BaseException, *, rep: str, call: Call, now: dt.datetime) -> ConnectorError:
@@ -107,11 +100,11 @@ def classify(exc: BaseException, *, rep: str, call: Call, now: dt.datetime) -> C
 def _raise_for(rule: Rule, rep: str, call: Call, status: int,
                wait: float | None) -> ConnectorError:
     text = f"{call.value} for {rep}: {rule.why}"
-    if rule.action is Action.EXPIRED:
+    if rule.kind is ErrorKind.EXPIRED:
         return CursorExpired(text, status=status)
-    if rule.action is Action.RETRY:
+    if rule.kind is ErrorKind.TRANSIENT:
         return TransientError(text, retry_after=wait, status=status)
-    if rule.action is Action.ADMIN:
+    if rule.kind is ErrorKind.ADMIN:
         return AdminError(text + "; check the domain-wide delegation grant and that the "
                           "user exists and has Gmail/Calendar enabled", status=status)
     return ConnectorError(text, kind=ErrorKind.BUG, status=status)

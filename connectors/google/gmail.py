@@ -24,14 +24,14 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind
+from dealnudge.connectors.base import ConnectorContext, ConnectorError, CursorExpired
+from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.google.calls import GMAIL_UNITS, Caller
 from dealnudge.connectors.google.errors import Call
 from dealnudge.connectors.mime import MalformedMessage, parse_message
@@ -55,15 +55,17 @@ class MailCursor:
         data: dict[str, object] = {"h": self.history_id}
         if self.page_token is not None:
             data.update(after=self.after, page=self.page_token)
-        return json.dumps(data, separators=(",", ":"))
+        return encode_cursor(data)
 
     @classmethod
     def decode(cls, text: str) -> MailCursor:
+        data = decode_cursor(text, "Gmail")
         try:
-            data = json.loads(text)
-            return cls(str(data["h"]), data.get("after"), data.get("page"))
-        except (ValueError, KeyError, TypeError):
-            raise ConnectorError("stored Gmail cursor is unreadable", kind=ErrorKind.BUG) from None
+            after, page = data.get("after"), data.get("page")
+            return cls(str(data["h"]), None if after is None else int(str(after)),
+                       None if page is None else str(page))
+        except (ValueError, KeyError) as err:
+            raise CursorExpired(f"the saved Gmail cursor cannot be read ({err!r})") from None
 
 
 @dataclass

@@ -27,6 +27,7 @@ from dealnudge.config.schema import Config, ImapProvider, ImapSource, Rep
 from dealnudge.config.secrets import SecretMissing, read_secret
 from dealnudge.connectors.base import (
     AdminError,
+    Connector,
     ConnectorContext,
     ConnectorError,
     CursorExpired,
@@ -63,7 +64,7 @@ def _secret(source: ImapSource, calendar: bool) -> str | None:
         raise AdminError(str(err)) from None
 
 
-class ImapConnector:
+class ImapConnector(Connector):
     kind: ClassVar[str] = "imap"
     cursor_version: ClassVar[int] = 1
 

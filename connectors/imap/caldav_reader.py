@@ -10,7 +10,6 @@ arrive as ``OSError`` subclasses or their ``RequestException``.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Protocol
 
@@ -18,6 +17,7 @@ import caldav
 from caldav.lib import error as dav_error
 from dealnudge.config.schema import ImapProvider
 from dealnudge.connectors.base import AdminError, ConnectorError, CursorExpired, TransientError
+from dealnudge.connectors.cursors import encode_cursor
 from dealnudge.connectors.imap.caldav_discovery import Discovery, discover
 from dealnudge.connectors.imap.calendar_http import check_http, saved_items
 
@@ -111,7 +111,8 @@ def read_caldav(sync: CalendarSource, prev: dict[str, object] | None) -> SyncPag
             cal = client.calendar(url=url)
             result = cal.get_objects_by_sync_token(sync_token=token, load_objects=True,
                                                    disable_fallback=real_token)
-            page = _page(sync, prev, result, fallback=not real_token and token is not None)
+            return _page(sync, prev, result, fallback=not real_token and token is not None,
+                         where={"url": url, "from": _origin(sync)})
     except ConnectorError:
         raise
     except Exception as err:
@@ -119,13 +120,10 @@ def read_caldav(sync: CalendarSource, prev: dict[str, object] | None) -> SyncPag
         if cached and typed.status == 404:
             raise CursorExpired("the CalDAV calendar moved; finding it again") from err
         raise typed from err
-    page.cursor = json.dumps({**json.loads(page.cursor or "{}"), "url": url,
-                              "from": _origin(sync)}, ensure_ascii=False)
-    return page
 
 
 def _page(sync: CalendarSource, prev: dict[str, object] | None, result: Any,
-          *, fallback: bool) -> SyncPage:
+          *, fallback: bool, where: dict[str, str]) -> SyncPage:
     """``fallback``: caldav listed everything (no sync-collection), so absence is deletion."""
     items = saved_items(prev)
     page = SyncPage(full=prev is None, complete=True)
@@ -150,6 +148,6 @@ def _page(sync: CalendarSource, prev: dict[str, object] | None, result: Any,
     for href in sorted(gone):
         page.deleted_ids.extend(items.pop(href, []))
     page.deleted_ids = sorted(set(page.deleted_ids) - {e.source_id for e in page.events})
-    page.cursor = json.dumps({"mode": "caldav", "token": str(result.sync_token),
-                              "items": items}, ensure_ascii=False)
+    page.cursor = encode_cursor({"mode": "caldav", "token": str(result.sync_token),
+                                 "items": items, **where})
     return page

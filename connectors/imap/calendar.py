@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +36,7 @@ from dealnudge.connectors.base import (
     CursorExpired,
     TransientError,
 )
+from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.ics import MalformedCalendar, parse_calendar_report
 from dealnudge.connectors.imap.caldav_reader import read_caldav
 from dealnudge.connectors.imap.calendar_http import check_http, saved_items
@@ -59,11 +59,8 @@ def mode_of(location: str) -> Mode:
 def _decode(cursor: str | None, mode: Mode) -> dict[str, object] | None:
     if cursor is None:
         return None
-    try:
-        raw = json.loads(cursor)
-    except ValueError:
-        raise CursorExpired("the saved calendar cursor cannot be read") from None
-    if not isinstance(raw, dict) or raw.get("mode") != mode:
+    raw = decode_cursor(cursor, "calendar")
+    if raw.get("mode") != mode:
         raise CursorExpired("the calendar source changed kind since the last sync")
     return raw
 
@@ -111,7 +108,7 @@ class CalendarSync:
         page.events = self.parse(data, self.location, page)
         ids = sorted({e.source_id for e in page.events})
         page.deleted_ids = sorted(set(saved_items(prev).get("", [])) - set(ids))
-        page.cursor = json.dumps({"mode": self.mode, **state, "items": {"": ids}})
+        page.cursor = encode_cursor({"mode": self.mode, **state, "items": {"": ids}})
         return page
 
     def _feed(self, prev: dict[str, object] | None) -> SyncPage:
@@ -132,7 +129,7 @@ class CalendarSync:
         except requests.RequestException as err:
             raise TransientError(f"the calendar feed is unreachable ({type(err).__name__})") from err
         if resp.status_code == 304 and prev is not None:
-            return SyncPage(cursor=json.dumps(prev), complete=True)
+            return SyncPage(cursor=encode_cursor(prev), complete=True)
         check_http(resp.status_code, resp.headers.get("Retry-After"), "the calendar feed")
         state: dict[str, object] = {"etag": resp.headers.get("ETag"),
                                     "last_modified": resp.headers.get("Last-Modified")}
@@ -146,5 +143,5 @@ class CalendarSync:
                 from None
         digest = hashlib.sha256(data).hexdigest()
         if prev is not None and prev.get("digest") == digest:
-            return SyncPage(cursor=json.dumps(prev), complete=True)
+            return SyncPage(cursor=encode_cursor(prev), complete=True)
         return self.snapshot(data, prev, {"digest": digest})

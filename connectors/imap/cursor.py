@@ -16,10 +16,10 @@ of fixed-width keys, because JSON objects with 20,000 keys are slow and large.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from dealnudge.connectors.base import CursorExpired
+from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 
 KEY_WIDTH = 12  # hex digits of the Message-ID digest kept per UID
 
@@ -41,26 +41,27 @@ class FolderCursor:
 
     def dumps(self) -> str:
         uids = sorted(self.keys)
-        return json.dumps({
+        return encode_cursor({
             "folder": self.folder, "uidvalidity": self.uidvalidity, "last_uid": self.last_uid,
             "uidnext": self.uidnext, "exists": self.exists, "highestmodseq": self.highestmodseq,
             "since": self.since, "uids": uid_set(uids),
             "keys": "".join(self.keys[u] for u in uids),
-        }, ensure_ascii=False, separators=(",", ":"))
+        })
 
     @classmethod
     def loads(cls, text: str) -> FolderCursor:
+        raw = decode_cursor(text, "IMAP")
         try:
-            raw = json.loads(text)
-            uids = parse_uid_set(raw["uids"])
-            keys = raw["keys"]
+            uids = parse_uid_set(str(raw["uids"]))
+            keys = str(raw["keys"])
             if len(keys) != KEY_WIDTH * len(uids):
                 raise ValueError("key map length does not match the UID set")
             return cls(
-                folder=str(raw["folder"]), uidvalidity=int(raw["uidvalidity"]),
-                last_uid=int(raw["last_uid"]), uidnext=_opt_int(raw.get("uidnext")),
+                folder=str(raw["folder"]), uidvalidity=int(str(raw["uidvalidity"])),
+                last_uid=int(str(raw["last_uid"])), uidnext=_opt_int(raw.get("uidnext")),
                 exists=_opt_int(raw.get("exists")),
-                highestmodseq=_opt_int(raw.get("highestmodseq")), since=raw.get("since"),
+                highestmodseq=_opt_int(raw.get("highestmodseq")),
+                since=None if raw.get("since") is None else str(raw["since"]),
                 keys={u: keys[i * KEY_WIDTH:(i + 1) * KEY_WIDTH] for i, u in enumerate(uids)})
         except (ValueError, KeyError, TypeError) as err:
             raise CursorExpired(f"the saved IMAP cursor cannot be read ({err})") from None

@@ -27,7 +27,6 @@ Graph quirks this module honours (Graph docs; modelled by the test fake):
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -35,7 +34,15 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from dealnudge.config.schema import MicrosoftProvider
-from dealnudge.connectors.base import ConnectorContext, ConnectorError, ErrorKind, Stream
+from dealnudge.connectors.base import (
+    Connector,
+    ConnectorContext,
+    ConnectorError,
+    CursorExpired,
+    ErrorKind,
+    Stream,
+)
+from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.microsoft.batch import Answer, BatchItem, get_all
 from dealnudge.connectors.microsoft.graph import TEXT_BODIES, UTC_TIMES, GraphClient
 from dealnudge.connectors.microsoft.mapping import (
@@ -63,16 +70,18 @@ class Cursor:
     window_end: str | None = None  # calendar only: the round's endDateTime (ISO, UTC)
 
     def dump(self) -> str:
-        return json.dumps({"link": self.link, "full": self.full, "window_end": self.window_end})
+        return encode_cursor({"link": self.link, "full": self.full,
+                              "window_end": self.window_end})
 
     @classmethod
     def load(cls, text: str) -> Cursor:
+        doc = decode_cursor(text, "Microsoft 365")
         try:
-            doc = json.loads(text)
-            return cls(str(doc["link"]), bool(doc["full"]), doc.get("window_end"))
-        except (ValueError, KeyError, TypeError):
-            raise ConnectorError("stored Microsoft 365 cursor is unreadable",
-                                 kind=ErrorKind.BUG) from None
+            end = doc.get("window_end")
+            return cls(str(doc["link"]), bool(doc["full"]), None if end is None else str(end))
+        except KeyError as err:
+            raise CursorExpired(f"the saved Microsoft 365 cursor cannot be read ({err!r})") \
+                from None
 
 
 @dataclass
@@ -99,9 +108,10 @@ class Prefetched:
         return self.answer
 
 
-class MicrosoftConnector:
+class MicrosoftConnector(Connector):
     kind: ClassVar[str] = "microsoft"
     cursor_version: ClassVar[int] = 1
+    prefetches: ClassVar[bool] = True
 
     def __init__(self, client: GraphClient, provider: MicrosoftProvider, zone: ZoneInfo,
                  ctx: ConnectorContext) -> None:

@@ -1,4 +1,4 @@
-"""The situations of DOMAIN.md, one function each, played by a ``Scene`` for one account.
+"""The situations of docs/method.md, one function each, played by a ``Scene`` for one account.
 
 Expected findings (default thresholds, at the instant the team is generated for):
 ``healthy``, ``late_follow_up``, ``cancelled`` → none; ``missing_follow_up`` →

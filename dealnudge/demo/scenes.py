@@ -1,6 +1,6 @@
 """The sample team's history as plain records: meetings and e-mails, per account.
 
-Each account plays one situation from DOMAIN.md (a healthy deal, a missing or late
+Each account plays one situation from docs/method.md (a healthy deal, a missing or late
 follow-up, no or only a vague next step, a stalled or a dormant deal, cancelled and
 declined meetings, a meeting shared by two reps); ``dealnudge.demo.files`` then renders
 the records as .ics and .eml files. Times are placed in the writer's own zone at

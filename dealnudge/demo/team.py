@@ -5,7 +5,7 @@
 them with the local connector. Four reps in four zones (Shanghai, New York with its
 DST change two days before ``DEMO_NOW``, London, Singapore) speak Chinese or
 English with ≥ 20 customer accounts, free-mail buyers among them, over two months
-of meetings and threads that play every situation of DOMAIN.md (see
+of meetings and threads that play every situation of docs/method.md (see
 ``dealnudge.demo.plays``). Same seed, same ``now``, same scale → the same bytes.
 ``scale`` multiplies the accounts for benchmarks.
 """

@@ -1,4 +1,4 @@
-"""Words for the generated sample team: names, companies and the sentences of DOMAIN.md.
+"""Words for the generated sample team: names, companies and the sentences of docs/method.md.
 
 Each situation has several phrasings per language so that the demo (and the
 analyzer tests that use it) do not hinge on one sentence shape. Every phrasing that

@@ -2,7 +2,7 @@
 
 `dealnudge demo` writes a generated bilingual team, syncs it with the local
 connector into SQLite, analyses it and writes nudges; `report --json` must then
-expose the ARCHITECTURE.md fields for the same store.
+expose the report contract fields (docs/architecture.md) for the same store.
 """
 
 from __future__ import annotations
@@ -63,10 +63,21 @@ def test_report_json_contract(demo_dir: Path) -> None:
     assert any("@" in f["account"] for f in findings), "free-mail accounts are keyed by address"
 
 
+def _outbox(demo_dir: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Each digest file by name, with its inode, mtime and bytes: a re-send changes them."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+            for p in (demo_dir / "outbox").glob("*.eml")}
+
+
 def test_nudge_is_idempotent_on_the_demo_store(demo_dir: Path) -> None:
-    before = sorted(p.name for p in (demo_dir / "outbox").glob("*.eml"))
+    """Guards at-most-once: a second run on the same day delivers nothing, not even a
+    byte-identical copy under the same name (the outbox writes by atomic rename)."""
+    before = _outbox(demo_dir)
+    assert before
     result = CliRunner().invoke(
         main, ["--config", str(demo_dir / "dealnudge.yaml"), "nudge", "--force",
                "--now", DEMO_NOW.isoformat()], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (demo_dir / "outbox").glob("*.eml")) == before
+    assert _outbox(demo_dir) == before
+    assert ": sent" not in result.output
+    assert result.output.count("skipped_already_sent") >= len(before)

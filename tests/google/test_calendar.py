@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dealnudge.connectors.base import CursorExpired
+from dealnudge.connectors.cursors import decode_cursor
 from dealnudge.connectors.google.connector import CALENDAR
 
 from tests.conformance import drain, event
@@ -38,7 +39,8 @@ def test_full_then_incremental_requests(world: GoogleWorld) -> None:
     later = drain(conn, CALENDAR, first.cursor)
     assert [e.title for e in later.events] == ["Discovery call 7"]
     inc = _listings(world)[-1]
-    assert inc["syncToken"] == [first.cursor]
+    assert first.cursor is not None
+    assert inc["syncToken"] == [decode_cursor(first.cursor, "calendar")["sync_token"]]
     assert not {"timeMin", "timeMax", "showDeleted", "orderBy"} & set(inc)
 
 
