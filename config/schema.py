@@ -31,8 +31,8 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 
 # Bounds: wide enough for any real team, narrow enough that no value overflows a date
 # computation or starves the scheduler (documented in docs/admin-guide.md "Limits").
-MAX_HOURS = 24 * 365  # an hour threshold: up to a year
 MAX_DAYS = 3650  # a day threshold or window: up to ten years
+MAX_HOURS = 24 * MAX_DAYS  # an hour threshold: the same ten years
 HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])(:00)?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
