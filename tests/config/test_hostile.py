@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from dealnudge.config.loader import ConfigError, load_config
+from dealnudge.config.secrets import SecretMissing, read_secret
 
 from dealnudge.cli import main
 from tests.config.test_loader import MINIMAL, problems, write
@@ -168,3 +169,16 @@ def test_database_password_is_never_printed(tmp_path: Path) -> None:
         assert "***" in result.output + result.stderr
     result = CliRunner().invoke(main, ["--config", str(path), "status"])
     assert result.exit_code == 1 and "Traceback" not in result.stderr
+
+
+def test_secret_files_must_be_small_regular_files(tmp_path: Path) -> None:
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 70_000)
+    for path, expected in ((Path("/dev/zero"), "not a regular file"), (tmp_path, "not a regular"),
+                           (big, "larger than 65,536 bytes")):
+        with pytest.raises(SecretMissing) as err:
+            read_secret(None, path, what="IMAP password")
+        assert expected in str(err.value)
+    good = tmp_path / "pw"
+    good.write_text("s3cret\n")
+    assert read_secret(None, good, what="IMAP password") == "s3cret"
