@@ -104,6 +104,12 @@ def split_sentences(body: str) -> list[str]:
     return [sentence for sentence in sentences if sentence]
 
 
+def judge_sentence(sentence: str, today: dt.date, author: Author) -> list[Commitment]:
+    """The steps one sentence of new text takes on (at most one per actor), as the
+    extractor judges it; ``analyzer.evidence`` shows this per sentence."""
+    return _sentence_commitments(sentence, today, author)
+
+
 def _sentence_commitments(sentence: str, today: dt.date, author: Author) -> list[Commitment]:
     whole = Clause.of(sentence)
     if sentence.endswith(("?", "？")) or cues.QUESTION(whole):

@@ -3,17 +3,26 @@
 ``analyze`` builds one ``Context`` and hands it to each rule module, so address
 classification, calendar de-duplication and the mail index are computed a single
 time however many meetings and accounts the rules then look at.
+
+An analysis "as of" an instant sees only what was known then: messages sent by then
+(see ``analyzer.mailbox``) and calendar events whose stored version the provider
+stamped by then (``updated``: Google ``updated``, Graph ``lastModifiedDateTime``,
+iCalendar ``LAST-MODIFIED`` or ``DTSTAMP``). Only an event's latest version is
+stored, so one stamped later is not what the calendar showed at that instant; an
+event without a stamp is taken as known all along. This is what makes
+``report --now <past>`` and ``dealnudge backtest`` agree, and what keeps a record
+added later from changing a past morning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from dealnudge.analyzer.accounts import AddressBook, normalise
-from dealnudge.analyzer.mailbox import CommitmentCache, RepMail, index_mail
+from dealnudge.analyzer.mailbox import Classified, CommitmentCache, RepMail, index_mail
 from dealnudge.analyzer.meetings import EventView, dedupe_copies, view_event
 from dealnudge.config.schema import Thresholds
 
@@ -63,7 +72,29 @@ class Context:
         return grouped
 
 
-def build_context(inp: AnalysisInput, now: dt.datetime, commitments: CommitmentCache) -> Context:
+@dataclass
+class Memo:
+    """What analyses of one team at many instants can share: each record classified
+    once (for ``dealnudge backtest``; one analysis needs none)."""
+
+    mail: Classified = field(default_factory=Classified)
+    views: dict[tuple[str, int], EventView] = field(default_factory=dict)
+
+    def view(self, rep: str, addresses: frozenset[str], event: CalendarEvent,
+             book: AddressBook) -> EventView:
+        found = self.views.get((rep, id(event)))
+        if found is None or found.event is not event:
+            found = self.views[(rep, id(event))] = view_event(rep, addresses, event, book)
+        return found
+
+
+def known_by(event: CalendarEvent, now: dt.datetime) -> bool:
+    """Whether the stored version of ``event`` existed at ``now`` (see the module docstring)."""
+    return event.updated is None or event.updated <= now
+
+
+def build_context(inp: AnalysisInput, now: dt.datetime, commitments: CommitmentCache,
+                  memo: Memo | None = None) -> Context:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     now = now.astimezone(UTC)
@@ -72,10 +103,12 @@ def build_context(inp: AnalysisInput, now: dt.datetime, commitments: CommitmentC
     book = AddressBook.build(
         (a for group in addresses.values() for a in group), inp.internal_domains,
         inp.ignore_addresses)
+    make_view = memo.view if memo is not None else view_event
     views = dedupe_copies(
-        view_event(normalise(rep), addresses[normalise(rep)], event, book)
-        for rep, event in inp.events if normalise(rep) in reps)
+        make_view(normalise(rep), addresses[normalise(rep)], event, book)
+        for rep, event in inp.events if normalise(rep) in reps and known_by(event, now))
     known = ((normalise(rep), m) for rep, m in inp.messages if normalise(rep) in reps)
     return Context(
         now=now, thresholds=inp.thresholds, reps=reps, book=book,
-        mail=index_mail(known, addresses, book, now), views=views, commitments=commitments)
+        mail=index_mail(known, addresses, book, now, memo.mail if memo else None), views=views,
+        commitments=commitments)

@@ -20,6 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, Protocol
 
 from dealnudge.analyzer.accounts import AddressBook, Party, normalise
@@ -69,7 +70,7 @@ class Mail:
     sender_account: str | None
     recipient_accounts: frozenset[str]
 
-    @property
+    @cached_property
     def identity(self) -> MessageIdentity:
         return message_identity(self.message)
 
@@ -126,8 +127,27 @@ def classify(message: EmailMessage, book: AddressBook) -> Mail:
     )
 
 
+class Classified:
+    """Messages classified once across analyses of one team with one address book.
+
+    ``dealnudge backtest`` analyses the same records at many instants; classifying a
+    message (who wrote it, which accounts it reaches) does not depend on the instant,
+    so it is done once. Keyed by the message object, which the caller keeps alive.
+    """
+
+    def __init__(self) -> None:
+        self._mails: dict[int, Mail] = {}
+
+    def mail(self, message: EmailMessage, book: AddressBook) -> Mail:
+        found = self._mails.get(id(message))
+        if found is None or found.message is not message:
+            found = self._mails[id(message)] = classify(message, book)
+        return found
+
+
 def index_mail(messages: Iterable[tuple[str, EmailMessage]], rep_addresses: dict[str, frozenset[str]],
-               book: AddressBook, now: dt.datetime) -> dict[str, RepMail]:
+               book: AddressBook, now: dt.datetime,
+               memo: Classified | None = None) -> dict[str, RepMail]:
     """Per rep: the rep's own non-automatic mail to each account (``sent``), the
     customers' non-automatic mail from each account (``received``) and any team
     member's mail to each account (``team_to``, where recaps are looked for)."""
@@ -137,11 +157,13 @@ def index_mail(messages: Iterable[tuple[str, EmailMessage]], rep_addresses: dict
     # store returned the records in.
     for rep, message in sorted(messages, key=lambda item: (
             item[0], item[1].message_id, item[1].folder, item[1].source_id)):
-        slot = (rep, message_identity(message))
-        if slot in seen or message.is_auto_reply or message.sent_at > now:
+        if message.is_auto_reply or message.sent_at > now:
+            continue
+        mail = memo.mail(message, book) if memo is not None else classify(message, book)
+        slot = (rep, mail.identity)
+        if slot in seen:
             continue
         seen.add(slot)
-        mail = classify(message, book)
         box = index[rep]
         if mail.author == "customer" and mail.sender_account is not None:
             box.received[mail.sender_account].mails.append(mail)

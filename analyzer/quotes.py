@@ -29,6 +29,7 @@ Everything is a cut point or a dropped line, so stripping twice changes nothing
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _CUT = re.compile(
     r"^[ \t]*(?:"
@@ -113,3 +114,36 @@ def _last_lines_start(body: str, count: int) -> int:
 
 def _looks_like_signature(line: str) -> bool:
     return bool(_SIGN_OFF.match(line)) or bool(_SIGNATURE_LINE.match(line))
+
+
+_SIGNATURE_CUT = re.compile(
+    r"^[ \t]*(?:-- ?$|Sent from|Get Outlook|发自我的|来自(?:网易邮箱大师|QQ邮箱|我的华为|我的手机))",
+    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Zones:
+    """A body split the way ``strip_quoted`` cuts it, for showing why text was left out."""
+
+    new: str  # exactly ``strip_quoted(text)``
+    quoted: tuple[str, ...]  # quoted lines and quoted earlier messages
+    signature: tuple[str, ...]  # signature blocks and sign-offs
+
+
+def zones(text: str) -> Zones:
+    """The new text, and what ``strip_quoted`` removed as quoted text or signature."""
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    quoted = [line.strip() for line in _QUOTE_LINE.findall(body) if line.strip(" \t\n>")]
+    body = _QUOTE_LINE.sub("", body)
+    signature: list[str] = []
+    cut = _CUT.search(body)
+    if cut is not None:
+        tail = body[cut.start():].strip()
+        (signature if _SIGNATURE_CUT.match(cut.group()) else quoted).append(tail)
+        body = body[:cut.start()]
+    while True:
+        shorter = _cut_sign_off(body)
+        if shorter == body:
+            return Zones(body.strip(), tuple(q for q in quoted if q), tuple(signature))
+        signature.insert(0, body[len(shorter):].strip())
+        body = shorter

@@ -15,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 
 from dealnudge.analyzer.aftermeeting import follow_up_findings, next_step_findings
-from dealnudge.analyzer.context import AnalysisInput, RepView, build_context
+from dealnudge.analyzer.context import AnalysisInput, Memo, RepView, build_context
 from dealnudge.analyzer.mailbox import CommitmentCache
 from dealnudge.analyzer.meetings import customer_meetings
 from dealnudge.analyzer.stall import stall_findings
 
 from dealnudge.records import FINDING_KINDS, Finding
 
-__all__ = ["AnalysisInput", "RepView", "analyze", "analyze_with", "sort_findings"]
+__all__ = ["AnalysisInput", "Memo", "RepView", "analyze", "analyze_with", "sort_findings"]
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -37,10 +37,11 @@ def analyze(inp: AnalysisInput, now: dt.datetime) -> list[Finding]:
     return analyze_with(inp, now, CommitmentCache())
 
 
-def analyze_with(inp: AnalysisInput, now: dt.datetime, commitments: CommitmentCache
-                 ) -> list[Finding]:
-    """``analyze`` with a caller-held extraction cache (whose ``calls`` benchmarks read)."""
-    ctx = build_context(inp, now, commitments)
+def analyze_with(inp: AnalysisInput, now: dt.datetime, commitments: CommitmentCache,
+                 memo: Memo | None = None) -> list[Finding]:
+    """``analyze`` with a caller-held extraction cache (whose ``calls`` benchmarks read)
+    and, for many instants over the same records, a ``Memo`` of classified records."""
+    ctx = build_context(inp, now, commitments, memo)
     meetings = customer_meetings(ctx.views, ctx.now)
     findings = follow_up_findings(ctx, meetings) + next_step_findings(ctx, meetings)
     findings += stall_findings(ctx)

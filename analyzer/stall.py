@@ -174,6 +174,16 @@ def _stall(ctx: Context, deal: Deal) -> Stall | None:
     return stall
 
 
+def deal_of(ctx: Context, rep: str, account: str) -> Deal:
+    """Everything the rule sorted for one rep and account (for ``analyzer.explain``)."""
+    return _deals(ctx, rep, ctx.views_by_rep().get(rep, [])).get(account) or Deal([], [])
+
+
+def stall_of(ctx: Context, deal: Deal) -> Stall | None:
+    """The rule's judgement of one deal (for ``analyzer.explain``)."""
+    return _stall(ctx, deal)
+
+
 def _describe(ctx: Context, rep: str, account: str, stall: Stall) -> str:
     days = int((ctx.now - stall.reference) / dt.timedelta(days=1))
     local = stall.reference.astimezone(ctx.reps[rep].zone).date().isoformat()
@@ -185,6 +195,14 @@ def _describe(ctx: Context, rep: str, account: str, stall: Stall) -> str:
     return (f"{account} last acted {days} days ago ({local}: {stall.last_action.what}); since "
             f"then {n} seller-only touches went unanswered. Stop sending more of the same: ask "
             "what holds them back, ask for a small dated step, or disqualify the deal.")
+
+
+def _latest_link(stall: Stall) -> str | None:
+    """The newest unanswered e-mail's thread, where the provider gave it a web page."""
+    for touch in reversed(stall.touches):
+        if touch.mail is not None and touch.mail.message.web_link:
+            return touch.mail.message.web_link
+    return None
 
 
 def stall_findings(ctx: Context) -> list[Finding]:
@@ -202,5 +220,5 @@ def stall_findings(ctx: Context) -> list[Finding]:
                 since=stall.reference + window, detail=_describe(ctx, rep, account, stall),
                 evidence=last.what if last else "no customer action since the first contact",
                 last_customer_action=last.at if last else None,
-                seller_touches=len(stall.touches)))
+                seller_touches=len(stall.touches), web_link=_latest_link(stall)))
     return findings

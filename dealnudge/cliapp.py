@@ -59,11 +59,15 @@ class State:
                         "is not set. Pass --config FILE (config/demo.yaml shows the format).")
 
     def config(self, *, require_paths: bool = False) -> Config:
-        path = self.find_config()
+        config = self.load(self.find_config(), require_paths=require_paths)
+        self.secrets = url_secrets(config.database)
+        return config
+
+    @staticmethod
+    def load(path: Path, *, require_paths: bool = False) -> Config:
+        """A config file, its problems as a usage error (exit 2) with their lines."""
         try:
-            config = load_config(path, require_paths=require_paths)
-            self.secrets = url_secrets(config.database)
-            return config
+            return load_config(path, require_paths=require_paths)
         except ConfigError as err:
             raise BadConfig(f"{path}: {len(err.problems)} problem(s) in the config:\n"
                             + "\n".join(f"  {p}" for p in err.problems)) from None

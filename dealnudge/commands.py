@@ -197,6 +197,89 @@ def _readable_report(config: Config, findings: list[Finding]) -> str:
 
 
 @main.command()
+@click.argument("finding_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the evidence trail as JSON.")
+@now_option
+@click.pass_obj
+def explain(state: State, finding_id: str, as_json: bool, now_text: str | None) -> None:
+    """Show why a finding was raised: the meeting, the mails, each sentence judged.
+
+    FINDING_ID is the "id" of `report --json`. Without --now the finding is explained
+    as of the last analysis that saw it (the one its nudge came from), else now.
+    """
+    config = state.config()
+    from dealnudge.analyzer.explain import explain as evidence_trail
+    from dealnudge.backtest import analysis_input
+    from dealnudge.explain_view import render_explanation
+
+    with failures(state):
+        store = _open_store(config.database)
+        try:
+            stored = store.finding(finding_id.strip())
+            now = parse_now(now_text) if now_text or stored is None else stored.last_seen
+            inp = analysis_input(config, store.events(), store.messages())
+        finally:
+            store.close()
+        trail = evidence_trail(inp, now, finding_id.strip())
+    if trail is None:
+        raise BadConfig(f"No finding with id {finding_id!r} is open at {now.isoformat()}; "
+                        "`dealnudge report --json` lists the ids of the open findings.")
+    if as_json:
+        click.echo(json.dumps(trail.to_json(), ensure_ascii=False, indent=2))
+        return
+    rep = next((r for r in config.reps if r.email.lower() == trail.finding.rep.lower()), None)
+    click.echo(render_explanation(trail, rep.zone if rep else dt.UTC))
+
+
+def _day(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a day such as 2026-03-02",
+                                 param_hint=option) from None
+
+
+@main.command()
+@click.option("--from", "first", required=True, metavar="DATE", help="First local day (YYYY-MM-DD).")
+@click.option("--to", "last", required=True, metavar="DATE", help="Last local day (YYYY-MM-DD).")
+@click.option("--config-b", "other", metavar="OTHER.yaml",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="A second config (e.g. other thresholds) to compare side by side.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per rep, day and config.")
+@click.pass_obj
+def backtest(state: State, first: str, last: str, other: Path | None, as_json: bool) -> None:
+    """Replay each rep's morning digest over past days, from the stored data.
+
+    For each day from --from to --to and each rep, the analysis runs at the rep's
+    send_at with only what was known then (messages sent, events last changed before
+    it). Nothing is sent or stored. --config-b reads the same stored data.
+    """
+    begin, end = _day(first, "--from"), _day(last, "--to")
+    if end < begin:
+        raise click.BadParameter(f"{end} is before --from {begin}", param_hint="--to")
+    configs = [(str(state.find_config()), state.config())]
+    if other is not None:
+        configs.append((str(other), state.load(other)))
+    from dealnudge.backtest import Records, render_table
+    from dealnudge.backtest import backtest as run_backtest
+
+    with failures(state):
+        store = _open_store(configs[0][1].database)
+        try:
+            records = Records(store.events(), store.messages())
+        finally:
+            store.close()
+        try:
+            mornings = run_backtest(configs, records, begin, end)
+        except ValueError as err:
+            raise BadConfig(str(err)) from None
+    if as_json:
+        click.echo(json.dumps([m.to_json() for m in mornings], ensure_ascii=False, indent=2))
+        return
+    click.echo(render_table(mornings, [label for label, _ in configs]))
+
+
+@main.command()
 @now_option
 @click.option("--force", is_flag=True,
               help="Send now to every rep with open findings, ignoring send_at and weekdays "

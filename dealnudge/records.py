@@ -75,6 +75,7 @@ class CalendarEvent:
     updated: dt.datetime | None = None
     description: str = ""
     location: str = ""
+    web_link: str | None = None  # the provider's page for it (Google htmlLink, Graph webLink)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class EmailMessage:
     references: tuple[str, ...] = ()
     thread_id: str | None = None
     attachments: tuple[str, ...] = ()
+    web_link: str | None = None  # the thread in the provider's web client (Gmail, Outlook)
 
     @property
     def recipients(self) -> tuple[Address, ...]:
@@ -152,6 +154,8 @@ class Finding:
     evidence: str | None = None  # the vague sentence, or the last customer action
     last_customer_action: dt.datetime | None = None
     seller_touches: int | None = None
+    web_link: str | None = None  # the meeting or thread in the rep's own web client
+    contacts: tuple[str, ...] = ()  # the customer people to write to (a meeting's attendees)
 
     @property
     def key(self) -> str:
@@ -168,5 +172,6 @@ class Finding:
             "id": self.key, "meeting_title": self.meeting_title,
             "meeting_start": iso(self.meeting_start), "evidence": self.evidence,
             "last_customer_action": iso(self.last_customer_action),
-            "seller_touches": self.seller_touches,
+            "seller_touches": self.seller_touches, "web_link": self.web_link,
+            "contacts": list(self.contacts),
         }

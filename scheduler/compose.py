@@ -14,8 +14,6 @@ import datetime as dt
 import email.policy
 import email.utils
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -25,6 +23,8 @@ from typing import TYPE_CHECKING
 from dealnudge.config.schema import Config, Rep
 from dealnudge.scheduler import i18n
 from dealnudge.scheduler.i18n import Language, Move
+from dealnudge.scheduler.links import Link, open_link, recap_draft, reply_draft
+from dealnudge.scheduler.text import clean
 from dealnudge.scheduler.timing import due_instant, muted_accounts
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -35,21 +35,11 @@ if TYPE_CHECKING:
 
 POLICY = email.policy.default
 NEXT_STEP_KINDS = ("no_next_step", "vague_next_step")
-_SPACES = re.compile(r"\s+")
 
 ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),
     undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-
-
-def clean(value: str | None, limit: int = 300) -> str:
-    """Outsider text on one line: control characters (CR/LF included) become spaces."""
-    if not value:
-        return ""
-    chars = (" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in value)
-    line = _SPACES.sub(" ", "".join(chars)).strip()
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def sender_address(config: Config) -> str:
@@ -78,6 +68,7 @@ class Item:
     lines: list[str]
     quote: str | None = None  # the customer's own (vague) words
     advice: str = ""
+    links: tuple[Link, ...] = ()  # open it in the rep's client; draft the e-mail asked for
 
 
 @dataclass(frozen=True)
@@ -88,7 +79,13 @@ class Section:
 
 def digest_findings(rep: Rep, stored: list[StoredFinding], day: dt.date,
                     config: Config) -> list[Finding]:
-    """The rep's findings that go into the digest of ``day``.
+    """The rep's stored open findings that go into the digest of ``day``."""
+    return select_for_digest(rep, [s.finding for s in stored], day, config)
+
+
+def select_for_digest(rep: Rep, findings: list[Finding], day: dt.date,
+                      config: Config) -> list[Finding]:
+    """The findings that go into the digest of ``day``, in the digest's order.
 
     Muted accounts are left out, and so are meetings older than
     ``thresholds.active_within_days``: a morning list that still names a meeting from
@@ -97,8 +94,8 @@ def digest_findings(rep: Rep, stored: list[StoredFinding], day: dt.date,
     """
     muted = muted_accounts(rep, day)
     oldest = day - dt.timedelta(days=config.thresholds.active_within_days)
-    found = [s.finding for s in stored if s.finding.account.lower() not in muted
-             and not _too_old(s.finding, rep, oldest)]
+    found = [f for f in findings if f.account.lower() not in muted
+             and not _too_old(f, rep, oldest)]
     return sorted(found, key=lambda f: (f.meeting_start or f.since, f.account, f.key))
 
 
@@ -107,18 +104,46 @@ def _too_old(finding: Finding, rep: Rep, oldest: dt.date) -> bool:
     return start is not None and start.astimezone(rep.zone).date() < oldest
 
 
+def _open(f: Finding, lang: Language, label: str) -> list[Link]:
+    href = open_link(f.web_link)
+    return [Link("open", i18n.text(lang, label), href)] if href else []
+
+
+def meeting_links(f: Finding, lang: Language, rep: Rep) -> tuple[Link, ...]:
+    """Open the meeting; draft the recap to its customer attendees."""
+    links = _open(f, lang, "open_meeting")
+    start = f.meeting_start.astimezone(rep.zone) if f.meeting_start else None
+    draft = recap_draft(lang, f.meeting_title, f.contacts, start, rep.name or rep.email)
+    if draft is not None:
+        links.append(Link("recap", i18n.text(lang, "draft_recap"), draft))
+    return tuple(links)
+
+
+def reply_links(f: Finding, lang: Language, *, to: str, subject: str | None,
+                message_id: str | None) -> tuple[Link, ...]:
+    """Open the thread; draft the answer to the customer's message (``In-Reply-To`` set).
+
+    For findings about one customer message still waiting for an answer: ``to`` is its
+    sender, ``subject`` and ``message_id`` are the stored message's own.
+    """
+    return (*_open(f, lang, "open_thread"),
+            Link("reply", i18n.text(lang, "draft_reply"),
+                 reply_draft(lang, to, subject, message_id)))
+
+
 def _meeting_item(f: Finding, lang: Language, rep: Rep) -> Item:
     when = i18n.format_moment(lang, f.meeting_start.astimezone(rep.zone)) if f.meeting_start else ""
     meta = " · ".join(p for p in (when, f"{i18n.text(lang, 'with')} {clean(f.account)}") if p)
     heading = clean(f.meeting_title) or clean(f.account)
+    links = meeting_links(f, lang, rep)
     if f.kind == "missing_follow_up":
         return Item(heading, meta, [i18n.text(lang, "follow_up_item")],
-                    advice=i18n.text(lang, "follow_up_hint"))
+                    advice=i18n.text(lang, "follow_up_hint"), links=links)
     if f.kind == "vague_next_step":
         return Item(heading, meta, [i18n.text(lang, "vague_item")], quote=clean(f.evidence, 400)
-                    or None, advice=i18n.text(lang, "next_step_hint"))
+                    or None, advice=i18n.text(lang, "next_step_hint"), links=links)
     return Item(heading, meta, [i18n.text(lang, "no_next_step_item")],
-                advice=i18n.text(lang, "next_step_hint"))
+                advice=i18n.text(lang, "next_step_hint"), links=links)
 
 
 def suggested_move(days: int | None, touches: int, config: Config) -> Move:
@@ -144,7 +169,8 @@ def _stalled_item(f: Finding, lang: Language, rep: Rep, day: dt.date, config: Co
     if f.evidence and lang == "en":  # the analyzer describes the action in English only
         line += i18n.text(lang, "last_action", evidence=clean(f.evidence, 400))
     move = suggested_move(days, touches, config)
-    return Item(clean(f.account), "", [line], advice=i18n.text(lang, f"move_{move}"))
+    return Item(clean(f.account), "", [line], advice=i18n.text(lang, f"move_{move}"),
+                links=tuple(_open(f, lang, "open_thread")))
 
 
 def digest_sections(rep: Rep, findings: list[Finding], day: dt.date,

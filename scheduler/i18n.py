@@ -53,6 +53,17 @@ TEXT: dict[Language, dict[str, str]] = {
         "rollup_rep": "Rep",
         "rollup_oldest": "Oldest open items",
         "rollup_since": "open since {day}",
+        "open_meeting": "Open the meeting",
+        "open_thread": "Open the thread",
+        "draft_recap": "Draft the recap",
+        "draft_reply": "Draft the reply",
+        "untitled": "our meeting",
+        "recap_subject": "Recap: {title}",
+        "recap_body": "Hello,\n\nthank you for your time at \u201c{title}\u201d ({day}). "
+                      "A short recap:\n\n- What we discussed: \n- What you told us matters "
+                      "most: \n- What we will do: \n\nWhich day will you take the next step "
+                      "we agreed on, so that we can both put it in our calendars?",
+        "reply_body": "Hello,\n\nthank you for your message.\n\n",
     },
     "zh": {
         "greeting": "{name}，早上好：",
@@ -83,6 +94,16 @@ TEXT: dict[Language, dict[str, str]] = {
         "rollup_rep": "销售",
         "rollup_oldest": "最早的待处理事项",
         "rollup_since": "自 {day} 起",
+        "open_meeting": "打开会议",
+        "open_thread": "打开邮件",
+        "draft_recap": "起草会议纪要",
+        "draft_reply": "起草回复",
+        "untitled": "我们的会议",
+        "recap_subject": "会议纪要：{title}",
+        "recap_body": "您好：\n\n感谢您参加{day}的「{title}」。会议纪要如下：\n\n- 讨论内容：\n"
+                      "- 您最关心的：\n- 我方将要做的：\n\n我们约定的下一步，您方计划在哪一天完成？"
+                      "请确认一个具体日期，我们双方都记到日历上。",
+        "reply_body": "您好：\n\n感谢您的来信。\n\n",
     },
 }
 

@@ -23,13 +23,25 @@ from typing import TYPE_CHECKING
 
 from dealnudge.config.schema import Config, Rep
 from dealnudge.connectors.base import ConnectorContext
-from dealnudge.scheduler.compose import digest_findings, render_digest
+from dealnudge.scheduler.compose import digest_findings, render_digest, select_for_digest
 from dealnudge.scheduler.rollup import send_due_rollups
 from dealnudge.scheduler.sending import Delivery, NudgeOutcome, isolated, send_claimed
-from dealnudge.scheduler.timing import is_due, local_day, rep_muted
+from dealnudge.scheduler.timing import is_due, local_day, rep_muted, weekday_name
+
+from dealnudge.records import Finding
 
 if TYPE_CHECKING:
     from dealnudge.store import Store
+
+
+def digest_goes_out(rep: Rep, day: dt.date, findings: list[Finding], config: Config) -> bool:
+    """Whether the rep's digest of ``day`` is sent at its ``send_at``, given the findings
+    open then: a configured weekday, no rep-wide mute, and something to say (after the
+    digest's own filtering) unless ``send_when_empty``. The same checks, in the same
+    order, as ``digest_for_rep``; the replay in ``dealnudge backtest`` relies on it."""
+    if weekday_name(day) not in config.nudges.weekdays or rep_muted(rep, day) is not None:
+        return False
+    return bool(select_for_digest(rep, findings, day, config)) or config.nudges.send_when_empty
 
 
 def digest_for_rep(rep: Rep, config: Config, store: Store, now: dt.datetime,

@@ -42,6 +42,7 @@ def event_columns(event: CalendarEvent) -> Columns:
         "recurrence_id": event.recurrence_id, "recurrence_tz": maybe_zone_name(event.recurrence_id),
         "updated": event.updated, "updated_tz": maybe_zone_name(event.updated),
         "description": event.description, "location": event.location,
+        "web_link": event.web_link,
     }
 
 
@@ -74,7 +75,7 @@ def event_from_row(row: EventRow) -> CalendarEvent:
             for p in row.participants),
         recurrence_id=maybe_in_zone(row.recurrence_id, row.recurrence_tz),
         updated=maybe_in_zone(row.updated, row.updated_tz),
-        description=row.description, location=row.location,
+        description=row.description, location=row.location, web_link=row.web_link,
     )
 
 
@@ -96,7 +97,7 @@ def message_columns(message: EmailMessage) -> Columns:
         "subject": message.subject, "body_text": message.body_text, "folder": message.folder,
         "is_auto_reply": message.is_auto_reply, "in_reply_to": message.in_reply_to,
         "references": list(message.references), "thread_id": message.thread_id,
-        "attachments": list(message.attachments),
+        "attachments": list(message.attachments), "web_link": message.web_link,
     }
 
 
@@ -110,7 +111,7 @@ def message_from_row(row: MessageRow | Row[Any]) -> EmailMessage:
         subject=row.subject, body_text=row.body_text, folder=cast(Folder, row.folder),
         is_auto_reply=row.is_auto_reply, in_reply_to=row.in_reply_to,
         references=tuple(row.references), thread_id=row.thread_id,
-        attachments=tuple(row.attachments),
+        attachments=tuple(row.attachments), web_link=row.web_link,
     )
 
 
@@ -130,7 +131,8 @@ def finding_columns(finding: Finding) -> Columns:
         "meeting_start_tz": maybe_zone_name(finding.meeting_start),
         "evidence": finding.evidence, "last_customer_action": finding.last_customer_action,
         "last_customer_action_tz": maybe_zone_name(finding.last_customer_action),
-        "seller_touches": finding.seller_touches,
+        "seller_touches": finding.seller_touches, "web_link": finding.web_link,
+        "contacts": list(finding.contacts),
     }
 
 
@@ -143,7 +145,8 @@ def finding_from_row(row: FindingRow) -> Finding:
         evidence=row.evidence,
         last_customer_action=maybe_in_zone(row.last_customer_action,
                                            row.last_customer_action_tz),
-        seller_touches=row.seller_touches,
+        seller_touches=row.seller_touches, web_link=row.web_link,
+        contacts=tuple(row.contacts or ()),
     )
 
 

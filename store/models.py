@@ -111,6 +111,7 @@ class EventRow(Base):
     updated_tz: Mapped[str | None] = mapped_column(String(64))
     description: Mapped[str] = mapped_column(Text)
     location: Mapped[str] = mapped_column(Text)
+    web_link: Mapped[str | None] = mapped_column(Text)
 
     participants: Mapped[list[ParticipantRow]] = relationship(
         back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
@@ -167,6 +168,7 @@ class MessageRow(Base):
     references: Mapped[list[str]] = mapped_column("reference_ids", JSONType)
     thread_id: Mapped[str | None] = mapped_column(Text)
     attachments: Mapped[list[str]] = mapped_column(JSONType)
+    web_link: Mapped[str | None] = mapped_column(Text)
 
 
 class FindingRow(Base):
@@ -196,6 +198,8 @@ class FindingRow(Base):
     last_customer_action: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_customer_action_tz: Mapped[str | None] = mapped_column(String(64))
     seller_touches: Mapped[int | None] = mapped_column(Integer)
+    web_link: Mapped[str | None] = mapped_column(Text)
+    contacts: Mapped[list[str] | None] = mapped_column(JSONType)  # None in rows before 0003
     status: Mapped[str] = mapped_column(String(8))
     first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime())

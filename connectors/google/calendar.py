@@ -105,7 +105,8 @@ def to_event(item: dict[str, Any], zone: dt.tzinfo) -> CalendarEvent | None:
         participants=tuple(_participant(a) for a in item.get("attendees", []) if a.get("email")),
         recurrence_id=when(original, zone)[0] if original else None,
         updated=_instant(item["updated"]) if item.get("updated") else None,
-        description=str(item.get("description", "")), location=str(item.get("location", "")))
+        description=str(item.get("description", "")), location=str(item.get("location", "")),
+        web_link=str(item["htmlLink"]) if item.get("htmlLink") else None)
 
 
 def _participant(att: dict[str, Any]) -> Participant:

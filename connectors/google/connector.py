@@ -62,7 +62,7 @@ class GoogleConnector(Connector):
             self._gmail, self.gmail_caller, batch_uri=batch_uri(provider),
             page_size=provider.page_size, batch_size=provider.batch_size,
             window_days=provider.mail_window_days, ctx=ctx, default_tz=rep.zone,
-            stream_name=MAIL.name)
+            stream_name=MAIL.name, mailbox=rep.mailbox)
         self.calendar = CalendarSync(
             self._calendar, self.calendar_caller, page_size=provider.page_size,
             past_days=provider.calendar_past_days, future_days=provider.calendar_future_days,

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from dealnudge.connectors.base import ConnectorContext, ConnectorError, CursorExpired
 from dealnudge.connectors.cursors import decode_cursor, encode_cursor
@@ -78,8 +79,9 @@ class Fetched:
 class GmailSync:
     def __init__(self, service: Any, caller: Caller, *, batch_uri: str, page_size: int,
                  batch_size: int, window_days: int, ctx: ConnectorContext,
-                 default_tz: dt.tzinfo, stream_name: str) -> None:
+                 default_tz: dt.tzinfo, stream_name: str, mailbox: str = "") -> None:
         self.service, self.caller = service, caller
+        self.mailbox = mailbox
         self.batch_uri, self.page_size, self.batch_size = batch_uri, page_size, batch_size
         self.window_days, self.ctx, self.default_tz = window_days, ctx, default_tz
         self.stream_name = stream_name
@@ -183,7 +185,17 @@ class GmailSync:
             return
         if msg.thread_id is None and resource.get("threadId"):
             msg = dataclasses.replace(msg, thread_id=str(resource["threadId"]))
+        if resource.get("threadId"):
+            msg = dataclasses.replace(
+                msg, web_link=thread_link(self.mailbox, str(resource["threadId"])))
         out.messages.append(msg)
+
+
+def thread_link(mailbox: str, thread_id: str) -> str:
+    """The thread in Gmail's web client, signed in as ``mailbox`` (``/u/`` takes an
+    address as well as an account number); both parts percent-encoded."""
+    account = quote(mailbox, safe="@") if mailbox else "0"
+    return f"https://mail.google.com/mail/u/{account}/#all/{quote(thread_id, safe='')}"
 
 
 def changes(records: list[dict[str, Any]]) -> tuple[list[str], list[str]]:

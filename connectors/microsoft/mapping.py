@@ -44,7 +44,7 @@ from dealnudge.records import (
 UTC = dt.UTC
 MESSAGE_FIELDS = ("id", "internetMessageId", "conversationId", "subject", "body", "from",
                   "sender", "toRecipients", "ccRecipients", "sentDateTime",
-                  "receivedDateTime", "hasAttachments", "isDraft")
+                  "receivedDateTime", "hasAttachments", "isDraft", "webLink")
 AUTO_REPLY_PREFIXES = ("automatic reply:", "auto reply:", "autoreply:", "out of office:",
                        "自动回复", "自動回覆", "自动答复")
 RESPONSES: dict[str, ResponseStatus] = {
@@ -72,7 +72,7 @@ def parse_message(item: dict[str, Any], folder: Folder) -> EmailMessage:
         to=_addresses(item.get("toRecipients")), cc=_addresses(item.get("ccRecipients")),
         subject=subject, body_text=_body(item), folder=folder,
         is_auto_reply=is_auto_reply(subject),
-        thread_id=item.get("conversationId") or None)
+        thread_id=item.get("conversationId") or None, web_link=_link(item))
 
 
 def parse_event(item: dict[str, Any], *, mailbox: str, zone: ZoneInfo) -> CalendarEvent:
@@ -92,7 +92,14 @@ def parse_event(item: dict[str, Any], *, mailbox: str, zone: ZoneInfo) -> Calend
         updated=parse_instant(item["lastModifiedDateTime"])
         if item.get("lastModifiedDateTime") else None,
         description=_body(item),
-        location=str((item.get("location") or {}).get("displayName") or ""))
+        location=str((item.get("location") or {}).get("displayName") or ""),
+        web_link=_link(item))
+
+
+def _link(item: dict[str, Any]) -> str | None:
+    """Graph's ``webLink``: the item in Outlook on the web (absent on some old items)."""
+    link = item.get("webLink")
+    return str(link) if isinstance(link, str) and link else None
 
 
 def is_auto_reply(subject: str) -> bool:

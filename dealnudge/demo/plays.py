@@ -4,8 +4,10 @@ Expected findings (default thresholds, at the instant the team is generated for)
 ``healthy``, ``late_follow_up``, ``cancelled`` → none; ``missing_follow_up`` →
 missing_follow_up; ``no_next_step`` → no_next_step; ``vague`` → vague_next_step;
 ``stalled`` → stalled_deal (and vague_next_step for its old meeting); ``dormant`` →
-no stall (its old meeting still lacks a next step); ``shared`` → missing_follow_up for
-the second rep only.
+no stall (its old meeting still lacks a next step); ``going_quiet`` → none (the
+customer wrote ten days ago and the rep chased twice since: a stall only once
+``stall_after_days`` is lowered under ten, as ``dealnudge backtest`` shows);
+``shared`` → missing_follow_up for the second rep only.
 """
 
 from __future__ import annotations
@@ -143,6 +145,16 @@ def cancelled(s: Scene) -> None:
     s.meeting(s.at(rng.randint(1, 3), 16), by_customer=True, rep_answer="DECLINED")
 
 
+def going_quiet(s: Scene) -> None:
+    rng = s.rng
+    _first_contact(s, rng.randint(20, 26))
+    sent = s.at(10, 10, zone=s.account.zone)
+    last = s.write(False, sent, tx.praise_customer(rng, s.say(sent)), subject=s.subject())
+    for days in (7, 3):
+        sent = s.at(days, 9, 30)
+        last = s.write(True, sent, tx.rep_chaser(rng, s.say(sent)), reply_to=last)
+
+
 def shared(s: Scene) -> None:
     """Two reps in one customer meeting (one UID on both calendars); only the first follows up."""
     rng = s.rng
@@ -160,5 +172,5 @@ def shared(s: Scene) -> None:
 PLAYS: dict[str, Callable[[Scene], None]] = {
     "healthy": healthy, "missing_follow_up": missing_follow_up, "late_follow_up": late_follow_up,
     "no_next_step": no_next_step, "vague": vague, "stalled": stalled, "dormant": dormant,
-    "cancelled": cancelled,
+    "cancelled": cancelled, "going_quiet": going_quiet,
 }

@@ -8,6 +8,7 @@ exactly as in production, at the fixed instant ``DEMO_NOW``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 
@@ -49,7 +50,14 @@ def run_demo(out_dir: Path, console: Console) -> None:
     _print_summary(console, config, findings, outcomes)
     outbox = getattr(config.nudges.delivery, "path", out_dir / "outbox")
     console.print(f"\nNudge e-mails (.eml, open them in any mail client): [bold]{outbox}[/bold]")
-    console.print(f"Try: dealnudge --config {config_path} report --now {DEMO_NOW.isoformat()}")
+    console.print(f"Try: dealnudge --config {config_path} report --now {DEMO_NOW.isoformat()}",
+                  soft_wrap=True)  # a command the reader copies must stay on one line
+    if findings:
+        console.print(f"     dealnudge --config {config_path} explain {findings[0].key}",
+                      soft_wrap=True)
+    last = DEMO_NOW.date() - dt.timedelta(days=1)
+    console.print(f"     dealnudge --config {config_path} backtest "
+                  f"--from {last - dt.timedelta(days=13)} --to {last}", soft_wrap=True)
 
 
 def _print_summary(console: Console, config: Config, findings: list[Finding],

@@ -10,10 +10,16 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
+from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from dealnudge.config.loader import load_config
+from dealnudge.scheduler.compose import digest_findings
+from dealnudge.store import Store
 
 from dealnudge.cli import main
 from dealnudge.demo.team import DEMO_NOW
@@ -81,3 +87,43 @@ def test_nudge_is_idempotent_on_the_demo_store(demo_dir: Path) -> None:
     assert _outbox(demo_dir) == before
     assert ": sent" not in result.output
     assert result.output.count("skipped_already_sent") >= len(before)
+
+
+def _recap_links(html: str) -> list[tuple[list[str], str]]:
+    """(addresses, subject) of every recap draft link in a digest's HTML part."""
+    found = []
+    for href in re.findall(r'href="(mailto:[^"]*)"', html):
+        parsed = urlsplit(unescape(href))
+        fields = parse_qs(parsed.query)
+        found.append(([unquote(a) for a in parsed.path.split(",")], fields["subject"][0]))
+    return found
+
+
+def test_demo_follow_ups_carry_a_recap_draft_to_the_customer_attendees(demo_dir: Path) -> None:
+    config = load_config(demo_dir / "dealnudge.yaml")
+    internal = tuple(config.organization.internal_domains)
+    with Store.open(config.database) as store:
+        events = {rep.email: store.events(rep.email) for rep in config.reps}
+        open_by_rep = {rep.email: store.open_findings(rep.email) for rep in config.reps}
+    checked = follow_ups = 0
+    for path in sorted((demo_dir / "outbox").glob("*_digest_*.eml")):
+        msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        rep = next(r for r in config.reps if r.email == msg["To"].addresses[0].addr_spec)
+        html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+        links = _recap_links(html)
+        shown = digest_findings(rep, open_by_rep[rep.email], DEMO_NOW.astimezone(rep.zone).date(),
+                                config)
+        follow_ups += sum(1 for f in shown if f.kind == "missing_follow_up")
+        assert len(links) == sum(1 for f in shown if f.kind != "stalled_deal")  # one per item
+        for to, subject in links:
+            prefix = "Recap: " if rep.language == "en" else "会议纪要："
+            assert subject.startswith(prefix)
+            title = subject.removeprefix(prefix)
+            copies = [e for _, e in events[rep.email] if e.title == title]
+            assert copies, f"{subject!r} names no meeting on {rep.email}'s calendar"
+            customers = {p.email for e in copies for p in e.participants
+                         if not p.is_resource and not p.email.endswith(internal)
+                         and "@" in p.email}
+            assert set(to) <= customers and to, (to, customers)
+            checked += 1
+    assert checked >= 4 and follow_ups >= 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dealnudge.analyzer.commitments import Author, extract_commitments
-from dealnudge.analyzer.quotes import strip_quoted
+from dealnudge.analyzer.quotes import strip_quoted, zones
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +90,7 @@ def test_future_phrases_never_land_before_the_sent_day(
 def test_stripping_is_idempotent_on_any_text(text: str) -> None:
     once = strip_quoted(text)
     assert strip_quoted(once) == once
+    assert zones(text).new == once
 
 
 @settings(max_examples=200, deadline=None)
@@ -122,3 +123,4 @@ def test_any_text_gives_well_formed_commitments(text: str, sent_at: dt.datetime,
 def test_stripping_is_idempotent_on_mail_like_text(lines: list[str]) -> None:
     once = strip_quoted("\n".join(lines))
     assert strip_quoted(once) == once
+    assert zones("\n".join(lines)).new == once  # what ``explain`` shows is what was judged

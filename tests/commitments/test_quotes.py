@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dealnudge.analyzer.quotes import strip_quoted
+from dealnudge.analyzer.quotes import strip_quoted, zones
 
 NEW = "We will send the signed order form on Friday."
 QUOTED = "我周五前把合同草稿发给您。"
@@ -97,3 +97,15 @@ def test_plain_text_without_quotes_is_unchanged() -> None:
 def test_stripping_is_idempotent(body: str) -> None:
     once = strip_quoted(body)
     assert strip_quoted(once) == once
+
+
+def test_zones_keep_exactly_the_new_text_and_name_what_was_cut() -> None:
+    body = ("Hi Sarah,\n\nWe'll review it on Friday.\n\nBest regards,\nDana\nAcme Corp\n\n"
+            "On Mon, Mar 2, 2026 at 10:00 AM Sarah <s@northwind.example> wrote:\n"
+            "> I'll send the quote by Friday.\n")
+    split = zones(body)
+    assert split.new == strip_quoted(body)
+    assert any("I'll send the quote by Friday." in q for q in split.quoted)
+    assert split.signature and split.signature[0].startswith("Best regards")
+    phone = zones("好的，下周三见。\n\n发自我的iPhone\n")
+    assert phone.new == "好的，下周三见。" and phone.signature == ("发自我的iPhone",)

@@ -42,6 +42,12 @@ class FakeEvent:
         return out
 
 
+def html_link(event_id: str, calendar: str) -> str:
+    """What Calendar returns as ``htmlLink``: ``eid`` is base64url("<event id> <calendar>")."""
+    eid = base64.urlsafe_b64encode(f"{event_id} {calendar}".encode()).decode().rstrip("=")
+    return f"https://www.google.com/calendar/event?eid={eid}"
+
+
 @dataclass
 class FakeCalendar:
     email: str
@@ -53,6 +59,7 @@ class FakeCalendar:
     def put(self, resource: Json, start: dt.datetime, end: dt.datetime) -> None:
         self.seq += 1
         resource = dict(resource, updated=_stamp(self.seq), etag=f'"{self.seq}"')
+        resource.setdefault("htmlLink", html_link(str(resource["id"]), self.email))
         self.events[str(resource["id"])] = FakeEvent(resource, start, end, self.seq)
 
     def cancel(self, event_id: str) -> None:

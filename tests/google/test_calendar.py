@@ -11,6 +11,7 @@ from dealnudge.connectors.cursors import decode_cursor
 from dealnudge.connectors.google.connector import CALENDAR
 
 from tests.conformance import drain, event
+from tests.google.fake_calendar import html_link
 from tests.google.world import NOW, GoogleWorld
 
 REP = "rep@northwind.example"
@@ -123,6 +124,7 @@ def test_attendees_all_day_and_organizer_are_mapped(world: GoogleWorld) -> None:
     assert people["ops@acme.example"].response == "needs_action"
     assert people["room-1@resource.calendar.google.com"].is_resource
     assert ev.updated is not None and ev.location == "Shanghai"
+    assert ev.web_link == html_link("offsite", REP)  # Calendar's own htmlLink, kept as given
 
 
 def test_throttled_calendar_honours_retry_after(world: GoogleWorld) -> None:

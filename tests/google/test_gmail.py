@@ -48,6 +48,8 @@ def test_full_sync_asks_for_the_window_without_noise(world: GoogleWorld) -> None
     assert listing.query["maxResults"] == ["3"] and "pageToken" not in listing.query
     assert all(r.query["format"] == ["raw"] and r.batch is not None for r in _gets(world.fake))
     assert all(m.thread_id for m in out.messages)
+    for m in out.messages:  # the thread in the rep's own Gmail, from the stored thread id
+        assert m.web_link == f"https://mail.google.com/mail/u/{REP}/#all/{m.thread_id}"
     profile = world.fake.mailbox(REP).history_id
     assert MailCursor.decode(out.cursor or "").history_id == str(profile)
 

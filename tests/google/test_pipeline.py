@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from dealnudge.connectors.base import ErrorKind
+from dealnudge.scheduler.compose import render_digest
 from dealnudge.store import Store
 
-from dealnudge.pipeline import sync_all
+from dealnudge.pipeline import run_analysis, sync_all
 from tests.conformance import event, message
+from tests.google.fake_calendar import html_link
 from tests.google.world import GoogleWorld
 
 REP, SECOND = "rep@northwind.example", "second@northwind.example"
@@ -53,3 +56,20 @@ def test_expired_history_resyncs_without_losing_or_doubling(world: GoogleWorld,
     assert result.ok and mail.full_resync
     subjects = sorted(m.subject for _, m in store.messages(SECOND))
     assert subjects == sorted(f"Pilot plan {i} / 试用计划" for i in (0, 1, 2, 3, 7))
+
+
+def test_digest_items_open_the_meeting_from_its_stored_html_link(world: GoogleWorld,
+                                                                  store: Store) -> None:
+    spec = event(1, SECOND)
+    event_id = world.add_event(spec, rep=SECOND)
+    sync_all(world.config, store, world.ctx(), reps=[SECOND])
+    ((_, stored),) = store.events(SECOND)
+    assert stored.web_link == html_link(event_id, SECOND)
+    now = spec.end + dt.timedelta(days=4)
+    findings = run_analysis(world.config, store, now, persist=True)
+    owed = next(f for f in findings if f.kind == "missing_follow_up")
+    assert owed.web_link == stored.web_link and owed.contacts == ("buyer1@acme.example",)
+    rep = next(r for r in world.config.reps if r.email == SECOND)
+    msg = render_digest(rep, store.open_findings(SECOND), now.date(), world.config)
+    html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert f'href="{stored.web_link}"' in html

@@ -56,6 +56,7 @@ def test_attendees_organizer_resources_and_cancelled(world: GraphWorld,
     assert got.status == "cancelled" and got.organizer == "cfo@acme.example"
     assert got.uid == "x@acme.example" and got.source_id == item_id
     assert got.start == start and got.start.tzinfo is not None
+    assert got.web_link == doc["webLink"] and item_id in (got.web_link or "")
 
 
 def test_all_day_events_are_midnights_in_the_reps_zone(world: GraphWorld,

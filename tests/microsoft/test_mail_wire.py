@@ -137,6 +137,8 @@ def test_auto_replies_drafts_and_window(world: GraphWorld, fake: FakeMicrosoft) 
     got = drain(world.connector(), INBOX, None).messages
     assert [(m.subject, m.is_auto_reply) for m in got] == [("自动回复: Pilot plan", True)]
     assert got[0].message_id == "ar@acme.example" and got[0].thread_id == "conv-ar"
+    assert got[0].web_link is not None  # Outlook on the web, from Graph's webLink
+    assert got[0].web_link.startswith("https://outlook.office365.com/owa/?ItemID=")
 
 
 def test_concurrent_streams_share_the_mailbox_limit(fake: FakeMicrosoft) -> None:

@@ -120,7 +120,9 @@ class FakeMicrosoft:
             "isAllDay": False, "isCancelled": False, "type": "singleInstance",
             "showAs": "busy", "location": {"displayName": "Teams"},
             "organizer": {"emailAddress": {"name": "", "address": spec.organizer}},
-            "attendees": attendees, "lastModifiedDateTime": "2026-03-01T08:00:00Z", **extra}
+            "attendees": attendees, "lastModifiedDateTime": "2026-03-01T08:00:00Z",
+            "webLink": f"https://outlook.office365.com/owa/?itemid={item_id}&exvsurl=1"
+                       "&path=/calendar/item", **extra}
         self.graph.put(mailbox, "calendar", doc)
         return item_id
 

@@ -159,3 +159,10 @@ def test_each_message_is_read_once_however_many_meetings_need_it() -> None:
     findings = analyze_with(inp, NOW, CommitmentCache(counting))
     assert [f.kind for f in findings if f.kind.endswith("next_step")] == ["vague_next_step"] * 3
     assert texts == ["We'll get back to you."]
+
+
+def test_an_event_stamped_after_now_is_not_seen_yet() -> None:
+    """As of a past instant, a follow-up meeting booked later is not evidence yet."""
+    booked_later = event(at(20, 14), uid="review@acme.example", updated=at(9, 12))
+    assert [f.kind for f in next_steps(at(9, 8), [MEETING, booked_later])] == ["no_next_step"]
+    assert next_steps(at(9, 13), [MEETING, booked_later]) == []

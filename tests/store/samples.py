@@ -37,6 +37,7 @@ def event(source_id: str = "evt-1", *, start: dt.datetime | None = None,
         organizer=REP, participants=people,
         updated=dt.datetime(2026, 3, 1, 8, 30, tzinfo=UTC),
         description="讨论试用计划。\nAgenda: pilot scope", location="上海市浦东新区",
+        web_link="https://www.google.com/calendar/event?eid=ZXYx",
     )
 
 
@@ -51,6 +52,7 @@ def message(source_id: str = "msg-1", *, sent_at: dt.datetime | None = None,
         in_reply_to="orig@northwind.example",
         references=("root@northwind.example", "orig@northwind.example"),
         thread_id="thread-9", attachments=("报价单.pdf",),
+        web_link="https://outlook.office365.com/owa/?ItemID=AAk%2Bx",
     )
 
 

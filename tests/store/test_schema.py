@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from pathlib import Path
@@ -14,6 +15,8 @@ from dealnudge.store import Store, StoreOpenError, UnsupportedDatabase, database
 from dealnudge.store.models import Base
 from dealnudge.store.types import UTCDateTime
 from sqlalchemy import inspect
+
+from tests.store.samples import finding
 
 
 def test_open_migrates_once_and_reopening_is_a_no_op(store_url: str) -> None:
@@ -85,7 +88,7 @@ def test_migration_scripts_live_inside_the_package() -> None:
     assert scripts.parent == Path(database.__file__).resolve().parent
     assert (scripts / "env.py").exists() and (scripts / "script.py.mako").exists()
     assert (scripts / "__init__.py").exists() and (scripts / "versions" / "__init__.py").exists()
-    assert database.head_revision() == "0001"
+    assert database.head_revision() == "0003"
 
 
 
@@ -147,3 +150,18 @@ def test_unwritable_sqlite_location_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(StoreOpenError, match="cannot open the database"):
         Store.open(f"sqlite:///{blocker / 'dealnudge.db'}")
+
+
+def test_a_store_from_before_web_links_keeps_its_rows(store: Store) -> None:
+    """Rows written before revision 0003 survive it and read back without links."""
+    now = dt.datetime(2026, 3, 6, tzinfo=dt.UTC)
+    linked = dataclasses.replace(finding(), web_link="https://x.example/e", contacts=("a@b.cn",))
+    store.sync_findings([linked], now, [linked.rep])
+    with store.engine.begin() as connection:
+        command.downgrade(database.alembic_config(connection), "0001")
+    columns = {c["name"] for c in inspect(store.engine).get_columns("findings")}
+    assert "web_link" not in columns and "contacts" not in columns
+    assert database.migrate(store.engine) is True
+    (stored,) = store.open_findings()
+    assert stored.finding.key == linked.key and stored.finding.detail == linked.detail
+    assert stored.finding.contacts == () and stored.finding.web_link is None

@@ -1,0 +1,87 @@
+"""Sentence by sentence: what the commitment reader made of one e-mail, and why.
+
+``extract_commitments`` answers "which next steps does this message hold?"; a rep who
+thinks a finding is wrong needs the other half too: which sentences were read, which
+were left out (quoted earlier messages, signatures, auto-replies) and what each read
+sentence amounted to (who acts, on which day, vague or not, and whether that counts
+as the customer's dated next step). This module gives that trail with the same
+stripping and the same per-sentence judgement the extractor uses, so what is shown
+is what was judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from dealnudge.analyzer import text_cues as cues
+from dealnudge.analyzer.commitments import (
+    Author,
+    Commitment,
+    judge_sentence,
+    split_sentences,
+)
+from dealnudge.analyzer.quotes import zones
+from dealnudge.analyzer.text_cues import Clause
+
+Part = Literal["new", "quoted", "signature", "auto_reply"]
+_AUTO_REPLY_WINDOW = 200
+
+
+@dataclass(frozen=True)
+class SentenceVerdict:
+    """One sentence (or a left-out block) and what it amounted to."""
+
+    text: str
+    part: Part
+    actor: str | None  # customer | seller | joint, when the sentence takes on a step
+    due: dt.date | None
+    vague: bool | None
+    evidence: bool  # a dated customer or joint step: what rule 3 looks for
+    why: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"text": self.text, "part": self.part, "actor": self.actor,
+                "due": self.due.isoformat() if self.due else None, "vague": self.vague,
+                "evidence": self.evidence, "why": self.why}
+
+
+def _verdict(sentence: str, step: Commitment, author: Author) -> SentenceVerdict:
+    dated = step.due is not None and not step.vague
+    if step.actor == "seller":
+        who = "the rep's own promise" if author == "seller" else "a step for the seller's side"
+        why = f"{who}: not a customer action"
+    elif dated:
+        why = "a dated customer step" if step.actor == "customer" else "a dated joint step"
+    else:
+        why = "a customer step without a day: vague"
+    return SentenceVerdict(sentence, "new", step.actor, step.due, step.vague,
+                           step.actor in ("customer", "joint") and dated, why)
+
+
+def judge_message(body: str, *, sent_at: dt.datetime, author: Author | None,
+                  auto_reply: bool = False) -> list[SentenceVerdict]:
+    """Every sentence of the new text with its verdict, then the blocks left out."""
+    split = zones(body)
+    left_out = [SentenceVerdict(q, "quoted", None, None, None, False,
+                                "quoted from an earlier message: never evidence")
+                for q in split.quoted]
+    left_out += [SentenceVerdict(s, "signature", None, None, None, False,
+                                 "signature or sign-off: never evidence")
+                 for s in split.signature]
+    if auto_reply or cues.AUTO_REPLY(Clause.of(split.new[:_AUTO_REPLY_WINDOW])):
+        return [SentenceVerdict(split.new, "auto_reply", None, None, None, False,
+                                "an automatic reply: never evidence"), *left_out]
+    if author is None:
+        return [SentenceVerdict(split.new, "new", None, None, None, False,
+                                "written by neither the customer nor the team"), *left_out]
+    today = sent_at.astimezone(sent_at.tzinfo).date()
+    verdicts = []
+    for sentence in split_sentences(split.new):
+        steps = judge_sentence(sentence, today, author)
+        if not steps:
+            verdicts.append(SentenceVerdict(sentence, "new", None, None, None, False,
+                                            "takes on no next step"))
+        verdicts += [_verdict(sentence, step, author) for step in steps]
+    return verdicts + left_out
