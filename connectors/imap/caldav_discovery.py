@@ -105,7 +105,10 @@ class Discoverer:
             return found
         homes = list(here.homes)
         if not homes and here.principal:
-            principal = self._propfind(here.principal, depth=0)
+            try:
+                principal = self._propfind(here.principal, depth=0)
+            except _NotDav:
+                principal = []
             homes = list(principal[0].homes) if principal else []
         out: list[DavCalendar] = []
         for home in homes:
@@ -113,7 +116,10 @@ class Discoverer:
         return out
 
     def _children(self, url: str) -> list[DavCalendar]:
-        nodes = self._propfind(url, depth=1)
+        try:
+            nodes = self._propfind(url, depth=1)
+        except _NotDav:  # some servers refuse Depth 1 on a principal: try its home instead
+            return []
         return [_calendar(n) for n in nodes if n.is_calendar and not n.is_self]
 
     def _propfind_or_well_known(self, url: str) -> list[_Node]:
