@@ -96,7 +96,9 @@ def _describe_source(rep: Rep) -> str:
     if source.kind == "local":
         return f"local ({source.calendar or '-'}, {source.mail or '-'})"
     if source.kind == "imap":
-        return f"imap ({source.username or rep.email})"
+        extra = "".join(f", {key} {value!r}" for key, value in (
+            ("sent_folder", source.sent_folder), ("calendar_name", source.calendar_name)) if value)
+        return f"imap ({source.username or rep.email}{extra})"
     return f"{source.kind} ({rep.mailbox})"
 
 
