@@ -50,6 +50,7 @@ class AnalysisInput:
     thresholds: Thresholds
     events: tuple[tuple[str, CalendarEvent], ...]  # (rep email, event)
     messages: tuple[tuple[str, EmailMessage], ...]  # (rep email, message)
+    disabled: frozenset[str] = frozenset()  # finding kinds switched off (``findings.disabled``)
 
 
 @dataclass

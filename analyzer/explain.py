@@ -122,6 +122,8 @@ def explain(inp: AnalysisInput, now: dt.datetime, key: str) -> Explanation | Non
     ctx = build_context(inp, now, cache)
     if finding.kind == "stalled_deal":
         return _stalled(ctx, finding)
+    if finding.meeting_key is None:
+        return _deal_signal(ctx, finding)
     meeting = next((m for m in customer_meetings(ctx.views, ctx.now)
                     if m.key == finding.meeting_key), None)
     if meeting is None:  # a kind this module does not trace yet
@@ -242,3 +244,44 @@ def _stalled(ctx: Context, finding: Finding) -> Explanation:
                     Moment("latest seller touch", stall.touches[-1].at), *instants]
     return Explanation(finding, ctx.now, finding.detail, mails=mails,
                        activity=tuple(activity), thresholds=thresholds, instants=tuple(instants))
+
+
+def _mail_by_id(ctx: Context, rep: str, account: str, message_id: str | None) -> Mail | None:
+    box = ctx.mailbox(rep)
+    for lines in (box.received, box.team_to):
+        if account in lines:
+            for mail in lines[account].mails:
+                if mail.message.message_id == message_id:
+                    return mail
+    return None
+
+
+_SIGNAL_THRESHOLDS = {
+    "slipped_commitment": ("slip_grace_days", "active_within_days"),
+    "repeated_reschedules": ("reschedule_window_days", "reschedule_min_count"),
+    "single_threaded": ("single_thread_min_meetings", "active_within_days"),
+    "unanswered_customer": ("reply_within_hours", "active_within_days"),
+}
+
+
+def _deal_signal(ctx: Context, finding: Finding) -> Explanation:
+    """Slipped promises, reschedules, single threads, unanswered mail: the message the
+    finding quotes (judged sentence by sentence), or what the calendar showed."""
+    mails: tuple[MailTrail, ...] = ()
+    activity: tuple[tuple[dt.datetime, str, str], ...] = ()
+    instants = [Moment("now", ctx.now)]
+    mail = _mail_by_id(ctx, finding.rep.lower(), finding.account, finding.message_id)
+    if mail is not None:
+        what = "the promise" if finding.kind == "slipped_commitment" else "the question"
+        mails = (_mail_trail(mail, f"{what}: \u201c{finding.evidence}\u201d", judged=True),)
+        instants.insert(0, Moment("mail sent", mail.sent_at))
+    elif finding.evidence:
+        side = "seller" if finding.kind == "single_threaded" else "customer"
+        label = {"single_threaded": "the only customer person",
+                 "repeated_reschedules": "called off or moved"}.get(finding.kind, "evidence")
+        activity = ((finding.since, side, f"{label}: {finding.evidence}"),)
+    instants.insert(-1, Moment("finding since", finding.since))
+    names = _SIGNAL_THRESHOLDS.get(finding.kind, ())
+    return Explanation(finding, ctx.now, finding.detail, mails=mails, activity=activity,
+                       thresholds=_thresholds(ctx, *names) if names else _thresholds(ctx),
+                       instants=tuple(instants))

@@ -18,7 +18,11 @@ from dealnudge.analyzer.aftermeeting import follow_up_findings, next_step_findin
 from dealnudge.analyzer.context import AnalysisInput, Memo, RepView, build_context
 from dealnudge.analyzer.mailbox import CommitmentCache
 from dealnudge.analyzer.meetings import customer_meetings
+from dealnudge.analyzer.reschedules import reschedule_findings
+from dealnudge.analyzer.slipped import slipped_findings
 from dealnudge.analyzer.stall import stall_findings
+from dealnudge.analyzer.threads import thread_findings
+from dealnudge.analyzer.unanswered import unanswered_findings
 
 from dealnudge.records import FINDING_KINDS, Finding
 
@@ -43,6 +47,20 @@ def analyze_with(inp: AnalysisInput, now: dt.datetime, commitments: CommitmentCa
     and, for many instants over the same records, a ``Memo`` of classified records."""
     ctx = build_context(inp, now, commitments, memo)
     meetings = customer_meetings(ctx.views, ctx.now)
-    findings = follow_up_findings(ctx, meetings) + next_step_findings(ctx, meetings)
-    findings += stall_findings(ctx)
-    return sort_findings(findings)
+    off = inp.disabled
+    findings: list[Finding] = []
+    if "missing_follow_up" not in off:
+        findings += follow_up_findings(ctx, meetings)
+    if not {"no_next_step", "vague_next_step"} <= off:
+        findings += next_step_findings(ctx, meetings)
+    if "stalled_deal" not in off:
+        findings += stall_findings(ctx)
+    if "slipped_commitment" not in off:
+        findings += slipped_findings(ctx)
+    if "repeated_reschedules" not in off:
+        findings += reschedule_findings(ctx)
+    if "single_threaded" not in off:
+        findings += thread_findings(ctx, meetings)
+    if "unanswered_customer" not in off:
+        findings += unanswered_findings(ctx)
+    return sort_findings([f for f in findings if f.kind not in off])

@@ -9,6 +9,7 @@ paths and line-numbered error messages live in ``config.loader``.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -24,6 +25,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from dealnudge.records import FINDING_KINDS
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -97,6 +100,26 @@ class Thresholds(Strict):
     stall_after_days: int = Field(14, gt=0, le=MAX_DAYS)
     stall_min_seller_touches: int = Field(2, ge=1, le=1000)
     active_within_days: int = Field(30, gt=0, le=MAX_DAYS)
+    slip_grace_days: int = Field(2, ge=0, le=MAX_DAYS)  # a dated customer promise may be this late
+    reschedule_window_days: int = Field(30, gt=0, le=MAX_DAYS)
+    reschedule_min_count: int = Field(2, ge=1, le=1000)
+    single_thread_min_meetings: int = Field(3, ge=1, le=1000)
+    reply_within_hours: float = Field(24, gt=0, le=MAX_HOURS)
+
+
+class Findings(Strict):
+    disabled: list[str] = []  # finding kinds never reported nor nudged about
+
+    @field_validator("disabled")
+    @classmethod
+    def _known_kinds(cls, v: list[str]) -> list[str]:
+        kinds = [k.strip() for k in v]
+        for kind in kinds:
+            if kind not in FINDING_KINDS:
+                close = difflib.get_close_matches(kind, FINDING_KINDS, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]}?" if close else f"known kinds: {', '.join(FINDING_KINDS)}"
+                raise ValueError(f"unknown finding kind {kind!r}; {hint}")
+        return kinds
 
 
 class OutboxDelivery(Strict):
@@ -296,6 +319,7 @@ class Config(Strict):
     database: str = "sqlite:///dealnudge.db"
     organization: Organization
     thresholds: Thresholds = Thresholds()
+    findings: Findings = Findings()
     nudges: Nudges = Nudges()
     sync: SyncSettings = SyncSettings()
     providers: Providers = Providers()

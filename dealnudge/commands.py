@@ -65,6 +65,8 @@ def check(state: State, online: bool, now_text: str | None) -> None:
     nudges = config.nudges
     click.echo(f"Nudges at {nudges.send_at:%H:%M} rep-local on {', '.join(nudges.weekdays)}; "
                f"delivery: {_describe_delivery(config)}")
+    if config.findings.disabled:
+        click.echo(f"Switched off (findings.disabled): {', '.join(config.findings.disabled)}")
     if online:
         with failures(state):
             failed = _check_online(config, parse_now(now_text))

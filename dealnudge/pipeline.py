@@ -176,6 +176,7 @@ def run_analysis(config: Config, store: Store, now: dt.datetime, *,
         thresholds=config.thresholds,
         events=tuple(store.events()),
         messages=tuple(store.messages()),
+        disabled=frozenset(config.findings.disabled),
     )
     findings = analyze(inp, now)
     if persist:

@@ -60,6 +60,11 @@ class CalendarEvent:
     people's calendars; ``recurrence_id`` tells occurrences of one series apart.
     ``start``/``end`` are aware; ``end`` is exclusive. For all-day events they are
     midnights in the calendar's zone and ``all_day`` is true.
+
+    ``first_start`` is filled by the store, never by a connector: the start the store
+    saw when it first stored this event, when that differs from ``start`` — a meeting
+    moved since (None: not moved, as far as the store knows). Providers forget the
+    old start of a moved event; only the store's history can tell a move.
     """
 
     source_id: str
@@ -75,6 +80,7 @@ class CalendarEvent:
     updated: dt.datetime | None = None
     description: str = ""
     location: str = ""
+    first_start: dt.datetime | None = None
     web_link: str | None = None  # the provider's page for it (Google htmlLink, Graph webLink)
 
 
@@ -132,12 +138,21 @@ class SyncPage:
 
 # --- findings ---------------------------------------------------------------
 
-FindingKind = Literal["missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal"]
+FindingKind = Literal[
+    "missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal",
+    "slipped_commitment", "repeated_reschedules", "single_threaded", "unanswered_customer"]
 FINDING_KINDS: tuple[FindingKind, ...] = (
-    "missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal")
+    "missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal",
+    "slipped_commitment", "repeated_reschedules", "single_threaded", "unanswered_customer")
 KIND_LABELS: dict[FindingKind, str] = {  # short English labels for reports and summaries
     "missing_follow_up": "follow-up owed", "no_next_step": "no next step",
-    "vague_next_step": "vague next step", "stalled_deal": "stalled deal"}
+    "vague_next_step": "vague next step", "stalled_deal": "stalled deal",
+    "slipped_commitment": "slipped promise", "repeated_reschedules": "reschedules",
+    "single_threaded": "single thread", "unanswered_customer": "unanswered mail"}
+# Kinds about a whole deal (or one message) rather than one meeting: ``meeting_uid`` is null.
+DEAL_KINDS: frozenset[FindingKind] = frozenset({
+    "stalled_deal", "slipped_commitment", "repeated_reschedules", "single_threaded",
+    "unanswered_customer"})
 
 
 @dataclass(frozen=True)
@@ -145,7 +160,7 @@ class Finding:
     rep: str
     kind: FindingKind
     account: str
-    meeting_uid: str | None  # iCalendar UID; None for stalled deals
+    meeting_uid: str | None  # iCalendar UID; None for the deal kinds (``DEAL_KINDS``)
     since: dt.datetime  # when the problem began (meeting end + window, or the last customer action)
     detail: str
     meeting_key: str | None = None  # UID plus occurrence start: tells recurring instances apart
@@ -154,13 +169,22 @@ class Finding:
     evidence: str | None = None  # the vague sentence, or the last customer action
     last_customer_action: dt.datetime | None = None
     seller_touches: int | None = None
+    due: dt.date | None = None  # slipped_commitment: the promised day
+    count: int | None = None  # repeated_reschedules: meetings called off or moved
+    message_id: str | None = None  # unanswered_customer and slipped_commitment: the mail
     web_link: str | None = None  # the meeting or thread in the rep's own web client
     contacts: tuple[str, ...] = ()  # the customer people to write to (a meeting's attendees)
+    subject: str | None = None  # unanswered_customer and slipped_commitment: the mail's subject
 
     @property
     def key(self) -> str:
-        raw = "\x1f".join((self.rep, self.kind, self.account, self.meeting_key or ""))
-        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+        """Stable identity: rep, kind, account and the meeting, message or commitment."""
+        parts = [self.rep, self.kind, self.account, self.meeting_key or ""]
+        if self.message_id is not None:  # absent for the older kinds: their keys never change
+            parts.append(self.message_id)
+        if self.due is not None:
+            parts.append(self.due.isoformat())
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
     def to_json(self) -> dict[str, object]:
         def iso(value: dt.datetime | None) -> str | None:
@@ -174,4 +198,16 @@ class Finding:
             "last_customer_action": iso(self.last_customer_action),
             "seller_touches": self.seller_touches, "web_link": self.web_link,
             "contacts": list(self.contacts),
+            **self._kind_fields(),
         }
+
+    def _kind_fields(self) -> dict[str, object]:
+        """The keys ``report --json`` adds for the deal-signal kinds (slipped, reschedules, unanswered)."""
+        if self.kind == "slipped_commitment":
+            return {"due": self.due.isoformat() if self.due else None,
+                    "message_id": self.message_id}
+        if self.kind in ("repeated_reschedules", "single_threaded"):
+            return {"count": self.count}  # meetings called off or moved / held with one person
+        if self.kind == "unanswered_customer":
+            return {"message_id": self.message_id}
+        return {}

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 POLICY = email.policy.default
 NEXT_STEP_KINDS = ("no_next_step", "vague_next_step")
+SIGNAL_KINDS = ("slipped_commitment", "repeated_reschedules", "single_threaded",
+                "unanswered_customer")
 
 ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -87,15 +89,16 @@ def select_for_digest(rep: Rep, findings: list[Finding], day: dt.date,
                       config: Config) -> list[Finding]:
     """The findings that go into the digest of ``day``, in the digest's order.
 
-    Muted accounts are left out, and so are meetings older than
-    ``thresholds.active_within_days``: a morning list that still names a meeting from
+    Muted accounts and kinds the config switched off are left out, and so are meetings
+    older than ``thresholds.active_within_days``: a morning list that still names a meeting from
     two months ago teaches reps to ignore it. Such deals are judged by the stall rule
     instead, and ``dealnudge report`` still lists the old findings for managers.
     """
     muted = muted_accounts(rep, day)
     oldest = day - dt.timedelta(days=config.thresholds.active_within_days)
+    off = set(config.findings.disabled)
     found = [f for f in findings if f.account.lower() not in muted
-             and not _too_old(f, rep, oldest)]
+             and f.kind not in off and not _too_old(f, rep, oldest)]
     return sorted(found, key=lambda f: (f.meeting_start or f.since, f.account, f.key))
 
 
@@ -173,6 +176,35 @@ def _stalled_item(f: Finding, lang: Language, rep: Rep, day: dt.date, config: Co
                 links=tuple(_open(f, lang, "open_thread")))
 
 
+def _signal_item(f: Finding, lang: Language, rep: Rep, day: dt.date, config: Config) -> Item:
+    """The method's advice for rules 5-8, quoting the customer's own words where there are any."""
+    heading, quote = clean(f.account), clean(f.evidence, 400) or None
+    if f.kind == "slipped_commitment":
+        due = f.due or day
+        line = i18n.text(lang, "slipped_item", due=i18n.format_day(lang, due),
+                         late=(day - due).days)
+        return Item(heading, "", [line], quote=quote, advice=i18n.text(lang, "slipped_hint"),
+                    links=tuple(_open(f, lang, "open_thread")))
+    if f.kind == "repeated_reschedules":
+        line = i18n.text(lang, "reschedules_item", count=f.count or 0,
+                         days=config.thresholds.reschedule_window_days)
+        return Item(heading, "", [line], advice=i18n.text(lang, "reschedules_hint"))
+    if f.kind == "single_threaded":
+        line = i18n.text(lang, "single_item", count=f.count or 0, person=clean(f.evidence, 120))
+        return Item(heading, "", [line], advice=i18n.text(lang, "single_hint"))
+    asked = f.since - dt.timedelta(hours=config.thresholds.reply_within_hours)
+    line = i18n.text(lang, "unanswered_item",
+                     when=i18n.format_moment(lang, asked.astimezone(rep.zone)))
+    links = (reply_links(f, lang, to=f.contacts[0], subject=f.subject, message_id=f.message_id)
+             if f.contacts else tuple(_open(f, lang, "open_thread")))
+    return Item(heading, "", [line], quote=quote, advice=i18n.text(lang, "unanswered_hint"),
+                links=links)
+
+
+SIGNAL_SECTIONS = (("unanswered_customer", "unanswered"), ("slipped_commitment", "slipped"),
+                   ("repeated_reschedules", "reschedules"), ("single_threaded", "single"))
+
+
 def digest_sections(rep: Rep, findings: list[Finding], day: dt.date,
                     config: Config) -> list[Section]:
     lang: Language = rep.language
@@ -183,6 +215,9 @@ def digest_sections(rep: Rep, findings: list[Finding], day: dt.date,
     sections = [Section(i18n.text(lang, "follow_ups"), follow),
                 Section(i18n.text(lang, "next_steps"), steps),
                 Section(i18n.text(lang, "stalled"), stalled)]
+    sections += [Section(i18n.text(lang, title), [_signal_item(f, lang, rep, day, config)
+                                                  for f in findings if f.kind == kind])
+                 for kind, title in SIGNAL_SECTIONS]
     return [s for s in sections if s.items]
 
 
@@ -190,7 +225,8 @@ def digest_subject(lang: Language, findings: list[Finding]) -> str:
     count = {kind: sum(1 for f in findings if f.kind == kind)
              for kind in ("missing_follow_up", "stalled_deal")}
     steps = sum(1 for f in findings if f.kind in NEXT_STEP_KINDS)
-    return i18n.subject(lang, count["missing_follow_up"], steps, count["stalled_deal"])
+    signals = sum(1 for f in findings if f.kind in SIGNAL_KINDS)
+    return i18n.subject(lang, count["missing_follow_up"], steps, count["stalled_deal"], signals)
 
 
 def render_digest(rep: Rep, findings: list[StoredFinding], local_day: dt.date, config: Config,

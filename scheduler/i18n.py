@@ -41,6 +41,19 @@ TEXT: dict[Language, dict[str, str]] = {
                              "(e.g. a technical call instead of a trial).",
         "move_disqualify": "Consider disqualifying this deal and moving on to a better "
                            "prospect.",
+        "slipped": "Customer promises that slipped",
+        "slipped_item": "Promised for {due} ({late} days ago); the customer has not acted since:",
+        "slipped_hint": "Ask what happened and for a new date.",
+        "reschedules": "Meetings called off or moved again and again",
+        "reschedules_item": "{count} meetings called off or moved in the last {days} days.",
+        "reschedules_hint": "Pin down the next date now, and ask what changed on their side.",
+        "single": "Deals known through one person",
+        "single_item": "{count} meetings recently, always only with {person}.",
+        "single_hint": "Ask your contact to bring in the decision maker, finance or the "
+                       "technical evaluators.",
+        "unanswered": "Customers waiting for your answer",
+        "unanswered_item": "Asked on {when}, not answered yet:",
+        "unanswered_hint": "Answer today.",
         "with": "with",
         "nothing": "Nothing is open today. Well done.",
         "mute_footer": "Too many of these? Ask your dealnudge admin to add a mute: entry "
@@ -82,6 +95,18 @@ TEXT: dict[Language, dict[str, str]] = {
         "move_ask_blocker": "别再重复发同样的内容：直接问客户是什么让他们犹豫。",
         "move_smaller_step": "请客户先做一个更小、有日期的具体步骤（例如先做技术交流，而不是试用）。",
         "move_disqualify": "考虑放弃这个商机，把时间投入到更有希望的客户上。",
+        "slipped": "客户没有兑现的承诺",
+        "slipped_item": "约定在 {due}（已过去 {late} 天），此后客户没有任何行动：",
+        "slipped_hint": "问问客户发生了什么，并请他们给一个新的日期。",
+        "reschedules": "一再取消或改期的会议",
+        "reschedules_item": "最近 {days} 天内有 {count} 场会议被取消或改期。",
+        "reschedules_hint": "现在就把下一次的日期定下来，并问清楚对方有什么变化。",
+        "single": "只通过一个人推进的商机",
+        "single_item": "最近 {count} 场会议，始终只有 {person} 一个人参与。",
+        "single_hint": "请你的联系人把决策人、财务或技术评估的同事拉进来。",
+        "unanswered": "等你回复的客户",
+        "unanswered_item": "{when} 提出，还没有回复：",
+        "unanswered_hint": "今天就回复。",
         "with": "与",
         "nothing": "今天没有待处理的事项，做得好。",
         "mute_footer": "不想再收到？请 dealnudge 管理员在 YAML 中你的名下添加 mute: 条目"
@@ -109,9 +134,13 @@ TEXT: dict[Language, dict[str, str]] = {
 
 KIND_LABELS: dict[Language, dict[str, str]] = {
     "en": {"missing_follow_up": "follow-up owed", "no_next_step": "no next step",
-           "vague_next_step": "vague next step", "stalled_deal": "stalled deal"},
+           "vague_next_step": "vague next step", "stalled_deal": "stalled deal",
+           "slipped_commitment": "slipped promise", "repeated_reschedules": "reschedules",
+           "single_threaded": "single thread", "unanswered_customer": "unanswered mail"},
     "zh": {"missing_follow_up": "待发跟进", "no_next_step": "无下一步",
-           "vague_next_step": "下一步含糊", "stalled_deal": "停滞商机"},
+           "vague_next_step": "下一步含糊", "stalled_deal": "停滞商机",
+           "slipped_commitment": "承诺未兑现", "repeated_reschedules": "反复改期",
+           "single_threaded": "单线联系", "unanswered_customer": "待回复邮件"},
 }
 
 
@@ -123,18 +152,23 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def subject(language: Language, follow_ups: int, next_steps: int, stalled: int) -> str:
-    """'2 follow-ups owed, 1 stalled deal' / '2 封跟进邮件待发，1 个停滞商机'."""
+def subject(language: Language, follow_ups: int, next_steps: int, stalled: int,
+            signals: int = 0) -> str:
+    """'2 follow-ups owed, 1 stalled deal' / '2 封跟进邮件待发，1 个停滞商机'; ``signals``
+    counts the other deal signals (slipped promises, reschedules, single threads, unanswered
+    mail) as one "more" item, so the subject stays short on a phone."""
     if language == "zh":
         parts = [f"{follow_ups} 封跟进邮件待发" if follow_ups else "",
                  f"{next_steps} 场会议缺少明确下一步" if next_steps else "",
-                 f"{stalled} 个停滞商机" if stalled else ""]
+                 f"{stalled} 个停滞商机" if stalled else "",
+                 f"另有 {signals} 项商机信号" if signals else ""]
         joined = "，".join(p for p in parts if p)
     else:
         parts = [_plural(follow_ups, "follow-up owed", "follow-ups owed") if follow_ups else "",
                  _plural(next_steps, "meeting without a next step",
                          "meetings without a next step") if next_steps else "",
-                 _plural(stalled, "stalled deal", "stalled deals") if stalled else ""]
+                 _plural(stalled, "stalled deal", "stalled deals") if stalled else "",
+                 _plural(signals, "other deal signal", "other deal signals") if signals else ""]
         joined = ", ".join(p for p in parts if p)
     return joined or text(language, "subject_empty")
 

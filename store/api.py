@@ -24,6 +24,7 @@ from dealnudge.store import convert, database, lifecycle, pages
 from dealnudge.store.database import StoreOpenError
 from dealnudge.store.models import (
     CursorRow,
+    EventHistoryRow,
     EventRow,
     FindingRow,
     MessageRow,
@@ -165,12 +166,19 @@ class Store:
                          unchanged=counts.unchanged, deleted=counts.deleted, cursor_saved=saved)
 
     def events(self, rep: str | None = None) -> list[tuple[str, CalendarEvent]]:
-        query = (select(EventRow).options(selectinload(EventRow.participants))
+        """Stored events, each with ``first_start`` set when it moved since first stored."""
+        history = EventHistoryRow
+        query = (select(EventRow, history.first_start_at, history.first_start_tz)
+                 .outerjoin(history, (history.rep == EventRow.rep)
+                            & (history.stream == EventRow.stream)
+                            & (history.source_id == EventRow.source_id))
+                 .options(selectinload(EventRow.participants))
                  .order_by(EventRow.rep, EventRow.start_at, EventRow.stream, EventRow.source_id))
         if rep is not None:
             query = query.where(EventRow.rep == rep)
         with self._transaction() as session:
-            return [(row.rep, convert.event_from_row(row)) for row in session.scalars(query)]
+            return [(row.rep, convert.event_from_row(row, convert.first_start(row, at, tz)))
+                    for row, at, tz in session.execute(query)]
 
     def messages(self, rep: str | None = None,
                  since: dt.datetime | None = None) -> list[tuple[str, EmailMessage]]:

@@ -63,7 +63,15 @@ def stored_participant_tuples(row: EventRow) -> list[tuple[str, str, str, bool, 
             for p in row.participants]
 
 
-def event_from_row(row: EventRow) -> CalendarEvent:
+def first_start(row: EventRow, first_at: dt.datetime | None, first_tz: str | None
+                ) -> dt.datetime | None:
+    """The remembered first start, only when the event has moved since."""
+    if first_at is None or first_tz is None or first_at == row.start_at:
+        return None
+    return in_zone(first_at, first_tz)
+
+
+def event_from_row(row: EventRow, moved_from: dt.datetime | None = None) -> CalendarEvent:
     return CalendarEvent(
         source_id=row.source_id, uid=row.uid, title=row.title,
         start=in_zone(row.start_at, row.start_tz), end=in_zone(row.end_at, row.end_tz),
@@ -76,6 +84,7 @@ def event_from_row(row: EventRow) -> CalendarEvent:
         recurrence_id=maybe_in_zone(row.recurrence_id, row.recurrence_tz),
         updated=maybe_in_zone(row.updated, row.updated_tz),
         description=row.description, location=row.location, web_link=row.web_link,
+        first_start=moved_from,
     )
 
 
@@ -131,8 +140,9 @@ def finding_columns(finding: Finding) -> Columns:
         "meeting_start_tz": maybe_zone_name(finding.meeting_start),
         "evidence": finding.evidence, "last_customer_action": finding.last_customer_action,
         "last_customer_action_tz": maybe_zone_name(finding.last_customer_action),
-        "seller_touches": finding.seller_touches, "web_link": finding.web_link,
-        "contacts": list(finding.contacts),
+        "seller_touches": finding.seller_touches, "due": finding.due,
+        "count": finding.count, "message_id": finding.message_id, "web_link": finding.web_link,
+        "contacts": list(finding.contacts), "subject": finding.subject,
     }
 
 
@@ -145,8 +155,9 @@ def finding_from_row(row: FindingRow) -> Finding:
         evidence=row.evidence,
         last_customer_action=maybe_in_zone(row.last_customer_action,
                                            row.last_customer_action_tz),
-        seller_touches=row.seller_touches, web_link=row.web_link,
-        contacts=tuple(row.contacts or ()),
+        seller_touches=row.seller_touches, due=row.due, count=row.count,
+        message_id=row.message_id, web_link=row.web_link, contacts=tuple(row.contacts or ()),
+        subject=row.subject,
     )
 
 

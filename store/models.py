@@ -118,6 +118,26 @@ class EventRow(Base):
         order_by="ParticipantRow.position")
 
 
+class EventHistoryRow(Base):
+    """The first start the store saw for each event, kept when the event moves or goes.
+
+    Providers send a moved meeting with its new start only; this row is how a move is
+    told from a meeting that was always at that time, for every connector alike. It
+    outlives its event row (deleted or cancelled meetings may come back), and costs
+    one small row per event ever seen.
+    """
+
+    __tablename__ = "event_history"
+    __table_args__ = (UniqueConstraint("rep", "stream", "source_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rep: Mapped[str] = mapped_column(String(EMAIL), rep_fk())
+    stream: Mapped[str] = mapped_column(String(200))
+    source_id: Mapped[str] = mapped_column(Text)
+    first_start_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    first_start_tz: Mapped[str] = mapped_column(String(64))
+
+
 class ParticipantRow(Base):
     __tablename__ = "event_participants"
     __table_args__ = (
@@ -198,8 +218,12 @@ class FindingRow(Base):
     last_customer_action: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_customer_action_tz: Mapped[str | None] = mapped_column(String(64))
     seller_touches: Mapped[int | None] = mapped_column(Integer)
+    due: Mapped[dt.date | None] = mapped_column(Date)
+    count: Mapped[int | None] = mapped_column("reschedule_count", Integer)
+    message_id: Mapped[str | None] = mapped_column(Text)
     web_link: Mapped[str | None] = mapped_column(Text)
     contacts: Mapped[list[str] | None] = mapped_column(JSONType)  # None in rows before 0003
+    subject: Mapped[str | None] = mapped_column(Text)  # the customer mail's, for a reply draft
     status: Mapped[str] = mapped_column(String(8))
     first_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     last_seen: Mapped[dt.datetime] = mapped_column(UTCDateTime())

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from dealnudge.store import convert
-from dealnudge.store.models import CursorRow, EventRow, MessageRow
+from dealnudge.store.models import CursorRow, EventHistoryRow, EventRow, MessageRow
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -61,10 +61,27 @@ def _existing_messages(session: Session, rep: str, stream: str,
     return found
 
 
+def remember_first_starts(session: Session, rep: str, stream: str,
+                          events: dict[str, CalendarEvent]) -> None:
+    """Write the start of every event the store has never seen before; later moves
+    leave these rows alone, which is what lets the analyzer tell a moved meeting."""
+    known: set[str] = set()
+    for part in chunks(list(events)):
+        known.update(session.scalars(select(EventHistoryRow.source_id).where(
+            EventHistoryRow.rep == rep, EventHistoryRow.stream == stream,
+            EventHistoryRow.source_id.in_(part))))
+    new = [{"rep": rep, "stream": stream, "source_id": source_id,
+            "first_start_at": event.start, "first_start_tz": convert.zone_name(event.start)}
+           for source_id, event in events.items() if source_id not in known]
+    if new:
+        session.execute(insert(EventHistoryRow), new)
+
+
 def upsert_events(session: Session, rep: str, stream: str,
                   events: Sequence[CalendarEvent], counts: Counts) -> None:
     by_id = {event.source_id: event for event in events}
     existing = _existing_events(session, rep, stream, list(by_id))
+    remember_first_starts(session, rep, stream, by_id)
     for source_id, event in by_id.items():
         columns = convert.event_columns(event)
         row = existing.get(source_id)

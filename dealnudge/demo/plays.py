@@ -1,13 +1,20 @@
 """The situations of docs/method.md, one function each, played by a ``Scene`` for one account.
 
 Expected findings (default thresholds, at the instant the team is generated for):
-``healthy``, ``late_follow_up``, ``cancelled`` → none; ``missing_follow_up`` →
-missing_follow_up; ``no_next_step`` → no_next_step; ``vague`` → vague_next_step;
-``stalled`` → stalled_deal (and vague_next_step for its old meeting); ``dormant`` →
-no stall (its old meeting still lacks a next step); ``going_quiet`` → none (the
-customer wrote ten days ago and the rep chased twice since: a stall only once
-``stall_after_days`` is lowered under ten, as ``dealnudge backtest`` shows);
-``shared`` → missing_follow_up for the second rep only.
+``healthy``, ``late_follow_up`` → none; ``missing_follow_up`` → missing_follow_up;
+``no_next_step`` → no_next_step; ``vague`` → vague_next_step; ``stalled`` →
+stalled_deal (and vague_next_step for its old meeting); ``dormant`` → no stall (its
+old meeting still lacks a next step); ``going_quiet`` → none (the customer wrote ten
+days ago and the rep chased twice since: a stall only once ``stall_after_days`` is
+lowered under ten, as ``dealnudge backtest`` shows); ``cancelled`` →
+repeated_reschedules (one meeting cancelled, one declined by every customer
+attendee); ``slipped`` → slipped_commitment (a dated deliverable whose day passed in
+silence; an older promise the customer kept is superseded); ``single_thread`` →
+single_threaded (three meetings, one customer person); ``unanswered`` →
+unanswered_customer (the latest question; an earlier one was answered); ``shared`` →
+missing_follow_up for the second rep only. Replies that would ask a question of their
+own are avoided where a play is about something else, so each account shows its one
+situation.
 """
 
 from __future__ import annotations
@@ -169,8 +176,57 @@ def shared(s: Scene) -> None:
     s.meeting(m2_start, by_customer=True, reps=s.account.reps, stamp=reply.sent_at)
 
 
+def slipped(s: Scene) -> None:
+    """The customer promised a deliverable by a day, the day passed, nothing since."""
+    rng = s.rng
+    m1 = s.meeting(s.at(rng.randint(20, 24), 10))
+    recap = _recap(s, m1.end, 2)
+    kept_day = s.at(rng.randint(14, 16), 10).date()
+    sent = s.customer_time(recap.sent_at, 20)
+    reply = s.write(False, sent, tx.promise_customer(rng, s.say(sent, kept_day)), reply_to=recap)
+    sent = s.customer_time(dt.datetime.combine(kept_day, dt.time(16), tzinfo=s.account.zone), 0)
+    kept = s.write(False, sent, tx.promise_customer(rng, s.say(sent, s.at(rng.randint(6, 8), 10)
+                                                               .date())), reply_to=reply)
+    s.write(True, s.rep_time(kept.sent_at, 3), tx.rep_recap(rng, s.say(kept.sent_at)),
+            reply_to=kept)
+
+
+def single_thread(s: Scene) -> None:
+    """Three good meetings, each with a dated next step, but always the same one person."""
+    rng = s.rng
+    starts = [s.at(rng.randint(22, 25), 10), s.at(rng.randint(13, 16), 14),
+              s.at(rng.randint(4, 6), 11), s.at(-rng.randint(4, 8), 15)]
+    m1 = s.meeting(starts[0], only_contact=True)
+    recap = _recap(s, m1.end, 2)
+    sent = s.customer_time(recap.sent_at, 18)
+    reply = s.write(False, sent, tx.dated_customer(rng, s.say(sent, starts[1].date())),
+                    reply_to=recap)
+    m2 = s.meeting(starts[1], by_customer=True, stamp=reply.sent_at, only_contact=True)
+    sent = s.rep_time(m2.end, 3)
+    recap2 = _recap(s, m2.end, 3, tx.rep_recap_of_customer(rng, s.say(sent, starts[2].date())))
+    m3 = s.meeting(starts[2], stamp=recap2.sent_at, only_contact=True)
+    recap3 = _recap(s, m3.end, 2)
+    sent = s.customer_time(recap3.sent_at, 18)
+    reply = s.write(False, sent, tx.dated_customer(rng, s.say(sent, starts[3].date())),
+                    reply_to=recap3)
+    s.meeting(starts[3], stamp=reply.sent_at, only_contact=True)
+
+
+def unanswered(s: Scene) -> None:
+    """A question answered the same day, then a newer one left waiting for days."""
+    rng = s.rng
+    sent = s.at(rng.randint(12, 16), 10, zone=s.account.zone)
+    first = s.write(False, sent, tx.question_customer(rng, s.say(sent)), subject=s.subject())
+    answer = s.write(True, s.rep_time(first.sent_at, 3), tx.rep_recap(rng, s.say(first.sent_at)),
+                     reply_to=first)
+    sent = s.at(rng.randint(3, 5), 15, zone=s.account.zone)
+    s.write(False, max(sent, answer.sent_at + dt.timedelta(days=2)),
+            tx.question_customer(rng, s.say(sent)), reply_to=answer)
+
+
 PLAYS: dict[str, Callable[[Scene], None]] = {
     "healthy": healthy, "missing_follow_up": missing_follow_up, "late_follow_up": late_follow_up,
     "no_next_step": no_next_step, "vague": vague, "stalled": stalled, "dormant": dormant,
-    "cancelled": cancelled, "going_quiet": going_quiet,
+    "cancelled": cancelled, "going_quiet": going_quiet, "slipped": slipped,
+    "single_thread": single_thread, "unanswered": unanswered,
 }

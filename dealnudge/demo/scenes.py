@@ -117,13 +117,14 @@ class Scene:
     def meeting(self, start: dt.datetime, *, minutes: int = 60, by_customer: bool = False,
                 answer: str = "ACCEPTED", status: str = "CONFIRMED", room: bool = False,
                 reps: list[Rep] | None = None, rep_answer: str = "ACCEPTED",
-                stamp: dt.datetime | None = None) -> Meeting:
+                stamp: dt.datetime | None = None, only_contact: bool = False) -> Meeting:
         reps = reps or [self.rep]
         organizer = self.customer if by_customer else reps[0].person
         people = [Attendee(r.person, "ACCEPTED" if r.person == organizer else rep_answer)
                   for r in reps]
+        invited = 1 + self.rng.randrange(len(self.account.contacts))
         people += [Attendee(c, "ACCEPTED" if c == organizer else answer)
-                   for c in self.account.contacts[:1 + self.rng.randrange(len(self.account.contacts))]]
+                   for c in self.account.contacts[:1 if only_contact else invited]]
         location = ""
         if room:
             chosen = self.rooms[self.rng.choice(sorted(self.rooms))]

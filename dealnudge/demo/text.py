@@ -111,6 +111,35 @@ def dated_customer(rng: random.Random, s: Say) -> str:
     ))
 
 
+def promise_customer(rng: random.Random, s: Say) -> str:
+    """A dated deliverable the customer takes on: no meeting will show it was kept."""
+    assert s.day is not None  # noqa: S101 - narrows a type the lines above established
+    if s.customer.lang == "zh":
+        day = zh_day(s.sent, s.day, rng)
+        return pick(rng, (
+            f"我们{day}前把签好的保密协议发给你们。",
+            f"合同我们法务{day}之前会给你们返回修改意见。",
+            f"我们IT部门{day}之前把安全问卷填好发给你们。",
+        ))
+    day = en_day(s.day)
+    return pick(rng, (
+        f"We'll send you the signed NDA by {day}.",
+        f"Legal will return the redlined contract by end of day {day}.",
+        f"Our IT team will finish the security questionnaire by {day}.",
+    ))
+
+
+def question_customer(rng: random.Random, s: Say) -> str:
+    """A question or request that waits for the rep's answer."""
+    if s.customer.lang == "zh":
+        return pick(rng, ("能否把数据安全白皮书发给我们？", "麻烦发一下你们和SAP对接的案例。",
+                          "你们的系统支持私有化部署吗？", "请把三年期的报价明细发给我们。"))
+    return pick(rng, ("Could you send us the security whitepaper before our IT review?",
+                      "Does your planning suite support on-premises deployment?",
+                      "Can you share a reference customer in our industry?",
+                      "Please send the three-year pricing breakdown."))
+
+
 def deadline_customer(rng: random.Random, s: Say) -> str:
     if s.customer.lang == "zh":
         return pick(rng, ("我们月底前做决定，到时候通知你。", "这个月底之前我们给你们最终答复。"))

@@ -81,3 +81,16 @@ def test_installed_entry_point_and_help() -> None:
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "no such config file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_check_names_switched_off_kinds_and_rejects_unknown_ones(tmp_path: Path) -> None:
+    path = tmp_path / "team.yaml"
+    path.write_text(MINIMAL.replace("reps:", "findings:\n  disabled: [single_threaded]\nreps:"))
+    code, out, _ = run("--config", str(path), "check")
+    assert code == 0 and "Switched off (findings.disabled): single_threaded" in out
+    path.write_text(MINIMAL.replace("reps:", "findings:\n  disabled: [unanswered]\nreps:"))
+    code, _, err = run("--config", str(path), "check")
+    assert code == 2
+    assert ("team.yaml:5: findings.disabled: unknown finding kind 'unanswered'; did you mean "
+            "unanswered_customer?") in err
+    assert "Traceback" not in err

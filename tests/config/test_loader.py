@@ -142,3 +142,28 @@ def test_wrong_source_kind(tmp_path: Path) -> None:
 def test_missing_file_is_a_plain_error(tmp_path: Path) -> None:
     found = problems(tmp_path / "nope.yaml")
     assert "no such config file" in found[0]
+
+
+def test_deal_signal_thresholds_and_disabled_kinds(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, MINIMAL))
+    th = config.thresholds
+    assert (th.slip_grace_days, th.reschedule_window_days, th.reschedule_min_count,
+            th.single_thread_min_meetings, th.reply_within_hours) == (2, 30, 2, 3, 24)
+    assert config.findings.disabled == []
+    text = MINIMAL.replace("reps:", """thresholds:
+  slip_grace_days: -1
+  reschedule_min_count: 0
+  reply_within_hours: soon
+findings:
+  disabled: [single_thread]
+reps:""")
+    found = problems(write(tmp_path, text))
+    assert any(p.startswith("dealnudge.yaml:5: thresholds.slip_grace_days:") for p in found)
+    assert any(p.startswith("dealnudge.yaml:6: thresholds.reschedule_min_count:") for p in found)
+    assert any(p.startswith("dealnudge.yaml:7: thresholds.reply_within_hours:") for p in found)
+    assert ("dealnudge.yaml:9: findings.disabled: unknown finding kind 'single_thread'; "
+            "did you mean single_threaded?") in found
+    assert len(found) == 4
+    fine = MINIMAL.replace("reps:", "findings:\n  disabled: [single_threaded, stalled_deal]\nreps:")
+    assert load_config(write(tmp_path, fine)).findings.disabled == ["single_threaded",
+                                                                     "stalled_deal"]

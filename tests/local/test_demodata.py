@@ -169,7 +169,9 @@ def test_the_analyzer_finds_every_situation_for_every_rep(
     config = load_config(team / "dealnudge.yaml")
     events, mails, _ = synced
     findings = _findings(team, events, mails, DEMO_NOW)
-    kinds = {"missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal"}
+    kinds = {"missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal",
+             "slipped_commitment", "repeated_reschedules", "single_threaded",
+             "unanswered_customer"}
     for rep in config.reps:
         assert {f.kind for f in findings if f.rep == rep.email} == kinds, rep.email
     assert any("@" in f.account for f in findings)
@@ -190,5 +192,6 @@ def test_any_instant_works_even_across_a_year_end(tmp_path: Path) -> None:
                 mails += [(rep.email, m) for m in page.messages]
     assert all(m.sent_at < now for _, m in mails)
     findings = _findings(tmp_path, events, mails, now)
-    assert {f.kind for f in findings} == {"missing_follow_up", "no_next_step", "vague_next_step",
-                                          "stalled_deal"}
+    assert {f.kind for f in findings} == {
+        "missing_follow_up", "no_next_step", "vague_next_step", "stalled_deal",
+        "slipped_commitment", "repeated_reschedules", "single_threaded", "unanswered_customer"}

@@ -8,10 +8,11 @@ import email.policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from dealnudge.config.schema import Config, Mute
+from dealnudge.config.schema import Config, Findings, Mute
 from dealnudge.scheduler.compose import clean, message_id, render_digest
 from dealnudge.store import StoredFinding
 
+from dealnudge.records import Finding
 from tests.scheduler.factories import (
     LI,
     SARAH,
@@ -171,3 +172,56 @@ def test_from_address_override_and_message_id_is_stable(tmp_path: Path) -> None:
 def test_clean_removes_controls_and_bounds_length() -> None:
     assert clean("a\x00b\tc\u2028d\x1be") == "a b c d e"
     assert len(clean("x" * 1000, 50)) == 50
+
+
+def signal_findings(rep_: str) -> list[Finding]:
+    since = dt.datetime(2026, 3, 4, 14, 0, tzinfo=UTC)
+    return [
+        Finding(rep_, "slipped_commitment", "acme.example", None, since, "slipped",
+                evidence="Legal will return the <b>contract</b> by Monday, March 2.",
+                due=dt.date(2026, 3, 2), message_id="p@acme.example"),
+        Finding(rep_, "repeated_reschedules", "globex.example", None, since, "moved", count=3,
+                evidence="cancelled"),
+        Finding(rep_, "single_threaded", "initech.example", None, since, "one person",
+                evidence="dana@initech.example", count=4),
+        Finding(rep_, "unanswered_customer", "umbrella.example", None, since, "asked",
+                evidence="能否把<script>白皮书</script>发给我们？", message_id="q@umbrella.example"),
+    ]
+
+
+def test_each_deal_signal_has_its_section_and_advice(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    msg = reparsed(render_digest(sarah(), stored(signal_findings(SARAH)), DAY, cfg, now=NOW))
+    assert msg["Subject"] == "4 other deal signals"
+    text, html = parts(msg)
+    for body in (text, html):
+        assert "Customer promises that slipped" in body and "Mon 2 Mar (3 days ago)" in body
+        assert "Ask what happened and for a new date." in body
+        assert "3 meetings called off or moved in the last 30 days." in body
+        assert "Pin down the next date now" in body
+        assert "4 meetings recently, always only with dana@initech.example." in body
+        assert "decision maker, finance or the technical evaluators" in body
+        assert "Customers waiting for your answer" in body and "Answer today." in body
+        assert "Asked on Tue 3 Mar 09:00" in body  # 14:00 UTC on the 4th less 24 h, New York
+    assert "Legal will return the <b>contract</b>" in text
+    assert "&lt;b&gt;contract&lt;/b&gt;" in html and "<script>" not in html
+
+
+def test_deal_signals_in_chinese(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    msg = reparsed(render_digest(li(), stored(signal_findings(LI)), DAY, cfg, now=NOW))
+    assert msg["Subject"] == "另有 4 项商机信号"
+    text, _ = parts(msg)
+    for words in ("客户没有兑现的承诺", "约定在 3月2日 周一（已过去 3 天）", "问问客户发生了什么，并请他们给一个新的日期。",
+                  "一再取消或改期的会议", "最近 30 天内有 3 场会议被取消或改期。",
+                  "只通过一个人推进的商机", "请你的联系人把决策人、财务或技术评估的同事拉进来。",
+                  "等你回复的客户", "今天就回复。", "能否把<script>白皮书</script>发给我们？"):
+        assert words in text, words
+
+
+def test_a_disabled_kind_never_reaches_the_digest(tmp_path: Path) -> None:
+    cfg = config(tmp_path).model_copy(update={"findings": Findings(disabled=["single_threaded"])})
+    text, _ = parts(reparsed(render_digest(sarah(), stored(signal_findings(SARAH)), DAY, cfg,
+                                           now=NOW)))
+    assert "Deals known through one person" not in text
+    assert "Customers waiting for your answer" in text

@@ -13,6 +13,7 @@ from dealnudge.scheduler.nudges import send_due_nudges
 from dealnudge.scheduler.sending import NudgeOutcome
 from dealnudge.store import Store
 
+from dealnudge.records import Finding
 from tests.scheduler.factories import (
     LI,
     MANAGER,
@@ -256,3 +257,30 @@ def test_concurrent_retries_of_a_failed_day_send_once(store: Store, store_url: s
         results = [o for r in race(store_url, cfg, THURSDAY_NY_9AM) for o in r]
     assert sorted(o.status for o in results) == ["sent"] + ["skipped_already_sent"] * 3
     assert len(handler.messages) == 1
+
+
+def test_manager_rollup_counts_the_deal_signals(store: Store, tmp_path: Path) -> None:
+    reps = [sarah(manager=MANAGER), li(manager=MANAGER)]
+    cfg = config(tmp_path, reps=reps, manager_rollup_weekday="mon")
+    since = dt.datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+    signals = [
+        Finding(SARAH, "slipped_commitment", "acme.example", None, since, "slipped",
+                evidence="Legal will return the contract by Monday.", due=dt.date(2026, 3, 2),
+                message_id="p@acme.example"),
+        Finding(SARAH, "unanswered_customer", "acme.example", None, since, "asked",
+                evidence="Could you send the whitepaper?", message_id="q1@acme.example"),
+        Finding(SARAH, "unanswered_customer", "globex.example", None, since, "asked",
+                evidence="Any news?", message_id="q2@globex.example"),
+        Finding(LI, "repeated_reschedules", "huaxin.cn", None, since, "moved", count=2),
+        Finding(LI, "single_threaded", "jinqiao.cn", None, since, "one", count=3,
+                evidence="wang@jinqiao.cn"),
+    ]
+    seed(store, signals, THURSDAY_NY_9AM, cfg)
+    monday = dt.datetime(2026, 3, 9, 13, 0, tzinfo=UTC)
+    assert [o.status for o in send_due_nudges(cfg, store, monday) if o.kind == "rollup"] == ["sent"]
+    [mail] = [m for m in read_outbox(tmp_path / "outbox")
+              if m["To"].addresses[0].addr_spec == MANAGER]
+    text, _ = parts(mail)
+    assert mail["Subject"] == "Weekly roll-up: 5 open items across 2 reps"
+    assert "Sarah Chen: 1 slipped promise · 2 unanswered mail" in text
+    assert "李伟: 1 reschedules · 1 single thread" in text

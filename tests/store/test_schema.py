@@ -88,7 +88,7 @@ def test_migration_scripts_live_inside_the_package() -> None:
     assert scripts.parent == Path(database.__file__).resolve().parent
     assert (scripts / "env.py").exists() and (scripts / "script.py.mako").exists()
     assert (scripts / "__init__.py").exists() and (scripts / "versions" / "__init__.py").exists()
-    assert database.head_revision() == "0003"
+    assert database.head_revision() == "0002"
 
 
 
