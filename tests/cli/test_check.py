@@ -84,6 +84,8 @@ def test_installed_entry_point_and_help() -> None:
 
 
 def test_check_names_switched_off_kinds_and_rejects_unknown_ones(tmp_path: Path) -> None:
+    (tmp_path / "data/mail").mkdir(parents=True)  # check refuses paths that do not exist
+    (tmp_path / "data/cal.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     path = tmp_path / "team.yaml"
     path.write_text(MINIMAL.replace("reps:", "findings:\n  disabled: [single_threaded]\nreps:"))
     code, out, _ = run("--config", str(path), "check")

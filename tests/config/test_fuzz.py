@@ -22,7 +22,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "config"
 SEEDS = [MINIMAL] + [(EXAMPLES / n).read_text(encoding="utf-8")
                      for n in ("demo.yaml", "google.yaml", "microsoft.yaml", "imap.yaml")]
 PATH = Path("/nonexistent-dealnudge-fuzz/dealnudge.yaml")
-PROBLEM = re.compile(r"^dealnudge\.yaml:\d+: \S")
+PROBLEM = re.compile(r"^dealnudge\.yaml:\d+: .+", re.DOTALL)  # a key may start with U+00A0
 HOSTILE_TOKENS = [
     "*a", "&a", "&a [*a, *a]", "!!python/object:os.system {}", "!!binary AAAA", "!tag x",
     "[", "]", "{", "}", ": ", "? ", "- ", "|", ">", "'", '"', "#", "%YAML 1.1\n---\n", "---",

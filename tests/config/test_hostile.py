@@ -79,8 +79,8 @@ def test_modest_anchors_and_merge_keys_still_work(tmp_path: Path) -> None:
     text = text.replace("reps:", "defaults: &d {timezone: Asia/Shanghai}\nreps:")
     with pytest.raises(ConfigError) as err:  # the unknown top-level key, nothing else
         load_config(write(tmp_path, text))
-    assert err.value.problems == [("dealnudge.yaml:4: defaults: unknown key (known keys: database, "
-                                  "organization, thresholds, nudges, sync, providers, reps)")]
+    [problem] = err.value.problems
+    assert problem.startswith("dealnudge.yaml:4: defaults: unknown key (known keys: database, ")
     config = load_config(write(tmp_path, text.replace("defaults: &d {timezone: Asia/Shanghai}\n", "")))
     assert [r.source.kind for r in config.reps] == ["local", "local"]
 
