@@ -174,6 +174,16 @@ class SyncSettings(Strict):
     concurrency: int = Field(4, ge=1, le=64)  # reps synced in parallel
 
 
+class WorkerSettings(Strict):
+    """``dealnudge worker`` (PostgreSQL only): how workers plan, watch each other and stop."""
+
+    tick_seconds: float = Field(15, ge=1)  # how often the shared plan looks for due work
+    heartbeat_seconds: float = Field(10, gt=0)  # each worker's sign of life
+    stalled_after_seconds: float = Field(45, gt=0)  # silence after which its jobs are retried
+    shutdown_grace_seconds: float = Field(10, ge=0)  # SIGTERM: wait this long for running jobs
+    claim_check_after_minutes: float = Field(5, gt=0)  # a digest stuck in sending gets checked
+
+
 class LocalSource(Strict):
     kind: Literal["local"]
     calendar: Path | None = None  # one .ics file or a directory of them
@@ -322,6 +332,7 @@ class Config(Strict):
     findings: Findings = Findings()
     nudges: Nudges = Nudges()
     sync: SyncSettings = SyncSettings()
+    worker: WorkerSettings = WorkerSettings()
     providers: Providers = Providers()
     reps: list[Rep] = Field(min_length=1)
 

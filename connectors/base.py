@@ -91,6 +91,10 @@ def _no_progress(stream: str, done: int, total: int | None) -> None:
     return None
 
 
+def _never() -> bool:
+    return False
+
+
 @dataclass
 class ConnectorContext:
     """What a connector may take from its surroundings; tests inject every part."""
@@ -99,6 +103,8 @@ class ConnectorContext:
     sleep: Callable[[float], None] = time.sleep
     monotonic: Callable[[], float] = time.monotonic
     progress: Progress = field(default=_no_progress)
+    # asked between pages: True makes the caller stop (a worker shutting down)
+    should_stop: Callable[[], bool] = field(default=_never)
 
 
 class Connector(abc.ABC):

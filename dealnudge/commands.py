@@ -336,14 +336,51 @@ def serve(state: State) -> None:
 
 
 @main.command()
+@click.option("--concurrency", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Jobs this worker runs at once (default: sync.concurrency).")
 @click.pass_obj
-def status(state: State) -> None:
-    """Show each rep's sync health: last success, last error and item counts."""
+def worker(state: State, concurrency: int | None) -> None:
+    """Run one worker of a cluster on PostgreSQL: run as many as needed, on any machines.
+
+    Together the workers do what `serve` does (periodic sync, analysis, morning
+    digests); none is special, and a dead worker's jobs are taken over by the others.
+    SIGTERM stops it after the running jobs reach a safe point.
+    """
+    path = state.find_config()
+    config = state.config()
+    from dealnudge.scheduler.cluster import NotPostgres, conninfo, run_worker
+
+    try:
+        conninfo(config.database)
+    except NotPostgres as err:
+        raise BadConfig(str(err)) from None
+    with failures(state):
+        code = run_worker(path, concurrency=concurrency or config.sync.concurrency)
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one object per rep and stream as a JSON array.")
+@click.pass_obj
+def status(state: State, as_json: bool) -> None:
+    """Show each rep's sync health: last success, last error and item counts.
+
+    Also lists digests whose delivery started and was never recorded, where the
+    delivery target cannot be checked (plain SMTP): they may or may not have arrived.
+    """
     config = state.config()
     with failures(state):
         store = _open_store(config.database)
         health = store.health()
         unsettled = store.unsettled_nudges()
+    if as_json:
+        click.echo(json.dumps([{
+            "rep": h.rep, "stream": h.stream,
+            "last_success": h.last_success.isoformat() if h.last_success else None,
+            "last_error": h.last_error, "items": h.items} for h in health],
+            ensure_ascii=False, indent=2))
+        return
     if not health:
         click.echo("No sync has run yet: run `dealnudge sync`.")
     else:
@@ -352,14 +389,17 @@ def status(state: State) -> None:
         ok = h.last_success.strftime("%Y-%m-%d %H:%M") if h.last_success else "never"
         error = f"{h.last_error_at:%Y-%m-%d %H:%M} {h.last_error}" if h.last_error else ""
         click.echo(f"{h.rep:<36} {h.stream:<22} {ok:<17} {h.items:>6}  {error}")
-    if unsettled:
+    ambiguous = [n for n in unsettled if n.ambiguous]
+    if ambiguous:
         click.echo("\nNudges not known to be delivered (never sent again automatically; "
                    "ask the recipient or check the mail server's log):")
-    for n in unsettled:
-        why = n.error.removeprefix("ambiguous: ") if n.ambiguous and n.error else \
-            "still being sent, or a run stopped while sending it"
-        click.echo(f"  {n.local_day} {n.kind:<7} {n.rep}: {'ambiguous' if n.ambiguous else 'interrupted'}"
-                   f" — {why}")
+    for n in ambiguous:
+        why = (n.error or "").removeprefix("ambiguous: ")
+        click.echo(f"  {n.local_day} {n.kind:<7} {n.rep}: ambiguous — {why}")
+    for claim in (n for n in unsettled if not n.ambiguous):
+        click.echo(f"unverified: the {claim.kind} of {claim.rep} for {claim.local_day} was "
+                   f"being delivered since {claim.claimed_at:%Y-%m-%d %H:%M} UTC and never "
+                   "recorded; check the recipient's mailbox.")
 
 
 @main.command()

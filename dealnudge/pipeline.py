@@ -12,10 +12,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from dealnudge.analyzer.rules import AnalysisInput, RepView, analyze
+from dealnudge.analyzer.accounts import normalise
+from dealnudge.analyzer.rules import RepView, analyze, sort_findings
 from dealnudge.config.schema import Config, Rep
 from dealnudge.connectors import registry
 from dealnudge.connectors.base import (
@@ -28,7 +30,8 @@ from dealnudge.connectors.base import (
     Stream,
 )
 from dealnudge.records import Finding
-from dealnudge.store import Store
+from dealnudge.store import StaleSync, Store
+from dealnudge.windows import TeamCalendar, address_book, load_rep_window, rep_views
 
 log = logging.getLogger("dealnudge.sync")
 
@@ -49,6 +52,7 @@ class RepSyncResult:
     streams: list[StreamResult] = field(default_factory=list)
     error: str | None = None
     error_kind: ErrorKind | None = None
+    superseded: bool = False  # a newer run of this rep started: this one stopped writing
 
     @property
     def ok(self) -> bool:
@@ -75,42 +79,68 @@ def sync_all(config: Config, store: Store, ctx: ConnectorContext,
 
 
 def sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext) -> RepSyncResult:
+    """One fenced sync run of ``rep``: if another run of the same rep starts meanwhile
+    (a worker took over from this one), this run's remaining writes are refused and
+    it stops with ``superseded`` set."""
     result = RepSyncResult(rep.email)
+    try:
+        epoch = store.begin_sync(rep.email, ctx.now)
+        return _sync_rep(config, store, rep, ctx, result, epoch)
+    except StaleSync as err:
+        log.warning("%s: %s", rep.email, err)
+        result.superseded = True
+        result.error, result.error_kind = str(err), ErrorKind.TRANSIENT
+        return result
+    except SyncStopped:
+        log.info("%s: sync stopped at a page boundary on request", rep.email)
+        result.error, result.error_kind = "stopped before the end", ErrorKind.TRANSIENT
+        return result
+
+
+class SyncStopped(Exception):
+    """``ctx.should_stop()`` said so between two pages; everything stored stays consistent."""
+
+
+def _sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext,
+              result: RepSyncResult, epoch: int) -> RepSyncResult:
     outer = ctx.progress
     ctx = dataclasses.replace(
         ctx, progress=lambda stream, done, total: outer(f"{rep.email} {stream}", done, total))
     try:
         conn = registry.create(rep, config, ctx)
     except ConnectorError as err:
-        return _rep_failed(store, result, err, ctx.now, stream=f"{rep.source.kind}:*")
+        return _rep_failed(store, result, err, ctx.now, stream=f"{rep.source.kind}:*",
+                           epoch=epoch)
     except Exception as err:  # a defect must not stop the other reps
         log.exception("cannot set up the %s source of %s", rep.source.kind, rep.email)
         return _rep_failed(store, result, ConnectorError(f"internal error: {err}"), ctx.now,
-                           stream=f"{rep.source.kind}:*")
+                           stream=f"{rep.source.kind}:*", epoch=epoch)
     try:
         if conn.prefetches:  # the first request of every stream in one call
             conn.prefetch({s.name: store.get_cursor(rep.email, f"{conn.kind}:{s.name}",
                                                     conn.cursor_version)
                            for s in conn.streams()})
         for stream in conn.streams():
-            outcome = _sync_stream_safely(store, rep.email, conn, stream, ctx.now)
+            if ctx.should_stop():
+                raise SyncStopped
+            outcome = _sync_stream_safely(store, rep.email, conn, stream, ctx, epoch)
             result.streams.append(outcome)
             if outcome.error_kind is ErrorKind.ADMIN:
                 result.error, result.error_kind = outcome.error, outcome.error_kind
                 break  # the same credentials serve every stream of this rep
     except ConnectorError as err:
-        return _rep_failed(store, result, err, ctx.now, stream=f"{conn.kind}:*")
+        return _rep_failed(store, result, err, ctx.now, stream=f"{conn.kind}:*", epoch=epoch)
     finally:
         conn.close()
     return result
 
 
 def _rep_failed(store: Store, result: RepSyncResult, err: ConnectorError, now: dt.datetime,
-                *, stream: str) -> RepSyncResult:
+                *, stream: str, epoch: int) -> RepSyncResult:
     result.error, result.error_kind = str(err), err.kind
     log.error("%s: %s", result.rep, _admin_hint(err))
     store.record_sync(result.rep, stream, ok=False, at=now, error=str(err),
-                      error_kind=err.kind.value)
+                      error_kind=err.kind.value, epoch=epoch)
     return result
 
 
@@ -121,19 +151,22 @@ def _admin_hint(err: ConnectorError) -> str:
 
 
 def _sync_stream_safely(store: Store, rep: str, conn: Connector, stream: Stream,
-                        now: dt.datetime) -> StreamResult:
+                        ctx: ConnectorContext, epoch: int) -> StreamResult:
+    now, stop = ctx.now, ctx.should_stop
     key = f"{conn.kind}:{stream.name}"
     outcome = StreamResult(key)
     try:
         cursor = store.get_cursor(rep, key, conn.cursor_version)
         try:
-            _run_round(store, rep, key, conn, stream, cursor, outcome)
+            _run_round(store, rep, key, conn, stream, cursor, outcome, epoch, stop)
         except CursorExpired:
             log.warning("%s %s: the provider no longer accepts the saved cursor; "
                         "running one full resync of this stream", rep, key)
-            store.reset_cursor(rep, key)
+            store.reset_cursor(rep, key, epoch=epoch)
             outcome.full_resync = True
-            _run_round(store, rep, key, conn, stream, None, outcome)
+            _run_round(store, rep, key, conn, stream, None, outcome, epoch, stop)
+    except (StaleSync, SyncStopped):
+        raise  # another run owns the rep now, or the process is stopping: no more writes
     except ConnectorError as err:
         outcome.error, outcome.error_kind = str(err), err.kind
         log.error("%s %s: %s", rep, key, _admin_hint(err))
@@ -142,15 +175,19 @@ def _sync_stream_safely(store: Store, rep: str, conn: Connector, stream: Stream,
         outcome.error, outcome.error_kind = f"internal error: {err}", ErrorKind.BUG
     store.record_sync(rep, key, ok=outcome.error is None, at=now, items=outcome.items,
                       error=outcome.error,
-                      error_kind=outcome.error_kind.value if outcome.error_kind else None)
+                      error_kind=outcome.error_kind.value if outcome.error_kind else None,
+                      epoch=epoch)
     return outcome
 
 
 def _run_round(store: Store, rep: str, key: str, conn: Connector, stream: Stream,
-               cursor: str | None, outcome: StreamResult) -> None:
+               cursor: str | None, outcome: StreamResult, epoch: int,
+               stop: Callable[[], bool]) -> None:
     items = 0
     for page in conn.sync(stream, cursor):
-        store.apply_page(rep, key, page, version=conn.cursor_version)
+        if stop():
+            raise SyncStopped
+        store.apply_page(rep, key, page, version=conn.cursor_version, epoch=epoch)
         items += len(page.events) + len(page.messages)
         for problem in page.skipped:
             log.warning("%s %s: skipped %s", rep, key, problem)
@@ -168,17 +205,31 @@ def _run_round(store: Store, rep: str, key: str, conn: Connector, stream: Stream
 
 def run_analysis(config: Config, store: Store, now: dt.datetime, *,
                  persist: bool = True) -> list[Finding]:
-    """Analyse everything stored at ``now``; with ``persist`` open/close findings in the store."""
-    inp = AnalysisInput(
-        reps=tuple(RepView(r.email, tuple(r.aliases), r.zone) for r in config.reps),
-        internal_domains=tuple(config.organization.internal_domains),
-        ignore_addresses=tuple(config.organization.ignore_addresses),
-        thresholds=config.thresholds,
-        events=tuple(store.events()),
-        messages=tuple(store.messages()),
-        disabled=frozenset(config.findings.disabled),
-    )
-    findings = analyze(inp, now)
+    """Analyse the store at ``now``, one rep's window at a time; with ``persist``
+    open/close findings in the store. The result equals one analysis of the whole
+    store (see ``dealnudge.windows``), while memory follows one rep's neighbourhood."""
+    reps = rep_views(config)
+    team = TeamCalendar.build(store.calendar_index(), address_book(config, reps))
+    findings: list[Finding] = []
+    for rep in config.reps:
+        findings += analyse_rep(config, store, now, rep.email, team=team, reps=reps)
+    findings = sort_findings(findings)
     if persist:
         store.sync_findings(findings, now, {r.email for r in config.reps})
+    return findings
+
+
+def analyse_rep(config: Config, store: Store, now: dt.datetime, rep: str, *,
+                team: TeamCalendar | None = None, reps: tuple[RepView, ...] | None = None,
+                persist: bool = False) -> list[Finding]:
+    """One rep's open findings at ``now`` from its window; with ``persist`` open/close
+    that rep's findings (and only that rep's) in the store."""
+    reps = reps or rep_views(config)
+    if team is None:
+        team = TeamCalendar.build(store.calendar_index(), address_book(config, reps))
+    window = load_rep_window(config, store, rep, now, team, reps)
+    wanted = normalise(rep)
+    findings = [f for f in analyze(window, now) if normalise(f.rep) == wanted]
+    if persist:
+        store.sync_findings(findings, now, [rep])
     return findings

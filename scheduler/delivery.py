@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from dealnudge.config.schema import Config, OutboxDelivery, SmtpDelivery
 from dealnudge.config.secrets import SecretMissing, read_secret
@@ -42,9 +42,16 @@ log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
 
 
+Verdict = Literal["delivered", "absent", "unknown"]
+
+
 class Deliverer(Protocol):
     def deliver(self, message: EmailMessage, label: str) -> None:
         """Deliver or raise ``ConnectorError``; ``label`` names the nudge (day, kind, recipient)."""
+
+    def delivered(self, message_id: str, label: str) -> Verdict:
+        """Whether the nudge ``label`` with ``message_id`` reached the target, where that can
+        be checked; "unknown" where it cannot (plain SMTP keeps no copy we can read)."""
 
 
 class OutboxDeliverer:
@@ -70,6 +77,19 @@ class OutboxDeliverer:
         except OSError as err:
             raise TransientError(f"cannot write to the outbox {self.folder}: {err.strerror}") \
                 from None
+
+    def delivered(self, message_id: str, label: str) -> Verdict:
+        """The file is written to a temporary name and renamed into place, so a file
+        under the nudge's name carrying its Message-ID is a finished delivery."""
+        target = self.folder / f"{_UNSAFE.sub('_', label)}.eml"
+        try:
+            with target.open("rb") as handle:
+                head = handle.read(64 * 1024)
+        except FileNotFoundError:
+            return "absent"
+        except OSError:
+            return "unknown"
+        return "delivered" if message_id.encode("utf-8", "replace") in head else "absent"
 
 
 def classify_smtp(err: Exception, where: str) -> ConnectorError:
@@ -171,6 +191,9 @@ class SmtpDeliverer:
                     "sent again") from None
             raise classify_smtp(err, self.where) from None
 
+    def delivered(self, message_id: str, label: str) -> Verdict:
+        return "unknown"  # SMTP accepts and forgets: there is nothing to look at
+
 
 class SenderDeliverer:
     """Gmail / Graph: the provider connector's ``Sender``."""
@@ -180,6 +203,11 @@ class SenderDeliverer:
 
     def deliver(self, message: EmailMessage, label: str) -> None:
         self.sender.send(message)
+
+    def delivered(self, message_id: str, label: str) -> Verdict:
+        # The senders hold send-only credentials (gmail.send; Graph with
+        # saveToSentItems false), which cannot search a Sent folder.
+        return "unknown"
 
 
 def open_deliverer(config: Config, ctx: ConnectorContext) -> Deliverer:

@@ -7,8 +7,9 @@ finished as ``sent`` (or ``failed``). So however often ``nudge`` or ``serve`` ru
 and however many run at once, one digest goes out per rep and day.
 
 A process killed between claiming and finishing leaves the row in ``sending``; such
-a claim is never resent automatically (at-most-once: a missed nudge is cheaper than
-a duplicate one, and we cannot tell whether the server took the message). The
+a claim is never resent blindly (at-most-once: a missed nudge is cheaper than a
+duplicate one). Workers check it against the delivery target where that is possible
+(``scheduler.claims``: the outbox file) and complete or release it; elsewhere it stays. The
 Message-ID is deterministic per rep and day, so a manual resend, or the rare retry
 after an ambiguous SMTP timeout, is recognisable as the same message. A row that
 ended ``failed`` (delivery raised, so it was not taken) is released and retried by the

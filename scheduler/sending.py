@@ -54,11 +54,20 @@ class Delivery:
         self.ctx = ctx
         self._deliverer: Deliverer | None = None
 
-    def send(self, message: EmailMessage, label: str) -> None:
+    @property
+    def deliverer(self) -> Deliverer:
         if self._deliverer is None:
             self._deliverer = open_deliverer(self.config, self.ctx)
-        deliver_with_retry(self._deliverer, message, label,
+        return self._deliverer
+
+    def send(self, message: EmailMessage, label: str) -> None:
+        deliver_with_retry(self.deliverer, message, label,
                            attempts=self.config.nudges.retry_attempts, sleep=self.ctx.sleep)
+
+
+def delivery_label(day: dt.date, kind: str, recipient: str) -> str:
+    """The nudge's name at the deliverer (the outbox file name): one per claim."""
+    return f"{day.isoformat()}_{kind}_{recipient}"
 
 
 def send_claimed(store: Store, delivery: Delivery, *, recipient: str, day: dt.date,
@@ -77,11 +86,11 @@ def send_claimed(store: Store, delivery: Delivery, *, recipient: str, day: dt.da
             store.release_nudge(previous.id)
     msg = message()  # rendered before the claim: a rendering bug must not strand a claim
     msg_id = str(msg["Message-ID"])
-    claim = store.claim_nudge(recipient, day, kind, keys, now)
+    claim = store.claim_nudge(recipient, day, kind, keys, now, message_id=msg_id)
     if claim is None:
         return NudgeOutcome(recipient, day, "skipped_already_sent", findings=len(keys), kind=kind)
     try:
-        delivery.send(msg, f"{day.isoformat()}_{kind}_{recipient}")
+        delivery.send(msg, delivery_label(day, kind, recipient))
     except AmbiguousDelivery as err:  # maybe delivered: at-most-once wins, never resent
         log.error("the %s for %s on %s may or may not have been delivered: %s", kind, recipient,
                   day, err)

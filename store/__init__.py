@@ -6,7 +6,9 @@
 
 from dealnudge.store.api import NudgeNotFound, Store
 from dealnudge.store.database import StoreOpenError, UnsupportedDatabase
+from dealnudge.store.epochs import StaleSync
 from dealnudge.store.results import (
+    CalendarEntry,
     FindingChanges,
     NudgeRecord,
     PageStats,
@@ -16,6 +18,6 @@ from dealnudge.store.results import (
 from dealnudge.store.types import NaiveDatetimeError
 
 __all__ = [
-    "FindingChanges", "NaiveDatetimeError", "NudgeNotFound", "NudgeRecord", "PageStats",
-    "Store", "StoreOpenError", "StoredFinding", "SyncHealth", "UnsupportedDatabase",
+    "CalendarEntry", "FindingChanges", "NaiveDatetimeError", "NudgeNotFound", "NudgeRecord",
+    "PageStats", "StaleSync", "Store", "StoreOpenError", "StoredFinding", "SyncHealth", "UnsupportedDatabase",
 ]

@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Self
 
 from dealnudge.connectors.base import ErrorKind
-from dealnudge.store import convert, database, lifecycle, pages
+from dealnudge.store import convert, database, epochs, lifecycle, pages
 from dealnudge.store.database import StoreOpenError
+from dealnudge.store.epochs import RepRun
 from dealnudge.store.models import (
     CursorRow,
     EventHistoryRow,
@@ -29,11 +30,13 @@ from dealnudge.store.models import (
     FindingRow,
     MessageRow,
     NudgeRow,
+    ParticipantRow,
     RepRow,
     SyncHealthRow,
 )
 from dealnudge.store.results import (
     AMBIGUOUS,
+    CalendarEntry,
     FindingChanges,
     FinishStatus,
     NudgeRecord,
@@ -41,7 +44,7 @@ from dealnudge.store.results import (
     StoredFinding,
     SyncHealth,
 )
-from sqlalchemy import Engine, Executable, delete, inspect, select
+from sqlalchemy import Engine, Executable, Text, cast, delete, inspect, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -86,6 +89,10 @@ def _lost_a_race(err: Exception) -> bool:
         return True
     text = str(getattr(err, "orig", err)).lower()
     return "locked" in text or "busy" in text or "deadlock" in text
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class NudgeNotFound(LookupError):
@@ -152,21 +159,50 @@ class Store:
                 return None
             return row.value
 
-    def reset_cursor(self, rep: str, stream: str) -> None:
+    def begin_sync(self, rep: str, now: dt.datetime) -> int:
+        """Start a fenced sync run of ``rep``: its epoch, which every write of the run
+        passes back. Starting a run refuses the writes of every earlier run."""
+        now = convert.as_utc(now, "now")
         with self._transaction() as session:
+            self._known_rep(session, rep)
+            return epochs.begin(session, rep, now)
+
+    def rep_runs(self) -> list[RepRun]:
+        """Each rep's last sync start and last digest day: what a worker's tick plans from."""
+        with self._transaction() as session:
+            return epochs.runs(session)
+
+    def mark_digest_done(self, rep: str, day: dt.date, now: dt.datetime) -> None:
+        """Record that ``day``'s digest of ``rep`` was dealt with (sent, or nothing to send)."""
+        now = convert.as_utc(now, "now")
+        with self._transaction() as session:
+            self._known_rep(session, rep)
+            epochs.mark_digest(session, rep, day, now)
+
+    def reset_cursor(self, rep: str, stream: str, *, epoch: int | None = None) -> None:
+        with self._transaction() as session:
+            epochs.check(session, rep, epoch)
             session.execute(delete(CursorRow).where(CursorRow.rep == rep,
                                                     CursorRow.stream == stream))
 
-    def apply_page(self, rep: str, stream: str, page: SyncPage, version: int) -> PageStats:
-        """Store one page and (if set) its cursor in one transaction; replays are no-ops."""
+    def apply_page(self, rep: str, stream: str, page: SyncPage, version: int, *,
+                   epoch: int | None = None) -> PageStats:
+        """Store one page and (if set) its cursor in one transaction; replays are no-ops.
+
+        With ``epoch`` (from ``begin_sync``) the page is refused with ``StaleSync`` when
+        a newer run of the rep has started since.
+        """
         with self._transaction() as session:
             self._known_rep(session, rep)
+            epochs.check(session, rep, epoch)
             counts, saved = pages.apply(session, rep, stream, page, version, self._clock())
         return PageStats(inserted=counts.inserted, updated=counts.updated,
                          unchanged=counts.unchanged, deleted=counts.deleted, cursor_saved=saved)
 
-    def events(self, rep: str | None = None) -> list[tuple[str, CalendarEvent]]:
-        """Stored events, each with ``first_start`` set when it moved since first stored."""
+    def events(self, rep: str | None = None, *,
+               uids: Collection[str] | None = None) -> list[tuple[str, CalendarEvent]]:
+        """Stored events of one rep (or all), optionally only those with one of ``uids``;
+        each with ``first_start`` set when it moved since first stored."""
         history = EventHistoryRow
         query = (select(EventRow, history.first_start_at, history.first_start_tz)
                  .outerjoin(history, (history.rep == EventRow.rep)
@@ -177,12 +213,51 @@ class Store:
         if rep is not None:
             query = query.where(EventRow.rep == rep)
         with self._transaction() as session:
-            return [(row.rep, convert.event_from_row(row, convert.first_start(row, at, tz)))
-                    for row, at, tz in session.execute(query)]
+            if uids is None:
+                return [(row.rep, convert.event_from_row(row, convert.first_start(row, at, tz)))
+                        for row, at, tz in session.execute(query)]
+            found: list[tuple[str, CalendarEvent]] = []
+            for part in pages.chunks(sorted(set(uids))):
+                found += [(row.rep, convert.event_from_row(row, convert.first_start(row, at, tz)))
+                          for row, at, tz in session.execute(query.where(EventRow.uid.in_(part)))]
+            return found
 
-    def messages(self, rep: str | None = None,
-                 since: dt.datetime | None = None) -> list[tuple[str, EmailMessage]]:
-        """Messages sent at or after ``since``, oldest first."""
+    def calendar_index(self) -> Iterator[CalendarEntry]:
+        """Every stored event as (rep, uid, start, status, people): no titles, no bodies.
+
+        The analysis of one rep uses it to find which other calendars hold copies of
+        its meetings or meetings with the same customers, without loading them.
+        """
+        query = (select(EventRow.id, EventRow.rep, EventRow.uid, EventRow.start_at,
+                        EventRow.status, EventRow.organizer, ParticipantRow.email,
+                        ParticipantRow.is_resource)
+                 .outerjoin(ParticipantRow, ParticipantRow.event_id == EventRow.id)
+                 .order_by(EventRow.id).execution_options(yield_per=2000))
+        with self._transaction() as session:
+            current: int | None = None
+            entry: CalendarEntry | None = None
+            for event_id, rep, uid, start, status, organizer, email, resource in \
+                    session.execute(query):
+                if event_id != current:
+                    if entry is not None:
+                        yield entry
+                    current = event_id
+                    entry = CalendarEntry(rep, uid, start, status,
+                                          (organizer,) if organizer else ())
+                if email is not None and not resource and entry is not None:
+                    entry = entry.with_person(email)
+            if entry is not None:
+                yield entry
+
+    def messages(self, rep: str | None = None, since: dt.datetime | None = None, *,
+                 until: dt.datetime | None = None,
+                 mentioning: Collection[str] | None = None) -> list[tuple[str, EmailMessage]]:
+        """Messages sent at or after ``since`` and at or before ``until``, oldest first.
+
+        ``mentioning``: only messages whose sender or recipients contain one of these
+        strings (case-insensitive; a coarse filter for mail with given domains or
+        addresses — the caller checks exactly).
+        """
         # plain column rows, not ORM objects: reads of 20k messages take half the time
         query = select(*MESSAGE_COLUMNS).order_by(MessageRow.rep, MessageRow.sent_at,
                                                   MessageRow.stream, MessageRow.source_id)
@@ -190,6 +265,13 @@ class Store:
             query = query.where(MessageRow.rep == rep)
         if since is not None:
             query = query.where(MessageRow.sent_at >= convert.as_utc(since, "since"))
+        if until is not None:
+            query = query.where(MessageRow.sent_at <= convert.as_utc(until, "until"))
+        if mentioning is not None:
+            people = (MessageRow.sender_email, cast(MessageRow.to, Text),
+                      cast(MessageRow.cc, Text))
+            query = query.where(or_(*(column.ilike(f"%{_like_escape(text)}%", escape="\\")
+                                      for text in sorted(mentioning) for column in people)))
         with self._transaction() as session:
             return [(row.rep, convert.message_from_row(row)) for row in session.execute(query)]
 
@@ -197,11 +279,13 @@ class Store:
 
     def record_sync(self, rep: str, stream: str, *, ok: bool, at: dt.datetime, items: int = 0,
                     error: str | None = None,
-                    error_kind: ErrorKind | str | None = None) -> None:
+                    error_kind: ErrorKind | str | None = None,
+                    epoch: int | None = None) -> None:
         convert.as_utc(at, "at")
         kind = error_kind.value if isinstance(error_kind, ErrorKind) else error_kind
         with self._transaction() as session:
             self._known_rep(session, rep)
+            epochs.check(session, rep, epoch)
             row = session.get(SyncHealthRow, (rep, stream))
             if row is None:
                 row = SyncHealthRow(rep=rep, stream=stream, consecutive_failures=0, items=0)
@@ -266,13 +350,17 @@ class Store:
     # nudges ---------------------------------------------------------------------
 
     def claim_nudge(self, rep: str, local_day: dt.date, kind: str, finding_keys: list[str],
-                    now: dt.datetime) -> NudgeRecord | None:
-        """Claim the (rep, day, kind) nudge; None when any process already claimed it."""
+                    now: dt.datetime, *, message_id: str | None = None) -> NudgeRecord | None:
+        """Claim the (rep, day, kind) nudge; None when any process already claimed it.
+
+        ``message_id`` (the message about to be delivered) is kept with the claim, so a
+        claim stranded in ``sending`` can later be checked against the delivery target.
+        """
         now = convert.as_utc(now, "now")
         with self._transaction() as session:
             self._known_rep(session, rep)
         row = NudgeRow(rep=rep, local_day=local_day, kind=kind, finding_keys=list(finding_keys),
-                       status="sending", attempts=0, claimed_at=now)
+                       status="sending", attempts=0, claimed_at=now, message_id=message_id)
         try:
             with self._transaction() as session:
                 session.add(row)
@@ -294,8 +382,23 @@ class Store:
         with self._transaction() as session:
             row = self._nudge_row(session, nudge_id)
             row.status, row.finished_at, row.attempts = stored, now, row.attempts + 1
-            row.message_id, row.error = message_id, error
+            row.message_id, row.error = message_id or row.message_id, error
             return convert.nudge_record(row)
+
+    def claims_in_flight(self, before: dt.datetime | None = None) -> list[NudgeRecord]:
+        """Claims still in ``sending`` (claimed before ``before``): a delivery that was
+        started and never recorded, because its process died or froze."""
+        query = select(NudgeRow).where(NudgeRow.status == "sending").order_by(NudgeRow.id)
+        if before is not None:
+            query = query.where(NudgeRow.claimed_at < convert.as_utc(before, "before"))
+        with self._transaction() as session:
+            return [convert.nudge_record(row) for row in session.scalars(query)]
+
+    def nudges(self) -> list[NudgeRecord]:
+        """Every claim, oldest first."""
+        with self._transaction() as session:
+            return [convert.nudge_record(row)
+                    for row in session.scalars(select(NudgeRow).order_by(NudgeRow.id))]
 
     def unsettled_nudges(self) -> list[NudgeRecord]:
         """Claims not known to be delivered and never retried: ambiguous sends, and

@@ -31,6 +31,7 @@ from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+IDLE_IN_TRANSACTION_MS = 20_000
 MIGRATION_LOCK = 0x64656E75  # arbitrary, constant: pg_advisory_xact_lock key
 _IN_PROCESS = threading.Lock()
 
@@ -63,7 +64,9 @@ def create(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":  # no driver named: psycopg 3 is the one installed
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
+        event.listen(engine, "connect", _postgresql_session)
+        return engine
     raise UnsupportedDatabase(
         f"unsupported database {backend!r}: use sqlite:///path.db or postgresql+psycopg://…")
 
@@ -101,6 +104,18 @@ def _owner_only(path: Path) -> None:
                 name.chmod(0o600)
         except OSError:
             continue
+
+
+def _postgresql_session(dbapi_connection: Any, _record: object) -> None:
+    """A process frozen inside a transaction (a stopped VM, SIGSTOP) would hold its row
+    locks until it wakes: the server ends such a session instead, so the worker that
+    took the frozen one's job over is not kept waiting."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"SET idle_in_transaction_session_timeout = {IDLE_IN_TRANSACTION_MS}")
+    finally:
+        cursor.close()
+    dbapi_connection.commit()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:

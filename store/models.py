@@ -266,3 +266,20 @@ class SyncHealthRow(Base):
     last_error_kind: Mapped[str | None] = mapped_column(String(16))
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     items: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SyncEpochRow(Base):
+    """Which sync run of a rep may write: a zombie's pages must not land after a takeover.
+
+    ``Store.begin_sync`` raises the epoch when a run starts; every page, cursor and
+    health row that run writes compares its epoch in the same transaction, so a worker
+    that froze and wakes up after another took the rep over writes nothing.
+    """
+
+    __tablename__ = "sync_epochs"
+
+    rep: Mapped[str] = mapped_column(String(EMAIL), rep_fk(), primary_key=True)
+    epoch: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # the rep-local day whose digest a worker last dealt with (sent, or nothing to send)
+    digest_day: Mapped[dt.date | None] = mapped_column(Date)

@@ -90,3 +90,18 @@ class NudgeRecord:
     def ambiguous(self) -> bool:
         """Handed to the server, but whether it was delivered is unknown: never resent."""
         return self.status == "sending" and (self.error or "").startswith(AMBIGUOUS)
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One stored event, reduced to what tells which calendars share a meeting or a
+    customer: who holds it, its iCalendar UID and start, its status, and its people
+    (participants that are not resources, and the organiser)."""
+
+    rep: str
+    uid: str
+    start: dt.datetime  # UTC
+    status: str
+    people: tuple[str, ...]
+
+    def with_person(self, email: str) -> CalendarEntry:
+        return CalendarEntry(self.rep, self.uid, self.start, self.status, (*self.people, email))

@@ -11,6 +11,7 @@ empty database on SQLite and on PostgreSQL (there: a new schema, selected throug
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shlex
@@ -81,17 +82,21 @@ class _Server:
         self.run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", PG_USER,
                  "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync")
         for attempt in range(3):
-            options = (f"-p {self.port} -h 127.0.0.1 -k {self.root} -F "
-                       "-c synchronous_commit=off -c full_page_writes=off "
-                       "-c max_connections=200")
             try:
-                self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
-                         "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
+                self.launch()
                 return
             except RuntimeError as err:  # another process took the free port meanwhile
                 if "already in use" not in str(err) or attempt == 2:
                     raise
                 self.port = _free_port()
+
+    def launch(self) -> None:
+        """Start the server on an initialised data directory (again, after ``stop``)."""
+        options = (f"-p {self.port} -h 127.0.0.1 -k {self.root} -F "
+                   "-c synchronous_commit=off -c full_page_writes=off "
+                   "-c max_connections=200")
+        self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
+                 "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
 
     def stop_when_we_die(self) -> None:
         """A detached watchdog stops the server if this test process is killed (the
@@ -108,10 +113,22 @@ class _Server:
         self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
                  "-w", "stop")
 
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://{PG_USER}@127.0.0.1:{self.port}/postgres"
+
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """SQLAlchemy URL of a private, empty PostgreSQL server (database ``postgres``)."""
+    with private_postgres() as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def private_postgres() -> Iterator[_Server]:
+    """A private PostgreSQL server for the duration of the block (tests that restart it
+    use their own, not the session's)."""
     bindir = _pg_bindir()
     as_root = os.geteuid() == 0
     root = Path(tempfile.mkdtemp(prefix="dealnudge-pg-"))
@@ -121,7 +138,7 @@ def postgres_url() -> Iterator[str]:
     try:
         server.start()
         server.stop_when_we_die()
-        yield f"postgresql+psycopg://{PG_USER}@127.0.0.1:{server.port}/postgres"
+        yield server
     finally:
         try:
             if (server.data / "postmaster.pid").exists():
