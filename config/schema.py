@@ -169,7 +169,7 @@ class Nudges(Strict):
 
 
 class SyncSettings(Strict):
-    interval_minutes: float = Field(15, ge=1, le=1440)
+    interval_minutes: float = Field(15, gt=0, le=1440)
     jitter_seconds: float = Field(60, ge=0, le=3600)
     concurrency: int = Field(4, ge=1, le=64)  # reps synced in parallel
 
