@@ -13,6 +13,8 @@ so the foreign keys hold even for callers that never called ``ensure_rep``;
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Self
@@ -33,6 +35,7 @@ from dealnudge.store.models import (
     SyncHealthRow,
 )
 from dealnudge.store.results import (
+    AMBIGUOUS,
     CalendarEntry,
     FindingChanges,
     FinishStatus,
@@ -76,6 +79,17 @@ def _upsert_rep(session: Session, email: str, name: str, timezone: str, *,
         return statement.on_conflict_do_nothing(index_elements=[RepRow.email])
     return statement.on_conflict_do_update(
         index_elements=[RepRow.email], set_={"name": name, "timezone": timezone})
+
+
+log = logging.getLogger(__name__)
+SNAPSHOT_ATTEMPTS = 5
+
+
+def _lost_a_race(err: Exception) -> bool:
+    if isinstance(err, IntegrityError):
+        return True
+    text = str(getattr(err, "orig", err)).lower()
+    return "locked" in text or "busy" in text or "deadlock" in text
 
 
 def _like_escape(text: str) -> str:
@@ -319,10 +333,21 @@ class Store:
         """Save the analyzer's snapshot; close open findings of ``reps`` it no longer has."""
         now = convert.as_utc(now, "now")
         findings, reps = list(findings), list(reps)
-        with self._transaction() as session:
-            for rep in sorted({f.rep for f in findings} | set(reps)):
-                self._known_rep(session, rep)
-            return lifecycle.sync(session, findings, now, reps)
+        for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):
+            try:
+                with self._transaction() as session:
+                    for rep in sorted({f.rep for f in findings} | set(reps)):
+                        self._known_rep(session, rep)
+                    return lifecycle.sync(session, findings, now, reps)
+            except (IntegrityError, OperationalError) as err:
+                # Another process saved the same snapshot first (a duplicate key), or
+                # SQLite refused to upgrade our read to a write after its commit: the
+                # next attempt reads what it wrote and only refreshes.
+                if attempt == SNAPSHOT_ATTEMPTS or not _lost_a_race(err):
+                    raise
+                log.info("findings were saved concurrently; trying again (%d)", attempt)
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def open_findings(self, rep: str | None = None) -> list[StoredFinding]:
         return self.findings(rep, include_closed=False)
@@ -366,12 +391,17 @@ class Store:
 
     def finish_nudge(self, nudge_id: int, *, status: FinishStatus, now: dt.datetime,
                      message_id: str | None = None, error: str | None = None) -> NudgeRecord:
-        if status not in ("sent", "failed"):
-            raise ValueError(f"a nudge finishes as 'sent' or 'failed', not {status!r}")
+        """``ambiguous``: the claim stays ``sending`` (so nothing ever resends it) and its
+        error says why; ``NudgeRecord.ambiguous`` and ``unsettled_nudges`` show it."""
+        if status not in ("sent", "failed", "ambiguous"):
+            raise ValueError(f"a nudge finishes as 'sent', 'failed' or 'ambiguous', not {status!r}")
         now = convert.as_utc(now, "now")
+        stored: str = status
+        if status == "ambiguous":
+            stored, error = "sending", AMBIGUOUS + (error or "")
         with self._transaction() as session:
             row = self._nudge_row(session, nudge_id)
-            row.status, row.finished_at, row.attempts = status, now, row.attempts + 1
+            row.status, row.finished_at, row.attempts = stored, now, row.attempts + 1
             row.message_id, row.error = message_id or row.message_id, error
             return convert.nudge_record(row)
 
@@ -389,6 +419,14 @@ class Store:
         with self._transaction() as session:
             return [convert.nudge_record(row)
                     for row in session.scalars(select(NudgeRow).order_by(NudgeRow.id))]
+
+    def unsettled_nudges(self) -> list[NudgeRecord]:
+        """Claims not known to be delivered and never retried: ambiguous sends, and
+        claims a crash left in ``sending``."""
+        query = select(NudgeRow).where(NudgeRow.status == "sending").order_by(
+            NudgeRow.local_day, NudgeRow.rep)
+        with self._transaction() as session:
+            return [convert.nudge_record(row) for row in session.scalars(query)]
 
     def nudge(self, rep: str, local_day: dt.date, kind: str) -> NudgeRecord | None:
         query = select(NudgeRow).where(NudgeRow.rep == rep, NudgeRow.local_day == local_day,

@@ -69,9 +69,10 @@ def _decode(cursor: str | None, mode: Mode) -> dict[str, object] | None:
 class CalendarSync:
     def __init__(self, location: str, settings: ImapProvider, ctx: ConnectorContext, *,
                  owner: str, zone: ZoneInfo, username: str | None, password: str | None,
-                 aliases: tuple[str, ...] = ()) -> None:
+                 aliases: tuple[str, ...] = (), calendar_name: str | None = None) -> None:
         self.location, self.settings, self.ctx = location, settings, ctx
         self.owner, self.zone, self.aliases = owner, zone, aliases
+        self.calendar_name = calendar_name
         self.username, self.password = username, password
         self.mode = mode_of(location)
         self.window = (ctx.now - dt.timedelta(days=settings.calendar_past_days),

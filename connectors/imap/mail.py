@@ -140,7 +140,7 @@ class FolderSync:
         why = f"{self.spec.stream_name}: no such folder on the server"
         if self.spec.role == "sent":
             why = (f"{self.spec.stream_name}: no folder flagged \\Sent or named like a sent "
-                   "folder; name it in source.folders")
+                   "folder; set source.sent_folder to its name")
         log.warning(why)
         empty = FolderCursor(folder="", uidvalidity=0)
         return SyncPage(cursor=empty.dumps(), complete=True, skipped=[why])
