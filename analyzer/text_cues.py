@@ -139,7 +139,8 @@ MARKER = Cue(
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\s*expect\s+(?:the|our|a|it|them)"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
-       r"|give\s+(?:us|me)\s+until"
+       r"|give\s+(?:us|me)\s+until|anticipate[sd]?|count\s+on|target\s+(?:date|day)"
+       r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
        r"conference|session|demo|walkthrough|inspection)\s+(?:is|will\s+be)\b)\b",
     en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
@@ -161,7 +162,8 @@ EN_SUBJECT = re.compile(ascii_bounds(
 ))
 # "You'll have our answer" / "you will hear from us": the author acts, "you" receives.
 YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|receive|get|see|hear|"
-                     r"find)\b", gate=("you",))
+                     r"find)\b|(?:you|you['’]ll)\s+(?:can|should|may|will)?\s*(?:expect|count\s+on)\b",
+                  gate=("you",))
 OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
                      r"promised|confirmed|agreed)\b|as\s+(?:agreed|discussed)[,:]?\s+(?!(?:i|we|our|my)\b)"
                      r"[a-z]+(?:\s+[a-z]+)?\s+(?:will|is\s+going\s+to|to)\b",
@@ -224,14 +226,25 @@ CANCEL = Cue(
 # Gratitude looks back ("谢谢您今天的介绍", "thanks for Tuesday"): it promises nothing.
 GRATITUDE = Cue(en=r"^\s*(?:thanks?\s+(?:you\s+)?(?:again\s+)?for)\b", zh=r"^\s*(?:谢谢|感谢|多谢)",
                 anchored=True)
+# A day given as an approximation ("around March 15", "in a week or so", "10号前后") names
+# no day the customer can be held to: a vague step. A clock time may be approximate on
+# an exact day ("around 2pm on Thursday"), so only a day or a span follows the word.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_APPROXIMATE_DAY = (
+    r"(?:around|about|approximately|approx\.?|roughly|circa)\s+(?:the\s+)?(?:" + _MONTH
+    + r"\s+\d+|\d{1,2}(?:st|nd|rd|th)\b|\d{1,2}\s+" + _MONTH + r"|\d{1,2}[/.]\d{1,2}\b"
+    r"|(?:the\s+)?(?:end|middle|start|beginning)\s+of|mid-?\s*[a-z]|early\s+next|next\s+week"
+    r"|(?<!about\s)(?<!about\sthe\s)(?:mon|tues|wednes|thurs|fri)day)|(?:day|week|month)s?\s+or\s+so"
+    r"|(?:mon|tues|wednes|thurs|fri)day-?ish")
 HEDGE = Cue(
     en=r"(?:maybe|perhaps|possibly|probably|might|could|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
-       r"not\s+sure|haven['’]t\s+decided|hope\s+to)\b",
+       r"not\s+sure|haven['’]t\s+decided|hope\s+to|" + _APPROXIMATE_DAY + r")\b",
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
-       r"|说不定|不确定|还没定|(?<=[号日天])左右",
+       r"|说不定|不确定|还没定|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
-          "not sure", "decided"),
+          "not sure", "decided", "around", "about", "approx", "roughly", "circa", "or so",
+          "ish"),
 )
 CONDITIONAL = Cue(
     en=r"(?:if|unless|provided\s+that|assuming|as\s+long\s+as|once|depending\s+on|pending)\b",
