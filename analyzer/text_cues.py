@@ -198,9 +198,10 @@ QUESTION = Cue(
 )
 REQUEST = Cue(
     en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect))"
-       r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]d|\s+would)"
+       r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]ll|\s+will|\s+would)?\s+"
+       r"need\s+(?:your|you\s+to)\b|(?:i|we)(?:['’]d|\s+would)"
        r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect)[a-z]+)",
-    zh=r"(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|希望(?:您|你们?|贵司)"
+    zh=r"(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
        r"|(?<![邀申提宴聘回我们您你])请(?!放心|知悉|查收|注意|问|假|示|教|客|柬)",
     anchored=True,
     gate=("please", "pls", "kindly", "know", "need", "appreciate"),
@@ -444,7 +445,7 @@ PROPOSAL = Cue(
 # "please join us for the kickoff on March 9"): the meeting is a step of both sides.
 INVITED = Cue(
     en=r"please\s+(?:join|attend|come)\b",
-    zh=r"请(?:您|贵司|各位|大家)?(?:准时)?(?:到|来|莅临)?(?:我司|我们公司|现场|会场)?(?:参加|出席|参会|莅临)",
+    zh=r"请(?:您|贵司|贵方|各位|大家)?[^，,。；;？?]{0,14}?(?:参加|出席|参会|莅临)",
     gate=("please",),
     zh_gate=("参加", "出席", "参会", "莅临"),
 )
