@@ -110,8 +110,10 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
     """Pin weekdays to the quoted proposal, and date a bare acceptance of it."""
     if len(body) == len(text) or not body:
         return found  # nothing quoted
-    dated = any(c.due is not None and c.actor != "seller" for c in found)
-    accepting = None if dated else ACCEPTS.search(Clause.of(body))
+    clocked = [c for c in found if c.due == today and c.actor != "seller" and not c.vague
+               and not find_times(c.text, today)]  # "2pm is fine": the day is the quote's
+    dated = any(c.due is not None and c.actor != "seller" and c not in clocked for c in found)
+    accepting = None if dated else _accepting_sentence(body)
     if not (accepting or any(c.due is not None and c.actor != "seller"
                              and _WEEKDAY.search(c.text) for c in found)):
         return found  # only a weekday can need the quote to say which week
@@ -121,12 +123,26 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
         return found
     pinned = [c if c.due is None or c.actor == "seller" else
               Commitment(c.actor, pinned_by_proposal(c.due, proposals), c.vague, c.text)
-              for c in found]
+              for c in found if c not in clocked or len(proposals) != 1]
     if accepting is not None and len(proposals) == 1:
         actor: Actor = "customer" if author == "customer" else "joint"
-        sentence = next((s for s in split_sentences(body) if ACCEPTS(Clause.of(s))), body)
-        pinned.append(Commitment(actor, proposals[0], False, sentence))
+        pinned.append(Commitment(actor, proposals[0], False, accepting))
     return pinned
+
+
+def _accepting_sentence(body: str) -> str | None:
+    """The first sentence of the reply that accepts ("Yes, that works.", "没问题。"),
+    read sentence by sentence so a signature below does not hide a one-word reply."""
+    clause = Clause.of(body)
+    if not ACCEPTS(clause) and not any(map(clause.low.__contains__, _ACCEPT_HINTS)):
+        return None
+    return next((s for s in split_sentences(body) if ACCEPTS(Clause.of(s))), None)
+
+
+# The short replies the per-sentence reading exists for; a body with none of them and
+# no acceptance anywhere skips the sentence split.
+_ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "fine",
+                 "好", "可以", "没问题", "行", "方便", "欢迎", "同意")
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any

@@ -115,7 +115,7 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
-    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|(?<=不行|没空)[，,]|(?<=不方便)[，,]"
+    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|(?<=不行|没空)[，,]|(?<=方便|合适)[，,]"
     r"|[，,]\s*(?=[^，,。；;\s]{0,6}(?:请(?!示)|麻烦|烦请|劳烦|还请|务必))|,\s+(?=please\b))"),
     re.IGNORECASE,
 )
@@ -214,7 +214,7 @@ NEGATION = Cue(
        r"wasn['’]t|weren['’]t|was\s+not|didn['’]t|did\s+not"
        r")\b",
     zh=r"不会|不能|无法|没法|没办法|来不了|去不了|参加不了|赶不上|不参加|不考虑|暂不|暂时不|不打算|"
-       r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|做不到|不来了?|不去了?|不签|不行(?!吗)",
+       r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|不(?:太|大|是很|怎么)(?:方便|合适|行|可以)|不合适|做不到|不来了?|不去了?|不签|不行(?!吗)",
     gate=("n't", "n’t", "not", "never", "unable", "cannot", "longer", "wont", "cant", "wasn",
           "weren", "didn"),
 )
@@ -393,10 +393,11 @@ RELATIVE_TERM = Cue(
 # Moving a meeting to a new day: the step is the new day, even asked as a question
 # ("Could we do Tuesday 26 May instead?", "改到下周一下午两点可以吗？").
 RESCHEDULE = Cue(
-    en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|push(?:ed|ing)?\s+(?:it\s+)?"
-       r"(?:back\s+)?to|shift(?:ed)?\s+(?:it\s+)?to)\b",
+    en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|(?:push|shift|bump|switch)(?:ed|ing)?"
+       r"\s+(?:(?:it|this|that|our|the|my|your|today['’]s|tomorrow['’]s|[a-z]+day['’]s)\s+)?"
+       r"(?:[a-z-]+\s+)?(?:back\s+|out\s+)?to)\b",
     zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期)(?:到|至|为|成|在)",
-    gate=("instead", "mov", "reschedul", "postpon", "push", "shift"),
+    gate=("instead", "mov", "reschedul", "postpon", "push", "shift", "bump", "switch"),
     zh_gate=("改", "调", "换", "挪", "推", "延"),
 )
 # A stretch about being away or closed ("our office will be closed from 16 to 18 Feb",
