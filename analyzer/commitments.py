@@ -113,7 +113,8 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
     clocked = [c for c in found if c.due == today and c.actor != "seller" and not c.vague
                and not find_times(c.text, today)]  # "2pm is fine": the day is the quote's
     dated = any(c.due is not None and c.actor != "seller" and c not in clocked for c in found)
-    accepting = None if dated else _accepting_sentence(body)
+    accepting = None if dated else _accepting_sentence(body) or (
+        clocked[0].text if clocked else None)
     if not (accepting or any(c.due is not None and c.actor != "seller"
                              and _WEEKDAY.search(c.text) for c in found)):
         return found  # only a weekday can need the quote to say which week

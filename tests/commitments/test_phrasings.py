@@ -1,0 +1,84 @@
+"""Ways customers word a dated step, or its absence, beyond the corpus's own sentences.
+
+Each case is one construction (a plan or goal, an approximate day, a need addressed to
+the seller, a bare acceptance above a signature, a clock-only acceptance of a quoted
+day, a refusal), written here so that a rule change that loses the construction fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from dealnudge.analyzer.commitments import extract_commitments
+
+WEDNESDAY = dt.datetime(2026, 3, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+QUOTE_EN = ("\n\nOn Tue, Mar 3, 2026 at 4:00 PM, Sam Lee <sam@vendor.com> wrote:\n"
+            "> Hi, would Thursday March 5 at 2pm work for a follow-up call?\n> Sam\n")
+QUOTE_ZH = ("\n\n------------------ 原始邮件 ------------------\n发件人: 李明\n"
+            "发送时间: 2026年3月3日 16:00\n主题: 回复\n\n王总您好，下周二上午十点到贵司做演示，您看可以吗？\n")
+
+
+def dated(text: str) -> dt.date | None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="customer")
+             if c.actor != "seller" and c.due is not None and not c.vague]
+    return steps[0].due if steps else None
+
+
+def vague(text: str) -> bool:
+    return any(c.vague and c.due is None and c.actor != "seller"
+               for c in extract_commitments(text, sent_at=WEDNESDAY, author="customer"))
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("My plan is to send it over on Friday.", "2026-03-06"),
+    ("Our goal is to go live on April 1.", "2026-04-01"),
+    ("We anticipate sending the PO on Tuesday.", "2026-03-10"),
+    ("You can expect the PO by March 10.", "2026-03-10"),
+    ("Target date for signature is March 13.", "2026-03-13"),
+    ("Hi Sam, something came up — can we push our call to Friday same time?", "2026-03-06"),
+    ("请贵司于3月15日参加开标会。", "2026-03-15"),
+])
+def test_plans_goals_and_expectations_are_dated_steps(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "We'll send it around March 15.",
+    "We'll get back to you around the 15th.",
+    "We'll have an answer in a week or so.",
+    "我们3月10号前后给您答复。",
+    "我们月底左右给您答复。",
+    "周五前后给您回复。",
+])
+def test_an_approximate_day_is_a_vague_step(text: str) -> None:
+    assert dated(text) is None
+    assert vague(text)
+
+
+@pytest.mark.parametrize("text", [
+    "We'll need your answer by Friday.",
+    "我们希望周五前收到贵司的报价。",
+    "我们需要贵司在周五前提交方案。",
+    "下周二不太方便，我再看看时间。\n王伟" + QUOTE_ZH,
+])
+def test_needs_addressed_to_the_seller_and_refusals_are_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize("reply", [
+    "Yes, that works.\n\nThanks,\nAnna",
+    "Confirmed.\nAnna",
+    "That's fine with me. Talk then.\nAnna",
+    "I can make that work.\nAnna",
+    "Yes, I'll send the invite.\nAnna",
+    "2pm is fine.\nAnna",
+])
+def test_an_acceptance_takes_the_quoted_day(reply: str) -> None:
+    assert dated(reply + QUOTE_EN) == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("reply", ["没问题。\n王伟", "可以的，欢迎。\n王伟", "好的，到时候我在公司等你们。\n王伟"])
+def test_a_chinese_acceptance_takes_the_quoted_day(reply: str) -> None:
+    assert dated(reply + QUOTE_ZH) == dt.date(2026, 3, 10)
