@@ -242,7 +242,7 @@ HEDGE = Cue(
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
        r"not\s+sure|haven['’]t\s+decided|hope\s+to|" + _APPROXIMATE_DAY + r")\b",
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
-       r"|说不定|不确定|还没定|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
+       r"|说不定|不确定|还没定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
           "not sure", "decided", "around", "about", "approx", "roughly", "circa", "or so",
           "ish"),
