@@ -247,7 +247,8 @@ class _SentenceState:
 
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   state: _SentenceState, order: Order | None) -> Commitment | None:
-    state.conditional = state.conditional or cues.CONDITIONAL(clause)
+    state.conditional = state.conditional or (
+        cues.CONDITIONAL(clause) and not cues.OTHER_PRECONDITION(clause))
     times = find_times(clause.text, today, clause.low, order)
     moved = cues.RESCHEDULE.search(clause) if times else None
     if moved is not None:  # "改到7月7日", "moved from July 14 to July 16": the new day
@@ -379,6 +380,8 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     """Joint, the other side (second-person subject) or the author's side."""
     other: Actor = "seller" if author == "customer" else "customer"
     subject = _subject(clause)
+    if cues.OTHER_DELIVERS(clause):
+        return other
     if cues.JOINT(clause) and not _joint_only_looking_back(clause):
         return author if _brings_others(clause, subject) else "joint"
     if cues.TOGETHER(clause) and not (

@@ -82,3 +82,29 @@ def test_an_acceptance_takes_the_quoted_day(reply: str) -> None:
 @pytest.mark.parametrize("reply", ["没问题。\n王伟", "可以的，欢迎。\n王伟", "好的，到时候我在公司等你们。\n王伟"])
 def test_a_chinese_acceptance_takes_the_quoted_day(reply: str) -> None:
     assert dated(reply + QUOTE_ZH) == dt.date(2026, 3, 10)
+
+
+@pytest.mark.parametrize("text", [
+    "Friday delivery works for us.",
+    "Your proposal due Friday is fine.",
+])
+def test_accepting_the_sellers_delivery_day_is_their_step(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Once you accept those, I will countersign by Tuesday.", "2026-03-10"),
+    ("As soon as we receive the revised contract, we will sign it on Friday.", "2026-03-06"),
+    ("等你们确认后，我们周五签合同。", "2026-03-06"),
+])
+def test_a_condition_the_seller_fulfils_leaves_the_day_firm(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "Once legal approves, we will sign on Friday.",
+    "如果预算批下来，我们周五签合同。",
+])
+def test_a_condition_on_the_customers_side_still_hedges(text: str) -> None:
+    assert dated(text) is None
+    assert vague(text)
