@@ -108,3 +108,11 @@ def test_a_condition_the_seller_fulfils_leaves_the_day_firm(text: str, day: str)
 def test_a_condition_on_the_customers_side_still_hedges(text: str) -> None:
     assert dated(text) is None
     assert vague(text)
+
+
+def test_an_unbulleted_owner_line_under_a_heading_is_an_item() -> None:
+    recap = ("Hi Anna,\n\nAction items\nYou: intro to procurement by Friday\n"
+             "Us: sandbox access by Monday\n\nSam")
+    steps = extract_commitments(recap, sent_at=WEDNESDAY, author="seller")
+    assert [(c.actor, c.due) for c in steps if c.actor != "seller" and c.due] == [
+        ("customer", dt.date(2026, 3, 6))]
