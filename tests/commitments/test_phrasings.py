@@ -116,3 +116,22 @@ def test_an_unbulleted_owner_line_under_a_heading_is_an_item() -> None:
     steps = extract_commitments(recap, sent_at=WEDNESDAY, author="seller")
     assert [(c.actor, c.due) for c in steps if c.actor != "seller" and c.due] == [
         ("customer", dt.date(2026, 3, 6))]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("这个事情周四报批。", "2026-03-05"),
+    ("款项下周一打过去。", "2026-03-09"),
+    ("招标文件下周一挂网。", "2026-03-09"),
+    ("星期五上午十点视频会议。", "2026-03-06"),
+    ("Put us down for Tuesday at 2pm.", "2026-03-10"),
+    ("We go live on April 1.", "2026-04-01"),
+])
+def test_payment_approval_and_meeting_verbs_are_steps(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "我们上周五已经打款了。", "请贵司周五前回传盖章合同。", "货款已于3月2日汇出。", "昨天的视频会议很顺利。",
+])
+def test_done_or_requested_payment_and_meeting_are_no_step(text: str) -> None:
+    assert dated(text) is None
