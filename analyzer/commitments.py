@@ -345,6 +345,8 @@ def _is_excluded(clause: Clause) -> bool:
         return False
     if cues.INVITED(clause):  # "下周三上午十点，请到我司参加评审": the customer's own meeting
         return False
+    if cues.THANKS_FOR_PROMISE(clause):  # "Thanks for agreeing to meet again on Tuesday"
+        return bool(cues.QUESTION(clause) or cues.REQUEST(clause))
     if cues.RESCHEDULE(clause):  # "Could we do Tuesday instead?" asks, and still commits
         return bool(cues.REQUEST(clause) or cues.AWAIT_OTHER(clause))
     return True

@@ -120,6 +120,10 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     re.IGNORECASE,
 )
 
+# "Looking forward to our call on Thursday": a meeting both sides already set ("meeting
+# you on May 4" only hopes for one).
+_LOOK_FORWARD = (r"look(?:ing)?\s+forward\s+to\s+(?:our|the)\s+(?:[a-z-]+\s+)?(?:call|meeting|demo|"
+                 r"session|visit|onsite|workshop|chat|conversation|discussion|review|kick-?off)")
 _WORKS = (r"works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great|"
           r"better|best)|(?:is|are)\s+(?:best|better|ideal)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
           r"(?:to\s+you\s+)?(?:on\s+)?(?:tomorrow|today|tonight|mon|tue|wed|thu|fri|sat|sun|next|this|\d)"
@@ -139,11 +143,12 @@ MARKER = Cue(
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\s*expect\s+(?:the|our|a|it|them)"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
-       r"|give\s+(?:us|me)\s+until|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target\s+(?:date|day)"
+       r"|give\s+(?:us|me)\s+until|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
+       + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target\s+(?:date|day)"
        r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
        r"conference|session|demo|walkthrough|inspection)\s+(?:is|will\s+be)\b)\b",
-    en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
+    en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
               r"confirm|share|review|come|meet|decide|make|return|join))\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
@@ -178,9 +183,10 @@ JOINT = Cue(
        r"meet\s+(?:with\s+)?you\b|see\s+(?:everyone|y['’]all|you\s+all|all\s+of\s+you)\b|"
        r"(?:agreed|plan(?:ned)?)\s+to\s+meet\b|meet\s+again\b|"
        r"(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
+       + _LOOK_FORWARD + r"\b|"
        + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
-       r"|见面|碰面|面谈|碰个头|(?<=[一二三四五六日天午周点号])见|(?:您|你们)[^，。,]{0,8}过来(?:吧|一趟|看看)",
+       r"|见面|碰面|面谈|碰个头|碰一[下次]|约好|说好|商定|约定(?!的)|(?<=[一二三四五六日天午周点号])见|(?:您|你们)[^，。,]{0,8}过来(?:吧|一趟|看看)",
     gate=("let", "both", "see", "meet", "works", "our ", "forward", "best", "better", "ideal",
           "talk", "speak", "chat", "on for", "join"),
 )
@@ -333,7 +339,7 @@ SCHEDULED = Cue(
 # Present tense with a day is a decision on the calendar ("Our board decides by the end of
 # this month", "Legal returns the contract Friday"), the English twin of "月底前做决定".
 PRESENT_ACTION = Cue(
-    en=r"(?:i|we|they|he|she|(?:our|the|my|their)(?:\s+[a-z0-9-]+){1,2}|legal|procurement|"
+    en=r"(?:i|we|they|he|she|(?:our|the|my|their|your)(?:\s+[a-z0-9-]+){1,2}|legal|procurement|"
        r"finance|management)\s+(?:decides?|signs?|approves?|confirms?|replies|reply|responds?|"
        r"returns?|sends?|submits?|delivers?|finali[sz]es?|completes?|finish(?:es)?|"
        r"starts?|begins?|launch(?:es)?|go(?:es)?\s+live|"
@@ -425,13 +431,15 @@ POSTPONED = Cue(
 MEETING = Cue(
     en=r"(?:have|hold|host|arrange|schedule|set\s+up|organi[sz]e|want\s+to\s+have)\s+(?:a|an|the|our|"
        r"another|this|next)?\s*(?:[a-z-]+\s+){0,2}?(?:meeting|call|telecon|conference|session|lunch|"
-       r"workshop|webinar|discussion|sync|standup|get-together)\b|(?:meeting|call|telecon|conference|"
-       r"session|lunch|discussion|sync|standup|webinar|workshop)\s+(?:is|will\s+be|starts?|on|at|tomorrow|"
+       r"workshop|webinar|discussion|sync|standup|get-together|demo|onsite|on-site|visit|kick-?off)\b"
+       r"|(?:invite|invitation)\s+for\b|(?:meeting|call|telecon|conference|demo|onsite|on-site|visit|"
+       r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop)\s+(?:is|will\s+be|starts?|on|at|tomorrow|"
        r"today|tonight|next|this)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
        r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b",
     zh=r"召开|举行|开会|碰头|见面|北京时间|(?:视频|电话|线上|腾讯|钉钉|飞书)会议?|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
-          "webinar", "discussion", "sync", "standup", "together"),
+          "webinar", "discussion", "sync", "standup", "together", "demo", "onsite", "on-site",
+          "visit", "kick", "invit"),
     zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙", "视频",
              "参加", "不见不散"),
 )
@@ -473,4 +481,13 @@ OTHER_PRECONDITION = Cue(
     zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)",
     gate=("once", "soon"),
     zh_gate=("等", "收到"),
+)
+# Thanks for a promise the other side made is a recap of it, not a look back ("Thanks for
+# agreeing to meet again on Tuesday", "感谢您答应周五前给我们答复").
+THANKS_FOR_PROMISE = Cue(
+    en=r"thanks?\s+(?:you\s+)?(?:again\s+)?for\s+(?:agreeing|confirming|accepting|offering|committing|"
+       r"making\s+time|setting\s+up|scheduling|booking)\b",
+    zh=r"^\s*(?:谢谢|感谢|多谢)(?:您|你们?|贵司)?(?:答应|同意|确认|安排)",
+    anchored=True,
+    gate=("thank",),
 )

@@ -135,3 +135,26 @@ def test_payment_approval_and_meeting_verbs_are_steps(text: str, day: str) -> No
 ])
 def test_done_or_requested_payment_and_meeting_are_no_step(text: str) -> None:
     assert dated(text) is None
+
+
+def seller_dated(text: str) -> dt.date | None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller")
+             if c.actor != "seller" and c.due is not None and not c.vague]
+    return steps[0].due if steps else None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Thanks for agreeing to meet again on Tuesday at 10.", "2026-03-10"),
+    ("Looking forward to our call on Thursday at 2pm.", "2026-03-05"),
+    ("You said you'd loop in procurement by Friday.", "2026-03-06"),
+    ("We're all set for the onsite on Tuesday.", "2026-03-10"),
+    ("I've sent an invite for Thursday at 3pm.", "2026-03-05"),
+    ("我们约好下周一再碰一次。", "2026-03-09"),
+])
+def test_a_sellers_recap_of_an_agreed_meeting_or_customer_step(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_seller_hoping_to_meet_has_no_agreed_step() -> None:
+    assert seller_dated("We hope you are able to attend and we look forward to meeting you "
+                        "on May 4.") is None
