@@ -8,7 +8,7 @@ leading optional prefix (both make Python's engine slower at every position); a
 
 from __future__ import annotations
 
-_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri)"
+_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|weds?|thu(?:rs?)?|fri)"
 _MON = (r"(?:january|february|march|april|may|june|july|august|september|october|november"
         r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)")
 _MONFULL = (r"(?:january|february|march|april|june|july|august|september|october|november"
@@ -63,12 +63,14 @@ PATTERNS: list[tuple[str, str]] = [
               r"|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<en_in_u>(?:business\s+|"
               r"working\s+)?days?|weeks?|months?|hours?)\b")),
     ("en_nwwd", rf"next\s+week(?:'s)?\s+(?:on\s+)?(?P<en_nwwd_d>{_WD})\b"),
+    # "a week from Friday", "Friday week": the Friday after the coming one
+    ("en_wkfrom", rf"(?:a|one)\s+week\s+(?:from|after)\s+(?:this\s+)?(?P<en_wkfrom_d>{_WD})\b"),
     # "last Friday" / "this past Friday" name a day behind us: resolved, then never a due day
     ("en_wdm", (rf"(?P<en_wdm_mod>this\s+coming|this\s+past|this|next|coming|the\s+following"
                rf"|following|last|past)\s+"
                rf"(?P<en_wdm_d>{_WD})\b\.?")),
     ("en_wd", (rf"(?P<en_wd_d>{_WD})\b\.?(?:\s+(?:of\s+)?(?:the\s+)?(?P<en_wd_post>week\s+after"
-               rf"\s+next|next\s+week|this\s+week))?")),
+               rf"\s+next|next\s+week|this\s+week))?(?P<en_wd_week>\s+week\b(?!\s*(?:of|after|ago|\d)))?")),
     ("en_vague", (rf"(?:(?:the\s+)?week\s+after\s+next|next\s+(?:week|month|quarter|year)|q[1-4]|"
                  rf"the\s+(?:1st|2nd|3rd|4th|first|second|third|fourth|last)\s+quarter|"
                  rf"(?:first|second|third|fourth|last)\s+quarter|"
