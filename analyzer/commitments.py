@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
+from dealnudge.analyzer import text_cues_sides as sides
 from dealnudge.analyzer.dates import TimeMention, best_day, find_times
 from dealnudge.analyzer.quotes import quoted_part, strip_quoted, unquoted_part
 from dealnudge.analyzer.text_cues import Clause
@@ -248,7 +249,7 @@ class _SentenceState:
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   state: _SentenceState, order: Order | None) -> Commitment | None:
     state.conditional = state.conditional or (
-        cues.CONDITIONAL(clause) and not cues.OTHER_PRECONDITION(clause))
+        cues.CONDITIONAL(clause) and not sides.OTHER_PRECONDITION(clause))
     times = find_times(clause.text, today, clause.low, order)
     moved = cues.RESCHEDULE.search(clause) if times else None
     if moved is not None:  # "改到7月7日", "moved from July 14 to July 16": the new day
@@ -345,7 +346,7 @@ def _is_excluded(clause: Clause) -> bool:
         return False
     if cues.INVITED(clause):  # "下周三上午十点，请到我司参加评审": the customer's own meeting
         return False
-    if cues.THANKS_FOR_PROMISE(clause):  # "Thanks for agreeing to meet again on Tuesday"
+    if sides.THANKS_FOR_PROMISE(clause):  # "Thanks for agreeing to meet again on Tuesday"
         return bool(cues.QUESTION(clause) or cues.REQUEST(clause))
     if cues.RESCHEDULE(clause):  # "Could we do Tuesday instead?" asks, and still commits
         return bool(cues.REQUEST(clause) or cues.AWAIT_OTHER(clause))
@@ -382,7 +383,7 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     """Joint, the other side (second-person subject) or the author's side."""
     other: Actor = "seller" if author == "customer" else "customer"
     subject = _subject(clause)
-    if cues.OTHER_DELIVERS(clause):
+    if sides.OTHER_DELIVERS(clause):
         return other
     if cues.JOINT(clause) and not _joint_only_looking_back(clause):
         return author if _brings_others(clause, subject) else "joint"

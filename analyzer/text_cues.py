@@ -464,30 +464,3 @@ OTHER_SAID = Cue(
     zh=r"^[^，,。]{0,4}?[\u4e00-\u9fff]{1,2}(?:总|经理|工|主任|老师|科长|处长)(?:说|提到|表示|答应|确认|讲)",
     zh_gate=("说", "提到", "表示", "答应", "确认", "讲"),
 )
-# Accepting a day for what the other side delivers ("Friday delivery works for us",
-# "your proposal due Friday is fine") acknowledges their date: the step is theirs.
-OTHER_DELIVERS = Cue(
-    en=r"(?:deliver(?:y|ies)|shipment|shipping|dispatch|proposal|quote|quotation|invoice|estimate"
-       r"|offer|drafts?|deliverables?|redlines?)(?:\s+[a-z0-9,'’-]+){0,4}?\s+(?:works|work|is\s+"
-       r"(?:fine|good|ok|okay|perfect|great)|sounds|suits)\b",
-    gate=("works", "work ", "fine", "good", "ok", "perfect", "great", "sounds", "suits"),
-)
-# A condition the other side fulfils in the ordinary course ("Once you accept those, I'll
-# countersign by Tuesday", "等你们确认后，我们周五签") leaves the author's day firm: only a
-# condition on the author's own side or on chance ("once legal approves", "if") hedges.
-OTHER_PRECONDITION = Cue(
-    en=r"(?:once|as\s+soon\s+as)\s+(?:you|your|we\s+(?:receive|get|have)\s+(?:your|the\s+"
-       r"(?:revised|updated|final|signed)))\b",
-    zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)",
-    gate=("once", "soon"),
-    zh_gate=("等", "收到"),
-)
-# Thanks for a promise the other side made is a recap of it, not a look back ("Thanks for
-# agreeing to meet again on Tuesday", "感谢您答应周五前给我们答复").
-THANKS_FOR_PROMISE = Cue(
-    en=r"thanks?\s+(?:you\s+)?(?:again\s+)?for\s+(?:agreeing|confirming|accepting|offering|committing|"
-       r"making\s+time|setting\s+up|scheduling|booking)\b",
-    zh=r"^\s*(?:谢谢|感谢|多谢)(?:您|你们?|贵司)?(?:答应|同意|确认|安排)",
-    anchored=True,
-    gate=("thank",),
-)
