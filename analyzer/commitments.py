@@ -335,7 +335,8 @@ _ONLY_OLD = re.compile(r"reschedul|postpon")
 _TO_DAY = re.compile(r"(?:\bto|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:[a-z]+day,?\s+)?"
                      r"[^\s,，。]{0,10}$")
 _POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one
-_FROM_DAY = re.compile(r"(?:from|原定|原来|原先)\s*[^\s,，]{0,12}$")
+_FROM_DAY = re.compile(r"(?:from|instead\s+of|rather\s+than|原定|原来|原先|原计划)\s*(?:the\s+|on\s+)?"
+                       r"[^\s,，到至改调挪推]{0,12}$")
 
 
 def _is_excluded(clause: Clause) -> bool:

@@ -128,7 +128,9 @@ _WORKS = (r"works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[
           r"better|best)|(?:is|are)\s+(?:best|better|ideal)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
           r"(?:to\s+you\s+)?(?:on\s+)?(?:tomorrow|today|tonight|mon|tue|wed|thu|fri|sat|sun|next|this|\d)"
           r"[a-z0-9]*|we['’]re\s+on\s+for|^\s*join\s+us\b|confirming\s+our\b"
-          r"|works\s*[.!]?$")  # "Wed at 10 works"
+          r"|works\s*[.!]?$"  # "Wed at 10 works"
+          r"|^\W*(?:but\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:\s+[a-z0-9:]+){0,2}\s+"
+          r"(?:does|is\s+(?:open|free))\s*[.!]?$")  # "…, but Friday does"
 MARKER = Cue(
     en=r"(?:will|shall|should|please\s+expect|going\s+to|gonna|on\s+track\s+to|next\s+steps?|"
        r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
@@ -188,7 +190,7 @@ JOINT = Cue(
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
        r"|见面|碰面|面谈|碰个头|碰一[下次]|约好|说好|商定|约定(?!的)|(?<=[一二三四五六日天午周点号])见|(?:您|你们)[^，。,]{0,8}过来(?:吧|一趟|看看)",
     gate=("let", "both", "see", "meet", "works", "our ", "forward", "best", "better", "ideal",
-          "talk", "speak", "chat", "on for", "join"),
+          "talk", "speak", "chat", "on for", "join", "does", "open", "free"),
 )
 # "Together" makes a joint step unless one person ("I", "我", "您") brings others along.
 TOGETHER = Cue(en=r"(?<!put )(?<!pull )(?:together|jointly)\b", zh=r"一起|共同",

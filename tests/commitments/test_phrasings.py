@@ -158,3 +158,13 @@ def test_a_sellers_recap_of_an_agreed_meeting_or_customer_step(text: str, day: s
 def test_a_seller_hoping_to_meet_has_no_agreed_step() -> None:
     assert seller_dated("We hope you are able to attend and we look forward to meeting you "
                         "on May 4.") is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Can we do Friday instead of Thursday?", "2026-03-06"),
+    ("原定周二的会议调整到周四。", "2026-03-05"),
+    ("Thursday doesn't work, but Friday does.", "2026-03-06"),
+    ("Thursday is out for me; Friday afternoon is open.", "2026-03-06"),
+])
+def test_a_move_names_the_new_day_not_the_old(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
