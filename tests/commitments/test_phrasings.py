@@ -168,3 +168,16 @@ def test_a_seller_hoping_to_meet_has_no_agreed_step() -> None:
 ])
 def test_a_move_names_the_new_day_not_the_old(text: str, day: str) -> None:
     assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("see you guys in a few!", "2026-03-04"),
+    ("Next lunch is Tuesday, March 10 at 12:30 PM.", "2026-03-10"),
+    ("We are forced to remit the balance in two weeks.", "2026-03-18"),
+])
+def test_informal_and_announced_steps(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_in_a_bit_of_a_rush_names_no_time() -> None:
+    assert dated("We will sign it, in a bit of a rush at the moment.") is None
