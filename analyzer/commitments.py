@@ -263,6 +263,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
             times, due = ahead, best_day(ahead, today)
     due = due or state.unclaimed
     state.unclaimed = None
+    if due is not None and sides.CHECKING(clause):
+        due, times = None, []  # "let me check my calendar for Thursday": no day promised
     if due is None and not times and _CLOCK.search(clause.low) and not cues.ROUTINE(clause):
         due = today  # "I can come to the library at 4", "下午三点见": a time today
     vague_step = cues.VAGUE_STEP(clause)

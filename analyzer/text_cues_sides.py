@@ -1,5 +1,8 @@
 """Cues about whose condition, thanks or delivery a clause names: which side a day binds.
 
+And whether it binds at all: a day the author only checks ("let me check my calendar for
+Thursday", "我看一下周四的安排") is the object of the check, not the step's day.
+
 Kept beside the main lexicon (analyzer.text_cues) and built from the same two-half
 ``Cue``: each says that a day in the clause is the other side's (accepting their
 delivery day) or stays the author's firm day (a condition the other side fulfils,
@@ -36,4 +39,14 @@ THANKS_FOR_PROMISE = Cue(
     zh=r"^\s*(?:谢谢|感谢|多谢)(?:您|你们?|贵司)?(?:答应|同意|确认|安排)",
     anchored=True,
     gate=("thank",),
+)
+# Checking a day is no promise of it ("Let me check my calendar for Thursday and get back
+# to you", "I'll check whether Thursday works", "我看一下周四的安排再回复您"): the step after
+# the check ("get back to you") has no day of its own.
+CHECKING = Cue(
+    en=r"(?:check|see|look\s+at)\s+(?:my\s+|our\s+|the\s+)?(?:calendar|diary|schedule|availability)"
+       r"\s+(?:for|on)\b|(?:check|see|find\s+out|confirm)\s+(?:whether|if)\b",
+    zh=r"(?:看一下|看看|查一下|查查|确认一下|问一下|了解一下|核实一下)[^，,。]{0,10}?(?:的安排|的时间|的日程|是否|有没有空|能不能|行不行|方便)",
+    gate=("calendar", "diary", "schedule", "availability", "whether", "if"),
+    zh_gate=("一下", "看看", "查查"),
 )

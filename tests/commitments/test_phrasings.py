@@ -181,3 +181,12 @@ def test_informal_and_announced_steps(text: str, day: str) -> None:
 
 def test_in_a_bit_of_a_rush_names_no_time() -> None:
     assert dated("We will sign it, in a bit of a rush at the moment.") is None
+
+
+@pytest.mark.parametrize("text", [
+    "收到，我看一下周四的安排再回复您。",
+    "Let me check my calendar for Thursday and get back to you.",
+    "I'll check whether Thursday works and let you know.",
+])
+def test_a_day_only_checked_is_not_promised(text: str) -> None:
+    assert dated(text) is None
