@@ -139,7 +139,9 @@ def test_real_serve_exits_1_when_its_database_is_deleted(tmp_path: Path) -> None
         _wait_for(lines, "dealnudge serving 2 reps", seen)
         (tmp_path / "db" / "serve.db").unlink()
         assert child.wait(30) == 1
-        _wait_for(lines, "was deleted while the service ran", seen, timeout=5)
+        # A job already running when the file goes may reopen the path, which SQLite then
+        # creates anew: the service reports that as a replaced file. Either way it stops.
+        _wait_for(lines, "while the service ran", seen, timeout=5)
     finally:
         if child.poll() is None:
             child.kill()
