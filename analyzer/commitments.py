@@ -38,8 +38,13 @@ next-step phrase ("we will sign the contract") are not reported, to keep "will"
 small talk out; one commitment per actor per sentence (a day beats a vague phrase);
 a day before the sent day is a reference to the past, not a promise.
 
-Quality and speed are measured by bench/commitments.py; the figures live in
-bench/README.md."""
+Whole e-mails add shapes a sentence reader cannot see, each in its own module:
+action-item lists, owner lines, tables and minutes (analyzer.text_structure), the
+writer's numeric date order (analyzer.text_locale), and replies that accept a day
+their quote proposed (analyzer.text_replies). A reschedule commits to the new day,
+even asked as a question ("Could we do Tuesday 26 May instead?"); waiting for the
+other side's delivery, terms counted from an event, closures and absences, and a
+choice between days are not dated steps. Measured figures: bench/README.md."""
 
 from __future__ import annotations
 
@@ -50,8 +55,11 @@ from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer.dates import TimeMention, best_day, find_times
-from dealnudge.analyzer.quotes import strip_quoted
+from dealnudge.analyzer.quotes import quoted_part, strip_quoted, unquoted_part
 from dealnudge.analyzer.text_cues import Clause
+from dealnudge.analyzer.text_locale import Order, numeric_order
+from dealnudge.analyzer.text_replies import ACCEPTS, pinned_by_proposal, proposed_days
+from dealnudge.analyzer.text_structure import read_lists
 
 Actor = Literal["customer", "seller", "joint"]
 Author = Literal["customer", "seller"]
@@ -75,19 +83,89 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
         raise ValueError("sent_at must be an aware datetime")
     if author not in AUTHORS:
         raise ValueError(f"author must be one of {AUTHORS}, not {author!r}")
-    body = strip_quoted(text)
+    body = _SUBJECT.sub("", strip_quoted(text))
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
+    order = numeric_order(text, sent_at) if _NUMERIC_DATE.search(text) else None
     found: list[Commitment] = []
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
-    for sentence in split_sentences(body):
-        for commitment in _sentence_commitments(sentence, today, author):
-            key = (commitment.actor, commitment.due, commitment.vague)
-            if key not in seen:
-                seen.add(key)
-                found.append(commitment)
-    return found
+    items, rest = read_lists(body, today, author, order, lambda: unquoted_part(text)[-_SIGNATURE_CHARS:])
+    candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
+    sentences = split_sentences(rest)
+    for sentence in sentences:
+        candidates += _sentence_commitments(sentence, today, author, order)
+    candidates += _proposed_below(sentences, today, author, order)
+    candidates = _clock_only_last(candidates, today)
+    for commitment in candidates:
+        key = (commitment.actor, commitment.due, commitment.vague)
+        if key not in seen:
+            seen.add(key)
+            found.append(commitment)
+    return _read_against_quote(found, body, text, today, author, order)
+
+
+def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt.date,
+                        author: Author, order: Order | None) -> list[Commitment]:
+    """Pin weekdays to the quoted proposal, and date a bare acceptance of it."""
+    if len(body) == len(text) or not body:
+        return found  # nothing quoted
+    dated = any(c.due is not None and c.actor != "seller" for c in found)
+    accepting = None if dated else ACCEPTS.search(Clause.of(body))
+    if not (accepting or any(c.due is not None and c.actor != "seller"
+                             and _WEEKDAY.search(c.text) for c in found)):
+        return found  # only a weekday can need the quote to say which week
+    proposals = proposed_days(quoted_part(text)[:_QUOTE_WINDOW], today, order,
+                              explicit_only=accepting is None)
+    if not proposals:
+        return found
+    pinned = [c if c.due is None or c.actor == "seller" else
+              Commitment(c.actor, pinned_by_proposal(c.due, proposals), c.vague, c.text)
+              for c in found]
+    if accepting is not None and len(proposals) == 1:
+        actor: Actor = "customer" if author == "customer" else "joint"
+        sentence = next((s for s in split_sentences(body) if ACCEPTS(Clause.of(s))), body)
+        pinned.append(Commitment(actor, proposals[0], False, sentence))
+    return pinned
+
+
+_SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any
+
+
+_PROPOSES = re.compile(r"(?:propose|suggest|new\s+(?:date|time)|as\s+follows|如下|改为|调整为|新的时间)"
+                       r"[^\n]*[:：]$", re.IGNORECASE)
+_DATE_LINE = re.compile(r"^[-*•\s]*[^a-z\u4e00-\u9fff]*(?:[a-z]+day|[周星礼]|\d)", re.IGNORECASE)
+
+
+def _proposed_below(sentences: list[str], today: dt.date, author: Author,
+                    order: Order | None) -> list[Commitment]:
+    """A day on its own line under "I would like to propose a new date …, as follows:".
+
+    Exactly one such day is the author's step; several are a choice, not yet a step.
+    """
+    for index, sentence in enumerate(sentences[:-1]):
+        if not _PROPOSES.search(sentence):
+            continue
+        offered = []
+        for line in sentences[index + 1:index + 4]:
+            times = find_times(line, today, None, order)
+            if not times or not _DATE_LINE.match(line) or len(line) > 60:
+                break
+            offered.append((line, best_day(times, today)))
+        if len(offered) == 1 and offered[0][1] is not None:
+            actor: Actor = "customer" if author == "customer" else "joint"
+            return [Commitment(actor, offered[0][1], False, offered[0][0])]
+    return []
+
+
+def _clock_only_last(candidates: list[Commitment], today: dt.date) -> list[Commitment]:
+    """A step dated today only by a clock time ("See you at 2:30") yields to any step
+    of the mail that names its day ("Thursday afternoon works")."""
+    clock = [c for c in candidates if c.due == today and not c.vague
+             and not find_times(c.text, today)]
+    if not clock or len(clock) == len([c for c in candidates if c.due is not None]):
+        return candidates
+    return [c for c in candidates if c not in clock]
 
 
 def split_sentences(body: str) -> list[str]:
@@ -104,22 +182,36 @@ def split_sentences(body: str) -> list[str]:
     return [sentence for sentence in sentences if sentence]
 
 
-def judge_sentence(sentence: str, today: dt.date, author: Author) -> list[Commitment]:
+def judge_sentence(sentence: str, today: dt.date, author: Author,
+                   order: Order | None = "md") -> list[Commitment]:
     """The steps one sentence of new text takes on (at most one per actor), as the
-    extractor judges it; ``analyzer.evidence`` shows this per sentence."""
-    return _sentence_commitments(sentence, today, author)
+    extractor judges it; ``analyzer.evidence`` shows this per sentence. ``order`` is the
+    mail's numeric date order (``text_locale.numeric_order``); lists, tables and quoted
+    proposals are whole-mail readings and not part of a sentence's verdict."""
+    return _sentence_commitments(sentence, today, author, order)
 
 
-def _sentence_commitments(sentence: str, today: dt.date, author: Author) -> list[Commitment]:
+def _sentence_commitments(sentence: str, today: dt.date, author: Author,
+                          order: Order | None) -> list[Commitment]:
     whole = Clause.of(sentence)
-    if sentence.endswith(("?", "？")) or cues.QUESTION(whole):
+    if sentence.endswith((":", "：")):
+        return []  # a heading ("今天项目周会纪要如下：", "Your action items:")
+    parts = cues.CLAUSE_BREAK.split(sentence)
+    asked = sentence.endswith(("?", "？"))
+    questioned = asked or cues.QUESTION(whole)
+    moving = questioned and (cues.RESCHEDULE(whole) or cues.PROPOSAL(whole))
+    if asked and not moving:
+        if len(parts) == 1:
+            return []
+        parts = parts[:-1]  # "我们4月30日上线，请问修复能赶上吗？": the question is the last clause
+        whole = Clause.of(parts[0])
+    elif questioned and not moving:
         return []
     best: dict[Actor, Commitment] = {}
     state = _SentenceState()
-    parts = cues.CLAUSE_BREAK.split(sentence)
     for part in parts:
         clause = whole if len(parts) == 1 else Clause.of(part)
-        judged = _judge_clause(clause, sentence, today, author, state)
+        judged = _judge_clause(clause, sentence, today, author, state, order)
         if judged is None:
             continue
         held = best.get(judged.actor)
@@ -137,9 +229,14 @@ class _SentenceState:
 
 
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
-                  state: _SentenceState) -> Commitment | None:
+                  state: _SentenceState, order: Order | None) -> Commitment | None:
     state.conditional = state.conditional or cues.CONDITIONAL(clause)
-    times = find_times(clause.text, today, clause.low)
+    times = find_times(clause.text, today, clause.low, order)
+    moved = cues.RESCHEDULE.search(clause) if times else None
+    if moved is not None:  # "改到7月7日", "moved from July 14 to July 16": the new day
+        times = _new_days(clause.low, times, moved.start())
+    elif times and cues.POSTPONED(clause):
+        times = []  # "原计划于明天举行的会议将不得不延期": only the old day is named
     due = best_day(times, today)
     if due is not None:  # only a day can be misattached; vague times are left as they are
         ahead = _ahead_of_the_past(clause, times)
@@ -147,16 +244,21 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
             times, due = ahead, best_day(ahead, today)
     due = due or state.unclaimed
     state.unclaimed = None
+    if due is None and not times and _CLOCK.search(clause.low) and not cues.ROUTINE(clause):
+        due = today  # "I can come to the library at 4", "下午三点见": a time today
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):
         return None  # names no day and no next step
     if _is_excluded(clause):
         return None
-    tentative = state.conditional or cues.HEDGE(clause)
+    tentative = (state.conditional or cues.HEDGE(clause)) and not (
+        cues.RESCHEDULE(clause) or cues.PROPOSAL(clause))
     if not _promises(clause, vague_step, tentative):
         state.unclaimed = due
         return None
     actor = resolve_actor(clause, author)
+    if actor == author == "seller" and (cues.MEETING(clause) or cues.PROPOSAL(clause)):
+        actor = "joint"  # "We will have our telecon tomorrow": both sides meet
     if due is None or tentative:
         return Commitment(actor, None, True, sentence)
     return Commitment(actor, due, False, sentence)
@@ -178,7 +280,7 @@ def _looking_back(clause: Clause) -> list[tuple[int, int]]:
     """The stretches of the clause (between commas, "and", "然后" …) that look back."""
     low = clause.low
     stretches: list[tuple[int, int]] = []
-    for start, end in cues.RETROSPECTIVE.spans(clause):
+    for start, end in cues.RETROSPECTIVE.spans(clause) + cues.AWAY.spans(clause):
         before = [m.end() for m in cues.STRETCH_BREAK.finditer(low, 0, start)]
         after = cues.STRETCH_BREAK.search(low, end)
         stretches.append((before[-1] if before else 0, after.start() if after else len(low)))
@@ -189,9 +291,45 @@ def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
     return any(lo <= offset < hi for lo, hi in stretches)
 
 
+_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
+_CLOCK = re.compile(
+    r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
+    r"(?<=at )\d{1,2}(?![\d:%,]|\.\d))(?![\d])|(?:上午|下午|晚上|中午|早上)?[0-9一二三四五六七八九十两]{1,3}点"
+    r"|(?<![明后昨前天日一二三四五六号末])(?:上午|下午|晚上|中午|傍晚)")
+_NUMERIC_DATE = re.compile(r"\d[/.]\d")  # only then does the writer's date order matter
+_WEEKDAY = re.compile(r"(?i)mon|tue|wed|thu|fri|sat|sun|周[一二三四五六日天]|星期|礼拜")
+_QUOTE_WINDOW = 1500  # the message replied to heads the quote; older ones lie below
+def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]:
+    """The days a reschedule moves to: after the cue, not "from" or possessive ones, and
+    after "to" when the clause names both ("reschedule Tuesday's call to Thursday")."""
+    after = [t for t in times if t.start >= cue and not _FROM_DAY.search(low, 0, t.start)
+             and not _POSSESSIVE.match(low, t.end)]
+    targeted = [t for t in after if _TO_DAY.search(low, max(cue, t.start - 24), t.start)]
+    if targeted:
+        return targeted
+    if _ONLY_OLD.match(low, cue):
+        return []  # "a reschedule of our kickoff on Tuesday": the day named is the old one
+    return after or times
+
+
+_ONLY_OLD = re.compile(r"reschedul|postpon")
+_TO_DAY = re.compile(r"(?:\bto|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:[a-z]+day,?\s+)?"
+                     r"[^\s,，。]{0,10}$")
+_POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one
+_FROM_DAY = re.compile(r"(?:from|原定|原来|原先)\s*[^\s,，]{0,12}$")
+
+
 def _is_excluded(clause: Clause) -> bool:
-    return (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.GRATITUDE(clause)
-            or cues.NEGATION(clause) or cues.CANCEL(clause))
+    if cues.NEGATION(clause) or cues.CANCEL(clause):
+        return True
+    if not (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.GRATITUDE(clause)
+            or cues.AWAIT_OTHER(clause) or cues.RELATIVE_TERM(clause)):
+        return False
+    if cues.INVITED(clause):  # "下周三上午十点，请到我司参加评审": the customer's own meeting
+        return False
+    if cues.RESCHEDULE(clause):  # "Could we do Tuesday instead?" asks, and still commits
+        return bool(cues.REQUEST(clause) or cues.AWAIT_OTHER(clause))
+    return True
 
 
 def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
@@ -202,9 +340,10 @@ def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
     """
     if vague_step or tentative:
         return True
-    if cues.ROUTINE(clause):
-        return False  # "we usually sign by the 5th", "我们一般24小时内回复"
-    if cues.MARKER(clause) or cues.SCHEDULED(clause):
+    if cues.ROUTINE(clause):  # "we usually sign by the 5th", "我们一般24小时内回复"; but
+        return cues.RESCHEDULE(clause)  # "下周的例会改到周四晚上": one meeting moves
+    if cues.MARKER(clause) or cues.SCHEDULED(clause) or cues.RESCHEDULE(clause) \
+            or cues.PROPOSAL(clause):
         return True
     if cues.PRESENT_ACTION(clause) and not cues.REPEATED(clause):
         return True  # "Our board decides by the end of this month"
@@ -228,7 +367,7 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     if cues.TOGETHER(clause) and not (
             subject is not None and cues.SINGULAR.match(clause.low, subject.start())):
         return author if _brings_others(clause, subject) else "joint"
-    if cues.OTHER_RECAP(clause):
+    if cues.OTHER_RECAP(clause) or cues.OTHER_SAID(clause):
         return other
     if cues.YOU_RECEIVE(clause):
         return author

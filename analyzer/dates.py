@@ -24,7 +24,13 @@ on Monday):
 * "in N days" / "N天后" / "N天内" / "within a week" / "一周内" → today + N days
   (business days skip Saturday and Sunday).
 * a date without a year rolls forward a year when it would be more than ~2 months in
-  the past (so "Jan 5" written on Dec 28 is next January); "3/12" is month/day.
+  the past (so "Jan 5" written on Dec 28 is next January).
+* numeric dates ("3/12", "3.12号", "12/03/2026") are read in the order the caller
+  passes (analyzer.text_locale decides it per mail); a weekday beside the date
+  ("Tuesday 15/9", "3/28（周六）") picks the reading it matches; when the order is
+  undecided and the two readings differ, the mention is vague, never a guessed day.
+* "the week of March 9", and a choice of days ("Thursday or Friday", "周二或周四"),
+  are vague; "this weekend" / "周末" is the Saturday, "by the weekend" the Friday.
 * "the 15th" / "15号": this month if the day has not passed, else next month.
 * times of day only anchor a day ("Thursday at 3pm", "周四下午三点" → Thursday).
 * month-level or looser times ("next month", "Q3", "in March", "下个月", "下周",
@@ -46,11 +52,13 @@ from dealnudge.analyzer.text_calendar import (
     day_of_month,
     month_day,
     month_end,
+    ordinal_word,
     safe_date,
     week_friday,
     week_start,
     zh_number,
 )
+from dealnudge.analyzer.text_locale import Order, readings
 from dealnudge.analyzer.text_time_patterns import EXPLICIT, PATTERNS
 
 
@@ -96,10 +104,6 @@ def _r_en_dm(m: re.Match[str], today: dt.date) -> dt.date | None:
 
 def _r_num_dm(m: re.Match[str], today: dt.date) -> dt.date | None:
     return month_day(today, _MONTHS[m["num_dm_m"]], int(m["num_dm_d"]), m["num_dm_y"])
-
-
-def _r_us(m: re.Match[str], today: dt.date) -> dt.date | None:
-    return month_day(today, int(m["us_m"]), int(m["us_d"]), m["us_y"])
 
 
 def _r_en_in(m: re.Match[str], today: dt.date) -> dt.date | None:
@@ -217,6 +221,12 @@ def _quarter_end(today: dt.date, quarter: int | None) -> dt.date:
     return found if found >= today else month_end(today.year + 1, quarter * 3)
 
 
+def _weekend(today: dt.date, next_week: bool) -> dt.date:
+    """Saturday of this week (today once it has begun) or of next week."""
+    saturday = week_start(today, 1 if next_week else 0) + dt.timedelta(days=5)
+    return max(today, saturday)
+
+
 def _r_en_nwwd(m: re.Match[str], today: dt.date) -> dt.date | None:
     return week_start(today, 1) + dt.timedelta(days=_EN_WEEKDAYS[m["en_nwwd_d"]])
 
@@ -232,12 +242,21 @@ def _vague(m: re.Match[str], today: dt.date) -> dt.date | None:
 
 
 _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
-    "iso": _r_iso, "num_dm": _r_num_dm, "en_md": _r_en_md, "en_dm": _r_en_dm, "us": _r_us,
+    "iso": _r_iso, "num_dm": _r_num_dm, "en_md": _r_en_md, "en_dm": _r_en_dm,
+    "en_weekof": _vague,
+    "en_from_today": lambda m, today: _ahead(today, _EN_NUMBERS[m["eft_n"]], m["eft_u"]),
+    "zh_tmd": lambda m, today: safe_date(today.year, today.month, zh_number(m["zh_tmd_d"]) or 0),
+    "en_word_ord": lambda m, today: month_day(today, _MONTHS[m["wo_m"]],
+                                              ordinal_word(m["wo_d"]), None),
     "en_ord": lambda m, today: day_of_month(today, int(m["ord_d"])),
     "en_dat": _fixed(2), "en_tom": _fixed(1), "en_today": _fixed(0), "en_eod": _fixed(0),
     "en_in": _r_en_in,
     "en_eonw": lambda m, today: week_friday(today, 1),
     "en_eow": lambda m, today: week_friday(today, 0),
+    "en_wkby": lambda m, today: week_friday(today, 0),
+    "en_wkend": lambda m, today: _weekend(today, m["en_wkend_mod"] == "next"),
+    "en_nextwk": _fixed(7),
+    "zh_wkend": lambda m, today: _weekend(today, (m["zh_wkend_mod"] or "").startswith("下")),
     "en_eonm": lambda m, today: month_end(*add_months(today, 1)),
     "en_eom": lambda m, today: month_end(today.year, today.month),
     "en_eoy": lambda m, today: dt.date(today.year, 12, 31), "en_eoq": _r_en_eoq,
@@ -252,11 +271,11 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "zh_day": lambda m, today: day_of_month(today, zh_number(m["zh_day_d"])),
     "zh_vague": _vague,
 }
-_VAGUE_KINDS = frozenset({"en_vague", "zh_vague"})
+_VAGUE_KINDS = frozenset({"en_vague", "zh_vague", "en_weekof"})
 
 
 def _family(name: str) -> str:
-    return "num" if name in ("iso", "num_dm", "us") else name.split("_")[0]
+    return "num" if name in ("iso", "num_dm", "us", "dot") else name.split("_")[0]
 
 
 # A guard in front of each family lets the engine skip positions where none of its
@@ -300,41 +319,90 @@ _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 _EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tod", "tonight", "month",
             "hour",
             "year", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
-            "dec", "quarter", "eod", "cob", "business", "morning", "afternoon", "evening", "soon",
+            "dec", "quarter", "eod", "cob", "eow", "business", "morning", "afternoon", "evening", "soon",
             "some", "late", "early", "mid", "point", "future", "road", "holiday")
 
 
 def _names_a_time(low: str) -> bool:
-    return any(word in low for word in _EN_GATE)
+    return any(map(low.__contains__, _EN_GATE))
 
 
-def find_times(text: str, today: dt.date, low: str | None = None) -> list[TimeMention]:
+def find_times(text: str, today: dt.date, low: str | None = None,
+               order: Order | None = "md") -> list[TimeMention]:
     """Every day or vague time named in ``text``; unresolvable matches are dropped.
 
-    ``low`` is ``text.lower()`` when the caller already has it.
+    ``low`` is ``text.lower()`` when the caller already has it. ``order`` says how the
+    writer orders numeric dates ("3/10"); None means undecided, and a numeric date
+    that reads two ways is then a vague time, never a guessed day.
     """
     low = fold(text) if low is None else low
     found: list[TimeMention] = []
     digits = _HAS_DIGIT.search(low) is not None
     if digits:
-        found += _scan(_NUM_RE, text, low, today)
+        found += _scan(_NUM_RE, text, low, today, order)
     if _HAS_LATIN.search(low) and (digits or _names_a_time(low)):
-        found += _scan(_EN_RE, text, low, today)
+        found += _scan(_EN_RE, text, low, today, order)
     if _HAS_CJK.search(low):
-        found += _scan(_ZH_RE, text, low, today)
+        found += _scan(_ZH_RE, text, low, today, order)
     found.sort(key=lambda t: (t.start, -t.end))
     kept: list[TimeMention] = []
     for mention in found:
         if not kept or mention.start >= kept[-1].end:
             kept.append(mention)
+    if len(kept) > 1:
+        kept = _without_echoes(kept, low)
+    if " or " in low or "或" in low or "还是" in low:
+        return _unless_a_choice(kept, low)
     return kept
 
 
-def _scan(pattern: re.Pattern[str], text: str, low: str, today: dt.date) -> list[TimeMention]:
+_BESIDE = re.compile(r"[\s,，(（)）]{0,3}")
+
+
+def _without_echoes(kept: list[TimeMention], low: str) -> list[TimeMention]:
+    """Drop a weekday that only restates the date beside it ("3月12日（周四）",
+    "Thursday, March 12"): the date decides, the weekday is no second day."""
+    explicit = [m for m in kept if m.rank == 0]
+    if not explicit:
+        return kept
+    return [m for m in kept if m.rank == 0 or not any(
+        _BESIDE.fullmatch(low, e.end, m.start) or _BESIDE.fullmatch(low, m.end, e.start)
+        for e in explicit)]
+
+
+def _unless_a_choice(kept: list[TimeMention], low: str) -> list[TimeMention]:
+    """Once two days are offered as a choice ("Thursday 10/8 or Friday 10/9", "周二或周四"),
+    no day of the clause is decided."""
+    if not any(m.due is not None and _offered_as_choice(m, low) for m in kept):
+        return kept
+    return [m if m.due is None else TimeMention(m.start, m.end, None, m.rank) for m in kept]
+
+
+# "December 9 or 10", "周二或周四": a choice between days is not yet a day.
+_OR_AFTER = re.compile(r"(?:\s*(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*(?:or|或者?|还是)\s*"
+                       r"(?:on\s+)?(?:the\s+)?(?:\d|周|星期|礼拜|下|本|这|月|明|后|mon|tue|wed|thu|fri|sat"
+                       r"|sun|early|mid|late|end|next)")
+_OR_BEFORE = re.compile(r"(?:(?:\d|day|am|pm|(?<![a-z])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\s+or\s+"
+                        r"|[\d一二三四五六日天号][)）]?\s*(?:或者?|还是)\s*)(?:on\s+)?(?:the\s+)?"
+                        r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?$")
+
+
+def _offered_as_choice(mention: TimeMention, low: str) -> bool:
+    return bool(_OR_AFTER.match(low, mention.end) or _OR_BEFORE.search(
+        low, max(0, mention.start - 24), mention.start))
+
+
+def _scan(pattern: re.Pattern[str], text: str, low: str, today: dt.date,
+          order: Order | None) -> list[TimeMention]:
     found: list[TimeMention] = []
     for m in pattern.finditer(low):
         kind = m.lastgroup or ""  # the alternative's own group closes last
         if kind in _WEEKDAY_GROUPS and not _weekday_word(m, kind, text):
+            continue
+        if kind in _NUMERIC_KINDS:
+            numeric = _numeric(m, kind, low, today, order)
+            if numeric is not None:
+                found.append(numeric)
             continue
         due = _RESOLVERS[kind](m, today)
         if due is None and kind not in _VAGUE_KINDS:
@@ -342,6 +410,47 @@ def _scan(pattern: re.Pattern[str], text: str, low: str, today: dt.date) -> list
         rank = 0 if kind in EXPLICIT else 2 if kind == "en_eod" else 1
         found.append(TimeMention(m.start(), m.end(), due, rank))
     return found
+
+
+_NUMERIC_KINDS = frozenset({"us", "dot"})
+_NEAR_WEEKDAY_BEFORE = re.compile(
+    r"(?:(?P<en>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|"
+    r"thur|thurs|fri|sat|sun)\.?|(?:周|星期|礼拜)(?P<zh>[一二三四五六日天]))[,，\s]*(?:the\s+)?$")
+_NEAR_WEEKDAY_AFTER = re.compile(
+    r"^\s*[（(]\s*(?:(?P<en>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|(?:周|星期|礼拜)"
+    r"(?P<zh>[一二三四五六日天]))\s*[)）]")
+_EN_WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def _numeric(m: re.Match[str], kind: str, low: str, today: dt.date,
+             order: Order | None) -> TimeMention | None:
+    """A numeric date, read in the writer's order; a weekday beside it decides first.
+
+    When the two readings differ and nothing decides between them, the mention is a
+    vague time: the step keeps "a day was named" without a guessed day.
+    """
+    first, second, year = int(m[kind + "_a"]), int(m[kind + "_b"]), m[kind + "_y"]
+    days = [day for month, dom in readings(first, second)
+            if (day := month_day(today, month, dom, year)) is not None]
+    if not days:
+        return None
+    weekday = _weekday_beside(low, m.start(), m.end())
+    if weekday is not None:
+        days = [day for day in days if day.weekday() == weekday]
+    if len(days) == 2:  # no weekday, or both readings fall on it
+        days = [] if order is None else [days[0] if order == "md" else days[1]]
+    return TimeMention(m.start(), m.end(), days[0] if len(days) == 1 else None, 0)
+
+
+def _weekday_beside(low: str, start: int, end: int) -> int | None:
+    before = _NEAR_WEEKDAY_BEFORE.search(low, max(0, start - 14), start)
+    after = _NEAR_WEEKDAY_AFTER.search(low[end:end + 12])
+    for found in (before, after):
+        if found is not None:
+            if found["zh"]:
+                return _ZH_WEEKDAYS[found["zh"]]
+            return _EN_WEEKDAY_INDEX[found["en"][:3]]
+    return None
 
 
 _WEEKDAY_GROUPS = {"en_wd": "en_wd_d", "en_wdm": "en_wdm_d", "en_nwwd": "en_nwwd_d"}

@@ -19,11 +19,13 @@ from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer.commitments import (
     Author,
     Commitment,
+    extract_commitments,
     judge_sentence,
     split_sentences,
 )
 from dealnudge.analyzer.quotes import zones
 from dealnudge.analyzer.text_cues import Clause
+from dealnudge.analyzer.text_locale import numeric_order
 
 Part = Literal["new", "quoted", "signature", "auto_reply"]
 _AUTO_REPLY_WINDOW = 200
@@ -77,11 +79,30 @@ def judge_message(body: str, *, sent_at: dt.datetime, author: Author | None,
         return [SentenceVerdict(split.new, "new", None, None, None, False,
                                 "written by neither the customer nor the team"), *left_out]
     today = sent_at.astimezone(sent_at.tzinfo).date()
+    order = numeric_order(body, sent_at)  # the writer's day/month order, as the extractor reads it
     verdicts = []
     for sentence in split_sentences(split.new):
-        steps = judge_sentence(sentence, today, author)
+        steps = judge_sentence(sentence, today, author, order)
         if not steps:
             verdicts.append(SentenceVerdict(sentence, "new", None, None, None, False,
                                             "takes on no next step"))
         verdicts += [_verdict(sentence, step, author) for step in steps]
-    return verdicts + left_out
+    return verdicts + _whole_mail_steps(body, sent_at, author, verdicts) + left_out
+
+
+def _whole_mail_steps(body: str, sent_at: dt.datetime, author: Author,
+                      shown: list[SentenceVerdict]) -> list[SentenceVerdict]:
+    """Steps the extractor reads from the mail as a whole (action-item lists, owner
+    tables, a reply accepting a day proposed in the quote) that no single sentence
+    shows, so the trail holds every step the finding rests on."""
+    seen = {(v.actor, v.due, v.vague) for v in shown}
+    extra = []
+    for step in extract_commitments(body, sent_at=sent_at, author=author):
+        if (step.actor, step.due, step.vague) in seen:
+            continue
+        verdict = _verdict(step.text, step, author)
+        extra.append(SentenceVerdict(
+            verdict.text, "new", verdict.actor, verdict.due, verdict.vague, verdict.evidence,
+            f"{verdict.why} (read from the mail's structure: a list, a table or a reply "
+            "accepting a proposed day)"))
+    return extra

@@ -84,6 +84,26 @@ def strip_quoted(text: str) -> str:
         body = shorter
 
 
+def unquoted_part(text: str) -> str:
+    """The body above the quoted messages, signature included."""
+    body = _QUOTE_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    cut = _CUT.search(body)
+    return body if cut is None else body[:cut.start()]
+
+
+def quoted_part(text: str) -> str:
+    """The quoted earlier messages of a body: its ``>`` lines and all below the cut.
+
+    Never evidence of a commitment; only read to learn which day a reply accepts.
+    """
+    body = text.replace("\r\n", "\n").replace("\r", "\n")
+    quoted = "".join(m.group() for m in _QUOTE_LINE.finditer(body))
+    cut = _CUT.search(_QUOTE_LINE.sub("", body))
+    if cut is not None:  # the attribution line too: it dates the quoted message
+        quoted += "\n" + _QUOTE_LINE.sub("", body)[cut.start():]
+    return quoted
+
+
 def _cut_sign_off(body: str) -> str:
     """Cut at the first sign-off after which only signature-like lines follow.
 

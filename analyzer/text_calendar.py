@@ -84,3 +84,16 @@ def add_business_days(today: dt.date, count: int) -> dt.date:
         day += dt.timedelta(days=1)
         count -= day.weekday() < 5
     return day
+
+
+_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"]
+
+
+def ordinal_word(word: str) -> int:
+    """1-31 from "first" … "thirty-first"."""
+    parts = word.replace("-", " ").split()
+    if parts[0] == "twenty" and len(parts) == 2:
+        return 20 + _ORDINALS.index(parts[1]) + 1
+    if parts[0] == "thirty" or word == "thirtieth":
+        return 31 if len(parts) == 2 else 30
+    return _ORDINALS.index(parts[0]) + 1

@@ -73,7 +73,7 @@ class Cue:
     def _open(self, low: str) -> bool:
         if not self._gate:
             return True
-        return any(word in low for word in self._gate)
+        return any(map(low.__contains__, self._gate))  # ~2x a generator expression
 
     def spans(self, clause: Clause) -> list[tuple[int, int]]:
         """Where every match lies in ``clause.low``: the English half's, then the Chinese."""
@@ -97,7 +97,7 @@ def _any_in(gate: tuple[str, ...], low: str) -> bool:
     """No gate, or one of its substrings is in ``low``."""
     if not gate:
         return True
-    return any(word in low for word in gate)
+    return any(map(low.__contains__, gate))
 
 
 # Sentence ends: terminal punctuation, line breaks, and a period before white space
@@ -115,11 +115,16 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
-    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+)"),
+    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|(?<=不行|没空)[，,]|(?<=不方便)[，,]"
+    r"|[，,]\s*(?=[^，,。；;\s]{0,6}(?:请(?!示)|麻烦|烦请|劳烦|还请|务必))|,\s+(?=please\b))"),
     re.IGNORECASE,
 )
 
-_WORKS = r"works\s+(?:for\s+(?:me|us|both)|fine|well|great)|works\s*[.!]?$"  # "Wed at 10 works"
+_WORKS = (r"works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great|"
+          r"better|best)|(?:is|are)\s+(?:best|better|ideal)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
+          r"(?:to\s+you\s+)?(?:on\s+)?(?:tomorrow|today|tonight|mon|tue|wed|thu|fri|sat|sun|next|this|\d)"
+          r"[a-z0-9]*|we['’]re\s+on\s+for|^\s*join\s+us\b|confirming\s+our\b"
+          r"|works\s*[.!]?$")  # "Wed at 10 works"
 MARKER = Cue(
     en=r"(?:will|shall|should|please\s+expect|going\s+to|gonna|on\s+track\s+to|next\s+steps?|"
        r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
@@ -127,16 +132,28 @@ MARKER = Cue(
        r"expect(?:s)?\s+to|would\s+like\s+to|want(?:s)?\s+to|need(?:s)?\s+to|have\s+to|"
        r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|"
        r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|"
-       + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing)\b",
-    en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing)\b",
+       + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
+       r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|^\W*(?:reminder\W*)?(?:(?:our|the|next|team|weekly|a)\s+){0,3}"
+       r"(?:meeting|call|sync|standup|session|telecon|webinar|workshop)\s+(?:is\s+|will\s+be\s+)?(?:on|at|"
+       r"tomorrow|today|tonight|next|this|(?:mon|tues|wednes|thurs|fri)day)|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
+       r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\s*expect\s+(?:the|our|a|it|them)"
+       r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
+       r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
+       r"|give\s+(?:us|me)\s+until"
+       r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
+       r"conference|session|demo|walkthrough|inspection)\s+(?:is|will\s+be)\b)\b",
+    en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
+              r"confirm|share|review|come|meet|decide|make|return|join))\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
-       r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前",
+       r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
+       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题|不见不散|欢迎(?:大家|各位|您)?参加",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
-    r"|(?:our|your|my)(?:\s+[a-z0-9-]+){1,2}|[a-z][a-z0-9-]*)"
+    r"|(?:our|your|my)(?:\s+[a-z0-9-]+){1,2}"
+    r"|(?!(?:as|so|and|or|but|if|when|then|which|who|that|what)\b)[a-z][a-z0-9-]*)"
     r"\s*(?:['’](?:ll|re|m|ve|d)|\s+(?:will|shall|would|can|could|are|am|is"
     r"|have|has|plan|plans|intend|aim|want|need|agreed|promised|said|mentioned|confirmed|booked"
     r"|scheduled|arranged|check|get|send|sign|bring|review|run|take|think|discuss|circle|touch|"
@@ -145,19 +162,25 @@ EN_SUBJECT = re.compile(ascii_bounds(
 # "You'll have our answer" / "you will hear from us": the author acts, "you" receives.
 YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|receive|get|see|hear|"
                      r"find)\b", gate=("you",))
-OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed),?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
-                     r"promised|confirmed|agreed)\b", gate=("you",))
+OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
+                     r"promised|confirmed|agreed)\b|as\s+(?:agreed|discussed)[,:]?\s+(?!(?:i|we|our|my)\b)"
+                     r"[a-z]+(?:\s+[a-z]+)?\s+(?:will|is\s+going\s+to|to)\b",
+                  gate=("you", "agreed", "discussed"))
 # A pronoun right after a verb or preposition is its object ("给您", "通知您", "答复您").
 ZH_PRONOUN = re.compile(
-    r"(?P<joint>咱们|咱|双方|我们一起|大家一起)|(?<![给跟和与向对帮替请让陪同约等知诉复系找问醒谢告到见])"
-    r"(?P<other>您|你们|你|贵司|贵方|贵公司)|(?P<own>我们|我方|我司|我这边|我|本人)"
+    r"(?P<joint>咱们|咱|双方|我们一起|大家一起)|(?<![给跟和与向对帮替请让陪同约等知诉复系找问醒谢告到见发寄交])"
+    r"(?P<other>您|你们|你|贵司|贵方|贵公司|贵院|贵校|贵单位|贵行|贵局|贵中心)(?!的)|(?P<own>我们|我方|我司|我这边|我|本人)"
 )
 JOINT = Cue(
     en=r"let['’]?s\b(?!\s+me)|both\s+(?:of\s+us|teams|sides)\b|see(?:ing)?\s+you\b|"
-       r"meet\s+(?:with\s+)?you\b|" + _WORKS,
+       r"meet\s+(?:with\s+)?you\b|see\s+(?:everyone|y['’]all|you\s+all|all\s+of\s+you)\b|"
+       r"(?:agreed|plan(?:ned)?)\s+to\s+meet\b|meet\s+again\b|"
+       r"(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
+       + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
-       r"|见面|碰面|面谈|碰个头",
-    gate=("let", "both", "see", "meet", "works"),
+       r"|见面|碰面|面谈|碰个头|(?<=[一二三四五六日天午周点号])见|(?:您|你们)[^，。,]{0,8}过来(?:吧|一趟|看看)",
+    gate=("let", "both", "see", "meet", "works", "our ", "forward", "best", "better", "ideal",
+          "talk", "speak", "chat", "on for", "join"),
 )
 # "Together" makes a joint step unless one person ("I", "我", "您") brings others along.
 TOGETHER = Cue(en=r"(?<!put )(?<!pull )(?:together|jointly)\b", zh=r"一起|共同",
@@ -167,7 +190,7 @@ SINGULAR = re.compile(ascii_bounds(r"\s*(?:i\b|[我您你](?!们))"))  # .match(
 QUESTION = Cue(
     en=r"^\s*(?:could|can|would|will|shall|should|do|does|did|is|are|may)\s+"
        r"(?:you|we|i|it|there|the|your|this|that|they)\b",
-    zh=r"请问|能否|可否|是否|能不能|可不可以|行不行|好不好|方便吗|有没有|吗\s*[。.]?\s*$|呢\s*[。.]?\s*$"
+    zh=r"请问|能否|可否|(?<!讨论|决定|确认|评估|考虑|研究|商量|判断|知道|看看)是否|能不能|可不可以|行不行|好不好|方便吗|有没有|吗\s*[。.]?\s*$|呢\s*[。.]?\s*$"
        r"|怎么样",
     anchored=True,
 )
@@ -175,7 +198,8 @@ REQUEST = Cue(
     en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect))"
        r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]d|\s+would)"
        r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect)[a-z]+)",
-    zh=r"(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|希望(?:您|你们?|贵司)",
+    zh=r"(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|希望(?:您|你们?|贵司)"
+       r"|(?<![邀申提宴聘回我们您你])请(?!放心|知悉|查收|注意|问|假|示|教|客|柬)",
     anchored=True,
     gate=("please", "pls", "kindly", "know", "need", "appreciate"),
 )
@@ -183,11 +207,13 @@ NEGATION = Cue(
     en=r"(?:won['’]?t|will\s+not|can['’]?t|cannot|can\s+not|couldn['’]t|could\s+not|unable\s+to"
        r"|not\s+able\s+to|not\s+be\s+able|not\s+going\s+to|aren['’]t\s+going|isn['’]t\s+going|"
        r"don['’]t(?!\s+(?:worry|hesitate))|do\s+not(?!\s+hesitate)|doesn['’]t|does\s+not|"
-       r"no\s+longer|not\s+planning|never|not\s+ready|not\s+in\s+a\s+position|not\s+interested"
+       r"no\s+longer|not\s+planning|never|not\s+ready|not\s+in\s+a\s+position|not\s+interested|"
+       r"wasn['’]t|weren['’]t|was\s+not|didn['’]t|did\s+not"
        r")\b",
     zh=r"不会|不能|无法|没法|没办法|来不了|去不了|参加不了|赶不上|不参加|不考虑|暂不|暂时不|不打算|"
-       r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|做不到|不来了?|不去了?|不签",
-    gate=("n't", "n’t", "not", "never", "unable", "cannot", "longer", "wont", "cant"),
+       r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|做不到|不来了?|不去了?|不签|不行(?!吗)",
+    gate=("n't", "n’t", "not", "never", "unable", "cannot", "longer", "wont", "cant", "wasn",
+          "weren", "didn"),
 )
 CANCEL = Cue(
     en=r"(?:cancel[a-z]*|call(?:ing|ed)?\s+off|declin[a-z]+|pass\s+on\s+this|"
@@ -199,9 +225,11 @@ CANCEL = Cue(
 GRATITUDE = Cue(en=r"^\s*(?:thanks?\s+(?:you\s+)?(?:again\s+)?for)\b", zh=r"^\s*(?:谢谢|感谢|多谢)",
                 anchored=True)
 HEDGE = Cue(
-    en=r"(?:maybe|perhaps|possibly|probably|might|could|may(?!\s+\d)|hopefully|tentatively|"
+    en=r"(?:maybe|perhaps|possibly|probably|might|could|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
+       r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
        r"not\s+sure|haven['’]t\s+decided|hope\s+to)\b",
-    zh=r"可能|也许|或许|大概|估计|说不定|不确定|还没定",
+    zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
+       r"|说不定|不确定|还没定|(?<=[号日天])左右",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
           "not sure", "decided"),
 )
@@ -219,22 +247,22 @@ VAGUE_STEP = Cue(
        r"reconnect|revisit|keep\s+(?:you\s+)?posted|keep\s+in\s+touch|stay\s+in\s+touch|"
        r"check\s+(?:with|in\s+with)\s+(?:my|our|the)\s+[a-z0-9-]+|"
        r"discuss\s+(?:it\s+|this\s+)?internally|think\s+(?:it\s+over|about\s+it)|mull\s+it\s+over|"
-       r"run\s+it\s+by|sleep\s+on\s+it|talk\s+(?:to|with)\s+(?:my|our)\s+[a-z0-9-]+|"
+       r"run\s+(?:it|this|that)\s+by|sleep\s+on\s+it|talk\s+(?:to|with)\s+(?:my|our)\s+[a-z0-9-]+|"
        r"review\s+(?:it\s+|this\s+)?internally|let\s+you\s+know|look\s+into\s+it)\b",
     zh=r"找个?时间|回头再?(?:联系|说|聊|约)|再联系|内部(?:再)?(?:评估|讨论|商量|研究|沟通)|评估一下|"
        r"研究一下|考虑一下|商量一下|讨论一下|再看看|看看再说|有空再(?:说|聊|约)|改天再?(?:聊|约|说)|"
-       r"以后再说|之后再说|再说吧|请示一下|(?:跟|和|向)(?:领导|老板|上级|[\u4e00-\u9fff]总)"
+       r"以后再说|之后再说|再说吧|后再(?:说|定|议|联系|约|谈)|请示一下|(?:跟|和|向)(?:领导|老板|上级|[\u4e00-\u9fff]总)"
        r"(?:汇报|商量|请示|确认)",
     gate=("time", "back", "base", "follow", "reconnect", "revisit", "posted", "touch",
-          "check", "internally", "think", "mull", "run it", "sleep", "talk", "let you know",
+          "check", "internally", "think", "mull", "run ", "sleep", "talk", "let you know",
           "look into"),
 )
 AUTO_REPLY = Cue(
     en=r"(?:out\s+of\s+(?:the\s+)?office|ooo|automatic\s+reply|auto[-\s]?reply|autoreply|"
        r"on\s+(?:annual\s+|parental\s+|sick\s+)?leave|away\s+from\s+(?:the|my)\s+(?:office|desk)|"
-       r"limited\s+access\s+to\s+e-?mail)\b",
-    zh=r"自动回复|休假|不在办公室|外出|年假",
-    gate=("office", "ooo", "reply", "leave", "away", "access"),
+       r"limited\s+access\s+to\s+e-?mail|personal\s+day)\b",
+    zh=r"自动回复|休[\u4e00-\u9fff]?假|[产病婚事年]假|不在办公室|外出",
+    gate=("office", "ooo", "reply", "leave", "away", "access", "personal"),
 )
 # A stretch that looks back at what already happened ("今天聊得很好", "great call today",
 # "we met today"): a day named inside it dates the past event, never the next step.
@@ -250,10 +278,16 @@ RETROSPECTIVE = Cue(
        r"(?<!as\s)(?<!like\s)(?:we|i)\s+(?:met|spoke|talked|chatted|enjoyed)\b|"
        r"had\s+(?:a|an|our)\s+(?:[a-z]+\s+)?(?:meeting|call|chat|session|demo|discussion|"
        r"conversation|workshop|visit)\b|"
-       r"(?:enjoyed|appreciated)\b",
-    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面dmcwsp])"  # every first character below: 3x faster
+       r"(?:enjoyed|appreciated)\b|as\s+(?:agreed|discussed)\s+(?:on|in|during|at|over)\b|"
+       r"(?:discussed|talked|spoke)\s+(?:this|yesterday|earlier|today|last)\b|"
+       r"(?:has|have|was|were)\s+(?:already\s+)?(?:been\s+)?(?:sent|paid|signed|approved|"
+       r"transferred|completed|submitted|processed|received|wired|settled)\b",
+    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已dmcwsp])"  # every first character below: 3x faster
        r"(?:(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
-       r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获)"
+       r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获|清楚|明白)"
+       r"|已经?(?![^，,。；;]{0,14}?(?:安排|约|定|列入|订|报名|排|邀请|议程|日程|日历))"
+       r"[^，,。；;]{0,8}?了|已(?:于|在|经)?[^，,。；;]{0,10}?(?:汇出|汇款|付款|支付|转账|发出|寄出|签署|签订|"
+       r"签字|提交|完成|发送|收到)"
        r"|高兴(?:今天|昨天|刚才|上午|下午)?(?:见到|认识|和|跟|与)|见到(?:您|你们?)(?:很|非常|特别)?(?:高兴|开心)"
        r"|(?:(?<![我您你他她们将也都还])会|会议|交流|沟通|讨论|演示|介绍|见面|拜访|面谈|聊天|"
        r"demo|meeting|call|workshop|session|presentation)\s*(?:很|非常|挺|特别|十分)"
@@ -261,13 +295,15 @@ RETROSPECTIVE = Cue(
        r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}(?:再|以后|之后|后)))",
     gate=("great", "good", "nice", "productive", "ful", "excellent", "lovely", "fantastic",
           "terrific", "awesome", "pleasure", "was ", "met", "spoke", "talked", "chatted", "had ",
-          "enjoyed", "appreciated"),
-    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了"),
+          "enjoyed", "appreciated", "sent", "paid", "signed", "approved", "transferred",
+          "completed", "submitted", "processed", "received", "wired", "settled", "as ", "discussed",
+          "talked", "spoke"),
+    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已"),
 )
 # Where one look-back stretch ends and the next step may begin.
 STRETCH_BREAK = re.compile(ascii_bounds(
     r"(?=[,，、:：;；—–\s然但不回到])"
-    r"(?:[,，、:：;；—–]|\s-\s|\s(?:and|but|so|then|while)\s|然后|但是?|不过|回头|到时)"))
+    r"(?:[,，](?!\s*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))|[、:：;；—–]|\s-\s|\s(?:and|but|so|then|while)\s|然后|但是?|不过|回头|到时)"))
 # Perfective scheduling of a future event: the customer has already acted, the event is
 # ahead ("I have put the proposal on our committee agenda for March 12").
 SCHEDULED = Cue(
@@ -275,7 +311,8 @@ SCHEDULED = Cue(
        r"(?:[a-z0-9'’-]+\s+){0,4}?(?:agenda|calendar|schedule|docket|diary)\b|"
        r"(?:pencil+ed|slotted)\s+(?:[a-z0-9'’-]+\s+){0,4}?in\b|"
        r"(?:put|placed)\s+(?:a\s+)?hold\s+on\b|"
-       r"sent\s+(?:out\s+)?(?:an?|the|our)\s+(?:calendar\s+|meeting\s+)?(?:invite|invitation)\b",
+       r"sent\s+(?:you\s+|out\s+|over\s+)?(?:an?|the|our)\s+(?:calendar\s+|meeting\s+)?"
+       r"(?:invite|invitation)\b",
     gate=("agenda", "calendar", "schedule", "docket", "diary", "pencil", "slotted", "hold",
           "invit"),
 )
@@ -285,12 +322,14 @@ PRESENT_ACTION = Cue(
     en=r"(?:i|we|they|he|she|(?:our|the|my|their)(?:\s+[a-z0-9-]+){1,2}|legal|procurement|"
        r"finance|management)\s+(?:decides?|signs?|approves?|confirms?|replies|reply|responds?|"
        r"returns?|sends?|submits?|delivers?|finali[sz]es?|completes?|finish(?:es)?|"
+       r"starts?|begins?|launch(?:es)?|goes\s+live|"
        r"chooses?|picks?|votes?|announces?|issues?|places?|commits?|reverts?|"
        r"reviews?|discuss(?:es)?|evaluates?|considers?|meets?|takes?\s+(?:it|this)\s+up|"
        r"goes\s+(?:to|before)|"
        r"kicks?\s+off|gets?\s+back|makes?\s+(?:a|the|its|our|their)\s+(?:final\s+)?"
        r"(?:decision|call|choice))\b",
-    gate=("decide", "sign", "approve", "confirm", "repl", "respond", "return", "send",
+    gate=("decide", "sign", "approve", "confirm", "repl", "respond", "return", "send", "start",
+          "begin", "launch", "live",
           "submit", "deliver", "finali", "complete", "finish", "choose", "pick", "vote",
           "announce", "issue", "place", "commit", "revert", "kick", "get", "make", "review",
           "discuss", "evaluate", "consider", "meet", "take", "goes"),
@@ -298,9 +337,11 @@ PRESENT_ACTION = Cue(
 # A routine or a cadence, not a next step: "we usually sign by the 5th", "our board meets
 # every Monday", "我们一般24小时内回复", "我们每周一开例会".
 ROUTINE = Cue(
-    en=r"(?:usually|normally|typically|generally|always|routinely|every)\b",
+    en=r"(?:usually|normally|typically|generally|always|routinely|every|"
+       r"(?:mon|tues|wednes|thurs|fri|satur|sun)days|from\s+now\s+on)\b",
     zh=r"通常|一般(?!般)|一向|向来|总是|往往|每(?:周|个?星期|个?礼拜|天|个?月|年|季度)|例会",
-    gate=("usual", "normal", "typical", "general", "always", "routine", "every"),
+    gate=("usual", "normal", "typical", "general", "always", "routine", "every", "days",
+          "now on"),
     zh_gate=("通常", "一般", "一向", "向来", "总是", "往往", "每", "例会"),
 )
 # In the present tense a span is a service level, not a promise ("we reply within 24
@@ -315,4 +356,88 @@ BRINGS_OTHERS = Cue(
        r"(?:(?![您你])[\u4e00-\u9fff]){0,4}?(?:总|经理|老板|领导|同事|团队|负责人|主管|总监|专家|工程师|法务|"
        r"财务|采购))",
     gate=("bring", "booked", "invited", "asked", "arranged", "get", "got"),
+)
+# Waiting for the other side's date is acknowledging it, not a step ("we'll wait for your
+# delivery on 2 June", "等你们下周三的安装通知").
+AWAIT_OTHER = Cue(
+    en=r"(?:wait(?:ing)?\s+for|await(?:ing)?)\s+(?:your|the)\b|(?:keep\s+an\s+eye\s+out|look(?:ing)?\s+out)"
+       r"\s+for\b|look(?:ing)?\s+forward\s+to\s+(?:receiving|getting|your)\b",
+    zh=r"等(?:待|着)?(?:你们|您|你(?!们)|贵司|贵方)(?!过来|来|到)",
+    gate=("wait", "eye", "look"),
+    zh_gate=("等",),
+)
+# A span counted from an event is a term, not a day ("within 30 days of receipt",
+# "收到发票后30天内付款", "合同签订之日起15个工作日内").
+RELATIVE_TERM = Cue(
+    en=r"(?:days?|weeks?|months?)\s+(?:of|after|from|following)\s+(?:the\s+|our\s+|your\s+)?"
+       r"(?:receipt|receiving|delivery|invoice|invoicing|signing|signature|acceptance|"
+       r"installation|completion|shipment|the\s+date)\b",
+    zh=r"(?:后|之日起|起)\s*[0-9一二三四五六七八九十两]+\s*个?(?:工作日|天|日|周|个月)",
+    gate=("of", "after", "from", "following"),
+    zh_gate=("后", "起"),
+)
+# Moving a meeting to a new day: the step is the new day, even asked as a question
+# ("Could we do Tuesday 26 May instead?", "改到下周一下午两点可以吗？").
+RESCHEDULE = Cue(
+    en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|push(?:ed|ing)?\s+(?:it\s+)?"
+       r"(?:back\s+)?to|shift(?:ed)?\s+(?:it\s+)?to)\b",
+    zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期)(?:到|至|为|成|在)",
+    gate=("instead", "mov", "reschedul", "postpon", "push", "shift"),
+    zh_gate=("改", "调", "换", "挪", "推", "延"),
+)
+# A stretch about being away or closed ("our office will be closed from 16 to 18 Feb",
+# "我们老板这周和下周都在国外"): its days say when nobody acts, never a step.
+AWAY = Cue(
+    en=r"(?:will\s+be|is|are|am|i['’]m|we['’]re|be)\s+(?:closed|away|out\s+of\s+(?:the\s+)?office|on\s+"
+       r"(?:leave|holiday|vacation|annual\s+leave)|unavailable|travell?ing|abroad|off|"
+       r"out(?!\s+(?:to|for|there|with|of\s+(?:stock|scope))(?![a-z])))\b|"
+       r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b",
+    zh=r"在国外|出差|休假|放假|不在(?:公司|办公室|国内|北京|上海)|请假|在外地|(?:临时)?有事|没空",
+    gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel", "out",
+          "abroad", "personal", " off", "reopen"),
+    zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空"),
+)
+# Postponed without a new day: the named day is the old one ("原计划于明天举行的会议将不得不延期",
+# "the kickoff on Tuesday is postponed").
+POSTPONED = Cue(
+    en=r"(?:postponed|delayed|pushed\s+back|put\s+off|called\s+off)\b",
+    zh=r"延期|推迟|改期|延后",
+    gate=("postpone", "delay", "pushed", "put off", "called off"),
+    zh_gate=("延", "推迟", "改期"),
+)
+# A meeting of both sides, whoever arranges it ("We will have our telecon tomorrow",
+# "本周日召开全体大会", "our first meeting will be this Friday"): a joint step.
+MEETING = Cue(
+    en=r"(?:have|hold|host|arrange|schedule|set\s+up|organi[sz]e|want\s+to\s+have)\s+(?:a|an|the|our|"
+       r"another|this|next)?\s*(?:[a-z-]+\s+){0,2}?(?:meeting|call|telecon|conference|session|lunch|"
+       r"workshop|webinar|discussion|sync|standup|get-together)\b|(?:meeting|call|telecon|conference|"
+       r"session|lunch|discussion|sync|standup|webinar|workshop)\s+(?:is|will\s+be|starts?|on|at|tomorrow|"
+       r"today|tonight|next|this)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
+       r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b",
+    zh=r"召开|举行|开会|碰头|见面|北京时间|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
+    gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
+          "webinar", "discussion", "sync", "standup", "together"),
+    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙",
+             "参加", "不见不散"),
+)
+# A question that proposes a joint step ("shall we try for Feb 16?", "how about meeting
+# at 2pm?"): the proposal counts like "let's".
+PROPOSAL = Cue(
+    en=r"(?:shall\s+we|how\s+about|what\s+about|how\s+does|why\s+don['’]t\s+we|can\s+we\s+(?:meet|do|try|"
+       r"schedule|say)|could\s+we\s+(?:meet|do|try|say))\b",
+    gate=("shall", "about", "don", "can we", "could we", "how does"),
+)
+# An invitation to one's own meeting is no request for work ("请到我司参加评审",
+# "please join us for the kickoff on March 9"): the meeting is a step of both sides.
+INVITED = Cue(
+    en=r"please\s+(?:join|attend|come)\b",
+    zh=r"请(?:您|贵司|各位|大家)?(?:准时)?(?:到|来|莅临)?(?:我司|我们公司|现场|会场)?(?:参加|出席|参会|莅临)",
+    gate=("please",),
+    zh_gate=("参加", "出席", "参会", "莅临"),
+)
+# Someone of the other side said it ("张经理说下周三带技术团队过来", "王总提到…"): reported
+# speech names the other side's step.
+OTHER_SAID = Cue(
+    zh=r"^[^，,。]{0,4}?[\u4e00-\u9fff]{1,2}(?:总|经理|工|主任|老师|科长|处长)(?:说|提到|表示|答应|确认|讲)",
+    zh_gate=("说", "提到", "表示", "答应", "确认", "讲"),
 )

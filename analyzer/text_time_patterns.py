@@ -13,6 +13,10 @@ _MON = (r"(?:january|february|march|april|may|june|july|august|september|october
         r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)")
 _MONFULL = (r"(?:january|february|march|april|june|july|august|september|october|november"
             r"|december)")
+_ORDINAL_WORDS = (r"(?:thirty[-\s]first|thirtieth|twenty[-\s](?:first|second|third|fourth|fifth|"
+                  r"sixth|seventh|eighth|ninth)|twentieth|nineteenth|eighteenth|seventeenth|"
+                  r"sixteenth|fifteenth|fourteenth|thirteenth|twelfth|eleventh|tenth|ninth|eighth|"
+                  r"seventh|sixth|fifth|fourth|third|second|first)")
 _NUM = r"[0-9零〇一二两三四五六七八九十]{1,3}"
 _ORD = r"(?:st|nd|rd|th)?"
 
@@ -20,11 +24,21 @@ PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(?<!\d)(?P<iso_y>20\d\d)[-/.](?P<iso_m>\d{1,2})[-/.](?P<iso_d>\d{1,2})(?!\d)"),
     ("num_dm", (rf"(?P<num_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<num_dm_m>{_MON})\b\.?"
                rf"(?:,?\s+(?P<num_dm_y>20\d\d)\b)?")),
-    ("us", r"(?<![\d/.])(?P<us_m>\d{1,2})/(?P<us_d>\d{1,2})(?:/(?P<us_y>(?:20)?\d\d))?(?![\d/])"),
+    # numeric dates: which part is the month is decided per mail (analyzer.text_locale)
+    ("us", (r"(?<![\d/.:,$£€¥])(?!24/7\b)(?P<us_a>\d{1,2})/(?P<us_b>\d{1,2})(?:/(?P<us_y>(?:20)?\d\d))?"
+            r"(?![\d/]|\.\d)")),
+    ("dot", (r"(?<![\d.:,$£€¥])(?P<dot_a>\d{1,2})\.(?P<dot_b>\d{1,2})"
+             r"(?:\.(?P<dot_y>20\d\d)(?![\d.])|[号日](?![\d])|(?=之?前|以前))")),
     ("en_md", (rf"(?P<en_md_m>{_MON})\.?\s+(?P<en_md_d>\d{{1,2}}){_ORD}\b"
               rf"(?:,?\s+(?P<en_md_y>20\d\d)\b)?")),
     ("en_dm", (rf"the\s+(?P<en_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<en_dm_m>{_MON})\b\.?"
               rf"(?:,?\s+(?P<en_dm_y>20\d\d)\b)?")),
+    # "the week of March 9" names a week, not a day
+    ("en_weekof", (rf"(?:the\s+)?week\s+of\s+(?:the\s+)?(?:{_WD}\.?,?\s+)?(?:{_MON}\.?\s+\d{{1,2}}{_ORD}"
+                   rf"|\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MON}|\d{{1,2}}/\d{{1,2}}|\d{{1,2}}{_ORD})\b")),
+    ("en_from_today", (r"(?P<eft_n>a|one|two|three|four)\s+(?P<eft_u>days?|weeks?)\s+from\s+"
+                       r"(?:today|now)\b")),
+    ("en_word_ord", rf"the\s+(?P<wo_d>{_ORDINAL_WORDS})\s+of\s+(?P<wo_m>{_MON})\b\.?"),
     ("en_ord", (r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"
                 r"(?!\s+(?:quarter|half|week|month|year|time|round|floor|party|version))")),
     ("en_dat", r"(?:the\s+day|day)\s+after\s+tomorrow\b"),
@@ -32,10 +46,13 @@ PATTERNS: list[tuple[str, str]] = [
     # "today's discussion" / "今天讨论的要点" look back at the meeting, not ahead
     ("en_today", r"(?:today(?!['’]s)|tonight|this\s+(?:morning|afternoon|evening))\b"),
     ("en_eonw", r"(?:the\s+end|end)\s+of\s+next\s+week\b"),
+    ("en_wkby", r"(?<=by |re )(?:the|this)\s+weekend\b"),
+    ("en_wkend", r"(?P<en_wkend_mod>this|next|the|over\s+the)\s+weekend\b"),
+    ("en_nextwk", r"within\s+(?:the\s+)?next\s+(?:7\s+days|seven\s+days|week)\b"),
     ("en_eonm", r"(?:the\s+end|end)\s+of\s+next\s+month\b"),
     ("en_eod", (r"(?:the\s+end|end)\s+of\s+(?:the\s+)?(?:business\s+)?day\b|(?:eod|cob)\b"
                r"|close\s+of\s+business\b")),
-    ("en_eow", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?week\b|this\s+week\b"),
+    ("en_eow", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?week\b|this\s+week\b|eow\b"),
     ("en_eom", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?month\b|this\s+month\b"
                r"|month[-\s]end\b")),
     ("en_eoq", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?(?:quarter|q(?P<en_eoq_q>[1-4]))\b"
@@ -51,7 +68,7 @@ PATTERNS: list[tuple[str, str]] = [
                rf"(?P<en_wdm_d>{_WD})\b\.?")),
     ("en_wd", (rf"(?P<en_wd_d>{_WD})\b\.?(?:\s+(?:of\s+)?(?:the\s+)?(?P<en_wd_post>week\s+after"
                rf"\s+next|next\s+week|this\s+week))?")),
-    ("en_vague", (rf"(?:next\s+(?:week|month|quarter|year)|q[1-4]|"
+    ("en_vague", (rf"(?:(?:the\s+)?week\s+after\s+next|next\s+(?:week|month|quarter|year)|q[1-4]|"
                  rf"the\s+(?:1st|2nd|3rd|4th|first|second|third|fourth|last)\s+quarter|"
                  rf"(?:first|second|third|fourth|last)\s+quarter|"
                  rf"later\s+this\s+(?:year|month|quarter|week)|"
@@ -61,11 +78,13 @@ PATTERNS: list[tuple[str, str]] = [
                  rf"(?:days|weeks|months)|in\s+a\s+few\s+(?:days|weeks|months)|down\s+the\s+road|"
                  rf"after\s+the\s+holidays|later|this\s+year|in\s+the\s+future)\b")),
     ("zh_nmd", rf"下个?月(?P<zh_nmd_d>{_NUM})[号日]"),
+    ("zh_tmd", rf"(?:本|这个)月(?P<zh_tmd_d>{_NUM})[号日]"),
     ("zh_md", rf"(?:(?P<zh_md_y>\d{{4}})年)?(?P<zh_md_m>{_NUM})月(?P<zh_md_d>{_NUM})[日号]"),
     ("zh_eom", rf"(?P<zh_eom_mod>本|这个?|下个?|{_NUM}月)?(?:月底|月末|月之?内)"),
     ("zh_thismonth", r"(?:本|这个)月(?![0-9零〇一二两三四五六七八九十初中])"),
     ("zh_eoy", r"(?:今年)?年底|年末"),
     ("zh_eoq", (r"(?:本|这个?)?季度(?:末|底|之?内|结束前)|第?(?P<zh_eoq_q>[一二三四1-4])季度(?:末|底)")),
+    ("zh_wkend", r"(?P<zh_wkend_mod>这个?|本|下个?)?(?:周末|礼拜六日|星期六日)"),
     ("zh_wkin", r"(?P<zh_wkin_mod>本|这个?|下个?)(?:周|星期|礼拜)(?P<zh_wkin_k>之?内|之?前|以前|结束前)"),
     ("zh_wd", (r"(?P<zh_wd_mod>下下个?|下个?|这个?|本|上上个?|上个?)?(?:周|星期|礼拜)"
               r"(?P<zh_wd_d>[一二三四五六日天1-7])")),
@@ -78,9 +97,9 @@ PATTERNS: list[tuple[str, str]] = [
                rf"(?![子常程期本元])")),
     ("zh_vague", (r"下个?月|下(?:个)?(?:周|星期|礼拜)|过段时间|过一段时间|过几天|改天|近期|"
                  r"尽快|下半年|上半年|第?[一二三四1-4]季度|年后|明年|今年晚些时候|晚些时候|以后|将来|"
-                 r"回头|有空|找个?时间|改日|这两天|这几天|年前|月初|月中|上旬|中旬|下旬")),
+                 r"回头|有空|找个?时间|改日|这两天|这几天|年前|月初|月中|上旬|中旬|下旬|晚点|晚些|稍后")),
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
-EXPLICIT = frozenset({"iso", "num_dm", "us", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
+EXPLICIT = frozenset({"iso", "num_dm", "us", "dot", "en_word_ord", "zh_tmd", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
                        "zh_day"})

@@ -36,3 +36,15 @@ def test_the_reps_own_promise_and_auto_replies_never_count() -> None:
     away = judge_message("I am out of the office until March 9 and will reply then.",
                          sent_at=SENT, author="customer", auto_reply=True)
     assert [v.part for v in away] == ["auto_reply"] and not away[0].evidence
+
+
+def test_steps_read_from_the_mail_structure_are_in_the_trail() -> None:
+    """Guards explain against the extractor: a step only an action-item list gives
+    (no sentence alone does) still shows as the dated customer step it is."""
+    body = ("Hi Tom,\n\nThanks for your time today. As discussed:\n\nYour action items:\n"
+            "- Confirm the number of trucks per depot by Friday 3/13\n\nBest,\nHolly")
+    sent = dt.datetime(2026, 3, 9, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    verdicts = judge_message(body, sent_at=sent, author="seller")
+    dated = [v for v in verdicts if v.evidence]
+    assert [(v.actor, v.due) for v in dated] == [("customer", dt.date(2026, 3, 13))]
+    assert "structure" in dated[0].why

@@ -1,0 +1,110 @@
+"""Read a reply against the day its quoted message proposed.
+
+"Yes, Thursday works" and "有，到时候我一定来" commit the customer to the day the
+quoted message proposed, but the quote itself is never evidence (a quoted seller
+promise must not count). So the quote is read only for *proposed days*: explicit
+calendar dates ("周四（7月30日）", "Tuesday, March 10"), which do not depend on when
+the quoted message was written. Two uses:
+
+* a weekday in the reply ("周四吧") that a proposed date shares, one or two weeks
+  later than the plain reading, is that proposed date (the proposal said which
+  Thursday);
+* a reply that only accepts ("see you then", "到时候我一定来", "没问题") takes the
+  proposed day when the quote proposed exactly one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from dealnudge.analyzer.dates import TimeMention, find_times
+from dealnudge.analyzer.text_cues import Cue
+from dealnudge.analyzer.text_locale import Order
+
+ACCEPTS = Cue(
+    en=r"(?:works\s+(?:for\s+(?:me|us|both)|fine|great|well)|sounds\s+(?:good|great|fine)|"
+       r"see\s+you\s+(?:then|there)|(?:i|we)['’]ll\s+be\s+there|(?:that|this)\s+(?:day|time|date|slot)"
+       r"\s+(?:works|is\s+fine|suits)|count\s+(?:me|us)\s+in|let['’]s\s+(?:go\s+(?:for|with)|do|say|"
+       r"make\s+it)|^\W*(?:ok(?:ay)?|yes|sure|sounds\s+good|perfect|great|will\s+do)\W*$)\b",
+    zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|(?:那天|当天|这个时间|那个时间)"
+       r"(?:可以|没问题|行|方便)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
+       r"|^\W*(?:好的?|可以的?|没问题|行|ok|方便|欢迎|同意)(?:[，,。!！\s]*(?:好的?|可以的?|没问题|行|方便|"
+       r"欢迎|同意))*\W*$",
+    gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
+          "ok", "yes", "sure", "perfect", "great", "will do"),
+)
+
+
+# Every explicit date has a digit beside a separator, 月, or a month name: a cheap
+# test that spares the full grammar on quotes that propose nothing.
+_EXPLICIT_HINT = re.compile(
+    r"\d\s*(?:[/.月-]|(?:st|nd|rd|th)?\s+(?:of\s+)?[JFMASONDjfmasond][a-z]{2})|"
+    r"(?:[JFMASONDjfmasond][a-z]{2,8})\.?\s+\d")
+
+
+_CHOICE = re.compile(r"\s+or\s+|或者?|还是")
+
+
+_ATTRIBUTION = re.compile(r"^[^\n]*(?:wrote|写道|sent|date|发送时间|日期|时间)\s*[:：][^\n]*$",
+                          re.IGNORECASE | re.MULTILINE)
+_HAS_TIME_WORD = re.compile(r"\d|[周星礼今明后]|mon|tue|wed|thu|fri|sat|sun|tomorrow|today",
+                            re.IGNORECASE)
+
+
+def proposed_days(quoted: str, today: dt.date, order: Order | None,
+                  explicit_only: bool = False) -> list[dt.date]:
+    """Days from today on that the quoted message proposes, in order, once each.
+
+    Relative days ("tomorrow (Thursday)", "本周日") are read against the quoted
+    message's own date, from its attribution line ("On Wed, May 27, 2026 … wrote:",
+    "在 2026年2月3日 … 写道："); without one, only explicit dates and weekdays count
+    (a weekday a few days back still names the same coming day). ``explicit_only``
+    keeps calendar dates alone: all that pinning a reply's weekday needs.
+    """
+    days: list[dt.date] = []
+    if not (_EXPLICIT_HINT if explicit_only else _HAS_TIME_WORD).search(quoted):
+        return days
+    header = _ATTRIBUTION.search(quoted)
+    written = _header_day(header.group(), today, order) if header else None
+    text = quoted[:header.start()] + quoted[header.end():] if header else quoted
+    offered = _CHOICE.sub("，", text)  # "周二（7月28日）或周四（7月30日）": each is proposed
+    for sentence in _SENTENCE.findall(offered):
+        if not _OFFERS.search(sentence):
+            continue  # "我周五前把议程发给您" promises; it proposes nothing to accept
+        for mention in find_times(sentence, written or today, None, order):
+            due = mention.due
+            if due is None or due < today or due in days:
+                continue
+            if mention.rank != 0 and (explicit_only or (
+                    written is None and not _names_weekday(sentence, mention))):
+                continue
+            days.append(due)
+    return days
+
+
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+# A sentence that offers a day to accept: a question, an invitation or a meeting.
+_OFFERS = re.compile(
+    r"[?？]|吗|方便|可否|能否|是否|有空|邀请|参加|会议|开会|见面|讨论|站会|大会|"
+    r"(?<![a-z])(?:meet|meeting|call|session|appointment|works?|available|free|how\s+about|"
+    r"would|could|can\s+we|shall|let['’]s|invite|join|it\s+is)(?![a-z])", re.IGNORECASE)
+
+
+def _header_day(line: str, today: dt.date, order: Order | None) -> dt.date | None:
+    dated = [m.due for m in find_times(line, today, None, order)
+             if m.rank == 0 and m.due is not None and m.due <= today]
+    return dated[0] if dated else None
+
+
+_WEEKDAY_NAME = re.compile(r"mon|tue|wed|thu|fri|sat|sun|周|星期|礼拜", re.IGNORECASE)
+
+
+def _names_weekday(text: str, mention: TimeMention) -> bool:
+    return _WEEKDAY_NAME.search(text, mention.start, mention.end) is not None
+
+
+def pinned_by_proposal(due: dt.date, proposals: list[dt.date]) -> dt.date:
+    """The proposed date a reply's weekday means, if the proposal pins a later week."""
+    later = [p for p in proposals if p.weekday() == due.weekday() and 0 < (p - due).days <= 14]
+    return later[0] if len(later) == 1 else due

@@ -1,0 +1,272 @@
+"""Action-item lists: who owns each item comes from the list's shape, not its grammar.
+
+Recaps and minutes write steps as verbless items under a heading ("Your action
+items:", "Actions") or after an owner ("- Teresa: share the intake forms by 3/6",
+"1. 客户方（财务部 李科）：7月3日前提供数据"), and name joint events as labels ("Next
+meeting: Wednesday 3/18", "Pre-proposal conference: 2026-10-06"). The sentence
+reader sees no subject and no future marker there, so this pass reads those lines
+first and hands the rest of the body on.
+
+Owners: a heading or owner naming the other side ("your", "you", "贵司", "您") is the
+other side; first person ("my", "our", "(us)", "我方") the author's; the two sides'
+role words are absolute (客户方/甲方 the customer, 供应商/乙方 the seller, 双方/both
+joint). A person's name in a *seller's* recap is the customer's (the rep lists the
+customer's people and marks their own); in a customer's mail a bare name stays
+undecided and the line is left to the sentence reader. Labels of events ("meeting",
+"kick-off", "会议", "开标") are joint in a seller's mail and the customer's own
+events in the customer's; deadlines imposed on vendors ("Questions due:") are not
+customer steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from dealnudge.analyzer.dates import best_day, find_times, fold
+from dealnudge.analyzer.text_locale import Order
+
+Side = Literal["customer", "seller", "joint"]
+Author = Literal["customer", "seller"]
+
+_BULLET = re.compile(r"^\s*(?:[-*•·▪●–]|\d{1,2}[.)、]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、)\s*")
+_BRACKET = re.compile(r"^\s*[【\[]\s*[^】\]]{1,12}[】\]]\s*")  # "【贵院】信息科 周工：…"
+_BRACKET_OWNER = re.compile(r"^\s*[【\[]\s*(?P<owner>[^】\]]{1,12})[】\]]\s*(?:[^:：]{0,12}[:：])?\s*(?P<rest>\S.*)$")
+_OWNER = re.compile(r"^(?P<owner>[^:：;；,，.。]{1,40}?)\s*[:：]\s*(?P<rest>\S.*)$")
+_OTHER = re.compile(r"(?<![a-z])(?:your|you)(?![a-z])|贵司|贵方|贵[院校行局]|贵单位|贵中心|您|你们|你方")
+_OWN = re.compile(r"(?<![a-z])(?:my|our|i|we|us|me)(?![a-z])|我方|我司|我们|^我")
+_JOINT = re.compile(r"(?<![a-z])(?:both|joint|all|everyone)(?![a-z])|双方|共同|各方")
+_CUSTOMER_ROLE = re.compile(r"客户方?|甲方|采购方|买方|业主方?|(?<![a-z])(?:customer|client|buyer)(?![a-z])")
+_SELLER_ROLE = re.compile(r"供应商方?|乙方|卖方|厂商|厂家|(?<![a-z])(?:vendor|supplier|seller)(?![a-z])")
+_HEADING = re.compile(
+    r"(?:action\s+items?|next\s+steps?|to-?dos?|tasks|follow[-\s]ups?|homework|actions|"
+    r"待办|行动项|后续事项|工作安排|决议事项|时间节点|分工)")
+_EVENT_LABEL = re.compile(
+    r"(?:meeting|call|kick-?off|conference|review|workshop|session|visit|demo|training|"
+    r"go-?live|cutover|maintenance|会议|会|开标|开工|启动|评审|培训|上线|演练|验收|拜访|参观)\s*$"
+    r"|(?:下次|下一次|下轮|next|follow-?up|后续)[^:：]{0,12}(?:时间|日期|date|time)\s*$"
+    r"|(?P<held>会议|开会|讨论|培训|评审|开标|验收|启动会|meeting|call|kick-?off)\s*(?:时间|日期|date|time)\s*$"
+    r"|^\s*(?P<bare>时间|日期|time|date|when)\s*$")
+_DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|提交)")
+_DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A step read from a list line: who, which day (None: undated), the line."""
+
+    actor: Side
+    due: dt.date | None
+    text: str
+
+
+@dataclass
+class _Reading:
+    today: dt.date
+    author: Author
+    order: Order | None
+    signature: Callable[[], str]  # the end of the author's own text, read only if needed
+
+    @cached_property
+    def own(self) -> frozenset[str]:
+        """Words of the author's signature: their own people and company."""
+        return _own_words(self.signature())
+
+
+def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
+               signature: Callable[[], str] = str) -> tuple[list[Item], str]:
+    """Steps from list lines, tables and event labels, and the body without those lines.
+
+    ``signature`` is the author's signature block: a list owner named there ("Ana",
+    "云策软件") is the author's side, whoever wrote the mail.
+    """
+    reading = _Reading(today, author, order, signature)
+    items: list[Item] = []
+    kept: list[str] = []
+    owner: Side | None = None
+    columns: int | None = None  # the owner column of a table being read
+    for line in body.split("\n"):
+        low = fold(line).strip()
+        cells = _cells(low)
+        if cells is not None:
+            columns = _owner_column(cells) if columns is None else columns
+            item = _table_row(cells, columns, line, reading)
+            if item is not None and item.actor != "seller":
+                items.append(item)
+            kept.append("" if columns is not None else line)
+            continue
+        columns = None
+        heading = _heading_owner(low, author)
+        if heading is not None:
+            owner = heading if heading != "none" else None
+            kept.append("")
+            continue
+        if not low:
+            kept.append(line)
+            continue
+        item = _read_line(line, low, reading, owner)
+        if item is None:
+            if not _BULLET.match(low):
+                owner = None  # a paragraph ends the list
+            kept.append(line)
+        else:
+            if item.actor != "seller":
+                items.append(item)
+            kept.append("")
+    return items, "\n".join(kept)
+
+
+def _heading_owner(low: str, author: Author) -> Side | Literal["none"] | None:
+    """The owner a list heading names, "none" for a neutral heading, None if no heading."""
+    if not low.endswith((":", "：")) and not (len(low) <= 20 and _HEADING.fullmatch(low)):
+        return None
+    if not _HEADING.search(low):
+        return None
+    return _side(low, author) or "none"
+
+
+_SIGNATURE_LINES = 6
+
+
+def _signature_block(text: str) -> str:
+    """The short lines that close the author's text: name, title, company, phone."""
+    block: list[str] = []
+    for line in reversed(text.rstrip().split("\n")):
+        stripped = line.strip()
+        if len(block) == _SIGNATURE_LINES or "|" in stripped or len(stripped) > 40 or \
+                _BULLET.match(stripped) or \
+                stripped.endswith(("。", ".", "!", "！", "?", "？", ":", "：", "；", ";")):
+            break
+        block.append(stripped)
+    return "\n".join(block)
+
+
+def _own_words(text: str) -> frozenset[str]:
+    low = fold(_signature_block(text))
+    words = set(re.findall(r"[a-z][a-z'’-]{1,}", low)) - _COMMON_WORDS
+    words |= {w for w in re.findall(r"[\u4e00-\u9fff]{2,}", low) if w not in _ROLE_WORDS}
+    return frozenset(words)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_COMMON_WORDS = _words(
+    "best regards kind thanks thank you cheers sincerely warm the and of for at inc ltd llc co "
+    "team manager director head lead sales account executive office tel phone mobile email "
+    "www com sent from my iphone")
+_ROLE_WORDS = frozenset({"此致", "敬礼", "祝好", "谢谢", "电话", "手机", "地址", "邮箱", "顺祝商祺"})
+
+
+def _cells(low: str) -> list[str] | None:
+    """The cells of a pipe table row, or None when the line is not one."""
+    if low.count("|") < 3:
+        return None
+    cells = [cell.strip() for cell in low.strip().strip("|").split("|")]
+    return cells if len(cells) >= 2 else None
+
+
+_OWNER_HEADER = re.compile(r"owner|who|assignee|responsible|负责|责任|执行")
+
+
+def _owner_column(cells: list[str]) -> int | None:
+    return next((i for i, cell in enumerate(cells) if _OWNER_HEADER.search(cell)), None)
+
+
+def _table_row(cells: list[str], column: int | None, line: str, reading: _Reading
+               ) -> Item | None:
+    if column is None or column >= len(cells) or set("".join(cells)) <= set("-: "):
+        return None
+    side = _owner_side(cells[column], reading)
+    if side is None or _OWNER_HEADER.search(cells[column]):
+        return None
+    rest = " ".join(cell for i, cell in enumerate(cells) if i != column)
+    if _DONE.search(rest):
+        return None
+    due = best_day(find_times(rest, reading.today, None, reading.order), reading.today)
+    return Item(side, due, line.strip())
+
+
+def _owner_side(owner: str, reading: _Reading) -> Side | None:
+    """The side of a named owner: role words first, then the author's own signature."""
+    side = _side(owner, reading.author)
+    if side is not None:
+        return side
+    words = set(re.findall(r"[a-z][a-z'’-]{1,}", owner))
+    if words & reading.own or any(w in owner for w in reading.own if not w.isascii()):
+        return reading.author
+    if reading.author == "seller" and _is_name(owner):
+        return "customer"  # the rep lists the customer's people and marks their own
+    return None
+
+
+_NAMED_OWNER = re.compile(
+    r"^(?P<owner>[A-Z][\w.&'’()-]*(?:\s+[A-Z(][\w.&'’()-]*){0,3})\s+(?:to\s+(?=[a-z])|[–—-]\s+)"
+    r"(?P<rest>\S.*)$")
+_VERBS = _words(
+    "send share provide confirm review schedule set book get ask introduce prepare sign return "
+    "submit follow reach reply forward deliver talk speak move add invite make check update "
+    "please next")
+
+
+def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> Item | None:
+    bullet = _BULLET.match(low) or _BRACKET.match(low)
+    text = low[bullet.end():] if bullet else low
+    labelled = _OWNER.match(text) if not bullet or bullet.re is _BULLET else _BRACKET_OWNER.match(low)
+    if labelled is not None and find_times(labelled["owner"], reading.today, None,
+                                           reading.order):
+        labelled = None  # "3月17日前: …" is a day, not an owner
+    if labelled is not None and (not bullet or _EVENT_LABEL.search(labelled["owner"])):
+        return _event_label(line, labelled, reading.today, reading.author, reading.order)
+    named = _NAMED_OWNER.match(line.strip()[bullet.end():].strip()) if bullet else None
+    if named is not None and named["owner"].split()[0].lower() in _VERBS:
+        named = None
+    if labelled is not None:
+        side, rest = _owner_side(labelled["owner"], reading), labelled["rest"]
+    elif named is not None:
+        side, rest = _owner_side(fold(named["owner"]), reading), fold(named["rest"])
+    else:
+        side, rest = (owner if bullet else None), text
+    if side is None or _DONE.search(rest):
+        return None
+    due = best_day(find_times(rest, reading.today, None, reading.order), reading.today)
+    return Item(side, due, line.strip())
+
+
+def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Author,
+                 order: Order | None) -> Item | None:
+    label = labelled["owner"]
+    event = _EVENT_LABEL.search(label)
+    if _DEADLINE_LABEL.search(label) or event is None:
+        return None
+    due = best_day(find_times(labelled["rest"], today, None, order), today)
+    if due is None or ((event["held"] or event["bare"]) and due == today):
+        return None  # "会议时间：<today>" heads the minutes of a meeting just held
+    return Item("joint" if author == "seller" else "customer", due, line.strip())
+
+
+def _side(owner: str, author: Author) -> Side | None:
+    other: Side = "seller" if author == "customer" else "customer"
+    if _JOINT.search(owner):
+        return "joint"
+    if _CUSTOMER_ROLE.search(owner):
+        return "customer"
+    if _SELLER_ROLE.search(owner):
+        return "seller"
+    if re.search(r"[(（]\s*(?:us|we|我方|我司)\s*[)）]", owner):
+        return author
+    if _OTHER.search(owner):
+        return other
+    if _OWN.search(owner):
+        return author
+    return None
+
+
+def _is_name(owner: str) -> bool:
+    """A person or team named as the owner: a few words, no verb-like length."""
+    return len(owner.split()) <= 4 and len(owner) <= 30
