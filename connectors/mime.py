@@ -115,7 +115,7 @@ def _one(headers: dict[str, list[str]], name: str) -> str:
 
 def _unsurrogate(text: str) -> str:
     """Undo the parser's surrogateescape of raw 8-bit header bytes (GBK subjects …)."""
-    if text.isascii() or not any("\udc80" <= c <= "\udcff" for c in text):
+    if not any("\udc80" <= c <= "\udcff" for c in text):
         return text
     data = text.encode("utf-8", "surrogateescape")
     return decode_bytes(data, None)
@@ -225,8 +225,8 @@ def decode_bytes(data: bytes, declared: str | None) -> str:
     text = _strict(data, codec) if codec else None
     if text is None:
         return _guess(data)
-    # GB labelled Big5 (and back) decodes into nonsense
-    if codec in _CJK_SCORE and sum(1 for c in text if not c.isascii()) >= 4:
+    wide = sum(1 for c in text if not c.isascii())
+    if codec in _CJK_SCORE and wide >= 4:  # GB labelled Big5 (and back) decodes into nonsense
         other = "big5hkscs" if codec == "gb18030" else "gb18030"
         if _cjk_score(data, other) - _cjk_score(data, codec) >= 0.25:
             return data.decode(other)
