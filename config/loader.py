@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from dealnudge.config.paths import path_problems
 from dealnudge.config.schema import Config
+from dealnudge.config.yamlsafe import ConfigLoader, YamlRefused, read_config_text, scan
 from pydantic import BaseModel, ValidationError
 
 EXAMPLE_HINT = "see config/demo.yaml and docs/admin-guide.md for a complete example"
@@ -89,26 +91,37 @@ def dotted(loc: Loc) -> str:
     return out or "(top level)"
 
 
-def load_config(path: Path | str) -> Config:
-    """Read, substitute, validate and resolve; raise ``ConfigError`` listing every problem."""
+def load_config(path: Path | str, *, require_paths: bool = False) -> Config:
+    """Read, substitute, validate and resolve; raise ``ConfigError`` listing every problem.
+
+    ``require_paths`` (``dealnudge check``) also refuses local paths that do not exist.
+    """
     path = Path(path).expanduser()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_config_text(path)
     except FileNotFoundError:
         raise ConfigError([f"{path}: no such config file ({EXAMPLE_HINT})"]) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError([f"{path}: cannot read the config file: {err}"]) from None
-    return parse_config(text, path)
+    except YamlRefused as err:
+        raise ConfigError([f"{path.name}:{err.line}: {err.message}"]) from None
+    except OSError as err:
+        raise ConfigError([f"{path}: cannot read the config file: {err.strerror or err}"]) from None
+    return parse_config(text, path, require_paths=require_paths)
 
 
-def parse_config(text: str, path: Path) -> Config:
+def parse_config(text: str, path: Path, *, require_paths: bool = False) -> Config:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        scan(text)
+        root = yaml.compose(text, Loader=ConfigLoader)
+        data = ConfigLoader(text).get_single_data() if root is not None else None
+    except YamlRefused as err:
+        raise ConfigError([f"{path.name}:{err.line}: {err.message}"]) from None
     except yaml.YAMLError as err:
         raise ConfigError([_yaml_problem(path, err)]) from None
+    except (RecursionError, MemoryError, ValueError, TypeError, OverflowError) as err:
+        raise ConfigError([f"{path.name}:1: this YAML cannot be read ({type(err).__name__})"]) \
+            from None
     doc = _Document(path, root)
-    problems = _duplicate_keys(doc, root, ())
-    data = yaml.SafeLoader(text).get_single_data() if root is not None else None
+    problems = _duplicate_keys(doc, root, ()) + _unquoted_times(doc)
     if not isinstance(data, dict):
         raise ConfigError([(f"{path.name}:1: the file must be a mapping of keys "
                             f"(organization:, reps: …); {EXAMPLE_HINT}")])
@@ -123,7 +136,11 @@ def parse_config(text: str, path: Path) -> Config:
     if problems:
         raise ConfigError(_unique(problems))
     assert config is not None  # noqa: S101 - narrows a type the lines above established
-    return resolve_paths(config, path.resolve().parent)
+    config = resolve_paths(config, path.resolve().parent)
+    wrong = path_problems(config, strict=require_paths)
+    if wrong:
+        raise ConfigError([f"{doc.where(loc)}: {dotted(loc)}: {why}" for loc, why in wrong])
+    return config
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -151,6 +168,18 @@ def _duplicate_keys(doc: _Document, node: yaml.Node | None, loc: Loc) -> list[st
         for i, item in enumerate(node.value):
             out += _duplicate_keys(doc, item, (*loc, i))
     return out
+
+
+def _unquoted_times(doc: _Document) -> list[str]:
+    """YAML 1.1 reads unquoted 8:30:00 as the number 30600: only plain HH:MM is taken as meant."""
+    loc: Loc = ("nudges", "send_at")
+    node = _child(_child(doc.root, "nudges"), "send_at")
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+        return []
+    if re.fullmatch(r"([01]?[0-9]|2[0-3]):[0-5][0-9]", node.value):
+        return []
+    return [(f"{doc.where(loc)}: {dotted(loc)}: unquoted {node.value} is not read as a time; "
+             'write the time in quotes as "HH:MM" (24-hour), for example send_at: "08:30"')]
 
 
 def _substitute_env(value: Any, loc: Loc, doc: _Document, problems: list[str]) -> Any:
@@ -204,8 +233,31 @@ def _describe(doc: _Document, error: Any) -> str:
         return f"{where}: kind must be one of {expected}, got {_show(error['ctx'].get('tag'))}"
     if kind == "union_tag_not_found":
         return f"{where}: a kind: is required ({error.get('ctx', {}).get('discriminator', '')})"
+    bound = _bound(kind, error.get("ctx", {}), got)
+    if bound:
+        return f"{where}: {bound}"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{where}: {message}"
+
+
+_BOUNDS = {"greater_than": "more than {gt}", "greater_than_equal": "at least {ge}",
+           "less_than": "less than {lt}", "less_than_equal": "at most {le}"}
+
+
+def _bound(kind: str, ctx: dict[str, Any], got: Any) -> str | None:
+    """Range and size errors as sentences (``at most 1440, got 1e+300``)."""
+    if kind in _BOUNDS:
+        limits = {k: _number(v) for k, v in ctx.items()}
+        return f"must be {_BOUNDS[kind].format(**limits)}, got {_show(got)}"
+    if kind == "finite_number":
+        return f"must be a finite number, got {_show(got)}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length', 1)} item(s); the list is empty"
+    return None
+
+
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _show(value: Any) -> str:

@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 
 from dealnudge.records import FINDING_KINDS
 
@@ -22,20 +32,54 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+# Bounds: wide enough for any real team, narrow enough that no value overflows a date
+# computation or starves the scheduler (documented in docs/admin-guide.md "Limits").
+MAX_DAYS = 3650  # a day threshold or window: up to ten years
+MAX_HOURS = 24 * MAX_DAYS  # an hour threshold: the same ten years
+HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])(:00)?$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _check_email(value: str) -> str:
     value = value.strip().lower()
     local, _, domain = value.partition("@")
-    if not local or "." not in domain or any(c.isspace() for c in value):
+    if not local or "." not in domain or any(c.isspace() for c in value) or _CONTROL.search(value):
         raise ValueError(f"expected an e-mail address, got {value!r}")
     return value
 
 
+def _one_line(value: str) -> str:
+    """Names end up in mail headers: no line breaks or other control characters."""
+    if _CONTROL.search(value):
+        raise ValueError("must be one line of text without control characters")
+    return value
+
+
+def _folder_name(value: str) -> str:
+    if not value.strip():
+        raise ValueError("expected a folder name such as \"INBOX.Sent Items\", got an empty text")
+    return _one_line(value)
+
+
+def send_time(value: object) -> dt.time:
+    """``"HH:MM"`` only: YAML 1.1 turns unquoted 25:00 / 8:30:00 / 8 into other numbers."""
+    hint = 'write the time in quotes as "HH:MM" (24-hour), for example send_at: "08:30"'
+    if isinstance(value, dt.time):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a time, got {value!r}; {hint}")
+    match = HHMM.match(value.strip())
+    if match is None:
+        raise ValueError(f"{value!r} is not a time of day; {hint}")
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
 class Organization(Strict):
-    name: str
+    name: Annotated[str, AfterValidator(_one_line)]
     internal_domains: list[str] = Field(min_length=1)
     ignore_addresses: list[str] = []  # exact addresses or whole domains ("@vendor.example")
 
@@ -51,16 +95,16 @@ class Organization(Strict):
 
 
 class Thresholds(Strict):
-    follow_up_within_hours: float = Field(24, gt=0)
-    next_step_within_hours: float = Field(72, gt=0)
-    stall_after_days: int = Field(14, gt=0)
-    stall_min_seller_touches: int = Field(2, ge=1)
-    active_within_days: int = Field(30, gt=0)
-    slip_grace_days: int = Field(2, ge=0)  # a dated customer promise may be this late
-    reschedule_window_days: int = Field(30, gt=0)
-    reschedule_min_count: int = Field(2, ge=1)
-    single_thread_min_meetings: int = Field(3, ge=1)
-    reply_within_hours: float = Field(24, gt=0)
+    follow_up_within_hours: float = Field(24, gt=0, le=MAX_HOURS)
+    next_step_within_hours: float = Field(72, gt=0, le=MAX_HOURS)
+    stall_after_days: int = Field(14, gt=0, le=MAX_DAYS)
+    stall_min_seller_touches: int = Field(2, ge=1, le=1000)
+    active_within_days: int = Field(30, gt=0, le=MAX_DAYS)
+    slip_grace_days: int = Field(2, ge=0, le=MAX_DAYS)  # a dated customer promise may be this late
+    reschedule_window_days: int = Field(30, gt=0, le=MAX_DAYS)
+    reschedule_min_count: int = Field(2, ge=1, le=1000)
+    single_thread_min_meetings: int = Field(3, ge=1, le=1000)
+    reply_within_hours: float = Field(24, gt=0, le=MAX_HOURS)
 
 
 class Findings(Strict):
@@ -86,14 +130,14 @@ class OutboxDelivery(Strict):
 class SmtpDelivery(Strict):
     kind: Literal["smtp"]
     host: str
-    port: int = 587
+    port: int = Field(587, ge=1, le=65535)
     starttls: bool = True  # STARTTLS on a plain port (587); false with ssl: true for port 465
     ssl: bool = False  # implicit TLS (port 465)
     username: str | None = None
     password: SecretStr | None = None
     password_file: Path | None = None
     ca_bundle: Path | None = None
-    timeout_seconds: float = 30
+    timeout_seconds: float = Field(30, gt=0, le=600)
 
 
 class GmailDelivery(Strict):
@@ -109,27 +153,25 @@ Delivery = Annotated[OutboxDelivery | SmtpDelivery | GmailDelivery | GraphDelive
 
 
 class Nudges(Strict):
-    send_at: dt.time = dt.time(8, 0)
-    weekdays: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
+    send_at: Annotated[dt.time, BeforeValidator(send_time)] = dt.time(8, 0)
+    weekdays: list[Weekday] = Field(["mon", "tue", "wed", "thu", "fri"], min_length=1)
     delivery: Delivery = OutboxDelivery(kind="outbox")
     from_address: str | None = None  # default: dealnudge@<first internal domain>
     send_when_empty: bool = False
-    grace_hours: float = Field(4, ge=0)  # a service that was down at send_at still sends this late
-    retry_attempts: int = Field(5, ge=1)
+    grace_hours: float = Field(4, ge=0, le=24)  # a service down at send_at still sends this late
+    retry_attempts: int = Field(5, ge=1, le=20)
     manager_rollup_weekday: Weekday | None = "mon"  # weekly roll-up to managers; null turns it off
 
-    @field_validator("send_at", mode="before")
+    @field_validator("from_address")
     @classmethod
-    def _parse_time(cls, v: object) -> object:
-        if isinstance(v, int):  # YAML 1.1 reads 08:00 unquoted as sexagesimal 480
-            return dt.time(v // 60 % 24, v % 60)
-        return v
+    def _from(cls, v: str | None) -> str | None:
+        return None if v is None else _check_email(v)
 
 
 class SyncSettings(Strict):
-    interval_minutes: float = Field(15, gt=0)
-    jitter_seconds: float = Field(60, ge=0)
-    concurrency: int = Field(4, ge=1)  # reps synced in parallel
+    interval_minutes: float = Field(15, gt=0, le=1440)
+    jitter_seconds: float = Field(60, ge=0, le=3600)
+    concurrency: int = Field(4, ge=1, le=64)  # reps synced in parallel
 
 
 class WorkerSettings(Strict):
@@ -168,6 +210,8 @@ class ImapSource(Strict):
     calendar_password: SecretStr | None = None
     calendar_password_file: Path | None = None
     folders: list[str] = []  # extra folders beyond Inbox and Sent
+    sent_folder: Annotated[str, AfterValidator(_folder_name)] | None = None  # overrides the search
+    calendar_name: Annotated[str, AfterValidator(_one_line)] | None = None  # CalDAV: which one
 
 
 Source = Annotated[LocalSource | GoogleSource | MicrosoftSource | ImapSource,
@@ -183,7 +227,7 @@ class Mute(Strict):
 
 class Rep(Strict):
     email: str
-    name: str = ""
+    name: Annotated[str, AfterValidator(_one_line)] = ""
     timezone: str = "UTC"
     language: Literal["en", "zh"] = "en"
     aliases: list[str] = []
@@ -226,13 +270,13 @@ class GoogleProvider(Strict):
     api_endpoint: str = "https://gmail.googleapis.com/"
     calendar_endpoint: str = "https://www.googleapis.com/calendar/v3/"
     sender: str | None = None
-    mail_window_days: int = Field(90, ge=1)
-    calendar_past_days: int = Field(90, ge=1)
-    calendar_future_days: int = Field(60, ge=0)
+    mail_window_days: int = Field(90, ge=1, le=MAX_DAYS)
+    calendar_past_days: int = Field(90, ge=1, le=MAX_DAYS)
+    calendar_future_days: int = Field(60, ge=0, le=MAX_DAYS)
     page_size: int = Field(500, ge=1, le=500)
     batch_size: int = Field(50, ge=1, le=100)
-    quota_units_per_minute: int = Field(4800, ge=1)  # per user; Google allows 6,000 (15,000 before May 2026)
-    calendar_requests_per_minute: int = Field(500, ge=1)  # per user; Google allows 600
+    quota_units_per_minute: int = Field(4800, ge=1, le=1_000_000)  # per user; Google allows 6,000 (15,000 before May 2026)
+    calendar_requests_per_minute: int = Field(500, ge=1, le=100_000)  # per user; Google allows 600
 
     @model_validator(mode="after")
     def _one_mode(self) -> GoogleProvider:
@@ -254,25 +298,25 @@ class MicrosoftProvider(Strict):
     graph_endpoint: str = "https://graph.microsoft.com"
     ca_bundle: Path | None = None
     sender: str | None = None
-    mail_window_days: int = Field(90, ge=1)
-    calendar_past_days: int = Field(90, ge=1)
-    calendar_future_days: int = Field(60, ge=0)
+    mail_window_days: int = Field(90, ge=1, le=MAX_DAYS)
+    calendar_past_days: int = Field(90, ge=1, le=MAX_DAYS)
+    calendar_future_days: int = Field(60, ge=0, le=MAX_DAYS)
     page_size: int = Field(100, ge=1, le=1000)
-    requests_per_10_minutes: int = Field(8000, ge=1)  # per mailbox; Graph allows 10,000
+    requests_per_10_minutes: int = Field(8000, ge=1, le=1_000_000)  # per mailbox; Graph allows 10,000
     max_concurrency: int = Field(4, ge=1, le=4)  # per mailbox; Graph allows 4
 
 
 class ImapProvider(Strict):
     host: str
-    port: int = 993
+    port: int = Field(993, ge=1, le=65535)
     starttls: bool = False
     ca_bundle: Path | None = None
-    timeout_seconds: float = 30
-    max_connections: int = Field(2, ge=1)  # concurrent logins to this server
-    mail_window_days: int = Field(90, ge=1)
-    fetch_batch: int = Field(200, ge=1)
-    calendar_past_days: int = Field(90, ge=1)
-    calendar_future_days: int = Field(60, ge=0)
+    timeout_seconds: float = Field(30, gt=0, le=600)
+    max_connections: int = Field(2, ge=1, le=100)  # concurrent logins to this server
+    mail_window_days: int = Field(90, ge=1, le=MAX_DAYS)
+    fetch_batch: int = Field(200, ge=1, le=5000)
+    calendar_past_days: int = Field(90, ge=1, le=MAX_DAYS)
+    calendar_future_days: int = Field(60, ge=0, le=MAX_DAYS)
 
 
 class Providers(Strict):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+MAX_SECRET_BYTES = 64 * 1024
+
 
 class SecretMissing(ValueError):
     pass
@@ -19,9 +21,15 @@ def read_secret(inline: SecretStr | None, path: Path | None, *, what: str) -> st
     if path is None:
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        if not path.is_file():  # a folder, /dev/zero or a pipe never holds a password
+            raise SecretMissing(f"cannot read {what} from {path}: it is not a regular file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SECRET_BYTES + 1)
     except OSError as err:
         raise SecretMissing(f"cannot read {what} from {path}: {err.strerror}") from None
+    if len(data) > MAX_SECRET_BYTES:
+        raise SecretMissing(f"{what} file {path} is larger than {MAX_SECRET_BYTES:,} bytes")
+    text = data.decode("utf-8", "replace")
     value = text.strip()
     if not value:
         raise SecretMissing(f"{what} file {path} is empty")

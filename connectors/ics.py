@@ -26,7 +26,19 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 import icalendar
-import recurring_ical_events
+from dealnudge.connectors.ics_bounds import (
+    MAX_RULE_STEPS,
+    Damaged,
+    bound_rules,
+    check_complete,
+    check_possible,
+    load_per_component,
+    occurrences,
+    pop_exdates,
+    rule_cost,
+)
+from dealnudge.connectors.ics_zones import WINDOWS_ZONES, resolve_tzid, windows_zone_to_iana
+from dealnudge.connectors.items import MAX_CALENDAR_BYTES, clean_event, skip_reason
 
 from dealnudge.records import CalendarEvent, EventStatus, Participant, ResponseStatus
 
@@ -35,6 +47,7 @@ log = logging.getLogger(__name__)
 UTC = dt.UTC
 
 __all__ = [
+    "WINDOWS_ZONES",
     "CalendarParse",
     "MalformedCalendar",
     "parse_calendar",
@@ -49,6 +62,8 @@ _PARTSTAT: dict[str, ResponseStatus] = {
 _STATUS: dict[str, EventStatus] = {"CANCELLED": "cancelled", "TENTATIVE": "tentative"}
 _RESOURCE_TYPES = {"ROOM", "RESOURCE"}
 _RESOURCE_DOMAINS = ("@resource.calendar.google.com",)
+# Odd data makes icalendar, recurring_ical_events and dateutil raise these; others are bugs.
+_EXPECTED = (ValueError, KeyError, IndexError, OverflowError, TypeError)
 
 
 class MalformedCalendar(ValueError):
@@ -79,33 +94,45 @@ def parse_calendar_report(data: bytes, *, window_start: dt.datetime, window_end:
                           default_tz: ZoneInfo, owner: str, source_prefix: str = "",
                           self_addresses: Iterable[str] = ()) -> CalendarParse:
     """Like ``parse_calendar`` but returns the skipped VEVENTs instead of only logging them."""
-    calendars = _load(data)
+    out = CalendarParse()
+    calendars = _load(data, out.problems)
     ctx = _Context(default_tz, {owner.lower(), *(a.lower() for a in self_addresses)},
                    source_prefix)
-    out = CalendarParse()
     for calendar in calendars:
         cancelled_all = str(calendar.get("METHOD", "")).upper() == "CANCEL"
         zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
         for uid, group in _by_uid(calendar).items():
             try:
-                found = _expand(uid, group, zones, window_start, window_end, ctx)
+                found = _expand(uid, group, zones, (window_start, window_end), ctx, out.problems)
             except Exception as err:  # noqa: BLE001 - one bad series must not hide the rest
-                out.problems.append(f"{uid}: {err}")
+                out.problems.append(skip_reason(uid, err, _EXPECTED))
                 continue
             if cancelled_all:
                 found = [_cancelled(e) for e in found]
-            out.events.extend(found)
+            out.events.extend(clean_event(e) for e in found)
     out.events.sort(key=lambda e: (e.start, e.source_id))
     return out
 
 
-def _load(data: bytes) -> list[icalendar.Calendar]:
+def _load(data: bytes, problems: list[str]) -> list[icalendar.Calendar]:
     if not data.strip():
         raise MalformedCalendar("empty calendar data")
+    if len(data) > MAX_CALENDAR_BYTES:
+        raise MalformedCalendar(f"the calendar is {len(data):,} bytes, over the "
+                                f"{MAX_CALENDAR_BYTES:,}-byte limit")
+    if b"BEGIN:VCALENDAR" not in data[:4096].upper():
+        raise MalformedCalendar("not an iCalendar file (no BEGIN:VCALENDAR at the start)")
+    try:
+        check_complete(data)
+    except Damaged as err:
+        raise MalformedCalendar(str(err)) from None
     try:
         found = icalendar.Calendar.from_ical(data, multiple=True)
-    except (ValueError, IndexError, KeyError) as err:
-        raise MalformedCalendar(f"not an iCalendar file ({err})") from err
+    except RecursionError:
+        raise MalformedCalendar("the calendar is nested too deeply to read") from None
+    except Exception:  # noqa: BLE001 - one broken component: read the others one by one
+        found, broken = load_per_component(data)
+        problems.extend(broken)
     calendars = [c for c in found if c.name == "VCALENDAR"]
     if not calendars:
         raise MalformedCalendar("no VCALENDAR object")
@@ -131,7 +158,8 @@ class _Context:
 
 
 def _expand(uid: str, group: list[icalendar.Component], zones: list[icalendar.Component],
-            start: dt.datetime, end: dt.datetime, ctx: _Context) -> list[CalendarEvent]:
+            window: tuple[dt.datetime, dt.datetime], ctx: _Context,
+            problems: list[str]) -> list[CalendarEvent]:
     for event in group:
         broken = [name for name, _ in getattr(event, "errors", [])
                   if name in ("DTSTART", "DTEND", "DURATION", "RRULE", "RECURRENCE-ID")]
@@ -139,17 +167,77 @@ def _expand(uid: str, group: list[icalendar.Component], zones: list[icalendar.Co
             raise ValueError(f"unreadable {', '.join(broken)}")
         if "DTSTART" not in event:
             raise ValueError("no DTSTART")
+        _fix_times(event, uid)
     recurring = any(k in e for e in group for k in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    if not recurring and len(group) == 1:  # the common case: no expansion library needed
+        record = _record(uid, group[0], False, ctx)
+        return [record] if _overlaps(record, window) else []
+    estimate = max((rule_cost(e, window) for e in group), key=lambda r: r.steps)
+    if estimate.steps > MAX_RULE_STEPS:
+        raise ValueError(f"{estimate.label} recurrence would take about {estimate.steps:,} "
+                         f"steps to expand (limit {MAX_RULE_STEPS:,}); skipped")
     single = icalendar.Calendar()
     for zone in zones:
         single.add_component(zone)
+    excluded: set[object] = set()
     for event in group:
+        check_possible(event)
+        excluded |= pop_exdates(event)
+        bound_rules(event, window[1])
         single.add_component(event)
-    occurrences = recurring_ical_events.of(single).between(start, end)
-    return [_record(uid, o, recurring, ctx) for o in occurrences]
+    records = [_record(uid, o, recurring, ctx)
+               for o in occurrences(single, window, estimate, excluded, problems, uid)]
+    return [r for r in records if _overlaps(r, window)]
 
 
-def _record(uid: str, vevent: icalendar.Event, recurring: bool, ctx: _Context) -> CalendarEvent:
+def _overlaps(event: CalendarEvent, window: tuple[dt.datetime, dt.datetime]) -> bool:
+    start, end = window
+    return event.start < end and (event.end > start or event.start >= start)
+
+
+def _fix_times(event: icalendar.Component, uid: str) -> None:
+    """Resolve TZIDs icalendar left naive (Windows display names, empty ``TZID=``) and
+    make ``VALUE=DATE`` all-day whatever its TZID says, before anything reads the times."""
+    for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
+        prop = event.get(name)
+        if prop is None or isinstance(prop, list):
+            continue
+        params = getattr(prop, "params", {})
+        value = getattr(prop, "dt", None)
+        if str(params.get("VALUE", "")).upper() == "DATE" and isinstance(value, dt.datetime):
+            del event[name]
+            event.add(name, value.date())
+        elif isinstance(value, dt.datetime) and value.tzinfo is None and "TZID" in params:
+            zone = _zone_for(str(params["TZID"]), uid)
+            del event[name]
+            event.add(name, value if zone is None else value.replace(tzinfo=zone))
+    for name in ("EXDATE", "RDATE"):
+        props = event.get(name)
+        for prop in props if isinstance(props, list) else [props] if props is not None else []:
+            dts = getattr(prop, "dts", None)
+            if isinstance(dts, list):  # a bare time (VALUE=TIME) is no instant: dateutil fails
+                dts[:] = [d for d in dts if not isinstance(getattr(d, "dt", None), dt.time)]
+            tzid = str(getattr(prop, "params", {}).get("TZID", ""))
+            for item in getattr(prop, "dts", []):
+                value = getattr(item, "dt", None)
+                if isinstance(value, dt.datetime) and value.tzinfo is None and tzid:
+                    zone = _zone_for(tzid, uid)
+                    if zone is not None:
+                        item.dt = value.replace(tzinfo=zone)
+
+
+def _zone_for(tzid: str, uid: str) -> dt.tzinfo | None:
+    """The zone a TZID names; None (floating: the rep's zone) when empty or unknown."""
+    if not tzid.strip():
+        return None
+    zone = resolve_tzid(tzid)
+    if zone is None:
+        log.warning("event %s: unknown time zone %r without a VTIMEZONE; read in the "
+                    "calendar owner's zone", uid, tzid[:80])
+    return zone
+
+
+def _record(uid: str, vevent: icalendar.Component, recurring: bool, ctx: _Context) -> CalendarEvent:
     start, all_day = _instant(vevent["DTSTART"], ctx.default_tz)
     end = _end(vevent, start, all_day, ctx.default_tz)
     recurrence_id: dt.datetime | None = None
@@ -171,20 +259,21 @@ def _record(uid: str, vevent: icalendar.Event, recurring: bool, ctx: _Context) -
 
 def _instant(prop: object, default_tz: ZoneInfo) -> tuple[dt.datetime, bool]:
     """An aware datetime from a DATE / DATE-TIME property (or a bare value)."""
+    if isinstance(prop, list) and prop:  # the property written twice: the first one counts
+        prop = prop[0]
     value = getattr(prop, "dt", prop)
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             tzid = getattr(prop, "params", {}).get("TZID")
-            iana = windows_zone_to_iana(str(tzid)) if tzid else None
-            zone: dt.tzinfo = ZoneInfo(iana) if iana else default_tz
-            return value.replace(tzinfo=zone), False
+            zone = resolve_tzid(str(tzid)) if tzid else None
+            return value.replace(tzinfo=zone or default_tz), False
         return value, False
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time(0), tzinfo=default_tz), True
     raise ValueError(f"unexpected date value {value!r}")
 
 
-def _end(vevent: icalendar.Event, start: dt.datetime, all_day: bool,
+def _end(vevent: icalendar.Component, start: dt.datetime, all_day: bool,
          default_tz: ZoneInfo) -> dt.datetime:
     if "DTEND" in vevent:
         end, _ = _instant(vevent["DTEND"], default_tz)
@@ -200,7 +289,7 @@ def _end(vevent: icalendar.Event, start: dt.datetime, all_day: bool,
     return max(end, start)
 
 
-def _updated(vevent: icalendar.Event, default_tz: ZoneInfo) -> dt.datetime | None:
+def _updated(vevent: icalendar.Component, default_tz: ZoneInfo) -> dt.datetime | None:
     for name in ("LAST-MODIFIED", "DTSTAMP"):
         if name in vevent:
             try:
@@ -217,7 +306,7 @@ def _address(prop: object) -> str:
     return text.strip().lower()
 
 
-def _participants(vevent: icalendar.Event,
+def _participants(vevent: icalendar.Component,
                   self_addresses: set[str]) -> tuple[str | None, tuple[Participant, ...]]:
     organizer_prop = vevent.get("ORGANIZER")
     organizer = _address(organizer_prop) if organizer_prop is not None else ""
@@ -261,52 +350,3 @@ def _cancelled(event: CalendarEvent) -> CalendarEvent:
     return replace(event, status="cancelled")
 
 
-# Windows zone name (Graph ``timeZone``, Exchange TZID) → IANA, after CLDR windowsZones.xml
-# (territory "001" entries). icalendar's own copy is consulted for names not listed here.
-WINDOWS_ZONES: dict[str, str] = {
-    "UTC": "Etc/UTC", "Coordinated Universal Time": "Etc/UTC", "GMT Standard Time": "Europe/London",
-    "Greenwich Standard Time": "Atlantic/Reykjavik", "W. Europe Standard Time": "Europe/Berlin",
-    "Central Europe Standard Time": "Europe/Budapest", "Romance Standard Time": "Europe/Paris",
-    "Central European Standard Time": "Europe/Warsaw", "E. Europe Standard Time": "Europe/Chisinau",
-    "FLE Standard Time": "Europe/Kiev", "GTB Standard Time": "Europe/Bucharest",
-    "Russian Standard Time": "Europe/Moscow", "Turkey Standard Time": "Europe/Istanbul",
-    "Israel Standard Time": "Asia/Jerusalem", "South Africa Standard Time": "Africa/Johannesburg",
-    "Egypt Standard Time": "Africa/Cairo", "Arabian Standard Time": "Asia/Dubai",
-    "Arab Standard Time": "Asia/Riyadh", "Iran Standard Time": "Asia/Tehran",
-    "Pakistan Standard Time": "Asia/Karachi", "India Standard Time": "Asia/Kolkata",
-    "Nepal Standard Time": "Asia/Katmandu", "Bangladesh Standard Time": "Asia/Dhaka",
-    "SE Asia Standard Time": "Asia/Bangkok", "China Standard Time": "Asia/Shanghai",
-    "Taipei Standard Time": "Asia/Taipei", "Singapore Standard Time": "Asia/Singapore",
-    "W. Australia Standard Time": "Australia/Perth", "Tokyo Standard Time": "Asia/Tokyo",
-    "Korea Standard Time": "Asia/Seoul", "Cen. Australia Standard Time": "Australia/Adelaide",
-    "AUS Central Standard Time": "Australia/Darwin", "AUS Eastern Standard Time": "Australia/Sydney",
-    "E. Australia Standard Time": "Australia/Brisbane", "New Zealand Standard Time": "Pacific/Auckland",
-    "Hawaiian Standard Time": "Pacific/Honolulu", "Alaskan Standard Time": "America/Anchorage",
-    "Pacific Standard Time": "America/Los_Angeles", "US Mountain Standard Time": "America/Phoenix",
-    "Mountain Standard Time": "America/Denver", "Central Standard Time": "America/Chicago",
-    "Eastern Standard Time": "America/New_York", "Atlantic Standard Time": "America/Halifax",
-    "Canada Central Standard Time": "America/Regina", "Mexico Standard Time": "America/Mexico_City",
-    "Central Standard Time (Mexico)": "America/Mexico_City", "SA Pacific Standard Time": "America/Bogota",
-    "E. South America Standard Time": "America/Sao_Paulo", "Argentina Standard Time": "America/Buenos_Aires",
-    "Newfoundland Standard Time": "America/St_Johns", "Malay Peninsula Standard Time": "Asia/Kuala_Lumpur",
-    "Vietnam Standard Time": "Asia/Ho_Chi_Minh", "Philippines Standard Time": "Asia/Manila",
-}
-
-
-def windows_zone_to_iana(name: str) -> str | None:
-    """The IANA zone for a Windows zone name, an IANA name passed through, else None."""
-    name = name.strip().strip('"')
-    found = WINDOWS_ZONES.get(name)
-    if found is None:
-        try:
-            from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-            found = WINDOWS_TO_OLSON.get(name)
-        except ImportError:  # pragma: no cover - older icalendar
-            found = None
-    if found is None and "/" in name:
-        try:
-            ZoneInfo(name)
-            found = name
-        except (ValueError, KeyError, OSError):
-            found = None
-    return found

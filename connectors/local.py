@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import logging
 import mailbox
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,6 +39,13 @@ from dealnudge.connectors.base import (
 )
 from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.ics import MalformedCalendar, parse_calendar_report
+from dealnudge.connectors.items import (
+    MAX_CALENDAR_BYTES,
+    MAX_MESSAGE_BYTES,
+    TooLarge,
+    check_size,
+    skip_reason,
+)
 from dealnudge.connectors.mime import MalformedMessage, parse_message
 
 from dealnudge.records import CalendarEvent, EmailMessage, SyncPage
@@ -54,6 +62,8 @@ CALENDAR = Stream("calendar", "calendar")
 MAIL = Stream("mail", "mail")
 PAST = dt.timedelta(days=90)
 FUTURE = dt.timedelta(days=60)
+_OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+_HEADER_LINE = re.compile(rb"^[!-9;-~]{1,76}:[ \t]?\S")  # "Name: value", RFC 5322 field name
 _SENT_FOLDERS = {"sent", "sent items", "sent messages", "已发送", "已发送邮件"}
 
 
@@ -69,6 +79,9 @@ class SourceFile:
 class FileResult:
     records: list[Record] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # The file could not be read whole (unreadable, cut off, or some events broken):
+    # none of its stored records may be deleted, and it is read again next round.
+    doubtful: bool = False
 
 
 def create(rep: Rep, config: Config, ctx: ConnectorContext) -> LocalConnector:
@@ -141,35 +154,56 @@ class LocalConnector(Connector):
         if previous and not files:
             raise AdminError(f"{root} is empty although it held {len(previous)} file(s) at the "
                              f"last sync; is the disk mounted? Nothing was deleted")
+        snapshot = stream == CALENDAR  # deletions are inferred from absence: the caller guards
         present = {f.key for f in files}
         state: State = {k: v for k, v in previous.items() if k in present}
         changed = [f for f in files if previous.get(f.key, [None])[0] != f.fingerprint]
-        page = SyncPage(full=old is None)
+        page = SyncPage(full=old is None, inferred_deletions=snapshot)
         page.deleted_ids = [i for k, v in previous.items() if k not in present for i in _ids(k, v)]
 
         def emit(last: bool) -> SyncPage:
-            page.cursor = self._cursor(layout, root, state, extra)
+            page.cursor = self._cursor(layout, root, state, extra) if last or not snapshot \
+                else None
             page.complete = last
             return page
 
         for done, file in enumerate(changed, 1):
-            result = read(file)
+            result = self._read_isolated(read, file)
             known = set(_ids(file.key, previous.get(file.key))) if file.hashed_ids else set()
             for record in result.records:
                 if record.source_id in known:
                     continue
                 (page.messages if isinstance(record, EmailMessage) else page.events).append(record)  # type: ignore[arg-type]
             new_ids = [r.source_id for r in result.records]
-            page.deleted_ids += [i for i in _ids(file.key, previous.get(file.key)) if i not in set(new_ids)]
+            old_ids = _ids(file.key, previous.get(file.key))
             page.skipped += result.skipped
-            state[file.key] = [file.fingerprint] if new_ids == [file.key] else [file.fingerprint, new_ids]
+            if result.doubtful:  # keep every stored id of this file; re-read it next round
+                kept = [i for i in old_ids if i not in set(new_ids)]
+                if kept:
+                    page.refused.append(f"{file.path}: not read cleanly; its {len(kept)} "
+                                        "stored record(s) are kept")
+                state[file.key] = ["", list(dict.fromkeys(new_ids + kept))]
+            else:
+                page.deleted_ids += [i for i in old_ids if i not in set(new_ids)]
+                state[file.key] = [file.fingerprint] if new_ids == [file.key] \
+                    else [file.fingerprint, new_ids]
             self.ctx.progress(stream.name, done, len(changed))
             # Pages end between files, so the cursor saved with a page names every file
             # whose records it holds: a restart resumes after them without reading them again.
             if len(page.messages) + len(page.events) >= self.page_size:
                 yield emit(last=False)
-                page = SyncPage(full=old is None)
+                page = SyncPage(full=old is None, inferred_deletions=snapshot)
         yield emit(last=True)
+
+    def _read_isolated(self, read: Callable[[SourceFile], FileResult],
+                       file: SourceFile) -> FileResult:
+        """One file never stops the round: any failure is that file's skip reason."""
+        try:
+            return read(file)
+        except Exception as err:  # noqa: BLE001 - isolated per file; unexpected types say "bug:"
+            out = FileResult(doubtful=True)
+            out.skipped.append(skip_reason(str(file.path), err, (OSError, mailbox.Error)))
+            return out
 
     # --- readers ---------------------------------------------------------------------------
 
@@ -177,16 +211,22 @@ class LocalConnector(Connector):
         self.files_read += 1
         out = FileResult()
         try:
-            raws = _mbox_messages(file) if file.hashed_ids else [(file.key, file.path.read_bytes())]
-        except (OSError, mailbox.Error) as err:
-            return _skip(out, file.path, f"cannot read ({err})")
+            if not file.hashed_ids:
+                check_size(file.path.stat().st_size, MAX_MESSAGE_BYTES, "the message")
+                if file.path.suffix.lower() == ".msg" or _is_ole(file.path):
+                    return _skip(out, file.path, "Outlook .msg is not supported: export as .eml")
+            raws = _mbox_messages(file) if file.hashed_ids else [(file.key, _read_capped(
+                file.path, MAX_MESSAGE_BYTES, "the message"))]
+        except (OSError, mailbox.Error, TooLarge) as err:
+            out.doubtful = not isinstance(err, TooLarge)
+            return _skip(out, file.path, f"cannot read ({err})" if out.doubtful else str(err))
         for source_id, raw in raws:
+            where = Path(f"{file.path}#{source_id}") if file.hashed_ids else file.path
             try:
                 msg = parse_message(raw, source_id=source_id, folder="inbox",
                                     default_tz=self.rep.zone)
-            except MalformedMessage as err:
-                where = Path(f"{file.path}#{source_id}") if file.hashed_ids else file.path
-                _skip(out, where, str(err))
+            except Exception as err:  # noqa: BLE001 - one message never stops the file
+                out.skipped.append(skip_reason(str(where), err, (MalformedMessage,)))
                 continue
             if msg.sender.email in self._own:
                 msg = replace(msg, folder="sent")
@@ -200,14 +240,21 @@ class LocalConnector(Connector):
         prefix = f"{file.key}#" if layout == "icsdir" else ""
         try:
             parsed = parse_calendar_report(
-                file.path.read_bytes(), window_start=start, window_end=end,
+                _read_capped(file.path, MAX_CALENDAR_BYTES, "the calendar file"),
+                window_start=start, window_end=end,
                 default_tz=self.rep.zone, owner=self.rep.email, source_prefix=prefix,
                 self_addresses=self.rep.aliases)
-        except (OSError, MalformedCalendar) as err:
+        except (OSError, MalformedCalendar, TooLarge) as err:
+            out.doubtful = True
+            if layout == "icsfile":  # the whole source: say so even when nothing is stored
+                out.skipped.append(f"{file.path}: {err}")
+                out.records = []
+                return out
             return _skip(out, file.path, str(err))
         out.records.extend(parsed.events)
+        out.doubtful = bool(parsed.problems)
         for problem in parsed.problems:
-            _skip(out, file.path, f"event {problem}")
+            out.skipped.append(f"{file.path}: event {problem}")
         return out
 
     # --- cursor ------------------------------------------------------------------------------
@@ -242,9 +289,26 @@ def _ids(key: str, entry: list[object] | None) -> list[str]:
 
 
 def _skip(out: FileResult, path: Path, reason: str) -> FileResult:
-    log.warning("skipping %s: %s", path, reason)
-    out.skipped.append(f"{path}: {reason}")
+    out.skipped.append(f"{path}: {reason}")  # the caller logs each skipped item once
     return out
+
+
+def _read_capped(path: Path, cap: int, what: str) -> bytes:
+    """The file's bytes, after checking its size: an oversized file is never read."""
+    check_size(path.stat().st_size, cap, what)
+    with path.open("rb") as handle:
+        data = handle.read(cap + 1)
+    check_size(len(data), cap, what)  # it grew while we looked
+    return data
+
+
+def _is_ole(path: Path) -> bool:
+    """An OLE compound file (Outlook .msg saved under another name)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(8) == _OLE_MAGIC
+    except OSError:
+        return False
 
 
 def _existing(root: Path, what: str) -> Path:
@@ -281,7 +345,7 @@ def list_mail_files(root: Path, layout: Layout) -> list[SourceFile]:
         return [SourceFile("", root, _fingerprint(root), hashed_ids=True)]
     if layout == "emldir":
         return [SourceFile(p.relative_to(root).as_posix(), p, _fingerprint(p))
-                for p in sorted(root.rglob("*.eml")) if p.is_file()]
+                for p in sorted(root.rglob("*")) if _is_mail_file(p, root)]
     folders = [("", root)] + [(d.name[1:] + "/", d) for d in sorted(root.iterdir())
                               if d.is_dir() and d.name.startswith(".")
                               and d.name[1:].strip().lower() in _SENT_FOLDERS]
@@ -294,6 +358,24 @@ def list_mail_files(root: Path, layout: Layout) -> list[SourceFile]:
                           for p in sorted(directory.iterdir())
                           if p.is_file() and not p.name.startswith(".")]
     return found
+
+
+def _is_mail_file(path: Path, root: Path) -> bool:
+    """.eml and .msg files (the latter to say why they are skipped), and files without an
+    extension that start like an RFC 822 message: MH folders (1, 2, 3 …) and many exports."""
+    if any(part.startswith(".") for part in path.relative_to(root).parts) or not path.is_file():
+        return False
+    suffix = path.suffix.lower()
+    if suffix in (".eml", ".msg"):
+        return True
+    if suffix and not suffix[1:].isdigit():
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512).lstrip(b"\r\n")
+    except OSError:
+        return False
+    return bool(_HEADER_LINE.match(head)) or head.startswith(b"From ")
 
 
 def list_calendar_files(root: Path, layout: Layout) -> list[SourceFile]:
@@ -310,7 +392,8 @@ def _mbox_messages(file: SourceFile) -> Sequence[tuple[str, bytes]]:
         seen: dict[str, int] = {}
         out: list[tuple[str, bytes]] = []
         for key in box.iterkeys():
-            raw = box.get_bytes(key)
+            with box.get_file(key) as handle:  # read at most the cap: never a whole huge one
+                raw = handle.read(MAX_MESSAGE_BYTES + 1)
             digest = "mbox:" + hashlib.sha256(raw).hexdigest()[:24]
             seen[digest] = seen.get(digest, 0) + 1
             out.append((digest if seen[digest] == 1 else f"{digest}~{seen[digest]}", raw))

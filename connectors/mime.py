@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import datetime as dt
 import hashlib
 import re
@@ -32,6 +33,14 @@ from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
 
 from charset_normalizer import from_bytes
+from dealnudge.connectors.items import (
+    MAX_BODY_TEXT_BYTES,
+    MAX_HEADER_BYTES,
+    MAX_MESSAGE_BYTES,
+    MAX_MIME_DEPTH,
+    MAX_MIME_PARTS,
+    clean_message,
+)
 
 from dealnudge.records import Address, EmailMessage, Folder
 
@@ -51,6 +60,8 @@ _FALLBACKS = ("utf_8", "gb18030", "big5hkscs")
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 _BETWEEN_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?]*\?=)\s+(?==\?)")
+_BARE_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_MULTIPART_HEADER = re.compile(rb"(?im)^content-type:[ \t]*multipart/")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
 
 _AUTO_SUBJECT = re.compile(
@@ -72,6 +83,20 @@ def parse_message(raw: bytes, *, source_id: str, folder: Folder,
     """
     if not raw or not raw.strip():
         raise MalformedMessage("empty message")
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise MalformedMessage(f"message is {len(raw):,} bytes, over the "
+                               f"{MAX_MESSAGE_BYTES:,}-byte limit")
+    sections = len(_MULTIPART_HEADER.findall(raw))
+    if sections > MAX_MIME_PARTS // 4:  # the stdlib parser recurses once per nesting level
+        raise MalformedMessage(f"{sections:,} multipart sections, over the "
+                               f"{MAX_MIME_PARTS // 4:,} limit")
+    try:
+        return _parse(raw, source_id, folder, default_tz)
+    except RecursionError:  # hostile nesting the depth caps did not catch
+        raise MalformedMessage("structure nested too deeply to read") from None
+
+
+def _parse(raw: bytes, source_id: str, folder: Folder, default_tz: dt.tzinfo) -> EmailMessage:
     msg = BytesParser(policy=compat32).parsebytes(raw)
     headers = _raw_headers(msg)
     sender = _first_address(headers.get("from", []))
@@ -79,7 +104,7 @@ def parse_message(raw: bytes, *, source_id: str, folder: Folder,
         raise MalformedMessage("no From address")
     subject = decode_header_text(_one(headers, "subject"))
     body, attachments = _body_and_attachments(msg)
-    return EmailMessage(
+    return clean_message(EmailMessage(
         source_id=source_id,
         message_id=_message_id(_one(headers, "message-id"), source_id),
         sent_at=_sent_at(headers, default_tz),
@@ -93,7 +118,7 @@ def parse_message(raw: bytes, *, source_id: str, folder: Folder,
         in_reply_to=_first_id(_one(headers, "in-reply-to")),
         references=tuple(_ids(" ".join(headers.get("references", [])))),
         attachments=tuple(attachments),
-    )
+    ))
 
 
 # --- headers -------------------------------------------------------------------------
@@ -102,6 +127,9 @@ def _raw_headers(msg: Message) -> dict[str, list[str]]:
     """Header values exactly as written (unfolded), with 8-bit bytes decoded plausibly."""
     out: dict[str, list[str]] = {}
     for name, value in msg.raw_items():
+        if len(value) > MAX_HEADER_BYTES:
+            raise MalformedMessage(f"header {name[:40]!r} is {len(value):,} characters, over "
+                                   f"the {MAX_HEADER_BYTES:,} limit")
         text = _unsurrogate(str(value))
         text = re.sub(r"\r?\n[ \t]+", " ", text).strip()
         out.setdefault(name.lower(), []).append(text)
@@ -142,7 +170,11 @@ def _decode_word(match: re.Match[str]) -> str:
 
 def _addresses(values: list[str]) -> list[Address]:
     found: list[Address] = []
-    for name, addr in getaddresses(values):
+    try:
+        pairs = getaddresses(values)
+    except RecursionError:  # thousands of nested "(" comments: read the bare addresses
+        pairs = [("", a) for a in _BARE_ADDRESS.findall(" ".join(values))]
+    for name, addr in pairs:
         addr = addr.strip().strip("<>").lower()
         if "@" not in addr or any(c.isspace() for c in addr):
             continue
@@ -217,7 +249,7 @@ def is_auto_reply(headers: dict[str, list[str]], subject: str) -> bool:
 def decode_bytes(data: bytes, declared: str | None) -> str:
     """Bytes → text under a charset label that may be missing, unknown or wrong."""
     label = (declared or "").strip().strip('"').lower()
-    codec = _CHARSET_ALIASES.get(label, label)
+    codec = _usable_codec(_CHARSET_ALIASES.get(label, label))
     if codec in _NEVER_FAILING and not data.isascii():
         sniffed = _strict(data, "utf_8")
         if sniffed is not None:
@@ -233,10 +265,29 @@ def decode_bytes(data: bytes, declared: str | None) -> str:
     return text
 
 
+# Python codecs that are no text charset a mail client would write, or that turn bytes
+# into something else than their text ("undefined" always raises; the escapes decode).
+_NOT_CHARSETS = {"undefined", "unicode_escape", "raw_unicode_escape", "idna", "punycode",
+                 "mbcs", "oem", "palmos", "charmap"}
+
+
+def _usable_codec(label: str) -> str:
+    """The codec for a charset label, or "" when the label names no real text charset."""
+    if not label or len(label) > 40 or not label.isascii() or not label.isprintable():
+        return ""
+    try:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError, TypeError):
+        return ""
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("-", "_") in _NOT_CHARSETS:
+        return ""
+    return label
+
+
 def _strict(data: bytes, codec: str) -> str | None:
     try:
         return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError, ValueError, TypeError):
         return None
 
 
@@ -281,10 +332,23 @@ def _guess(data: bytes) -> str:
     return str(best) if best is not None else data.decode("utf-8", "replace")
 
 
+def _walk(msg: Message) -> list[Message]:
+    """Every part, depth first, at most ``MAX_MIME_DEPTH`` deep and ``MAX_MIME_PARTS`` many."""
+    found: list[Message] = []
+    stack: list[tuple[Message, int]] = [(msg, 0)]
+    while stack and len(found) < MAX_MIME_PARTS:
+        part, depth = stack.pop()
+        found.append(part)
+        if part.is_multipart() and depth < MAX_MIME_DEPTH:
+            children = [p for p in part.get_payload() if isinstance(p, Message)]
+            stack.extend((child, depth + 1) for child in reversed(children))
+    return found
+
+
 def _body_and_attachments(msg: Message) -> tuple[str, list[str]]:
-    body_part = _choose_body(msg)
+    body_part = _choose_body(msg, 0)
     attachments: list[str] = []
-    for part in msg.walk():
+    for part in _walk(msg):
         if part.is_multipart() or part is body_part:
             continue
         name = _filename(part)
@@ -293,8 +357,10 @@ def _body_and_attachments(msg: Message) -> tuple[str, list[str]]:
     return (_part_text(body_part) if body_part is not None else ""), attachments
 
 
-def _choose_body(part: Message) -> Message | None:
+def _choose_body(part: Message, depth: int) -> Message | None:
     """The readable body: text/plain preferred in multipart/alternative, attachments never."""
+    if depth > MAX_MIME_DEPTH:
+        return None
     if not part.is_multipart():
         readable = part.get_content_type() in ("text/plain", "text/html")
         return part if readable and not _is_attachment(part) else None
@@ -306,7 +372,7 @@ def _choose_body(part: Message) -> Message | None:
                     return child
     for child in children:
         if not _is_attachment(child) or child.is_multipart():
-            found = _choose_body(child)
+            found = _choose_body(child, depth + 1)
             if found is not None:
                 return found
     return None
@@ -331,6 +397,7 @@ def _part_text(part: Message) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
+    payload = payload[:MAX_BODY_TEXT_BYTES]
     try:
         charset = part.get_content_charset()
     except Exception:  # noqa: BLE001 - unreadable parameter: sniff instead

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
+from urllib.parse import unquote
 
 import click
 
@@ -43,6 +45,7 @@ class State:
         self.config_path = config_path
         self.debug = debug
         self.verbose = verbose
+        self.secrets: list[str] = []  # never printed: scrubbed from every error message
 
     def find_config(self) -> Path:
         if self.config_path:
@@ -55,14 +58,16 @@ class State:
         raise BadConfig(f"No config file: ./{DEFAULT_CONFIG} does not exist and DEALNUDGE_CONFIG "
                         "is not set. Pass --config FILE (config/demo.yaml shows the format).")
 
-    def config(self) -> Config:
-        return self.load(self.find_config())
+    def config(self, *, require_paths: bool = False) -> Config:
+        config = self.load(self.find_config(), require_paths=require_paths)
+        self.secrets = url_secrets(config.database)
+        return config
 
     @staticmethod
-    def load(path: Path) -> Config:
+    def load(path: Path, *, require_paths: bool = False) -> Config:
         """A config file, its problems as a usage error (exit 2) with their lines."""
         try:
-            return load_config(path)
+            return load_config(path, require_paths=require_paths)
         except ConfigError as err:
             raise BadConfig(f"{path}: {len(err.problems)} problem(s) in the config:\n"
                             + "\n".join(f"  {p}" for p in err.problems)) from None
@@ -97,15 +102,71 @@ def failures(state: State) -> Iterator[None]:
         if state.debug:
             raise
         log.debug("failure", exc_info=True)
-        raise Failure(f"{type(err).__name__}: {err}. Run with --debug for details.") from None
+        message = scrub(f"{type(err).__name__}: {err}", state.secrets)
+        raise Failure(f"{message}. Run with --debug for details.") from None
+
+
+_URL_PASSWORD = re.compile(r"^[^:/]+://[^:@/]*:([^@/]*)@")
+_QUERY_PASSWORD = re.compile(r"[?&](?:password|sslpassword)=([^&#]*)", re.IGNORECASE)
+
+
+def url_secrets(url: str) -> list[str]:
+    """The passwords a database URL carries (user-info and ``?password=``)."""
+    found = [m.group(1) for m in (_URL_PASSWORD.match(url),) if m and m.group(1)]
+    found += [m.group(1) for m in _QUERY_PASSWORD.finditer(url) if m.group(1)]
+    return sorted(set(found) | {unquote(s) for s in found}, key=len, reverse=True)
+
+
+def safe_url(url: str) -> str:
+    """The database URL with every password shown as ***."""
+    return scrub(url, url_secrets(url))
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
+
+
+def escape_controls(text: str, *, keep_newlines: bool = False) -> str:
+    """C0/C1 control characters as visible escapes: a file name with a newline cannot forge
+    a log line, an ESC sequence cannot drive the admin's terminal."""
+    def show(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_newlines and char == "\n":
+            return char
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a raw byte kept by surrogateescape
+            return f"\\x{code - 0xDC00:02x}"
+        return _NAMED.get(char, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return _CONTROLS.sub(show, text)
+
+
+class EscapingFormatter(logging.Formatter):
+    """Every record is one line; only the newline the handler adds ends it. A traceback
+    (``--debug``, or a defect logged with its stack) keeps its own line breaks."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:
+        return escape_controls(super().formatException(ei), keep_newlines=True)
 
 
 def _setup_logging(debug: bool, verbose: int) -> None:
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("googleapiclient.discovery_cache", "urllib3", "msal", "apscheduler.executors"):
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
+    for noisy in ("googleapiclient.discovery_cache", "urllib3", "apscheduler.executors"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    # msal logs a bad token response whole, with a traceback; our own error says it plainly
+    logging.getLogger("msal").setLevel(logging.DEBUG if debug else logging.CRITICAL)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

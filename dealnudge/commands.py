@@ -18,8 +18,19 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
-from dealnudge.cliapp import BadConfig, Failure, State, failures, main, now_option, parse_now
+from dealnudge.cliapp import (
+    BadConfig,
+    Failure,
+    State,
+    escape_controls,
+    failures,
+    main,
+    now_option,
+    parse_now,
+    safe_url,
+)
 from dealnudge.config.schema import Config, Rep
 from dealnudge.connectors.base import ConnectorContext
 from dealnudge.progress import SyncProgress
@@ -30,18 +41,24 @@ if TYPE_CHECKING:
     from dealnudge.store import Store
 
 err_console = Console(stderr=True)
+STATUS_REASONS = 10  # skipped items listed per stream by `status`
 
 
 @main.command()
+@click.option("--online", is_flag=True,
+              help="Also log in to each rep's IMAP server and CalDAV URL and say what was "
+                   "found (nothing is written); exit status 1 when any check fails.")
+@now_option
 @click.pass_obj
-def check(state: State) -> None:
+def check(state: State, online: bool, now_text: str | None) -> None:
     """Validate the config file and summarise the team.
 
     Every problem is listed at once with its line; exit status 2 when there are any.
+    Local paths must exist and be the right kind (file or folder).
     """
-    config = state.config()
+    config = state.config(require_paths=True)
     click.echo(f"OK {state.find_config()}: {config.organization.name}, {len(config.reps)} rep(s), "
-               f"database {_safe_url(config.database)}")
+               f"database {safe_url(config.database)}")
     for rep in config.reps:
         extra = f", manager {rep.manager}" if rep.manager else ""
         click.echo(f"  {rep.email} ({rep.timezone}, {rep.language}{extra}): "
@@ -51,16 +68,30 @@ def check(state: State) -> None:
                f"delivery: {_describe_delivery(config)}")
     if config.findings.disabled:
         click.echo(f"Switched off (findings.disabled): {', '.join(config.findings.disabled)}")
+    if online:
+        with failures(state):
+            failed = _check_online(config, parse_now(now_text))
+        if failed:
+            raise Failure(f"{failed} online check(s) failed (marked 'failed' above); "
+                          "nothing was written.")
 
 
-def _safe_url(url: str) -> str:
-    """The database URL without its password."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        creds, host = rest.rsplit("@", 1)
-        user = creds.split(":", 1)[0]
-        return f"{scheme}://{user}:***@{host}"
-    return url
+def _check_online(config: Config, now: dt.datetime) -> int:
+    """Each IMAP rep's login, folders and calendar; the number of failed checks."""
+    from dealnudge.connectors.imap.probe import check_online
+
+    ctx = ConnectorContext(now=now)
+    failed = 0
+    click.echo("Online checks (read-only):")
+    for rep in config.reps:
+        if rep.source.kind != "imap":
+            click.echo(f"  {rep.email}: {rep.source.kind} sources are checked by `sync`")
+            continue
+        click.echo(f"  {rep.email}:")
+        for probe in check_online(rep, config, ctx):
+            failed += not probe.ok
+            click.echo(f"    {'ok    ' if probe.ok else 'failed'}  {probe.what}")
+    return failed
 
 
 def _describe_source(rep: Rep) -> str:
@@ -68,7 +99,9 @@ def _describe_source(rep: Rep) -> str:
     if source.kind == "local":
         return f"local ({source.calendar or '-'}, {source.mail or '-'})"
     if source.kind == "imap":
-        return f"imap ({source.username or rep.email})"
+        extra = "".join(f", {key} {value!r}" for key, value in (
+            ("sent_folder", source.sent_folder), ("calendar_name", source.calendar_name)) if value)
+        return f"imap ({source.username or rep.email}{extra})"
     return f"{source.kind} ({rep.mailbox})"
 
 
@@ -89,13 +122,18 @@ def _open_store(url: str) -> Store:
 
 @main.command()
 @click.option("--rep", "reps", multiple=True, metavar="EMAIL", help="Only this rep (repeatable).")
+@click.option("--accept-shrink", is_flag=True,
+              help="Apply calendar snapshots that lost more than half of their events at once "
+                   "(refused by default: the stored events are kept).")
 @now_option
 @click.pass_obj
-def sync(state: State, reps: tuple[str, ...], now_text: str | None) -> None:
+def sync(state: State, reps: tuple[str, ...], accept_shrink: bool, now_text: str | None) -> None:
     """Pull new mail and calendar data for every rep (incremental after the first run).
 
-    One rep's failure (revoked access, a bad file) is reported and the others go on;
-    the exit status is 1 when any rep failed.
+    One rep's failure (revoked access, a bad file) is reported and the others go on.
+    Stored data is never deleted on doubt: a calendar that cannot be read whole, or that
+    shrank sharply, keeps its stored events and the rep is reported as "kept". The exit
+    status is 1 when any rep failed or kept data.
     """
     config = state.config()
     now = parse_now(now_text)
@@ -105,16 +143,27 @@ def sync(state: State, reps: tuple[str, ...], now_text: str | None) -> None:
         store = _open_store(config.database)
         with SyncProgress(err_console) as progress:
             ctx = ConnectorContext(now=now, progress=progress.update)
-            results = sync_all(config, store, ctx, [r.lower() for r in reps] or None)
-    failed = [r for r in results if not r.ok]
+            results = sync_all(config, store, ctx, [r.lower() for r in reps] or None,
+                               accept_shrink=accept_shrink)
     for r in results:
-        mark = "[green]ok[/green]" if r.ok else "[red]failed[/red]"
-        extra = f", {r.skipped} skipped (see log)" if r.skipped else ""
-        err_console.print(f"{mark} {r.rep}: {r.items} item(s){extra}"
-                          + (f" — {_first_error(r)}" if not r.ok else ""))
-    if failed:
-        raise Failure(f"{len(failed)} of {len(results)} rep(s) could not be synced completely; "
-                      "the others were. `dealnudge status` shows each rep's sync health.")
+        err_console.print(_sync_line(r), highlight=False, emoji=False)
+    failed = [r for r in results if not r.ok]
+    kept = [r for r in results if r.ok and r.warnings]
+    if failed or kept:
+        raise Failure(f"{len(failed)} of {len(results)} rep(s) could not be synced completely"
+                      + (f" and {len(kept)} kept stored data on doubt" if kept else "")
+                      + "; `dealnudge status` shows each rep's sync health.")
+
+
+def _sync_line(r: RepSyncResult) -> str:
+    """One rep's outcome; provider text is escaped (no markup, no ":emoji:" codes)."""
+    extra = f", {r.skipped} skipped (`dealnudge status` lists them)" if r.skipped else ""
+    head = f"{escape(escape_controls(r.rep))}: {r.items} item(s){extra}"
+    if not r.ok:
+        return f"[red]failed[/red] {head} — {escape(escape_controls(_first_error(r)))}"
+    if r.warnings:
+        return f"[yellow]kept[/yellow] {head} — {escape(escape_controls(r.warnings[0]))}"
+    return f"[green]ok[/green] {head}"
 
 
 def _first_error(result: RepSyncResult) -> str:
@@ -273,11 +322,17 @@ def nudge(state: State, now_text: str | None, force: bool) -> None:
         run_analysis(config, store, now)
         outcomes = send_due_nudges(config, store, now, ctx=ConnectorContext(now=now), force=force)
     failed = [o for o in outcomes if o.status == "failed"]
+    unsure = [o for o in outcomes if o.status == "ambiguous"]
     for o in outcomes:
-        err_console.print(f"{o.rep}: {o.status}" + (f" ({o.error})" if o.error else ""))
+        err_console.print(f"{o.rep}: {o.status}" + (f" ({o.error})" if o.error else ""),
+                          markup=False, highlight=False)
     if failed:
         raise Failure(f"{len(failed)} nudge(s) could not be delivered; they will be retried "
                       "on the next run.")
+    if unsure:
+        raise Failure(f"{len(unsure)} nudge(s) may or may not have been delivered (the server "
+                      "dropped the connection after taking the message); they are not sent "
+                      "again. `dealnudge status` lists them.")
 
 
 @main.command()
@@ -335,7 +390,7 @@ def status(state: State, as_json: bool) -> None:
     with failures(state):
         store = _open_store(config.database)
         health = store.health()
-        unverified = store.claims_in_flight()
+        unsettled = store.unsettled_nudges()
     if as_json:
         click.echo(json.dumps([{
             "rep": h.rep, "stream": h.stream,
@@ -346,12 +401,27 @@ def status(state: State, as_json: bool) -> None:
     if not health:
         click.echo("No sync has run yet: run `dealnudge sync`.")
     else:
-        click.echo(f"{'rep':<36} {'stream':<22} {'last success':<17} {'items':>6}  last error")
+        click.echo(f"{'rep':<36} {'stream':<22} {'last success':<17} {'items':>6} "
+                   f"{'skipped':>7}  last error")
     for h in health:
         ok = h.last_success.strftime("%Y-%m-%d %H:%M") if h.last_success else "never"
         error = f"{h.last_error_at:%Y-%m-%d %H:%M} {h.last_error}" if h.last_error else ""
-        click.echo(f"{h.rep:<36} {h.stream:<22} {ok:<17} {h.items:>6}  {error}")
-    for claim in unverified:
+        click.echo(f"{h.rep:<36} {h.stream:<22} {ok:<17} {h.items:>6} {h.skipped:>7}  "
+                   f"{escape_controls(error)}")
+        if h.warning:
+            click.echo(f"    kept: {escape_controls(h.warning)}")
+        for reason in h.skipped_reasons[:STATUS_REASONS]:
+            click.echo(f"    skipped {escape_controls(reason)}")
+        if h.skipped > STATUS_REASONS:
+            click.echo(f"    … and {h.skipped - STATUS_REASONS} more (see the sync log)")
+    ambiguous = [n for n in unsettled if n.ambiguous]
+    if ambiguous:
+        click.echo("\nNudges not known to be delivered (never sent again automatically; "
+                   "ask the recipient or check the mail server's log):")
+    for n in ambiguous:
+        why = (n.error or "").removeprefix("ambiguous: ")
+        click.echo(f"  {n.local_day} {n.kind:<7} {n.rep}: ambiguous — {why}")
+    for claim in (n for n in unsettled if not n.ambiguous):
         click.echo(f"unverified: the {claim.kind} of {claim.rep} for {claim.local_day} was "
                    f"being delivered since {claim.claimed_at:%Y-%m-%d %H:%M} UTC and never "
                    "recorded; check the recipient's mailbox.")

@@ -5,6 +5,13 @@ one rep is recorded as an admin problem for that rep and the others go on. An
 expired cursor (``CursorExpired``) costs exactly one full resync of that stream.
 Each page is stored with its cursor in one transaction by ``Store.apply_page``,
 so a crash mid-round replays pages (upserts) instead of skipping any.
+
+Never delete on doubt: deletions a snapshot source infers from absence
+(``SyncPage.inferred_deletions``) are held until the round's last page and applied
+with its cursor. When they would remove more than half of the stream's stored events
+at once, they are refused, the cursor is not saved (so the next round sees the same
+change again) and the stream reports a warning, until the admin accepts the shrink
+(``dealnudge sync --accept-shrink``).
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from dealnudge.connectors.base import (
     ErrorKind,
     Stream,
 )
-from dealnudge.records import Finding
+from dealnudge.records import Finding, SyncPage
 from dealnudge.store import StaleSync, Store
 from dealnudge.windows import (
     TeamCalendar,
@@ -54,6 +61,7 @@ class StreamResult:
     full_resync: bool = False
     error: str | None = None
     error_kind: ErrorKind | None = None
+    warnings: list[str] = field(default_factory=list)  # stored data kept on doubt
 
 
 @dataclass
@@ -76,26 +84,43 @@ class RepSyncResult:
     def skipped(self) -> int:
         return sum(len(s.skipped) for s in self.streams)
 
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{s.stream}: {w}" for s in self.streams for w in s.warnings]
+
+
+SHRINK_MIN = 3  # a smaller loss is refused only when it empties the stream
+
+
+def sharp_shrink(gone: int, stored: int) -> bool:
+    """More than half of the stored events gone at once (and at least 3, or all of them)."""
+    return gone * 2 > stored and (gone >= SHRINK_MIN or gone == stored)
+
 
 def sync_all(config: Config, store: Store, ctx: ConnectorContext,
-             reps: list[str] | None = None) -> list[RepSyncResult]:
-    """Sync the chosen reps (all by default), ``config.sync.concurrency`` at a time."""
+             reps: list[str] | None = None, *, accept_shrink: bool = False) -> list[RepSyncResult]:
+    """Sync the chosen reps (all by default), ``config.sync.concurrency`` at a time.
+
+    ``accept_shrink`` applies calendar snapshots that shrank sharply (the admin checked).
+    """
     chosen = [r for r in config.reps if reps is None or r.email in reps]
     for rep in chosen:
         store.ensure_rep(rep.email, rep.name, rep.timezone)
     workers = max(1, min(config.sync.concurrency, len(chosen)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sync") as pool:
-        return list(pool.map(lambda rep: sync_rep(config, store, rep, ctx), chosen))
+        return list(pool.map(
+            lambda rep: sync_rep(config, store, rep, ctx, accept_shrink=accept_shrink), chosen))
 
 
-def sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext) -> RepSyncResult:
+def sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext, *,
+             accept_shrink: bool = False) -> RepSyncResult:
     """One fenced sync run of ``rep``: if another run of the same rep starts meanwhile
     (a worker took over from this one), this run's remaining writes are refused and
     it stops with ``superseded`` set."""
     result = RepSyncResult(rep.email)
     try:
         epoch = store.begin_sync(rep.email, ctx.now)
-        return _sync_rep(config, store, rep, ctx, result, epoch)
+        return _sync_rep(config, store, rep, ctx, result, epoch, accept_shrink)
     except StaleSync as err:
         log.warning("%s: %s", rep.email, err)
         result.superseded = True
@@ -112,7 +137,7 @@ class SyncStopped(Exception):
 
 
 def _sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext,
-              result: RepSyncResult, epoch: int) -> RepSyncResult:
+              result: RepSyncResult, epoch: int, accept_shrink: bool) -> RepSyncResult:
     outer = ctx.progress
     ctx = dataclasses.replace(
         ctx, progress=lambda stream, done, total: outer(f"{rep.email} {stream}", done, total))
@@ -133,7 +158,8 @@ def _sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext,
         for stream in conn.streams():
             if ctx.should_stop():
                 raise SyncStopped
-            outcome = _sync_stream_safely(store, rep.email, conn, stream, ctx, epoch)
+            outcome = _sync_stream_safely(store, rep.email, conn, stream, ctx, epoch,
+                                          accept_shrink=accept_shrink)
             result.streams.append(outcome)
             if outcome.error_kind is ErrorKind.ADMIN:
                 result.error, result.error_kind = outcome.error, outcome.error_kind
@@ -161,20 +187,23 @@ def _admin_hint(err: ConnectorError) -> str:
 
 
 def _sync_stream_safely(store: Store, rep: str, conn: Connector, stream: Stream,
-                        ctx: ConnectorContext, epoch: int) -> StreamResult:
+                        ctx: ConnectorContext, epoch: int, *,
+                        accept_shrink: bool = False) -> StreamResult:
     now, stop = ctx.now, ctx.should_stop
     key = f"{conn.kind}:{stream.name}"
     outcome = StreamResult(key)
+    guard = _SnapshotGuard(store, rep, key, accept_shrink)
     try:
         cursor = store.get_cursor(rep, key, conn.cursor_version)
         try:
-            _run_round(store, rep, key, conn, stream, cursor, outcome, epoch, stop)
+            _run_round(store, conn, stream, cursor, outcome, guard, epoch, stop)
         except CursorExpired:
             log.warning("%s %s: the provider no longer accepts the saved cursor; "
                         "running one full resync of this stream", rep, key)
             store.reset_cursor(rep, key, epoch=epoch)
             outcome.full_resync = True
-            _run_round(store, rep, key, conn, stream, None, outcome, epoch, stop)
+            _run_round(store, conn, stream, None, outcome, _SnapshotGuard(
+                store, rep, key, accept_shrink), epoch, stop)
     except (StaleSync, SyncStopped):
         raise  # another run owns the rep now, or the process is stopping: no more writes
     except ConnectorError as err:
@@ -186,22 +215,61 @@ def _sync_stream_safely(store: Store, rep: str, conn: Connector, stream: Stream,
     store.record_sync(rep, key, ok=outcome.error is None, at=now, items=outcome.items,
                       error=outcome.error,
                       error_kind=outcome.error_kind.value if outcome.error_kind else None,
-                      epoch=epoch)
+                      skipped=outcome.skipped if outcome.items or outcome.skipped else None,
+                      warning="; ".join(outcome.warnings) or None, epoch=epoch)
     return outcome
 
 
-def _run_round(store: Store, rep: str, key: str, conn: Connector, stream: Stream,
-               cursor: str | None, outcome: StreamResult, epoch: int,
+@dataclass
+class _SnapshotGuard:
+    """Holds inferred deletions until the round's last page; refuses a sharp shrink."""
+
+    store: Store
+    rep: str
+    key: str
+    accept_shrink: bool
+    held: list[str] = field(default_factory=list)
+    stored: int | None = None
+
+    def admit(self, page: SyncPage, outcome: StreamResult) -> None:
+        if not page.inferred_deletions:
+            return
+        if self.stored is None:
+            self.stored = self.store.count_events(self.rep, self.key)
+        self.held += page.deleted_ids
+        page.deleted_ids = []
+        if not page.complete:
+            page.cursor = None  # a cursor is saved only with the deletions it implies
+            return
+        gone = self.store.count_events(self.rep, self.key, self.held) if self.held else 0
+        if gone and not self.accept_shrink and sharp_shrink(gone, self.stored):
+            warning = (f"kept {gone} of {self.stored} stored event(s): the calendar would lose "
+                       "more than half of them at once; if that is right, run `dealnudge sync "
+                       "--accept-shrink`")
+            log.warning("%s %s: %s", self.rep, self.key, warning)
+            outcome.warnings.append(warning)
+            page.cursor = None  # the next round sees the same change and asks again
+            return
+        page.deleted_ids = self.held
+
+
+def _run_round(store: Store, conn: Connector, stream: Stream, cursor: str | None,
+               outcome: StreamResult, guard: _SnapshotGuard, epoch: int,
                stop: Callable[[], bool]) -> None:
+    rep, key = guard.rep, guard.key
     items = 0
     for page in conn.sync(stream, cursor):
         if stop():
             raise SyncStopped
+        guard.admit(page, outcome)
         store.apply_page(rep, key, page, version=conn.cursor_version, epoch=epoch)
         items += len(page.events) + len(page.messages)
         for problem in page.skipped:
             log.warning("%s %s: skipped %s", rep, key, problem)
+        for refusal in page.refused:
+            log.warning("%s %s: %s", rep, key, refusal)
         outcome.skipped += page.skipped
+        outcome.warnings += page.refused
     outcome.items += items
     if cursor is None and items == 0:
         # A full round only follows an earlier success when the cursor expired or changed

@@ -134,6 +134,12 @@ class SyncPage:
     full: bool = False
     complete: bool = False
     skipped: list[str] = field(default_factory=list)  # "path-or-id: reason" for bad input
+    # Snapshot sources (calendar files, .ics feeds, CalDAV) infer ``deleted_ids`` from
+    # absence: the caller applies them only with the round's last page and refuses a
+    # sharp shrink. ``refused`` says what the connector itself kept because it could not
+    # read its source cleanly ("calendar.ics could not be read …; stored events kept").
+    inferred_deletions: bool = False
+    refused: list[str] = field(default_factory=list)
 
 
 # --- findings ---------------------------------------------------------------

@@ -40,7 +40,8 @@ def settle_stranded_claims(store: Store, delivery: Delivery, now: dt.datetime, *
     """Check each ``kind`` claim left in ``sending`` for longer than ``older_than``."""
     checks = []
     for claim in store.claims_in_flight(before=now - older_than):
-        if claim.kind != kind or (recipients is not None and claim.rep not in recipients):
+        if claim.ambiguous or claim.kind != kind or (
+                recipients is not None and claim.rep not in recipients):  # ambiguous: never resent
             continue
         verdict = _verdict(delivery, claim)
         if verdict == "delivered":

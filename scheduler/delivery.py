@@ -117,6 +117,35 @@ def classify_smtp(err: Exception, where: str) -> ConnectorError:
     return ConnectorError(f"{where}: unexpected {type(err).__name__}: {err}")
 
 
+class AmbiguousDelivery(ConnectorError):
+    """The whole message went out after DATA, but the server's final reply never came
+    (a dropped connection or a timeout): it may have been delivered. Never retried, by
+    this run or any later one; the claim is marked so ``status`` shows it."""
+
+    kind = ErrorKind.ADMIN
+
+
+class _WatchedSMTP(smtplib.SMTP):
+    """Knows whether the message body and its final ``.`` were fully handed to the socket."""
+
+    body_sent = False
+    _after_data = False
+
+    def putcmd(self, cmd: str, args: str = "") -> None:
+        super().putcmd(cmd, args)
+        self._after_data = cmd.lower() == "data"
+
+    def send(self, s: bytes | str) -> None:  # type: ignore[override]  # stdlib's is untyped
+        super().send(s)
+        end = b"\r\n.\r\n" if isinstance(s, bytes) else "\r\n.\r\n"
+        if self._after_data and s.endswith(end):  # type: ignore[arg-type]  # same type as s
+            self.body_sent = True
+
+
+class _WatchedSMTP_SSL(_WatchedSMTP, smtplib.SMTP_SSL):
+    pass
+
+
 class SmtpDeliverer:
     """One connection per message: nudges are few, and a fresh login survives idle timeouts."""
 
@@ -130,12 +159,12 @@ class SmtpDeliverer:
         cafile = str(self.settings.ca_bundle) if self.settings.ca_bundle else None
         return ssl.create_default_context(cafile=cafile)
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _WatchedSMTP:
         s = self.settings
         if s.ssl:
-            return smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds,
+            return _WatchedSMTP_SSL(s.host, s.port, timeout=s.timeout_seconds,
                                     context=self._tls())
-        client = smtplib.SMTP(s.host, s.port, timeout=s.timeout_seconds)
+        client = _WatchedSMTP(s.host, s.port, timeout=s.timeout_seconds)
         if s.starttls:
             try:
                 client.ehlo()
@@ -147,12 +176,19 @@ class SmtpDeliverer:
         return client
 
     def deliver(self, message: EmailMessage, label: str) -> None:
+        client: _WatchedSMTP | None = None
         try:
             with self._connect() as client:
                 if self.settings.username:
                     client.login(self.settings.username, self.password or "")
                 client.send_message(message)
         except (TimeoutError, smtplib.SMTPException, OSError) as err:
+            if client is not None and client.body_sent and not isinstance(
+                    err, smtplib.SMTPResponseException):
+                raise AmbiguousDelivery(
+                    f"{self.where} took the whole message but the connection ended before its "
+                    f"reply ({type(err).__name__}); it may have been delivered, so it is not "
+                    "sent again") from None
             raise classify_smtp(err, self.where) from None
 
     def delivered(self, message_id: str, label: str) -> Verdict:

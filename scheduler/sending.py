@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Literal
 
 from dealnudge.config.schema import Config
 from dealnudge.connectors.base import ConnectorContext, ConnectorError
-from dealnudge.scheduler.delivery import Deliverer, deliver_with_retry, open_deliverer
+from dealnudge.scheduler.delivery import (
+    AmbiguousDelivery,
+    Deliverer,
+    deliver_with_retry,
+    open_deliverer,
+)
 from dealnudge.store import NudgeNotFound
 
 if TYPE_CHECKING:
@@ -26,7 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Status = Literal["sent", "skipped_not_due", "skipped_already_sent", "skipped_empty",
-                 "skipped_muted", "failed"]
+                 "skipped_muted", "failed", "ambiguous"]
 NudgeKind = Literal["digest", "rollup"]
 
 
@@ -71,7 +76,8 @@ def send_claimed(store: Store, delivery: Delivery, *, recipient: str, day: dt.da
     """Claim (recipient, day, kind) in the database, deliver, record: the exactly-once step."""
     previous = store.nudge(recipient, day, kind)
     if previous is not None:
-        if previous.status != "failed":  # "sent", or "sending" left by a crash: never resend
+        if previous.status != "failed":  # "sent", "sending" left by a crash, or a send that
+            # may have been delivered (ambiguous): never resend
             return NudgeOutcome(recipient, day, "skipped_already_sent", previous.message_id,
                                 findings=len(keys), kind=kind)
         # Delivery raised last time, so nothing went out. A concurrent run may have released
@@ -85,6 +91,12 @@ def send_claimed(store: Store, delivery: Delivery, *, recipient: str, day: dt.da
         return NudgeOutcome(recipient, day, "skipped_already_sent", findings=len(keys), kind=kind)
     try:
         delivery.send(msg, delivery_label(day, kind, recipient))
+    except AmbiguousDelivery as err:  # maybe delivered: at-most-once wins, never resent
+        log.error("the %s for %s on %s may or may not have been delivered: %s", kind, recipient,
+                  day, err)
+        store.finish_nudge(claim.id, status="ambiguous", now=now, message_id=msg_id,
+                           error=str(err))
+        return NudgeOutcome(recipient, day, "ambiguous", msg_id, str(err), len(keys), kind)
     except Exception as err:  # noqa: BLE001 - raised before the message was accepted: retry later
         error = str(err) if isinstance(err, ConnectorError) else f"{type(err).__name__}: {err}"
         log.error("could not deliver the %s for %s on %s: %s", kind, recipient, day, error)

@@ -23,10 +23,12 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from dealnudge.config.loader import load_config
@@ -46,12 +48,52 @@ Clock = Callable[[], dt.datetime]
 Loader = Callable[[Path], Config]
 
 
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    func: Callable[..., object]
+    trigger: BaseTrigger
+    grace: int | None = None
+    args: tuple[str, ...] = ()
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(UTC)
 
 
 def _default_loader(path: Path) -> Config:
     return load_config(path)
+
+
+@dataclass(frozen=True)
+class DatabaseFile:
+    """The SQLite file the service opened, by device and inode."""
+
+    path: Path
+    identity: tuple[int, int]
+
+    @classmethod
+    def of(cls, url: str) -> DatabaseFile | None:
+        prefix = "sqlite:///"
+        if not url.startswith(prefix) or url[len(prefix):] in ("", ":memory:"):
+            return None
+        path = Path(url[len(prefix):].split("?", 1)[0])
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return cls(path, (info.st_dev, info.st_ino))
+
+    def problem(self) -> str | None:
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            return f"the database file {self.path} was deleted while the service ran"
+        except OSError as err:
+            return f"the database file {self.path} cannot be checked ({err.strerror})"
+        if (info.st_dev, info.st_ino) != self.identity:
+            return f"the database file {self.path} was replaced by another file while the service ran"
+        return None
 
 
 def _file_stamp(path: Path) -> tuple[int, int] | None:
@@ -74,37 +116,44 @@ class Service:
         self.load = load
         self.stamp = _file_stamp(config_path)
         self.scheduler = scheduler or BackgroundScheduler(timezone=UTC)
+        self.database = DatabaseFile.of(config.database)
+        self.halt = threading.Event()  # the database is gone: stop, never write to a ghost
         self.lock = threading.Lock()  # one reload at a time (poll job vs SIGHUP)
         self.round = threading.Lock()  # one sync round at a time (start-up vs interval job)
 
     # -- jobs -------------------------------------------------------------------------
-    def schedule(self) -> None:
-        """(Re)build every job from ``self.config``; ids make this idempotent."""
-        cfg, add = self.config, self.scheduler.add_job
-        add(self.sync_then_catch_up, IntervalTrigger(minutes=cfg.sync.interval_minutes,
-                                                   jitter=int(cfg.sync.jitter_seconds) or None),
-            id="sync", max_instances=1, coalesce=True, replace_existing=True)
-        add(self.poll_config, IntervalTrigger(seconds=CONFIG_POLL_SECONDS), id="config-watch",
-            max_instances=1, coalesce=True, replace_existing=True)
-        wanted = {"sync", "config-watch", "startup"}
+    def plan(self, cfg: Config) -> list[JobSpec]:
+        """Every job ``cfg`` asks for, triggers built: raises before anything is applied."""
+        jobs = [JobSpec("sync", self.sync_then_catch_up, IntervalTrigger(
+                    minutes=cfg.sync.interval_minutes, jitter=int(cfg.sync.jitter_seconds) or None)),
+                JobSpec("config-watch", self.poll_config,
+                        IntervalTrigger(seconds=CONFIG_POLL_SECONDS))]
         grace = max(1, int(cfg.nudges.grace_hours * 3600))
         send_at = cfg.nudges.send_at
         for rep in cfg.reps:
             trigger = CronTrigger(day_of_week=",".join(cfg.nudges.weekdays), hour=send_at.hour,
                                   minute=send_at.minute, second=send_at.second,
                                   timezone=rep.zone)
-            add(self.send_digest, trigger, args=[rep.email], id=f"digest:{rep.email}",
-                max_instances=1, coalesce=True, misfire_grace_time=grace, replace_existing=True)
-            wanted.add(f"digest:{rep.email}")
+            jobs.append(JobSpec(f"digest:{rep.email}", self.send_digest, trigger, grace,
+                                (rep.email,)))
         if cfg.nudges.manager_rollup_weekday is not None:
             for team in teams(cfg):
                 zone = (team.own or team.reps[0]).zone
                 trigger = CronTrigger(day_of_week=cfg.nudges.manager_rollup_weekday,
                                       hour=send_at.hour, minute=send_at.minute, timezone=zone)
-                add(self.send_rollup, trigger, args=[team.manager], id=f"rollup:{team.manager}",
-                    max_instances=1, coalesce=True, misfire_grace_time=grace,
-                    replace_existing=True)
-                wanted.add(f"rollup:{team.manager}")
+                jobs.append(JobSpec(f"rollup:{team.manager}", self.send_rollup, trigger, grace,
+                                    (team.manager,)))
+        return jobs
+
+    def schedule(self, jobs: list[JobSpec] | None = None) -> None:
+        """(Re)build every job from ``self.config`` (or a ``plan`` of it); ids make this idempotent."""
+        jobs = self.plan(self.config) if jobs is None else jobs
+        for spec in jobs:
+            grace = {} if spec.grace is None else {"misfire_grace_time": spec.grace}
+            self.scheduler.add_job(spec.func, spec.trigger, args=list(spec.args), id=spec.id,
+                                   max_instances=1, coalesce=True, replace_existing=True,
+                                   **grace)
+        wanted = {spec.id for spec in jobs} | {"startup"}
         for job in self.scheduler.get_jobs():
             if job.id not in wanted:  # a rep or manager removed from the YAML
                 job.remove()
@@ -127,11 +176,28 @@ class Service:
         except Exception:
             log.exception("sync and analysis failed")
 
+    def database_ok(self) -> bool:
+        """False (and ``halt`` set) once the SQLite file was deleted or replaced: writing on
+        would go to a file nobody can open again, and a restart would send every digest
+        a second time."""
+        problem = self.database.problem() if self.database is not None else None
+        if problem is None:
+            return not self.halt.is_set()
+        if not self.halt.is_set():
+            log.error("%s; stopping without writing anything more. Restore the file (or "
+                      "point database: at the right one) and start the service again.", problem)
+            self.halt.set()
+        return False
+
     def send_digest(self, rep: str) -> list[NudgeOutcome]:
+        if not self.database_ok():
+            return []
         return send_due_nudges(self.config, self.store, self.clock(), ctx=self._ctx(),
                                reps=[rep], grace=self._grace(), rollups=False)
 
     def send_rollup(self, manager: str) -> list[NudgeOutcome]:
+        if not self.database_ok():
+            return []
         delivery = Delivery(self.config, self._ctx())
         return send_due_rollups(self.config, self.store, self.clock(), delivery,
                                 grace=self._grace(), managers={manager})
@@ -152,7 +218,11 @@ class Service:
             log.info("a sync round is still running; skipping this one")
             return
         try:
+            if not self.database_ok():
+                return
             self.sync_and_analyse()
+            if not self.database_ok():  # deleted while this round ran: send nothing
+                return
             self.catch_up()
         except Exception:
             log.exception("sending the due nudges failed")
@@ -162,6 +232,8 @@ class Service:
     # -- config -----------------------------------------------------------------------
     def poll_config(self) -> bool:
         """Reload when the file changed since the last look; True when a new config is live."""
+        if not self.database_ok():
+            return False
         stamp = _file_stamp(self.path)
         if stamp == self.stamp:
             return False
@@ -181,8 +253,14 @@ class Service:
                 new = new.model_copy(update={"database": self.config.database})
             if new == self.config:
                 return False
+            try:
+                jobs = self.plan(new)  # validate every trigger before touching anything
+            except Exception as err:  # noqa: BLE001 - e.g. a time zone the scheduler refuses
+                log.error("%s was not reloaded (it cannot be scheduled: %s); the last good "
+                          "config keeps running", self.path, err)
+                return False
             self.config = new
-            self.schedule()
+            self.schedule(jobs)
             log.info("reloaded %s: %d reps", self.path, len(new.reps))
             return True
 
@@ -206,7 +284,7 @@ def serve(config_path: Path, *, once: bool = False, clock: Clock | None = None,
     try:
         if once:
             service.sync_then_catch_up()
-            return 0
+            return 1 if service.halt.is_set() else 0
         return _run(service)
     finally:
         store.close()
@@ -221,14 +299,14 @@ def _run(service: Service) -> int:
                                   replace_existing=True)
         service.scheduler.start()
         log.info("dealnudge serving %d reps from %s", len(service.config.reps), service.path)
-        while not stop.wait(0.5):
+        while not stop.wait(0.5) and not service.halt.is_set():
             if hup.is_set():
                 hup.clear()
                 service.reload()
         log.info("stopping: waiting for running jobs")
         service.scheduler.shutdown(wait=True)
         log.info("stopped")
-        return 0
+        return 1 if service.halt.is_set() else 0
     finally:
         restore()
 

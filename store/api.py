@@ -13,7 +13,9 @@ so the foreign keys hold even for callers that never called ``ensure_rep``;
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Iterator
+import logging
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Self
 
@@ -32,6 +34,7 @@ from dealnudge.store.models import (
     SyncHealthRow,
 )
 from dealnudge.store.results import (
+    AMBIGUOUS,
     CalendarEntry,
     FindingChanges,
     FinishStatus,
@@ -40,7 +43,7 @@ from dealnudge.store.results import (
     StoredFinding,
     SyncHealth,
 )
-from sqlalchemy import Engine, Executable, Text, cast, delete, or_, select
+from sqlalchemy import Engine, Executable, Text, cast, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
@@ -49,6 +52,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from dealnudge.records import CalendarEvent, EmailMessage, Finding, SyncPage
 
 Clock = Callable[[], dt.datetime]
+SKIPPED_KEPT = 50  # reasons kept per stream for `status`; the log has every one
+
+
 def _system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -71,6 +77,17 @@ def _upsert_rep(session: Session, email: str, name: str, timezone: str, *,
         return statement.on_conflict_do_nothing(index_elements=[RepRow.email])
     return statement.on_conflict_do_update(
         index_elements=[RepRow.email], set_={"name": name, "timezone": timezone})
+
+
+log = logging.getLogger(__name__)
+SNAPSHOT_ATTEMPTS = 5
+
+
+def _lost_a_race(err: Exception) -> bool:
+    if isinstance(err, IntegrityError):
+        return True
+    text = str(getattr(err, "orig", err)).lower()
+    return "locked" in text or "busy" in text or "deadlock" in text
 
 
 def _like_escape(text: str) -> str:
@@ -252,7 +269,10 @@ class Store:
     def record_sync(self, rep: str, stream: str, *, ok: bool, at: dt.datetime, items: int = 0,
                     error: str | None = None,
                     error_kind: ErrorKind | str | None = None,
+                    skipped: Sequence[str] | None = (), warning: str | None = None,
                     epoch: int | None = None) -> None:
+        """Record one round. ``warning`` describes this round; ``skipped`` replaces the
+        stored list unless None (a round that read nothing new keeps the last list)."""
         convert.as_utc(at, "at")
         kind = error_kind.value if isinstance(error_kind, ErrorKind) else error_kind
         with self._transaction() as session:
@@ -262,6 +282,10 @@ class Store:
             if row is None:
                 row = SyncHealthRow(rep=rep, stream=stream, consecutive_failures=0, items=0)
                 session.add(row)
+            row.warning = warning
+            if skipped is not None:
+                row.skipped = len(skipped)
+                row.skipped_detail = "\n".join(skipped[:SKIPPED_KEPT]) or None
             if ok:
                 row.last_success, row.items, row.consecutive_failures = at, items, 0
             else:
@@ -275,8 +299,20 @@ class Store:
             return [SyncHealth(rep=row.rep, stream=row.stream, last_success=row.last_success,
                                last_error=row.last_error, last_error_at=row.last_error_at,
                                error_kind=row.last_error_kind, items=row.items,
-                               consecutive_failures=row.consecutive_failures)
+                               consecutive_failures=row.consecutive_failures,
+                               skipped=row.skipped or 0, warning=row.warning,
+                               skipped_reasons=tuple((row.skipped_detail or "").splitlines()))
                     for row in session.scalars(query)]
+
+    def count_events(self, rep: str, stream: str, ids: Sequence[str] | None = None) -> int:
+        """Stored events of a stream (only those among ``ids`` when given)."""
+        with self._transaction() as session:
+            query = select(func.count()).select_from(EventRow).where(
+                EventRow.rep == rep, EventRow.stream == stream)
+            if ids is None:
+                return int(session.scalar(query) or 0)
+            return sum(int(session.scalar(query.where(EventRow.source_id.in_(part))) or 0)
+                       for part in pages.chunks(sorted(set(ids))))
 
     # findings -------------------------------------------------------------------
 
@@ -285,10 +321,21 @@ class Store:
         """Save the analyzer's snapshot; close open findings of ``reps`` it no longer has."""
         now = convert.as_utc(now, "now")
         findings, reps = list(findings), list(reps)
-        with self._transaction() as session:
-            for rep in sorted({f.rep for f in findings} | set(reps)):
-                self._known_rep(session, rep)
-            return lifecycle.sync(session, findings, now, reps)
+        for attempt in range(1, SNAPSHOT_ATTEMPTS + 1):
+            try:
+                with self._transaction() as session:
+                    for rep in sorted({f.rep for f in findings} | set(reps)):
+                        self._known_rep(session, rep)
+                    return lifecycle.sync(session, findings, now, reps)
+            except (IntegrityError, OperationalError) as err:
+                # Another process saved the same snapshot first (a duplicate key), or
+                # SQLite refused to upgrade our read to a write after its commit: the
+                # next attempt reads what it wrote and only refreshes.
+                if attempt == SNAPSHOT_ATTEMPTS or not _lost_a_race(err):
+                    raise
+                log.info("findings were saved concurrently; trying again (%d)", attempt)
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def open_findings(self, rep: str | None = None) -> list[StoredFinding]:
         return self.findings(rep, include_closed=False)
@@ -332,12 +379,17 @@ class Store:
 
     def finish_nudge(self, nudge_id: int, *, status: FinishStatus, now: dt.datetime,
                      message_id: str | None = None, error: str | None = None) -> NudgeRecord:
-        if status not in ("sent", "failed"):
-            raise ValueError(f"a nudge finishes as 'sent' or 'failed', not {status!r}")
+        """``ambiguous``: the claim stays ``sending`` (so nothing ever resends it) and its
+        error says why; ``NudgeRecord.ambiguous`` and ``unsettled_nudges`` show it."""
+        if status not in ("sent", "failed", "ambiguous"):
+            raise ValueError(f"a nudge finishes as 'sent', 'failed' or 'ambiguous', not {status!r}")
         now = convert.as_utc(now, "now")
+        stored: str = status
+        if status == "ambiguous":
+            stored, error = "sending", AMBIGUOUS + (error or "")
         with self._transaction() as session:
             row = self._nudge_row(session, nudge_id)
-            row.status, row.finished_at, row.attempts = status, now, row.attempts + 1
+            row.status, row.finished_at, row.attempts = stored, now, row.attempts + 1
             row.message_id, row.error = message_id or row.message_id, error
             return convert.nudge_record(row)
 
@@ -355,6 +407,14 @@ class Store:
         with self._transaction() as session:
             return [convert.nudge_record(row)
                     for row in session.scalars(select(NudgeRow).order_by(NudgeRow.id))]
+
+    def unsettled_nudges(self) -> list[NudgeRecord]:
+        """Claims not known to be delivered and never retried: ambiguous sends, and
+        claims a crash left in ``sending``."""
+        query = select(NudgeRow).where(NudgeRow.status == "sending").order_by(
+            NudgeRow.local_day, NudgeRow.rep)
+        with self._transaction() as session:
+            return [convert.nudge_record(row) for row in session.scalars(query)]
 
     def nudge(self, rep: str, local_day: dt.date, kind: str) -> NudgeRecord | None:
         query = select(NudgeRow).where(NudgeRow.rep == rep, NudgeRow.local_day == local_day,

@@ -15,6 +15,7 @@ SQLite ``BEGIN IMMEDIATE``); the second one finds the schema current and does no
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -76,11 +77,33 @@ def _sqlite_engine(url: str) -> Engine:
     if not database or database == ":memory:":
         kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     else:
-        Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database).expanduser().resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _owner_only(path)
         kwargs = {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}}
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _owner_only(path: Path) -> None:
+    """The database holds every synced mail body: mode 0600, like the outbox files.
+
+    Created empty here with 0600 before SQLite opens it (SQLite then gives its -wal and
+    -shm files the database file's mode); an existing store we own is tightened too."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # a read-only folder: SQLite reports it in its own words
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            info = name.stat()
+            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+                name.chmod(0o600)
+        except OSError:
+            continue
 
 
 def _postgresql_session(dbapi_connection: Any, _record: object) -> None:

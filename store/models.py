@@ -266,6 +266,9 @@ class SyncHealthRow(Base):
     last_error_kind: Mapped[str | None] = mapped_column(String(16))
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
     items: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    skipped_detail: Mapped[str | None] = mapped_column(Text)
+    warning: Mapped[str | None] = mapped_column(Text)
 
 
 class SyncEpochRow(Base):

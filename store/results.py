@@ -13,7 +13,8 @@ from typing import Literal
 from dealnudge.records import Finding
 
 NudgeStatus = Literal["sending", "sent", "failed"]
-FinishStatus = Literal["sent", "failed"]
+AMBIGUOUS = "ambiguous: "  # the error prefix of a claim that may have been delivered
+FinishStatus = Literal["sent", "failed", "ambiguous"]
 FindingStatus = Literal["open", "closed"]
 
 
@@ -42,6 +43,9 @@ class SyncHealth:
     error_kind: str | None  # an ``ErrorKind`` value
     items: int  # records handled by the last successful sync
     consecutive_failures: int = 0
+    skipped: int = 0  # items the last round that read anything could not read
+    skipped_reasons: tuple[str, ...] = ()  # the first of them, "<item>: <reason>"
+    warning: str | None = None  # what the last round refused to do (kept stored data)
 
     @property
     def failing(self) -> bool:
@@ -85,6 +89,10 @@ class NudgeRecord:
     claimed_at: dt.datetime
     finished_at: dt.datetime | None
 
+    @property
+    def ambiguous(self) -> bool:
+        """Handed to the server, but whether it was delivered is unknown: never resent."""
+        return self.status == "sending" and (self.error or "").startswith(AMBIGUOUS)
 
 @dataclass(frozen=True)
 class CalendarEntry:

@@ -27,11 +27,13 @@ from dealnudge.connectors.base import ConnectorContext, CursorExpired
 from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.google.calls import Caller
 from dealnudge.connectors.google.errors import Call
+from dealnudge.connectors.items import clean_event, skip_reason
 
 from dealnudge.records import CalendarEvent, EventStatus, Participant, ResponseStatus, SyncPage
 
 RESPONSES: dict[str, ResponseStatus] = {"accepted": "accepted", "declined": "declined",
                                         "tentative": "tentative", "needsAction": "needs_action"}
+_EXPECTED = (KeyError, ValueError, TypeError)  # odd provider data; anything else is a bug
 STATUSES: dict[str, EventStatus] = {"confirmed": "confirmed", "tentative": "tentative",
                                     "cancelled": "cancelled"}
 
@@ -79,8 +81,10 @@ class CalendarSync:
         for item in resp.get("items", []):
             try:
                 event = to_event(item, zone)
-            except (KeyError, ValueError, TypeError) as err:
-                page.skipped.append(f"{item.get('id', '?')}: {type(err).__name__} {err}")
+                event = clean_event(event) if event is not None else None
+            except Exception as err:  # noqa: BLE001 - one event never stops the stream
+                where = str(item.get("id", "?")) if isinstance(item, dict) else "?"
+                page.skipped.append(skip_reason(where, err, _EXPECTED))
                 continue
             if event is None:
                 page.deleted_ids.append(str(item["id"]))

@@ -35,6 +35,7 @@ from dealnudge.connectors.base import ConnectorContext, ConnectorError, CursorEx
 from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.google.calls import GMAIL_UNITS, Caller
 from dealnudge.connectors.google.errors import Call
+from dealnudge.connectors.items import MAX_MESSAGE_BYTES, check_size, skip_reason
 from dealnudge.connectors.mime import MalformedMessage, parse_message
 
 from dealnudge.records import EmailMessage, Folder, SyncPage
@@ -178,16 +179,17 @@ class GmailSync:
         labels = set(resource.get("labelIds", []))
         folder: Folder = "sent" if "SENT" in labels else "inbox"
         try:
+            check_size(int(resource.get("sizeEstimate") or 0), MAX_MESSAGE_BYTES, "the message")
             raw = base64.urlsafe_b64decode(resource["raw"] + "=" * (-len(resource["raw"]) % 4))
             msg = parse_message(raw, source_id=mid, folder=folder, default_tz=self.default_tz)
-        except (MalformedMessage, KeyError, ValueError) as err:
-            out.skipped.append(f"{mid}: {err}")
+            if msg.thread_id is None and resource.get("threadId"):
+                msg = dataclasses.replace(msg, thread_id=str(resource["threadId"]))
+            if resource.get("threadId"):
+                msg = dataclasses.replace(
+                    msg, web_link=thread_link(self.mailbox, str(resource["threadId"])))
+        except Exception as err:  # noqa: BLE001 - one message never stops the stream
+            out.skipped.append(skip_reason(mid, err, (MalformedMessage, KeyError, ValueError)))
             return
-        if msg.thread_id is None and resource.get("threadId"):
-            msg = dataclasses.replace(msg, thread_id=str(resource["threadId"]))
-        if resource.get("threadId"):
-            msg = dataclasses.replace(
-                msg, web_link=thread_link(self.mailbox, str(resource["threadId"])))
         out.messages.append(msg)
 
 

@@ -19,20 +19,39 @@ slots, the others wait seconds, not for a whole rep's sync.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from typing import ClassVar
 
 from dealnudge.config.schema import Config, ImapProvider, ImapSource, Rep
 from dealnudge.config.secrets import SecretMissing, read_secret
-from dealnudge.connectors.base import AdminError, Connector, ConnectorContext, Stream
+from dealnudge.connectors.base import (
+    AdminError,
+    Connector,
+    ConnectorContext,
+    ConnectorError,
+    CursorExpired,
+    ErrorKind,
+    Stream,
+)
 from dealnudge.connectors.imap.calendar import CalendarSync
-from dealnudge.connectors.imap.folders import FolderSpec, find_named, find_sent
+from dealnudge.connectors.imap.cursor import FolderCursor
+from dealnudge.connectors.imap.folders import (
+    FolderSpec,
+    FolderUse,
+    ListEntry,
+    SentChoice,
+    choose_sent,
+    find_named,
+    same_name,
+)
 from dealnudge.connectors.imap.mail import FolderSync
 from dealnudge.connectors.imap.session import Session
 
 from dealnudge.records import SyncPage
 
 kind = "imap"
+log = logging.getLogger(__name__)
 
 
 def _secret(source: ImapSource, calendar: bool) -> str | None:
@@ -69,15 +88,25 @@ class ImapConnector(Connector):
 
     def sync(self, stream: Stream, cursor: str | None) -> Iterator[SyncPage]:
         if stream.kind == "calendar":
-            return self._calendar().run(cursor)
+            return self.calendar_sync().run(cursor)
         spec = next((s for s in self.specs if s.stream_name == stream.name), None)
         if spec is None:
             raise AdminError(f"{self.rep.email}: no stream named {stream.name!r}")
+        if spec.role == "sent" and cursor and self._sent_moved(cursor):
+            cursor = None  # the admin named another sent folder: read that one from the start
         since = (self.ctx.now - dt.timedelta(days=self.settings.mail_window_days)).date()
         folder = FolderSync(self.session, spec, self.ctx, since=since,
                             batch=self.settings.fetch_batch, zone=self.rep.zone,
                             resolve=self._resolve)
         return self._released_after(folder.run(cursor))
+
+    def _sent_moved(self, cursor: str) -> bool:
+        wanted = self.source.sent_folder
+        try:
+            folder = FolderCursor.loads(cursor).folder
+        except CursorExpired:
+            return False  # FolderSync reports the unreadable cursor itself
+        return bool(wanted and folder and not same_name(folder, wanted))
 
     def _released_after(self, pages: Iterator[SyncPage]) -> Iterator[SyncPage]:
         try:
@@ -92,15 +121,46 @@ class ImapConnector(Connector):
         with self.session.guard("LIST"):
             listing = list(self.session.client.list_folders())
         if spec.role == "sent":
-            return find_sent(listing)
+            return self.choose_sent(listing).folder
         return find_named(listing, spec.configured or spec.label)
 
-    def _calendar(self) -> CalendarSync:
+    def choose_sent(self, listing: list[ListEntry]) -> SentChoice:
+        choice = choose_sent(listing, self._probe, self.source.sent_folder)
+        if choice.folder is None or choice.ambiguous:
+            log.warning("%s: sent folder: %s", self.rep.email, choice.reason)
+        else:
+            log.info("%s: sent folder: %s", self.rep.email, choice.reason)
+        return choice
+
+    def _probe(self, name: str) -> FolderUse:
+        """STATUS, then (only if it holds mail) EXAMINE and a SEARCH FROM the rep's addresses."""
+        client = self.session.client
+        with self.session.guard("STATUS"):
+            total = int(client.folder_status(name, [b"MESSAGES"]).get(b"MESSAGES", 0))
+        if not total:
+            return FolderUse(0, 0)
+        addresses = [self.rep.email, *self.rep.aliases]
+        criteria: list[object] = ["FROM", addresses[-1]]
+        for address in reversed(addresses[:-1]):
+            criteria = ["OR", "FROM", address, *criteria]
+        try:
+            with self.session.guard(f"EXAMINE {name}"):
+                client.select_folder(name, readonly=True)
+            with self.session.guard("SEARCH FROM"):
+                return FolderUse(total, len(client.search(criteria)))
+        except ConnectorError as err:
+            if err.kind is ErrorKind.TRANSIENT:
+                raise
+            return FolderUse(total, 0)  # the size alone still ranks it
+
+    def calendar_sync(self) -> CalendarSync:
         assert self.source.calendar is not None  # noqa: S101 - narrows a type the lines above established
         username = self.source.calendar_username or self.username
         return CalendarSync(self.source.calendar, self.settings, self.ctx, owner=self.rep.email,
                             zone=self.rep.zone, username=username,
-                            password=_secret(self.source, calendar=True))
+                            password=_secret(self.source, calendar=True),
+                            aliases=tuple(self.rep.aliases),
+                            calendar_name=self.source.calendar_name)
 
     def close(self) -> None:
         self.session.close()

@@ -40,6 +40,7 @@ from dealnudge.connectors.cursors import decode_cursor, encode_cursor
 from dealnudge.connectors.ics import MalformedCalendar, parse_calendar_report
 from dealnudge.connectors.imap.caldav_reader import read_caldav
 from dealnudge.connectors.imap.calendar_http import check_http, saved_items
+from dealnudge.connectors.items import MAX_CALENDAR_BYTES, skip_reason
 
 from dealnudge.records import CalendarEvent, SyncPage
 
@@ -67,9 +68,11 @@ def _decode(cursor: str | None, mode: Mode) -> dict[str, object] | None:
 
 class CalendarSync:
     def __init__(self, location: str, settings: ImapProvider, ctx: ConnectorContext, *,
-                 owner: str, zone: ZoneInfo, username: str | None, password: str | None) -> None:
+                 owner: str, zone: ZoneInfo, username: str | None, password: str | None,
+                 aliases: tuple[str, ...] = (), calendar_name: str | None = None) -> None:
         self.location, self.settings, self.ctx = location, settings, ctx
-        self.owner, self.zone = owner, zone
+        self.owner, self.zone, self.aliases = owner, zone, aliases
+        self.calendar_name = calendar_name
         self.username, self.password = username, password
         self.mode = mode_of(location)
         self.window = (ctx.now - dt.timedelta(days=settings.calendar_past_days),
@@ -88,24 +91,36 @@ class CalendarSync:
         else:
             yield self._file(prev)
 
-    def parse(self, data: bytes, where: str, page: SyncPage) -> list[CalendarEvent]:
+    def parse(self, data: bytes, where: str, page: SyncPage) -> tuple[list[CalendarEvent], bool]:
+        """The object's events, and whether it was read cleanly (else keep what is stored)."""
         try:
             report = parse_calendar_report(
                 data, window_start=self.window[0], window_end=self.window[1],
-                default_tz=self.zone, owner=self.owner)
-        except MalformedCalendar as err:
-            page.skipped.append(f"{where}: {err}")
-            return []
+                default_tz=self.zone, owner=self.owner, self_addresses=self.aliases)
+        except Exception as err:  # noqa: BLE001 - one object never stops the calendar
+            page.skipped.append(skip_reason(where, err, (MalformedCalendar,)))
+            return [], False
         page.skipped.extend(f"{where}: {p}" for p in report.problems)
-        return report.events
+        return report.events, not report.problems
 
     def snapshot(self, data: bytes, prev: dict[str, object] | None,
                  state: dict[str, object]) -> SyncPage:
-        """A whole-calendar read (feed, file): everything upserted, the missing deleted."""
-        page = SyncPage(full=prev is None, complete=True)
-        page.events = self.parse(data, self.location, page)
+        """A whole-calendar read (feed, file): everything upserted, the missing deleted.
+
+        A source that is not read cleanly deletes nothing and does not move the cursor
+        (ETag, digest), so the next round reads it again.
+        """
+        page = SyncPage(full=prev is None, complete=True, inferred_deletions=True)
+        page.events, clean = self.parse(data, self.location, page)
         ids = sorted({e.source_id for e in page.events})
-        page.deleted_ids = sorted(set(saved_items(prev).get("", [])) - set(ids))
+        stored = saved_items(prev).get("", [])
+        if not clean:
+            kept = sorted(set(stored) - set(ids))
+            page.refused.append(f"{self.location} was not read cleanly; "
+                                f"{len(kept)} stored event(s) kept")
+            page.cursor = None
+            return page
+        page.deleted_ids = sorted(set(stored) - set(ids))
         page.cursor = encode_cursor({"mode": self.mode, **state, "items": {"": ids}})
         return page
 
@@ -120,7 +135,8 @@ class CalendarSync:
             if self.location.lower().startswith("webcal://") else self.location
         try:
             resp = requests.get(url, headers=headers, auth=auth, verify=self.verify,
-                                timeout=self.settings.timeout_seconds)
+                                timeout=self.settings.timeout_seconds, stream=True)
+            body = _read_capped(resp) if resp.status_code == 200 else b""
         except requests.exceptions.SSLError as err:
             raise AdminError("the calendar feed's TLS certificate is not trusted; "
                              "set ca_bundle") from err
@@ -131,11 +147,20 @@ class CalendarSync:
         check_http(resp.status_code, resp.headers.get("Retry-After"), "the calendar feed")
         state: dict[str, object] = {"etag": resp.headers.get("ETag"),
                                     "last_modified": resp.headers.get("Last-Modified")}
-        return self.snapshot(resp.content, prev, state)
+        if body is None:
+            page = SyncPage(complete=True, skipped=[
+                f"{self.location}: the feed is over the {MAX_CALENDAR_BYTES:,}-byte limit"])
+            page.refused.append(f"{self.location} was not read; stored events kept")
+            return page
+        return self.snapshot(body, prev, state)
 
     def _file(self, prev: dict[str, object] | None) -> SyncPage:
+        path = Path(self.location).expanduser()
         try:
-            data = Path(self.location).expanduser().read_bytes()
+            if path.stat().st_size > MAX_CALENDAR_BYTES:
+                raise AdminError(f"the calendar file {self.location} is over the "
+                                 f"{MAX_CALENDAR_BYTES:,}-byte limit")
+            data = path.read_bytes()
         except OSError as err:
             raise AdminError(f"cannot read the calendar file {self.location}: {err.strerror}") \
                 from None
@@ -143,3 +168,16 @@ class CalendarSync:
         if prev is not None and prev.get("digest") == digest:
             return SyncPage(cursor=encode_cursor(prev), complete=True)
         return self.snapshot(data, prev, {"digest": digest})
+
+
+def _read_capped(resp: requests.Response) -> bytes | None:
+    """The body, or None when it is larger than ``MAX_CALENDAR_BYTES`` (never read whole)."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in resp.iter_content(chunk_size=1 << 16):
+        size += len(chunk)
+        if size > MAX_CALENDAR_BYTES:
+            resp.close()
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -38,6 +38,7 @@ from dealnudge.connectors.base import ConnectorContext, ConnectorError, CursorEx
 from dealnudge.connectors.imap.cursor import KEY_WIDTH, FolderCursor, uid_set
 from dealnudge.connectors.imap.folders import FolderSpec
 from dealnudge.connectors.imap.session import FolderMissing, Session
+from dealnudge.connectors.items import skip_reason
 from dealnudge.connectors.mime import MalformedMessage, parse_message
 
 from dealnudge.records import EmailMessage, SyncPage
@@ -139,7 +140,7 @@ class FolderSync:
         why = f"{self.spec.stream_name}: no such folder on the server"
         if self.spec.role == "sent":
             why = (f"{self.spec.stream_name}: no folder flagged \\Sent or named like a sent "
-                   "folder; name it in source.folders")
+                   "folder; set source.sent_folder to its name")
         log.warning(why)
         empty = FolderCursor(folder="", uidvalidity=0)
         return SyncPage(cursor=empty.dumps(), complete=True, skipped=[why])
@@ -197,14 +198,15 @@ class FolderSync:
             cur.last_uid = max(cur.last_uid, uid)
             if raw is None:  # expunged between SEARCH and FETCH
                 continue
-            key = record_key(raw)
-            cur.keys[uid] = key
-            sid = source_id(self.spec, key)
-            if any(m.source_id == sid for m in out):
-                continue  # the same message twice in one folder: one record
             try:
+                key = record_key(raw)
+                cur.keys[uid] = key
+                sid = source_id(self.spec, key)
+                if any(m.source_id == sid for m in out):
+                    continue  # the same message twice in one folder: one record
                 out.append(parse_message(raw, source_id=sid, folder=self.spec.record_folder,
                                          default_tz=self.zone))
-            except MalformedMessage as err:
-                page.skipped.append(f"{sid} (UID {uid}): {err}")
+            except Exception as err:  # noqa: BLE001 - one message never stops the folder
+                where = f"{self.spec.stream_name} UID {uid}"
+                page.skipped.append(skip_reason(where, err, (MalformedMessage,)))
         return out

@@ -122,6 +122,13 @@ class GraphApp:
             except requests.RequestException as err:
                 raise TransientError(f"Microsoft 365 login ({rep}) is unreachable: "
                                      f"{type(err).__name__}") from None
+            except (msal.exceptions.MsalServiceError, ValueError) as err:
+                # The token endpoint answered 5xx, or something that is not JSON (a proxy's
+                # error page): the service's trouble, not a bug and not the admin's.
+                why = str(err).splitlines()[0][:120] if isinstance(
+                    err, msal.exceptions.MsalServiceError) else "not a token response"
+                raise TransientError(f"Microsoft 365 login ({rep}) failed for now: the token "
+                                     f"endpoint gave {why}") from None
             self._persist()
         if result and "access_token" in result:
             return str(result["access_token"])

@@ -43,6 +43,7 @@ from dealnudge.connectors.base import (
     Stream,
 )
 from dealnudge.connectors.cursors import decode_cursor, encode_cursor
+from dealnudge.connectors.items import clean_event, clean_message, skip_reason
 from dealnudge.connectors.microsoft.batch import Answer, BatchItem, get_all
 from dealnudge.connectors.microsoft.graph import TEXT_BODIES, UTC_TIMES, GraphClient
 from dealnudge.connectors.microsoft.mapping import (
@@ -246,8 +247,11 @@ class MicrosoftConnector(Connector):
                 continue
             try:
                 record = self._record(stream, item)
-            except BadItem as err:
-                page.skipped.append(f"{item.get('id', '?')}: {err}")
+                if record is not None:
+                    record = clean_event(record) if isinstance(record, CalendarEvent) \
+                        else clean_message(record)
+            except Exception as err:  # noqa: BLE001 - one item never stops the stream
+                page.skipped.append(skip_reason(str(item.get("id", "?")), err, (BadItem,)))
                 continue
             if record is None or seen.get(record.source_id) == record:
                 continue  # a draft, out of the window, or a replay of what we yielded

@@ -20,8 +20,21 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_check_summarises_a_valid_team() -> None:
-    code, out, _ = run("--config", str(EXAMPLES / "demo.yaml"), "check")
+def demo_team(folder: Path) -> Path:
+    """config/demo.yaml beside the data folders it names (check refuses missing paths)."""
+    for rep in ("li.wei", "sarah.chen"):
+        (folder / "data" / rep).mkdir(parents=True, exist_ok=True)
+    (folder / "data/li.wei/calendar.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    (folder / "data/li.wei/mail").mkdir(exist_ok=True)
+    (folder / "data/sarah.chen/calendar").mkdir(exist_ok=True)
+    (folder / "data/sarah.chen/mail.mbox").write_text("")
+    path = folder / "demo.yaml"
+    path.write_text((EXAMPLES / "demo.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def test_check_summarises_a_valid_team(tmp_path: Path) -> None:
+    code, out, _ = run("--config", str(demo_team(tmp_path)), "check")
     assert code == 0
     assert "li.wei@northwind.example" in out and "Asia/Shanghai" in out
     assert "sarah.chen@northwind.example" in out and "outbox" in out
@@ -42,10 +55,13 @@ def test_config_falls_back_to_environment(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(tmp_path)
     code, _, err = run("check")
     assert code == 2 and "DEALNUDGE_CONFIG" in err
-    code, out, _ = run("check", env={"DEALNUDGE_CONFIG": str(EXAMPLES / "demo.yaml")})
+    team = demo_team(tmp_path / "team")
+    code, out, _ = run("check", env={"DEALNUDGE_CONFIG": str(team)})
     assert code == 0 and "Northwind" in out
-    (tmp_path / "dealnudge.yaml").write_text(MINIMAL.replace("Northwind", "Cwd Corp"))
-    code, out, _ = run("check", env={"DEALNUDGE_CONFIG": str(EXAMPLES / "demo.yaml")})
+    (tmp_path / "dealnudge.yaml").write_text(MINIMAL.replace("Northwind", "Cwd Corp")
+                                             .replace("source: {kind: local, calendar: data/cal.ics, "
+                                                      "mail: data/mail}", "source: {kind: local}"))
+    code, out, _ = run("check", env={"DEALNUDGE_CONFIG": str(team)})
     assert code == 0 and "Cwd Corp" in out
 
 
@@ -68,6 +84,8 @@ def test_installed_entry_point_and_help() -> None:
 
 
 def test_check_names_switched_off_kinds_and_rejects_unknown_ones(tmp_path: Path) -> None:
+    (tmp_path / "data/mail").mkdir(parents=True)  # check refuses paths that do not exist
+    (tmp_path / "data/cal.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
     path = tmp_path / "team.yaml"
     path.write_text(MINIMAL.replace("reps:", "findings:\n  disabled: [single_threaded]\nreps:"))
     code, out, _ = run("--config", str(path), "check")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import mailbox
 import os
 import shutil
@@ -57,16 +56,13 @@ def test_directory_of_eml_files_with_fixture_quirks(tmp_path: Path) -> None:
     assert len(got.messages) == len(list(root.rglob("*.eml"))) - 2
 
 
-def test_malformed_file_is_logged_skipped_and_not_fatal(tmp_path: Path,
-                                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_malformed_file_is_skipped_with_its_reason_and_not_fatal(tmp_path: Path) -> None:
     root = eml_dir(tmp_path, 2)
     (root / "broken.eml").write_bytes(b"\x00\x01 not mail at all")
-    with caplog.at_level(logging.WARNING, logger="dealnudge.connectors.local"):
-        got = drain(connector(tmp_path, mail=root), MAIL, None)
+    got = drain(connector(tmp_path, mail=root), MAIL, None)  # the pipeline logs each skip once
     assert len(got.messages) == 2
     skipped = [s for p in got.pages for s in p.skipped]
     assert skipped == [f"{root / 'broken.eml'}: no From address"]
-    assert str(root / "broken.eml") in caplog.text
 
 
 def test_maildir_folders_flags_and_sent_by_alias(tmp_path: Path) -> None:

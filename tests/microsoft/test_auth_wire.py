@@ -16,10 +16,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from dealnudge.connectors import microsoft
-from dealnudge.connectors.base import AdminError, Stream
+from dealnudge.connectors.base import AdminError, Stream, TransientError
 from dealnudge.connectors.microsoft import auth
 
 from tests.conformance import drain, message
+from tests.microsoft.server import Reply
 from tests.microsoft.tls import TlsFiles
 from tests.microsoft.world import SECRET, FakeMicrosoft, GraphWorld
 
@@ -166,3 +167,23 @@ def _certificate(folder: Path) -> tuple[Path, str]:
                                        serialization.NoEncryption()))
     thumbprint = hashlib.sha1(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
     return path, thumbprint.upper()
+
+
+@pytest.mark.parametrize("reply", [
+    Reply(500, b"<html>Internal Server Error</html>", {"Content-Type": "text/html"}),
+    Reply(200, b"\x00\xffnot json at all", {"Content-Type": "application/json"}),
+    Reply(503, b"", {}),
+], ids=["500 html", "garbage 200", "503 empty"])
+def test_token_endpoint_failures_are_transient_sentences(fake: FakeMicrosoft,
+                                                         reply: Reply) -> None:
+    config = fake.config(["a@northwind.example"])
+    fake.add_message("a@northwind.example", message(1, "inbox", "a@northwind.example"))
+    # msal itself asks up to five times when the answer is not JSON: an outage lasts longer
+    fake.server.script(lambda r: r.path.endswith("/oauth2/v2.0/token"), reply, "token fails",
+                       times=10)
+    with pytest.raises(TransientError) as caught:
+        drain(microsoft.create(config.reps[0], config, GraphWorld(fake).context()), INBOX, None)
+    text = str(caught.value)
+    assert text.startswith("Microsoft 365 login (a@northwind.example) failed for now: the "
+                           "token endpoint gave ") and "\n" not in text
+    fake.server.scripted.clear()  # msal remembers a 5xx for a while: not every script is used

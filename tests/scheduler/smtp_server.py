@@ -65,12 +65,20 @@ class Handler:
     hold: threading.Event | None = None  # set: deliver the 250 only once this is set
     received: threading.Event = field(default_factory=threading.Event)
     logins: list[str] = field(default_factory=list)
+    drop_after_data: int = 0  # the next N messages: taken, then the connection is cut
+    delay_reply: float = 0.0  # seconds to wait before the final reply (past a client timeout)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.refuse:
             return self.refuse.pop(0)
         self.messages.append(envelope.original_content or envelope.content)
         self.received.set()
+        if self.drop_after_data:
+            self.drop_after_data -= 1
+            server.transport.abort()  # the message is in, the 250 never leaves
+            return "250 2.0.0 OK"
+        if self.delay_reply:
+            await asyncio.sleep(self.delay_reply)
         if self.hold is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.hold.wait)
         return "250 2.0.0 OK"

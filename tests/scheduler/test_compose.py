@@ -93,7 +93,8 @@ def test_subject_counts_only_what_is_there(tmp_path: Path) -> None:
 def test_meeting_title_cannot_inject_headers(tmp_path: Path) -> None:
     cfg = config(tmp_path)
     evil = [finding(SARAH, "missing_follow_up", title="Hi\r\nBcc: evil@x\r\n\r\nbody")]
-    rep = sarah(name="Eve\r\nBcc: evil@x")
+    rep = sarah().model_copy(update={"name": "Eve\r\nBcc: evil@x"})  # the config refuses
+    # such a name; rendering must still be safe on its own
     raw = render_digest(rep, stored(evil), DAY, cfg, now=NOW).as_bytes()
     msg = reparsed(render_digest(rep, stored(evil), DAY, cfg, now=NOW))
     assert msg["Bcc"] is None and b"\nBcc:" not in raw and b"\r\nBcc:" not in raw

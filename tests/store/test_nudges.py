@@ -100,5 +100,5 @@ def test_unknown_nudge_and_bad_status(store: Store) -> None:
     assert store.release_nudge(999) is False
     claim = store.claim_nudge(REP, DAY, "digest", [], NOW)
     assert claim is not None
-    with pytest.raises(ValueError, match="finishes as 'sent' or 'failed'"):
+    with pytest.raises(ValueError, match="finishes as 'sent', 'failed' or 'ambiguous'"):
         store.finish_nudge(claim.id, status="sending", now=NOW)  # type: ignore[arg-type]
