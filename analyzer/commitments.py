@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
+from dealnudge.analyzer import text_cues_sides as sides
 from dealnudge.analyzer.dates import TimeMention, best_day, find_times
 from dealnudge.analyzer.quotes import quoted_part, strip_quoted, unquoted_part
 from dealnudge.analyzer.text_cues import Clause
@@ -110,8 +111,11 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
     """Pin weekdays to the quoted proposal, and date a bare acceptance of it."""
     if len(body) == len(text) or not body:
         return found  # nothing quoted
-    dated = any(c.due is not None and c.actor != "seller" for c in found)
-    accepting = None if dated else ACCEPTS.search(Clause.of(body))
+    clocked = [c for c in found if c.due == today and c.actor != "seller" and not c.vague
+               and not find_times(c.text, today)]  # "2pm is fine": the day is the quote's
+    dated = any(c.due is not None and c.actor != "seller" and c not in clocked for c in found)
+    accepting = None if dated else _accepting_sentence(body) or (
+        clocked[0].text if clocked else None)
     if not (accepting or any(c.due is not None and c.actor != "seller"
                              and _WEEKDAY.search(c.text) for c in found)):
         return found  # only a weekday can need the quote to say which week
@@ -121,12 +125,26 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
         return found
     pinned = [c if c.due is None or c.actor == "seller" else
               Commitment(c.actor, pinned_by_proposal(c.due, proposals), c.vague, c.text)
-              for c in found]
+              for c in found if c not in clocked or len(proposals) != 1]
     if accepting is not None and len(proposals) == 1:
         actor: Actor = "customer" if author == "customer" else "joint"
-        sentence = next((s for s in split_sentences(body) if ACCEPTS(Clause.of(s))), body)
-        pinned.append(Commitment(actor, proposals[0], False, sentence))
+        pinned.append(Commitment(actor, proposals[0], False, accepting))
     return pinned
+
+
+def _accepting_sentence(body: str) -> str | None:
+    """The first sentence of the reply that accepts ("Yes, that works.", "没问题。"),
+    read sentence by sentence so a signature below does not hide a one-word reply."""
+    clause = Clause.of(body)
+    if not ACCEPTS(clause) and not any(map(clause.low.__contains__, _ACCEPT_HINTS)):
+        return None
+    return next((s for s in split_sentences(body) if ACCEPTS(Clause.of(s))), None)
+
+
+# The short replies the per-sentence reading exists for; a body with none of them and
+# no acceptance anywhere skips the sentence split.
+_ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "fine",
+                 "好", "可以", "没问题", "行", "方便", "欢迎", "同意")
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any
@@ -230,7 +248,8 @@ class _SentenceState:
 
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   state: _SentenceState, order: Order | None) -> Commitment | None:
-    state.conditional = state.conditional or cues.CONDITIONAL(clause)
+    state.conditional = state.conditional or (
+        cues.CONDITIONAL(clause) and not sides.OTHER_PRECONDITION(clause))
     times = find_times(clause.text, today, clause.low, order)
     moved = cues.RESCHEDULE.search(clause) if times else None
     if moved is not None:  # "改到7月7日", "moved from July 14 to July 16": the new day
@@ -244,6 +263,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
             times, due = ahead, best_day(ahead, today)
     due = due or state.unclaimed
     state.unclaimed = None
+    if due is not None and sides.CHECKING(clause):
+        due, times = None, []  # "let me check my calendar for Thursday": no day promised
     if due is None and not times and _CLOCK.search(clause.low) and not cues.ROUTINE(clause):
         due = today  # "I can come to the library at 4", "下午三点见": a time today
     vague_step = cues.VAGUE_STEP(clause)
@@ -316,7 +337,8 @@ _ONLY_OLD = re.compile(r"reschedul|postpon")
 _TO_DAY = re.compile(r"(?:\bto|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:[a-z]+day,?\s+)?"
                      r"[^\s,，。]{0,10}$")
 _POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one
-_FROM_DAY = re.compile(r"(?:from|原定|原来|原先)\s*[^\s,，]{0,12}$")
+_FROM_DAY = re.compile(r"(?:from|instead\s+of|rather\s+than|原定|原来|原先|原计划)\s*(?:the\s+|on\s+)?"
+                       r"[^\s,，到至改调挪推]{0,12}$")
 
 
 def _is_excluded(clause: Clause) -> bool:
@@ -327,6 +349,8 @@ def _is_excluded(clause: Clause) -> bool:
         return False
     if cues.INVITED(clause):  # "下周三上午十点，请到我司参加评审": the customer's own meeting
         return False
+    if sides.THANKS_FOR_PROMISE(clause):  # "Thanks for agreeing to meet again on Tuesday"
+        return bool(cues.QUESTION(clause) or cues.REQUEST(clause))
     if cues.RESCHEDULE(clause):  # "Could we do Tuesday instead?" asks, and still commits
         return bool(cues.REQUEST(clause) or cues.AWAIT_OTHER(clause))
     return True
@@ -362,6 +386,8 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     """Joint, the other side (second-person subject) or the author's side."""
     other: Actor = "seller" if author == "customer" else "customer"
     subject = _subject(clause)
+    if sides.OTHER_DELIVERS(clause):
+        return other
     if cues.JOINT(clause) and not _joint_only_looking_back(clause):
         return author if _brings_others(clause, subject) else "joint"
     if cues.TOGETHER(clause) and not (

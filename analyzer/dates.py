@@ -73,7 +73,7 @@ class TimeMention:
 
 
 _EN_WEEKDAYS = {
-    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2,
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2, "wednesday": 2,
     "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
     "saturday": 5, "sunday": 6,
 }
@@ -126,7 +126,12 @@ def _ahead(today: dt.date, count: int, unit: str) -> dt.date:
 
 
 def _r_en_wd(m: re.Match[str], today: dt.date) -> dt.date | None:
-    return _en_weekday(today, m["en_wd_d"], "", m["en_wd_post"] or "")
+    day = _en_weekday(today, m["en_wd_d"], "", m["en_wd_post"] or "")
+    return day + dt.timedelta(days=7) if m["en_wd_week"] and not m["en_wd_post"] else day
+
+
+def _r_en_wkfrom(m: re.Match[str], today: dt.date) -> dt.date | None:
+    return coming(today, _EN_WEEKDAYS[m["en_wkfrom_d"]]) + dt.timedelta(days=7)
 
 
 def _r_en_wdm(m: re.Match[str], today: dt.date) -> dt.date | None:
@@ -261,7 +266,7 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "en_eom": lambda m, today: month_end(today.year, today.month),
     "en_eoy": lambda m, today: dt.date(today.year, 12, 31), "en_eoq": _r_en_eoq,
     "zh_eoq": _r_zh_eoq,
-    "en_nwwd": _r_en_nwwd, "en_wdm": _r_en_wdm, "en_wd": _r_en_wd, "en_vague": _vague,
+    "en_nwwd": _r_en_nwwd, "en_wkfrom": _r_en_wkfrom, "en_wdm": _r_en_wdm, "en_wd": _r_en_wd, "en_vague": _vague,
     "zh_nmd": _r_zh_nmd, "zh_md": _r_zh_md, "zh_eom": _r_zh_eom,
     "zh_eoy": lambda m, today: dt.date(today.year, 12, 31),
     "zh_wkin": _r_zh_wkin, "zh_wd": _r_zh_wd,
@@ -317,7 +322,7 @@ _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Every English time pattern contains one of these (or a digit): a clause without them
 # skips the English family, which costs ~8 µs per clause otherwise.
 _EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tod", "tonight", "month",
-            "hour",
+            "hour", "in a few", "in a bit", "in a sec", "in a min",
             "year", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
             "dec", "quarter", "eod", "cob", "eow", "business", "morning", "afternoon", "evening", "soon",
             "some", "late", "early", "mid", "point", "future", "road", "holiday")
@@ -453,7 +458,8 @@ def _weekday_beside(low: str, start: int, end: int) -> int | None:
     return None
 
 
-_WEEKDAY_GROUPS = {"en_wd": "en_wd_d", "en_wdm": "en_wdm_d", "en_nwwd": "en_nwwd_d"}
+_WEEKDAY_GROUPS = {"en_wd": "en_wd_d", "en_wdm": "en_wdm_d", "en_nwwd": "en_nwwd_d",
+                   "en_wkfrom": "en_wkfrom_d"}
 
 
 def _weekday_word(m: re.Match[str], kind: str, text: str) -> bool:

@@ -115,16 +115,22 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
-    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|(?<=不行|没空)[，,]|(?<=不方便)[，,]"
+    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|(?<=不行|没空)[，,]|(?<=方便|合适)[，,]"
     r"|[，,]\s*(?=[^，,。；;\s]{0,6}(?:请(?!示)|麻烦|烦请|劳烦|还请|务必))|,\s+(?=please\b))"),
     re.IGNORECASE,
 )
 
+# "Looking forward to our call on Thursday": a meeting both sides already set ("meeting
+# you on May 4" only hopes for one).
+_LOOK_FORWARD = (r"look(?:ing)?\s+forward\s+to\s+(?:our|the)\s+(?:[a-z-]+\s+)?(?:call|meeting|demo|"
+                 r"session|visit|onsite|workshop|chat|conversation|discussion|review|kick-?off)")
 _WORKS = (r"works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great|"
           r"better|best)|(?:is|are)\s+(?:best|better|ideal)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
           r"(?:to\s+you\s+)?(?:on\s+)?(?:tomorrow|today|tonight|mon|tue|wed|thu|fri|sat|sun|next|this|\d)"
           r"[a-z0-9]*|we['’]re\s+on\s+for|^\s*join\s+us\b|confirming\s+our\b"
-          r"|works\s*[.!]?$")  # "Wed at 10 works"
+          r"|works\s*[.!]?$"  # "Wed at 10 works"
+          r"|^\W*(?:but\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:\s+[a-z0-9:]+){0,2}\s+"
+          r"(?:does|is\s+(?:open|free))\s*[.!]?$")  # "…, but Friday does"
 MARKER = Cue(
     en=r"(?:will|shall|should|please\s+expect|going\s+to|gonna|on\s+track\s+to|next\s+steps?|"
        r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
@@ -134,20 +140,22 @@ MARKER = Cue(
        r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|"
        + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
        r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|^\W*(?:reminder\W*)?(?:(?:our|the|next|team|weekly|a)\s+){0,3}"
-       r"(?:meeting|call|sync|standup|session|telecon|webinar|workshop)\s+(?:is\s+|will\s+be\s+)?(?:on|at|"
+       r"(?:meeting|call|sync|standup|session|telecon|webinar|workshop|lunch|dinner|meetup|demo|visit|onsite|kick-?off)\s+(?:is\s+|will\s+be\s+)?(?:on|at|"
        r"tomorrow|today|tonight|next|this|(?:mon|tues|wednes|thurs|fri)day)|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\s*expect\s+(?:the|our|a|it|them)"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
-       r"|give\s+(?:us|me)\s+until"
+       r"|give\s+(?:us|me)\s+until|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
+       + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target\s+(?:date|day)"
+       r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
        r"conference|session|demo|walkthrough|inspection)\s+(?:is|will\s+be)\b)\b",
-    en_inside=r"['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
+    en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
               r"confirm|share|review|come|meet|decide|make|return|join))\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
-       r"碰一下|面谈|启动|上线|付款|下单|审批|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
+       r"碰一下|面谈|启动|上线|付款|下单|审批|报批|报审|送审|打款|汇款|转账|打过去|挂网|公示|回传|盖章|(?:视频|电话|线上)会议?|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
        r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题|不见不散|欢迎(?:大家|各位|您)?参加",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
@@ -161,7 +169,8 @@ EN_SUBJECT = re.compile(ascii_bounds(
 ))
 # "You'll have our answer" / "you will hear from us": the author acts, "you" receives.
 YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|receive|get|see|hear|"
-                     r"find)\b", gate=("you",))
+                     r"find)\b|(?:you|you['’]ll)\s+(?:can|should|may|will)?\s*(?:expect|count\s+on)\b",
+                  gate=("you",))
 OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
                      r"promised|confirmed|agreed)\b|as\s+(?:agreed|discussed)[,:]?\s+(?!(?:i|we|our|my)\b)"
                      r"[a-z]+(?:\s+[a-z]+)?\s+(?:will|is\s+going\s+to|to)\b",
@@ -176,11 +185,12 @@ JOINT = Cue(
        r"meet\s+(?:with\s+)?you\b|see\s+(?:everyone|y['’]all|you\s+all|all\s+of\s+you)\b|"
        r"(?:agreed|plan(?:ned)?)\s+to\s+meet\b|meet\s+again\b|"
        r"(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
+       + _LOOK_FORWARD + r"\b|"
        + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
-       r"|见面|碰面|面谈|碰个头|(?<=[一二三四五六日天午周点号])见|(?:您|你们)[^，。,]{0,8}过来(?:吧|一趟|看看)",
+       r"|见面|碰面|面谈|碰个头|碰一[下次]|约好|说好|商定|约定(?!的)|(?<=[一二三四五六日天午周点号])见|(?:您|你们)[^，。,]{0,8}过来(?:吧|一趟|看看)",
     gate=("let", "both", "see", "meet", "works", "our ", "forward", "best", "better", "ideal",
-          "talk", "speak", "chat", "on for", "join"),
+          "talk", "speak", "chat", "on for", "join", "does", "open", "free"),
 )
 # "Together" makes a joint step unless one person ("I", "我", "您") brings others along.
 TOGETHER = Cue(en=r"(?<!put )(?<!pull )(?:together|jointly)\b", zh=r"一起|共同",
@@ -196,9 +206,10 @@ QUESTION = Cue(
 )
 REQUEST = Cue(
     en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect))"
-       r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]d|\s+would)"
+       r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]ll|\s+will|\s+would)?\s+"
+       r"need\s+(?:your|you\s+to)\b|(?:i|we)(?:['’]d|\s+would)"
        r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect)[a-z]+)",
-    zh=r"(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|希望(?:您|你们?|贵司)"
+    zh=r"(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
        r"|(?<![邀申提宴聘回我们您你])请(?!放心|知悉|查收|注意|问|假|示|教|客|柬)",
     anchored=True,
     gate=("please", "pls", "kindly", "know", "need", "appreciate"),
@@ -211,7 +222,7 @@ NEGATION = Cue(
        r"wasn['’]t|weren['’]t|was\s+not|didn['’]t|did\s+not"
        r")\b",
     zh=r"不会|不能|无法|没法|没办法|来不了|去不了|参加不了|赶不上|不参加|不考虑|暂不|暂时不|不打算|"
-       r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|做不到|不来了?|不去了?|不签|不行(?!吗)",
+       r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|不(?:太|大|是很|怎么)(?:方便|合适|行|可以)|不合适|做不到|不来了?|不去了?|不签|不行(?!吗)",
     gate=("n't", "n’t", "not", "never", "unable", "cannot", "longer", "wont", "cant", "wasn",
           "weren", "didn"),
 )
@@ -224,14 +235,25 @@ CANCEL = Cue(
 # Gratitude looks back ("谢谢您今天的介绍", "thanks for Tuesday"): it promises nothing.
 GRATITUDE = Cue(en=r"^\s*(?:thanks?\s+(?:you\s+)?(?:again\s+)?for)\b", zh=r"^\s*(?:谢谢|感谢|多谢)",
                 anchored=True)
+# A day given as an approximation ("around March 15", "in a week or so", "10号前后") names
+# no day the customer can be held to: a vague step. A clock time may be approximate on
+# an exact day ("around 2pm on Thursday"), so only a day or a span follows the word.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_APPROXIMATE_DAY = (
+    r"(?:around|about|approximately|approx\.?|roughly|circa)\s+(?:the\s+)?(?:" + _MONTH
+    + r"\s+\d+|\d{1,2}(?:st|nd|rd|th)\b|\d{1,2}\s+" + _MONTH + r"|\d{1,2}[/.]\d{1,2}\b"
+    r"|(?:the\s+)?(?:end|middle|start|beginning)\s+of|mid-?\s*[a-z]|early\s+next|next\s+week"
+    r"|(?<!about\s)(?<!about\sthe\s)(?:mon|tues|wednes|thurs|fri)day)|(?:day|week|month)s?\s+or\s+so"
+    r"|(?:mon|tues|wednes|thurs|fri)day-?ish")
 HEDGE = Cue(
     en=r"(?:maybe|perhaps|possibly|probably|might|could|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
-       r"not\s+sure|haven['’]t\s+decided|hope\s+to)\b",
+       r"not\s+sure|haven['’]t\s+decided|hope\s+to|" + _APPROXIMATE_DAY + r")\b",
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
-       r"|说不定|不确定|还没定|(?<=[号日天])左右",
+       r"|说不定|不确定|还没定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
-          "not sure", "decided"),
+          "not sure", "decided", "around", "about", "approx", "roughly", "circa", "or so",
+          "ish"),
 )
 CONDITIONAL = Cue(
     en=r"(?:if|unless|provided\s+that|assuming|as\s+long\s+as|once|depending\s+on|pending)\b",
@@ -319,10 +341,10 @@ SCHEDULED = Cue(
 # Present tense with a day is a decision on the calendar ("Our board decides by the end of
 # this month", "Legal returns the contract Friday"), the English twin of "月底前做决定".
 PRESENT_ACTION = Cue(
-    en=r"(?:i|we|they|he|she|(?:our|the|my|their)(?:\s+[a-z0-9-]+){1,2}|legal|procurement|"
+    en=r"(?:i|we|they|he|she|(?:our|the|my|their|your)(?:\s+[a-z0-9-]+){1,2}|legal|procurement|"
        r"finance|management)\s+(?:decides?|signs?|approves?|confirms?|replies|reply|responds?|"
        r"returns?|sends?|submits?|delivers?|finali[sz]es?|completes?|finish(?:es)?|"
-       r"starts?|begins?|launch(?:es)?|goes\s+live|"
+       r"starts?|begins?|launch(?:es)?|go(?:es)?\s+live|"
        r"chooses?|picks?|votes?|announces?|issues?|places?|commits?|reverts?|"
        r"reviews?|discuss(?:es)?|evaluates?|considers?|meets?|takes?\s+(?:it|this)\s+up|"
        r"goes\s+(?:to|before)|"
@@ -379,10 +401,11 @@ RELATIVE_TERM = Cue(
 # Moving a meeting to a new day: the step is the new day, even asked as a question
 # ("Could we do Tuesday 26 May instead?", "改到下周一下午两点可以吗？").
 RESCHEDULE = Cue(
-    en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|push(?:ed|ing)?\s+(?:it\s+)?"
-       r"(?:back\s+)?to|shift(?:ed)?\s+(?:it\s+)?to)\b",
+    en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|(?:push|shift|bump|switch)(?:ed|ing)?"
+       r"\s+(?:(?:it|this|that|our|the|my|your|today['’]s|tomorrow['’]s|[a-z]+day['’]s)\s+)?"
+       r"(?:[a-z-]+\s+)?(?:back\s+|out\s+)?to)\b",
     zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期)(?:到|至|为|成|在)",
-    gate=("instead", "mov", "reschedul", "postpon", "push", "shift"),
+    gate=("instead", "mov", "reschedul", "postpon", "push", "shift", "bump", "switch"),
     zh_gate=("改", "调", "换", "挪", "推", "延"),
 )
 # A stretch about being away or closed ("our office will be closed from 16 to 18 Feb",
@@ -410,14 +433,16 @@ POSTPONED = Cue(
 MEETING = Cue(
     en=r"(?:have|hold|host|arrange|schedule|set\s+up|organi[sz]e|want\s+to\s+have)\s+(?:a|an|the|our|"
        r"another|this|next)?\s*(?:[a-z-]+\s+){0,2}?(?:meeting|call|telecon|conference|session|lunch|"
-       r"workshop|webinar|discussion|sync|standup|get-together)\b|(?:meeting|call|telecon|conference|"
-       r"session|lunch|discussion|sync|standup|webinar|workshop)\s+(?:is|will\s+be|starts?|on|at|tomorrow|"
+       r"workshop|webinar|discussion|sync|standup|get-together|demo|onsite|on-site|visit|kick-?off)\b"
+       r"|(?:invite|invitation)\s+for\b|(?:meeting|call|telecon|conference|demo|onsite|on-site|visit|"
+       r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop)\s+(?:is|will\s+be|starts?|on|at|tomorrow|"
        r"today|tonight|next|this)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
        r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b",
-    zh=r"召开|举行|开会|碰头|见面|北京时间|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
+    zh=r"召开|举行|开会|碰头|见面|北京时间|(?:视频|电话|线上|腾讯|钉钉|飞书)会议?|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
-          "webinar", "discussion", "sync", "standup", "together"),
-    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙",
+          "webinar", "discussion", "sync", "standup", "together", "demo", "onsite", "on-site",
+          "visit", "kick", "invit"),
+    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙", "视频",
              "参加", "不见不散"),
 )
 # A question that proposes a joint step ("shall we try for Feb 16?", "how about meeting
@@ -431,7 +456,7 @@ PROPOSAL = Cue(
 # "please join us for the kickoff on March 9"): the meeting is a step of both sides.
 INVITED = Cue(
     en=r"please\s+(?:join|attend|come)\b",
-    zh=r"请(?:您|贵司|各位|大家)?(?:准时)?(?:到|来|莅临)?(?:我司|我们公司|现场|会场)?(?:参加|出席|参会|莅临)",
+    zh=r"请(?:您|贵司|贵方|各位|大家)?[^，,。；;？?]{0,14}?(?:参加|出席|参会|莅临)",
     gate=("please",),
     zh_gate=("参加", "出席", "参会", "莅临"),
 )

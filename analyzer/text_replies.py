@@ -26,13 +26,18 @@ ACCEPTS = Cue(
     en=r"(?:works\s+(?:for\s+(?:me|us|both)|fine|great|well)|sounds\s+(?:good|great|fine)|"
        r"see\s+you\s+(?:then|there)|(?:i|we)['’]ll\s+be\s+there|(?:that|this)\s+(?:day|time|date|slot)"
        r"\s+(?:works|is\s+fine|suits)|count\s+(?:me|us)\s+in|let['’]s\s+(?:go\s+(?:for|with)|do|say|"
-       r"make\s+it)|^\W*(?:ok(?:ay)?|yes|sure|sounds\s+good|perfect|great|will\s+do)\W*$)\b",
-    zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|(?:那天|当天|这个时间|那个时间)"
+       r"make\s+it)|^\W*(?:ok(?:ay)?|yes|yep|sure|sounds\s+good|perfect|great|will\s+do|confirmed)\W*$"
+       r"|(?:that|this|it)(?:['’]s|\s+is|\s+will)?\s+(?:works?|fine|good|perfect|great)"
+       r"(?:\s+(?:for|with)\s+(?:me|us|both))?\s*[.!]*$|(?:i|we)\s+can\s+make\s+(?:it|that)"
+       r"(?:\s+work)?|(?:talk|speak|chat)\s+(?:to\s+you\s+)?then"
+       r"|(?:i|we)(?:['’]ll|\s+will)\s+(?:send|set\s+up)\s+(?:the|an?)\s+(?:calendar\s+)?invit[a-z]*)\b",
+    zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|(?:那天|当天|这个时间|那个时间)"
        r"(?:可以|没问题|行|方便)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
        r"|^\W*(?:好的?|可以的?|没问题|行|ok|方便|欢迎|同意)(?:[，,。!！\s]*(?:好的?|可以的?|没问题|行|方便|"
        r"欢迎|同意))*\W*$",
     gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
-          "ok", "yes", "sure", "perfect", "great", "will do"),
+          "ok", "yes", "yep", "sure", "perfect", "great", "will do", "confirmed", "work", "fine",
+          "good", "make it", "make that", "then", "invit"),
 )
 
 

@@ -221,7 +221,8 @@ def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> It
     if labelled is not None and find_times(labelled["owner"], reading.today, None,
                                            reading.order):
         labelled = None  # "3月17日前: …" is a day, not an owner
-    if labelled is not None and (not bullet or _EVENT_LABEL.search(labelled["owner"])):
+    if labelled is not None and (not bullet or _EVENT_LABEL.search(labelled["owner"])) \
+            and not _side_line(labelled["owner"], bullet, reading.author):
         return _event_label(line, labelled, reading.today, reading.author, reading.order)
     named = _NAMED_OWNER.match(line.strip()[bullet.end():].strip()) if bullet else None
     if named is not None and named["owner"].split()[0].lower() in _VERBS:
@@ -236,6 +237,18 @@ def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> It
         return None
     due = best_day(find_times(rest, reading.today, None, reading.order), reading.today)
     return Item(side, due, line.strip())
+
+
+def _side_line(owner: str, bullet: re.Match[str] | None, author: Author) -> bool:
+    """An unbulleted line led by a side ("You: intro to procurement by Friday", "我方：…"):
+    an owner line like a bulleted one, however the recap lays its items out."""
+    words = owner.lower().split()
+    return bullet is None and len(owner) <= 20 and 0 < len(words) <= 2 \
+        and words[0] not in _NOT_OWNERS and not _EVENT_LABEL.search(owner) \
+        and _side(owner, author) is not None
+
+
+_NOT_OWNERS = _words("for to in on at as by re fyi note ps cc from about regarding per with")
 
 
 def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Author,

@@ -8,7 +8,7 @@ leading optional prefix (both make Python's engine slower at every position); a
 
 from __future__ import annotations
 
-_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri)"
+_WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|weds?|thu(?:rs?)?|fri)"
 _MON = (r"(?:january|february|march|april|may|june|july|august|september|october|november"
         r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)")
 _MONFULL = (r"(?:january|february|march|april|june|july|august|september|october|november"
@@ -28,7 +28,8 @@ PATTERNS: list[tuple[str, str]] = [
     ("us", (r"(?<![\d/.:,$£€¥])(?!24/7\b)(?P<us_a>\d{1,2})/(?P<us_b>\d{1,2})(?:/(?P<us_y>(?:20)?\d\d))?"
             r"(?![\d/]|\.\d)")),
     ("dot", (r"(?<![\d.:,$£€¥])(?P<dot_a>\d{1,2})\.(?P<dot_b>\d{1,2})"
-             r"(?:\.(?P<dot_y>20\d\d)(?![\d.])|[号日](?![\d])|(?=之?前|以前))")),
+             r"(?:\.(?P<dot_y>20\d\d)(?![\d.])|[号日](?![\d])|(?=之?前|以前|\s*(?:上午|下午|晚上|早上|中午|当天"
+             r"|左右|前后|(?:周|星期|礼拜)[一二三四五六日天]|[（(]\s*(?:周|星期|礼拜))))")),
     ("en_md", (rf"(?P<en_md_m>{_MON})\.?\s+(?P<en_md_d>\d{{1,2}}){_ORD}\b"
               rf"(?:,?\s+(?P<en_md_y>20\d\d)\b)?")),
     ("en_dm", (rf"the\s+(?P<en_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<en_dm_m>{_MON})\b\.?"
@@ -44,7 +45,8 @@ PATTERNS: list[tuple[str, str]] = [
     ("en_dat", r"(?:the\s+day|day)\s+after\s+tomorrow\b"),
     ("en_tom", r"(?:tomorrow|tmrw|tmr)\b"),
     # "today's discussion" / "今天讨论的要点" look back at the meeting, not ahead
-    ("en_today", r"(?:today(?!['’]s)|tonight|this\s+(?:morning|afternoon|evening))\b"),
+    ("en_today", (r"(?:(?:today(?!['’]s)|tonight|this\s+(?:morning|afternoon|evening))\b"
+                  r"|in\s+a\s+(?:few|bit|sec|minute)(?:\s+(?:minutes?|mins?|hours?))?(?=\s*(?:[.!,;)]|$)))")),
     ("en_eonw", r"(?:the\s+end|end)\s+of\s+next\s+week\b"),
     ("en_wkby", r"(?<=by |re )(?:the|this)\s+weekend\b"),
     ("en_wkend", r"(?P<en_wkend_mod>this|next|the|over\s+the)\s+weekend\b"),
@@ -62,12 +64,14 @@ PATTERNS: list[tuple[str, str]] = [
               r"|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<en_in_u>(?:business\s+|"
               r"working\s+)?days?|weeks?|months?|hours?)\b")),
     ("en_nwwd", rf"next\s+week(?:'s)?\s+(?:on\s+)?(?P<en_nwwd_d>{_WD})\b"),
+    # "a week from Friday", "Friday week": the Friday after the coming one
+    ("en_wkfrom", rf"(?:a|one)\s+week\s+(?:from|after)\s+(?:this\s+)?(?P<en_wkfrom_d>{_WD})\b"),
     # "last Friday" / "this past Friday" name a day behind us: resolved, then never a due day
     ("en_wdm", (rf"(?P<en_wdm_mod>this\s+coming|this\s+past|this|next|coming|the\s+following"
                rf"|following|last|past)\s+"
                rf"(?P<en_wdm_d>{_WD})\b\.?")),
     ("en_wd", (rf"(?P<en_wd_d>{_WD})\b\.?(?:\s+(?:of\s+)?(?:the\s+)?(?P<en_wd_post>week\s+after"
-               rf"\s+next|next\s+week|this\s+week))?")),
+               rf"\s+next|next\s+week|this\s+week))?(?P<en_wd_week>\s+week\b(?!\s*(?:of|after|ago|\d)))?")),
     ("en_vague", (rf"(?:(?:the\s+)?week\s+after\s+next|next\s+(?:week|month|quarter|year)|q[1-4]|"
                  rf"the\s+(?:1st|2nd|3rd|4th|first|second|third|fourth|last)\s+quarter|"
                  rf"(?:first|second|third|fourth|last)\s+quarter|"

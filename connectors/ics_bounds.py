@@ -20,16 +20,11 @@ import datetime as dt
 import math
 import re
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import icalendar
 import recurring_ical_events
-
-# dateutil warns when a rule has both COUNT and UNTIL; ``bound_rules`` adds UNTIL on purpose.
-warnings.filterwarnings("ignore", message="Using both 'count' and 'until'",
-                        category=DeprecationWarning)
 
 MAX_OCCURRENCES = 400  # occurrences of one series inside the sync window
 MAX_RULE_STEPS = 200_000  # estimated rule steps from DTSTART to the window's end
@@ -192,8 +187,9 @@ def _day_matches(day: dt.date, months: set[int], monthdays: set[int], yeardays: 
 
 
 def bound_rules(event: icalendar.Component, window_end: dt.datetime) -> None:
-    """Give every RRULE an UNTIL no later than the window's end, so dateutil stops there
-    (COUNT is kept beside it: dateutil honours both; RFC 5545 only forbids writing both)."""
+    """Give every RRULE without COUNT an UNTIL no later than the window's end, so dateutil
+    stops there. A rule with COUNT is already finite and its size was estimated before;
+    RFC 5545 forbids writing both, and dateutil deprecates reading both."""
     rules = event.get("RRULE")
     start = getattr(event.get("DTSTART"), "dt", None)
     for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
@@ -202,6 +198,9 @@ def bound_rules(event: icalendar.Component, window_end: dt.datetime) -> None:
             limit = window_end.astimezone(dt.UTC).replace(tzinfo=None)
         elif not isinstance(start, dt.datetime) and isinstance(start, dt.date):
             limit = window_end.date()
+        if rule.get("COUNT"):
+            rule.pop("UNTIL", None)  # a writer that gave both broke the RFC: COUNT bounds it
+            continue
         until = rule.get("UNTIL")
         if until and _as_utc(until[0]) <= window_end:
             continue  # already ends inside the window

@@ -172,3 +172,11 @@ def test_explicit_date_outranks_weekday_in_the_same_text() -> None:
 ])
 def test_chinese_numbers(text: str, value: int) -> None:
     assert zh_number(text) == value
+
+
+def test_a_week_from_a_weekday_is_the_one_after_the_coming_one() -> None:
+    wednesday = dt.date(2026, 3, 4)
+    for text in ("a week from Friday", "Friday week", "one week after Friday"):
+        assert resolve_day(text, wednesday) == dt.date(2026, 3, 13), text
+    assert resolve_day("Weds", wednesday) == dt.date(2026, 3, 11)
+    assert resolve_day("Friday weekly sync", wednesday) == dt.date(2026, 3, 6)

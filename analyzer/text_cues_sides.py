@@ -1,0 +1,52 @@
+"""Cues about whose condition, thanks or delivery a clause names: which side a day binds.
+
+And whether it binds at all: a day the author only checks ("let me check my calendar for
+Thursday", "我看一下周四的安排") is the object of the check, not the step's day.
+
+Kept beside the main lexicon (analyzer.text_cues) and built from the same two-half
+``Cue``: each says that a day in the clause is the other side's (accepting their
+delivery day) or stays the author's firm day (a condition the other side fulfils,
+thanks for a promise just made).
+"""
+
+from __future__ import annotations
+
+from dealnudge.analyzer.text_cues import Cue
+
+# Accepting a day for what the other side delivers ("Friday delivery works for us",
+# "your proposal due Friday is fine") acknowledges their date: the step is theirs.
+OTHER_DELIVERS = Cue(
+    en=r"(?:deliver(?:y|ies)|shipment|shipping|dispatch|proposal|quote|quotation|invoice|estimate"
+       r"|offer|drafts?|deliverables?|redlines?)(?:\s+[a-z0-9,'’-]+){0,4}?\s+(?:works|work|is\s+"
+       r"(?:fine|good|ok|okay|perfect|great)|sounds|suits)\b",
+    gate=("works", "work ", "fine", "good", "ok", "perfect", "great", "sounds", "suits"),
+)
+# A condition the other side fulfils in the ordinary course ("Once you accept those, I'll
+# countersign by Tuesday", "等你们确认后，我们周五签") leaves the author's day firm: only a
+# condition on the author's own side or on chance ("once legal approves", "if") hedges.
+OTHER_PRECONDITION = Cue(
+    en=r"(?:once|as\s+soon\s+as)\s+(?:you|your|we\s+(?:receive|get|have)\s+(?:your|the\s+"
+       r"(?:revised|updated|final|signed)))\b",
+    zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)",
+    gate=("once", "soon"),
+    zh_gate=("等", "收到"),
+)
+# Thanks for a promise the other side made is a recap of it, not a look back ("Thanks for
+# agreeing to meet again on Tuesday", "感谢您答应周五前给我们答复").
+THANKS_FOR_PROMISE = Cue(
+    en=r"thanks?\s+(?:you\s+)?(?:again\s+)?for\s+(?:agreeing|confirming|accepting|offering|committing|"
+       r"making\s+time|setting\s+up|scheduling|booking)\b",
+    zh=r"^\s*(?:谢谢|感谢|多谢)(?:您|你们?|贵司)?(?:答应|同意|确认|安排)",
+    anchored=True,
+    gate=("thank",),
+)
+# Checking a day is no promise of it ("Let me check my calendar for Thursday and get back
+# to you", "I'll check whether Thursday works", "我看一下周四的安排再回复您"): the step after
+# the check ("get back to you") has no day of its own.
+CHECKING = Cue(
+    en=r"(?:check|see|look\s+at)\s+(?:my\s+|our\s+|the\s+)?(?:calendar|diary|schedule|availability)"
+       r"\s+(?:for|on)\b|(?:check|see|find\s+out|confirm)\s+(?:whether|if)\b",
+    zh=r"(?:看一下|看看|查一下|查查|确认一下|问一下|了解一下|核实一下)[^，,。]{0,10}?(?:的安排|的时间|的日程|是否|有没有空|能不能|行不行|方便)",
+    gate=("calendar", "diary", "schedule", "availability", "whether", "if"),
+    zh_gate=("一下", "看看", "查查"),
+)

@@ -1,0 +1,192 @@
+"""Ways customers word a dated step, or its absence, beyond the corpus's own sentences.
+
+Each case is one construction (a plan or goal, an approximate day, a need addressed to
+the seller, a bare acceptance above a signature, a clock-only acceptance of a quoted
+day, a refusal), written here so that a rule change that loses the construction fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from dealnudge.analyzer.commitments import extract_commitments
+
+WEDNESDAY = dt.datetime(2026, 3, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+QUOTE_EN = ("\n\nOn Tue, Mar 3, 2026 at 4:00 PM, Sam Lee <sam@vendor.com> wrote:\n"
+            "> Hi, would Thursday March 5 at 2pm work for a follow-up call?\n> Sam\n")
+QUOTE_ZH = ("\n\n------------------ 原始邮件 ------------------\n发件人: 李明\n"
+            "发送时间: 2026年3月3日 16:00\n主题: 回复\n\n王总您好，下周二上午十点到贵司做演示，您看可以吗？\n")
+
+
+def dated(text: str) -> dt.date | None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="customer")
+             if c.actor != "seller" and c.due is not None and not c.vague]
+    return steps[0].due if steps else None
+
+
+def vague(text: str) -> bool:
+    return any(c.vague and c.due is None and c.actor != "seller"
+               for c in extract_commitments(text, sent_at=WEDNESDAY, author="customer"))
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("My plan is to send it over on Friday.", "2026-03-06"),
+    ("Our goal is to go live on April 1.", "2026-04-01"),
+    ("We anticipate sending the PO on Tuesday.", "2026-03-10"),
+    ("You can expect the PO by March 10.", "2026-03-10"),
+    ("Target date for signature is March 13.", "2026-03-13"),
+    ("Hi Sam, something came up — can we push our call to Friday same time?", "2026-03-06"),
+    ("请贵司于3月15日参加开标会。", "2026-03-15"),
+])
+def test_plans_goals_and_expectations_are_dated_steps(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "We'll send it around March 15.",
+    "We'll get back to you around the 15th.",
+    "We'll have an answer in a week or so.",
+    "我们3月10号前后给您答复。",
+    "我们月底左右给您答复。",
+    "周五前后给您回复。",
+])
+def test_an_approximate_day_is_a_vague_step(text: str) -> None:
+    assert dated(text) is None
+    assert vague(text)
+
+
+@pytest.mark.parametrize("text", [
+    "We'll need your answer by Friday.",
+    "我们希望周五前收到贵司的报价。",
+    "我们需要贵司在周五前提交方案。",
+    "下周二不太方便，我再看看时间。\n王伟" + QUOTE_ZH,
+])
+def test_needs_addressed_to_the_seller_and_refusals_are_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize("reply", [
+    "Yes, that works.\n\nThanks,\nAnna",
+    "Confirmed.\nAnna",
+    "That's fine with me. Talk then.\nAnna",
+    "I can make that work.\nAnna",
+    "Yes, I'll send the invite.\nAnna",
+    "2pm is fine.\nAnna",
+])
+def test_an_acceptance_takes_the_quoted_day(reply: str) -> None:
+    assert dated(reply + QUOTE_EN) == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("reply", ["没问题。\n王伟", "可以的，欢迎。\n王伟", "好的，到时候我在公司等你们。\n王伟"])
+def test_a_chinese_acceptance_takes_the_quoted_day(reply: str) -> None:
+    assert dated(reply + QUOTE_ZH) == dt.date(2026, 3, 10)
+
+
+@pytest.mark.parametrize("text", [
+    "Friday delivery works for us.",
+    "Your proposal due Friday is fine.",
+])
+def test_accepting_the_sellers_delivery_day_is_their_step(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Once you accept those, I will countersign by Tuesday.", "2026-03-10"),
+    ("As soon as we receive the revised contract, we will sign it on Friday.", "2026-03-06"),
+    ("等你们确认后，我们周五签合同。", "2026-03-06"),
+])
+def test_a_condition_the_seller_fulfils_leaves_the_day_firm(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "Once legal approves, we will sign on Friday.",
+    "如果预算批下来，我们周五签合同。",
+])
+def test_a_condition_on_the_customers_side_still_hedges(text: str) -> None:
+    assert dated(text) is None
+    assert vague(text)
+
+
+def test_an_unbulleted_owner_line_under_a_heading_is_an_item() -> None:
+    recap = ("Hi Anna,\n\nAction items\nYou: intro to procurement by Friday\n"
+             "Us: sandbox access by Monday\n\nSam")
+    steps = extract_commitments(recap, sent_at=WEDNESDAY, author="seller")
+    assert [(c.actor, c.due) for c in steps if c.actor != "seller" and c.due] == [
+        ("customer", dt.date(2026, 3, 6))]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("这个事情周四报批。", "2026-03-05"),
+    ("款项下周一打过去。", "2026-03-09"),
+    ("招标文件下周一挂网。", "2026-03-09"),
+    ("星期五上午十点视频会议。", "2026-03-06"),
+    ("Put us down for Tuesday at 2pm.", "2026-03-10"),
+    ("We go live on April 1.", "2026-04-01"),
+])
+def test_payment_approval_and_meeting_verbs_are_steps(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "我们上周五已经打款了。", "请贵司周五前回传盖章合同。", "货款已于3月2日汇出。", "昨天的视频会议很顺利。",
+])
+def test_done_or_requested_payment_and_meeting_are_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+def seller_dated(text: str) -> dt.date | None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller")
+             if c.actor != "seller" and c.due is not None and not c.vague]
+    return steps[0].due if steps else None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Thanks for agreeing to meet again on Tuesday at 10.", "2026-03-10"),
+    ("Looking forward to our call on Thursday at 2pm.", "2026-03-05"),
+    ("You said you'd loop in procurement by Friday.", "2026-03-06"),
+    ("We're all set for the onsite on Tuesday.", "2026-03-10"),
+    ("I've sent an invite for Thursday at 3pm.", "2026-03-05"),
+    ("我们约好下周一再碰一次。", "2026-03-09"),
+])
+def test_a_sellers_recap_of_an_agreed_meeting_or_customer_step(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_seller_hoping_to_meet_has_no_agreed_step() -> None:
+    assert seller_dated("We hope you are able to attend and we look forward to meeting you "
+                        "on May 4.") is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Can we do Friday instead of Thursday?", "2026-03-06"),
+    ("原定周二的会议调整到周四。", "2026-03-05"),
+    ("Thursday doesn't work, but Friday does.", "2026-03-06"),
+    ("Thursday is out for me; Friday afternoon is open.", "2026-03-06"),
+])
+def test_a_move_names_the_new_day_not_the_old(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("see you guys in a few!", "2026-03-04"),
+    ("Next lunch is Tuesday, March 10 at 12:30 PM.", "2026-03-10"),
+    ("We are forced to remit the balance in two weeks.", "2026-03-18"),
+])
+def test_informal_and_announced_steps(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_in_a_bit_of_a_rush_names_no_time() -> None:
+    assert dated("We will sign it, in a bit of a rush at the moment.") is None
+
+
+@pytest.mark.parametrize("text", [
+    "收到，我看一下周四的安排再回复您。",
+    "Let me check my calendar for Thursday and get back to you.",
+    "I'll check whether Thursday works and let you know.",
+])
+def test_a_day_only_checked_is_not_promised(text: str) -> None:
+    assert dated(text) is None
