@@ -38,9 +38,19 @@ from dealnudge.connectors.base import (
 )
 from dealnudge.records import Finding, SyncPage
 from dealnudge.store import StaleSync, Store
-from dealnudge.windows import TeamCalendar, address_book, load_rep_window, rep_views
+from dealnudge.windows import (
+    TeamCalendar,
+    address_book,
+    batches,
+    load_rep_window,
+    load_window,
+    rep_views,
+)
 
 log = logging.getLogger("dealnudge.sync")
+# reps analysed together: neighbours' shared mail is read once per group, not once per
+# rep; memory follows the group's records, a few thousand messages
+BATCH_REPS = 8
 
 
 @dataclass
@@ -273,14 +283,16 @@ def _run_round(store: Store, conn: Connector, stream: Stream, cursor: str | None
 
 def run_analysis(config: Config, store: Store, now: dt.datetime, *,
                  persist: bool = True) -> list[Finding]:
-    """Analyse the store at ``now``, one rep's window at a time; with ``persist``
+    """Analyse the store at ``now``, a few reps' windows at a time; with ``persist``
     open/close findings in the store. The result equals one analysis of the whole
-    store (see ``dealnudge.windows``), while memory follows one rep's neighbourhood."""
+    store (see ``dealnudge.windows``), while memory follows a few reps' neighbourhoods."""
     reps = rep_views(config)
     team = TeamCalendar.build(store.calendar_index(), address_book(config, reps))
     findings: list[Finding] = []
-    for rep in config.reps:
-        findings += analyse_rep(config, store, now, rep.email, team=team, reps=reps)
+    for group in batches(team, [r.email for r in config.reps], BATCH_REPS):
+        window = load_window(config, store, group, now, team, reps)
+        wanted = {normalise(rep) for rep in group}
+        findings += [f for f in analyze(window, now) if normalise(f.rep) in wanted]
     findings = sort_findings(findings)
     if persist:
         store.sync_findings(findings, now, {r.email for r in config.reps})

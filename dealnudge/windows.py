@@ -26,13 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from dealnudge.analyzer.accounts import AddressBook, normalise
 from dealnudge.analyzer.context import AnalysisInput, RepView
 from dealnudge.config.schema import Config
-from dealnudge.records import EmailMessage
+from dealnudge.records import CalendarEvent, EmailMessage
 from dealnudge.store import CalendarEntry, Store
 
 UTC = dt.UTC
@@ -109,22 +109,36 @@ def load_rep_window(config: Config, store: Store, rep_email: str, now: dt.dateti
                     team: TeamCalendar, reps: tuple[RepView, ...] | None = None
                     ) -> AnalysisInput:
     """The analyzer's input for one rep: see the module docstring for what it holds."""
-    rep = normalise(rep_email)
-    keys = team.event_keys(rep)
-    events = store.events(rep_email)
-    events += [(owner, event) for owner, event in store.events(uids={uid for uid, _ in keys})
-               if normalise(owner) != rep and (event.uid, event.start.astimezone(UTC)) in keys]
-    messages = store.messages(rep_email, until=now)
+    return load_window(config, store, [rep_email], now, team, reps)
+
+
+def load_window(config: Config, store: Store, rep_emails: Sequence[str], now: dt.datetime,
+                team: TeamCalendar, reps: tuple[RepView, ...] | None = None) -> AnalysisInput:
+    """The union of the windows of ``rep_emails``: their whole records once, and the
+    neighbours' records any of them needs. A colleague inside the batch is read whole
+    (which covers the shared part), so reps that share meetings share one read."""
+    members = {normalise(r): r for r in rep_emails}
+    events: list[tuple[str, CalendarEvent]] = []
+    messages: list[tuple[str, EmailMessage]] = []
+    keys: set[MeetingKey] = set()
+    shared: dict[str, SharedMail] = {}
+    for rep, rep_email in members.items():
+        events += store.events(rep_email)
+        messages += store.messages(rep_email, until=now)
+        keys |= team.event_keys(rep)
+        for other, part in team.shared_mail(rep).items():
+            if other not in members:
+                merged = shared.setdefault(other, SharedMail(part.since, set()))
+                merged.since = min(merged.since, part.since)
+                merged.accounts |= part.accounts
+    events += [(owner, event) for owner, event in
+               store.events(uids={uid for uid, _ in keys}, exclude_reps=members.values())
+               if normalise(owner) not in members
+               and (event.uid, event.start.astimezone(UTC)) in keys]
     by_address = {normalise(r.email): r.email for r in config.reps}
-    for other, shared in sorted(team.shared_mail(rep).items()):
-        # stored JSON may escape non-ASCII addresses: filter in SQL only on plain ones
-        plain = len(shared.accounts) <= MAX_FILTERED_ACCOUNTS and all(
-            account.isascii() for account in shared.accounts)
-        coarse = shared.accounts if plain else None
-        messages += [(owner, message) for owner, message in
-                     store.messages(by_address.get(other, other), shared.since, until=now,
-                                    mentioning=coarse)
-                     if shared.wants(message, team.book)]
+    for other, wanted in sorted(shared.items()):
+        messages += _shared_messages(store, by_address.get(other, other), wanted, now,
+                                     team.book)
     return AnalysisInput(
         reps=reps or rep_views(config),
         internal_domains=tuple(config.organization.internal_domains),
@@ -134,3 +148,35 @@ def load_rep_window(config: Config, store: Store, rep_email: str, now: dt.dateti
         messages=tuple(messages),
         disabled=frozenset(config.findings.disabled),
     )
+
+
+def _shared_messages(store: Store, other: str, shared: SharedMail, now: dt.datetime,
+                     book: AddressBook) -> list[tuple[str, EmailMessage]]:
+    # stored JSON may escape non-ASCII addresses: filter in SQL only on plain ones
+    plain = len(shared.accounts) <= MAX_FILTERED_ACCOUNTS and all(
+        account.isascii() for account in shared.accounts)
+    coarse = shared.accounts if plain else None
+    return [(owner, message) for owner, message in
+            store.messages(other, shared.since, until=now, mentioning=coarse)
+            if shared.wants(message, book)]
+
+
+def batches(team: TeamCalendar, rep_emails: Sequence[str], size: int) -> list[list[str]]:
+    """Reps in groups of at most ``size``, each grown from one rep through the
+    colleagues it shares meetings with, so that a group reads shared mail once."""
+    by_address = {normalise(r): r for r in rep_emails}
+    left = dict.fromkeys(by_address)
+    groups: list[list[str]] = []
+    while left:
+        first = next(iter(left))
+        group: list[str] = []
+        queue = [first]
+        while queue and len(group) < size:
+            rep = queue.pop(0)
+            if rep not in left:
+                continue
+            del left[rep]
+            group.append(by_address[rep])
+            queue += sorted(o for o in team.shared_mail(rep) if o in left)
+        groups.append(group)
+    return groups

@@ -20,12 +20,11 @@ from contextlib import contextmanager
 from typing import Self
 
 from dealnudge.connectors.base import ErrorKind
-from dealnudge.store import convert, database, epochs, lifecycle, pages
+from dealnudge.store import convert, database, epochs, lifecycle, pages, reads
 from dealnudge.store.database import StoreOpenError
 from dealnudge.store.epochs import RepRun
 from dealnudge.store.models import (
     CursorRow,
-    EventHistoryRow,
     EventRow,
     FindingRow,
     MessageRow,
@@ -44,17 +43,16 @@ from dealnudge.store.results import (
     StoredFinding,
     SyncHealth,
 )
-from sqlalchemy import Engine, Executable, Text, cast, delete, func, inspect, or_, select
+from sqlalchemy import Engine, Executable, Text, cast, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from dealnudge.records import CalendarEvent, EmailMessage, Finding, SyncPage
 
 Clock = Callable[[], dt.datetime]
 SKIPPED_KEPT = 50  # reasons kept per stream for `status`; the log has every one
-MESSAGE_COLUMNS = [attribute.class_attribute for attribute in inspect(MessageRow).column_attrs]
 
 
 def _system_clock() -> dt.datetime:
@@ -200,28 +198,20 @@ class Store:
         return PageStats(inserted=counts.inserted, updated=counts.updated,
                          unchanged=counts.unchanged, deleted=counts.deleted, cursor_saved=saved)
 
-    def events(self, rep: str | None = None, *,
-               uids: Collection[str] | None = None) -> list[tuple[str, CalendarEvent]]:
-        """Stored events of one rep (or all), optionally only those with one of ``uids``;
-        each with ``first_start`` set when it moved since first stored."""
-        history = EventHistoryRow
-        query = (select(EventRow, history.first_start_at, history.first_start_tz)
-                 .outerjoin(history, (history.rep == EventRow.rep)
-                            & (history.stream == EventRow.stream)
-                            & (history.source_id == EventRow.source_id))
-                 .options(selectinload(EventRow.participants))
-                 .order_by(EventRow.rep, EventRow.start_at, EventRow.stream, EventRow.source_id))
+    def events(self, rep: str | None = None, *, uids: Collection[str] | None = None,
+               exclude_reps: Collection[str] = ()) -> list[tuple[str, CalendarEvent]]:
+        """Stored events of one rep (or all, or all but ``exclude_reps``), optionally only
+        those with one of ``uids``; each with ``first_start`` set when it moved since
+        first stored."""
+        query = reads.event_query()
         if rep is not None:
             query = query.where(EventRow.rep == rep)
+        if exclude_reps:
+            query = query.where(EventRow.rep.not_in(sorted(set(exclude_reps))))
         with self._transaction() as session:
             if uids is None:
-                return [(row.rep, convert.event_from_row(row, convert.first_start(row, at, tz)))
-                        for row, at, tz in session.execute(query)]
-            found: list[tuple[str, CalendarEvent]] = []
-            for part in pages.chunks(sorted(set(uids))):
-                found += [(row.rep, convert.event_from_row(row, convert.first_start(row, at, tz)))
-                          for row, at, tz in session.execute(query.where(EventRow.uid.in_(part)))]
-            return found
+                return reads.events(session, query)
+            return reads.events_with_uids(session, query, uids)
 
     def calendar_index(self) -> Iterator[CalendarEntry]:
         """Every stored event as (rep, uid, start, status, people): no titles, no bodies.
@@ -259,9 +249,7 @@ class Store:
         strings (case-insensitive; a coarse filter for mail with given domains or
         addresses — the caller checks exactly).
         """
-        # plain column rows, not ORM objects: reads of 20k messages take half the time
-        query = select(*MESSAGE_COLUMNS).order_by(MessageRow.rep, MessageRow.sent_at,
-                                                  MessageRow.stream, MessageRow.source_id)
+        query = reads.message_query()
         if rep is not None:
             query = query.where(MessageRow.rep == rep)
         if since is not None:
@@ -274,7 +262,7 @@ class Store:
             query = query.where(or_(*(column.ilike(f"%{_like_escape(text)}%", escape="\\")
                                       for text in sorted(mentioning) for column in people)))
         with self._transaction() as session:
-            return [(row.rep, convert.message_from_row(row)) for row in session.execute(query)]
+            return [(row.rep, reads.message_from_row(row)) for row in session.execute(query)]
 
     # sync health ----------------------------------------------------------------
 

@@ -11,21 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from dealnudge.store.models import EventRow, FindingRow, MessageRow, NudgeRow, ParticipantRow
+from dealnudge.store.models import EventRow, FindingRow, NudgeRow, ParticipantRow
 from dealnudge.store.results import FindingStatus, NudgeRecord, NudgeStatus, StoredFinding
 from dealnudge.store.types import in_zone, maybe_in_zone, maybe_zone_name, require_aware, zone_name
-from sqlalchemy import Row
 
 from dealnudge.records import (
     Address,
     CalendarEvent,
     EmailMessage,
-    EventStatus,
     Finding,
     FindingKind,
-    Folder,
-    Participant,
-    ResponseStatus,
 )
 
 Columns = dict[str, Any]
@@ -63,37 +58,8 @@ def stored_participant_tuples(row: EventRow) -> list[tuple[str, str, str, bool, 
             for p in row.participants]
 
 
-def first_start(row: EventRow, first_at: dt.datetime | None, first_tz: str | None
-                ) -> dt.datetime | None:
-    """The remembered first start, only when the event has moved since."""
-    if first_at is None or first_tz is None or first_at == row.start_at:
-        return None
-    return in_zone(first_at, first_tz)
-
-
-def event_from_row(row: EventRow, moved_from: dt.datetime | None = None) -> CalendarEvent:
-    return CalendarEvent(
-        source_id=row.source_id, uid=row.uid, title=row.title,
-        start=in_zone(row.start_at, row.start_tz), end=in_zone(row.end_at, row.end_tz),
-        all_day=row.all_day, status=cast(EventStatus, row.status), organizer=row.organizer,
-        participants=tuple(
-            Participant(email=p.email, name=p.name, response=cast(ResponseStatus, p.response),
-                        is_organizer=p.is_organizer, is_self=p.is_self,
-                        is_resource=p.is_resource)
-            for p in row.participants),
-        recurrence_id=maybe_in_zone(row.recurrence_id, row.recurrence_tz),
-        updated=maybe_in_zone(row.updated, row.updated_tz),
-        description=row.description, location=row.location, web_link=row.web_link,
-        first_start=moved_from,
-    )
-
-
 def _addresses(addresses: tuple[Address, ...]) -> list[list[str]]:
     return [[a.email, a.name] for a in addresses]
-
-
-def _from_addresses(stored: list[list[str]]) -> tuple[Address, ...]:
-    return tuple(Address(email=email, name=name) for email, name in stored)
 
 
 def message_columns(message: EmailMessage) -> Columns:
@@ -108,20 +74,6 @@ def message_columns(message: EmailMessage) -> Columns:
         "references": list(message.references), "thread_id": message.thread_id,
         "attachments": list(message.attachments), "web_link": message.web_link,
     }
-
-
-def message_from_row(row: MessageRow | Row[Any]) -> EmailMessage:
-    """From an ORM row or a plain row of ``MessageRow``'s column attributes."""
-    return EmailMessage(
-        source_id=row.source_id, message_id=row.message_id,
-        sent_at=in_zone(row.sent_at, row.sent_tz),
-        sender=Address(email=row.sender_email, name=row.sender_name),
-        to=_from_addresses(row.to), cc=_from_addresses(row.cc),
-        subject=row.subject, body_text=row.body_text, folder=cast(Folder, row.folder),
-        is_auto_reply=row.is_auto_reply, in_reply_to=row.in_reply_to,
-        references=tuple(row.references), thread_id=row.thread_id,
-        attachments=tuple(row.attachments), web_link=row.web_link,
-    )
 
 
 def same_columns(row: object, columns: Columns) -> bool:

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from dealnudge.analyzer.accounts import normalise
 from dealnudge.analyzer.rules import AnalysisInput, analyze
 from dealnudge.config.loader import load_config
 from dealnudge.config.schema import Config
@@ -17,7 +18,14 @@ from dealnudge.store import Store
 from dealnudge.demo.team import DEMO_NOW, write_demo_team
 from dealnudge.pipeline import analyse_rep, run_analysis, sync_all
 from dealnudge.records import Finding
-from dealnudge.windows import TeamCalendar, address_book, load_rep_window, rep_views
+from dealnudge.windows import (
+    TeamCalendar,
+    address_book,
+    batches,
+    load_rep_window,
+    load_window,
+    rep_views,
+)
 from tests.scaleout.synthetic import NOW, team_config, write_team
 
 
@@ -71,3 +79,37 @@ def test_one_rep_persisted_leaves_the_others_alone(store: Store) -> None:
     others = [f.key for f in everyone if f.rep != rep]
     assert {f.key for f in store.open_findings()} >= set(others)
     assert {f.key for f in store.open_findings(rep)} == {f.key for f in mine}
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 12])
+def test_groups_of_reps_give_the_findings_of_the_whole_store(store: Store, size: int) -> None:
+    """A group reads its members whole and only their outside neighbours' shared mail;
+    keeping each member's findings from the group's window changes nothing."""
+    config = team_config(12)
+    write_team(store, 12)
+    expected = whole_store(config, store, NOW)
+    reps = rep_views(config)
+    team = TeamCalendar.build(store.calendar_index(), address_book(config, reps))
+    groups = batches(team, [r.email for r in config.reps], size)
+    assert sorted(r for g in groups for r in g) == sorted(r.email for r in config.reps)
+    assert all(len(g) <= size for g in groups)
+    found: list[Finding] = []
+    for group in groups:
+        members = {normalise(r) for r in group}
+        window = load_window(config, store, group, NOW, team, reps)
+        found += [f for f in analyze(window, NOW) if normalise(f.rep) in members]
+    assert sorted(found, key=lambda f: f.key) == sorted(expected, key=lambda f: f.key)
+
+
+def test_a_group_grows_through_shared_meetings(store: Store) -> None:
+    """Each member after the first shares a meeting with an earlier member."""
+    config = team_config(12)
+    write_team(store, 12)
+    reps = rep_views(config)
+    team = TeamCalendar.build(store.calendar_index(), address_book(config, reps))
+    groups = batches(team, [r.email for r in config.reps], 4)
+    assert any(len(group) > 1 for group in groups)
+    for group in groups:
+        for index, rep in enumerate(group[1:], start=1):
+            earlier = {normalise(r) for r in group[:index]}
+            assert earlier & set(team.shared_mail(normalise(rep)))
