@@ -12,13 +12,16 @@ import os
 import re
 from email.message import EmailMessage as Mime
 from email.utils import format_datetime
+from pathlib import Path
 
 import pytest
 from dealnudge.connectors.base import Stream
 from dealnudge.connectors.imap import mail
 from dealnudge.connectors.imap.cursor import FolderCursor, parse_uid_set
+from dealnudge.store import Store
 
-from tests.conformance import drain, message
+from dealnudge.pipeline import run_analysis, sync_all
+from tests.conformance import EventSpec, drain, message
 from tests.imap.conftest import NOW, ImapWorld
 
 INBOX = Stream("mail:inbox", "mail")
@@ -31,11 +34,11 @@ def small_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mail, "MAX_MESSAGE_BYTES", CAP)
 
 
-def big_message(rep: str) -> bytes:
+def big_message(rep: str, when: dt.datetime = NOW - dt.timedelta(days=2)) -> bytes:
     msg = Mime()
     msg["From"], msg["To"] = rep, "buyer@acme.example"
     msg["Subject"] = "Proposal and the signed order form"
-    msg["Date"] = format_datetime(NOW - dt.timedelta(days=2))
+    msg["Date"] = format_datetime(when)
     msg["Message-ID"] = "<deck.1@test.northwind.example>"
     msg.set_content("Attached: the proposal. We will call you on Friday at 10:00.")
     msg.add_attachment(os.urandom(450_000), maintype="application", subtype="pdf",
@@ -113,6 +116,20 @@ def test_newest_message_oversized_still_moves_the_cursor(world: ImapWorld) -> No
     assert fetches(world) == []
 
 
+def test_header_of_an_oversized_message_is_read_only_up_to_its_cap(world: ImapWorld) -> None:
+    raw = big_message(world.rep_email)
+    head, body = raw.split(b"\n\n", 1)
+    hops = b"".join(b"Received: from relay%d.example by mx.example; " % i + b"x" * 900 + b"\n"
+                    for i in range(400))  # ~370 KB of header after the fields we need
+    world.append("INBOX", head + b"\n" + hops + b"\n" + body, NOW - dt.timedelta(days=1))
+    first = drain(world.connector(), INBOX, None)
+    [deck] = first.messages
+    assert deck.subject == "Proposal and the signed order form" and deck.body_text == ""
+    assert deck.message_id == "deck.1@test.northwind.example"
+    [(uids, items)] = [f for f in fetches(world) if "HEADER" in f[1]]
+    assert items == f"BODY.PEEK[HEADER]<0.{mail.HEADER_BYTES}>" and uids == {1}
+
+
 def test_server_without_sizes_falls_back_to_the_check_after_fetching(
         world: ImapWorld, monkeypatch: pytest.MonkeyPatch) -> None:
     # Asking for FLAGS instead of RFC822.SIZE: Dovecot answers, but with no size in it,
@@ -128,6 +145,33 @@ def test_server_without_sizes_falls_back_to_the_check_after_fetching(
     deck = next(m for m in first.messages if m.message_id == "deck.1@test.northwind.example")
     assert deck.body_text == ""
     assert len(first.messages) == 5
+
+
+def test_oversized_follow_up_still_counts_and_is_reported(world: ImapWorld,
+                                                          tmp_path: Path) -> None:
+    """The reason to keep the header: a follow-up that carries the deck is a follow-up."""
+    rep, buyer = world.rep_email, "buyer@acme.example"
+    start = NOW - dt.timedelta(days=3)
+    world.add_event(EventSpec(key="m1", uid="pilot-1@northwind.example", title="Acme pilot",
+                              start=start, end=start + dt.timedelta(hours=1), organizer=rep,
+                              attendees=((rep, "accepted"), (buyer, "accepted"))))
+    sent_at = start + dt.timedelta(hours=3)
+    world.append("Sent", big_message(rep, sent_at), sent_at)
+    config = world.config()
+    store = Store.open(f"sqlite:///{tmp_path / 'dealnudge.db'}")
+    try:
+        results = sync_all(config, store, world.ctx())
+        assert results[0].ok and results[0].skipped == 1
+        health = {h.stream: h for h in store.health() if h.rep == rep}
+        assert health["imap:mail:sent"].skipped == 1
+        assert "over the 300,000-byte limit" in health["imap:mail:sent"].skipped_reasons[0]
+        kinds = {f.to_json()["kind"] for f in run_analysis(config, store, NOW)
+                 if f.to_json()["rep"] == rep}
+        assert "missing_follow_up" not in kinds
+        stored = [m for _, m in store.messages(rep)]
+        assert [(m.folder, m.body_text) for m in stored] == [("sent", "")]
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize(("item", "size"), [
