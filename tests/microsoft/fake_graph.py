@@ -10,6 +10,15 @@ message delta, calendar ``@removed`` for events outside the window, expired stat
 ``410 Gone`` with code ``syncStateNotFound``, and ``ErrorInvalidUser`` /
 ``ErrorAccessDenied`` for unknown or out-of-scope mailboxes.
 
+Extended properties: message delta takes ``$expand=singleValueExtendedProperties(
+$filter=id eq '<Type> <tag>')`` on its first request (carried by the links like
+every option); each message then carries ``singleValueExtendedProperties`` with the
+property in Graph's own spelling (``Integer 0xe08``, value as a string), or no such
+key when it does not have the property. PidTagMessageSize (``Integer 0x0E08``) is
+the size of the message's MIME unless ``put(size=…)`` says otherwise. Any other
+``$expand`` is a 400, as is ``$expand`` on calendar delta. ``links_last`` moves the
+next/delta link after ``value`` in a page (Graph's examples differ on where it goes).
+
 ``$batch`` is served strictly (JSON POST, 1–20 items with unique ids, relative urls,
 string headers, Content-Type with a body; anything else is a 400 and a violation).
 Each item goes to the same handler as a direct request with the outer bearer token
@@ -24,6 +33,7 @@ import base64
 import datetime as dt
 import itertools
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +46,9 @@ from tests.microsoft.server import Reply, Request, Scripted
 IMMUTABLE = 'IdType="ImmutableId"'
 BATCH_LIMIT = 20
 DELTA_ONLY = ("$skiptoken", "$deltatoken")
+EXPAND = re.compile(r"^singleValueExtendedProperties\(\$filter=id eq '(\w+) (0x[0-9a-f]+)'\)$",
+                    re.IGNORECASE)
+MESSAGE_SIZE = ("integer", 0x0E08)
 
 
 @dataclass
@@ -44,6 +57,7 @@ class Item:
     seq: int
     deleted: bool = False
     mime: bytes = b""
+    size: int | None = None  # PidTagMessageSize; None: the item does not have it
 
 
 @dataclass
@@ -57,6 +71,7 @@ class Token:
     select: tuple[str, ...]
     window: tuple[str, str] | None
     expired: bool = False
+    expand: tuple[str, int] | None = None  # the extended property asked for (type, tag)
 
 
 @dataclass
@@ -76,12 +91,16 @@ class FakeGraph:
         self.replay = False  # repeat the previous page's last item at the top of each page
         self.batch_items: list[Request] = []  # every item of every $batch, as dispatched
         self.item_scripts: list[Scripted] = []  # faults for batch items (429 inside a 200 …)
+        self.links_last = False  # put @odata.nextLink / deltaLink after "value"
         self._seq = itertools.count(1)
 
     # ---- data --------------------------------------------------------------------
-    def put(self, mailbox: str, collection: str, doc: dict[str, Any], mime: bytes = b"") -> None:
+    def put(self, mailbox: str, collection: str, doc: dict[str, Any], mime: bytes = b"",
+            size: int | None = None) -> None:
         box = self.mailboxes.setdefault(mailbox, Mailbox())
-        box.collections[collection][doc["id"]] = Item(doc, next(self._seq), mime=mime)
+        if size is None and collection != "calendar":
+            size = len(mime) or None
+        box.collections[collection][doc["id"]] = Item(doc, next(self._seq), mime=mime, size=size)
 
     def remove(self, mailbox: str, collection: str, item_id: str) -> None:
         item = self.mailboxes[mailbox].collections[collection][item_id]
@@ -145,7 +164,12 @@ class FakeGraph:
 
     def _first_token(self, request: Request, mailbox: str, collection: str) -> Token | None:
         query = request.query
-        since, window = None, None
+        since, window, expand = None, None, None
+        if "$expand" in query:
+            found = EXPAND.match(query["$expand"])
+            if collection == "calendar" or found is None:
+                return None
+            expand = (found.group(1).lower(), int(found.group(2), 16))
         if collection == "calendar":
             if "$select" in query or "startDateTime" not in query:
                 return None
@@ -156,7 +180,8 @@ class FakeGraph:
                 return None
             since = query["$filter"][len(prefix):]
         select = tuple(query["$select"].split(",")) if "$select" in query else ()
-        return Token(mailbox, collection, 0, self._now_seq(), 0, since, select, window)
+        return Token(mailbox, collection, 0, self._now_seq(), 0, since, select, window,
+                     expand=expand)
 
     def _page(self, request: Request, token: Token) -> Reply:
         size = _max_page_size(request.prefer)
@@ -176,8 +201,10 @@ class FakeGraph:
         new_id = secrets.token_hex(6)
         self.tokens[new_id] = new
         link = f"https://{request.host}{path}?{query}={new_id}"  # literal $, as Graph writes
-        return Reply.json(200, {"@odata.context": "fake", link_key: link, "value": values},
-                          {"Preference-Applied": f"odata.maxpagesize={size}"})
+        doc = {"@odata.context": "fake", link_key: link, "value": values}
+        if self.links_last:
+            doc = {"@odata.context": "fake", "value": values, link_key: link}
+        return Reply.json(200, doc, {"Preference-Applied": f"odata.maxpagesize={size}"})
 
     def _changes(self, token: Token) -> list[Item]:
         items = self.mailboxes[token.mailbox].collections[token.collection].values()
@@ -206,6 +233,9 @@ class FakeGraph:
             self.violations.append("calendar read without outlook.timezone=UTC")
         if token.select:
             doc = {k: v for k, v in doc.items() if k in token.select or k == "id"}
+        if token.expand == MESSAGE_SIZE and item.size is not None:
+            doc["singleValueExtendedProperties"] = [
+                {"id": f"Integer {MESSAGE_SIZE[1]:#x}", "value": str(item.size)}]
         return {"@odata.etag": f'W/"{item.seq}"', **doc}
 
     def _mime(self, mailbox: str, item_id: str) -> Reply:
