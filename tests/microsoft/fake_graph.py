@@ -92,6 +92,7 @@ class FakeGraph:
         self.batch_items: list[Request] = []  # every item of every $batch, as dispatched
         self.item_scripts: list[Scripted] = []  # faults for batch items (429 inside a 200 …)
         self.links_last = False  # put @odata.nextLink / deltaLink after "value"
+        self.refuse_expand = False  # answer every $expand with 400, as an API version might
         self._seq = itertools.count(1)
 
     # ---- data --------------------------------------------------------------------
@@ -167,7 +168,7 @@ class FakeGraph:
         since, window, expand = None, None, None
         if "$expand" in query:
             found = EXPAND.match(query["$expand"])
-            if collection == "calendar" or found is None:
+            if collection == "calendar" or found is None or self.refuse_expand:
                 return None
             expand = (found.group(1).lower(), int(found.group(2), 16))
         if collection == "calendar":

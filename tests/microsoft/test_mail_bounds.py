@@ -184,3 +184,18 @@ def test_batch_answer_over_the_cap_lets_each_stream_ask_itself(
     assert not conn._prefetched  # the batch was not read
     drained = drain(conn, INBOX, cursors["mail:inbox"])
     assert len(drained.messages) == 2 and not skipped(drained)
+
+
+def test_a_refused_size_expand_still_reads_the_mail(world: GraphWorld, fake: FakeMicrosoft,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """Graph documents the $expand on message delta; a tenant that answers it with 400 must
+    not stop the mail stream: the first request is asked again without it."""
+    fake.graph.refuse_expand = True
+    for i in range(3):
+        add(world, i)
+    drained = drain(world.connector(), INBOX, None)
+    first, second, *_ = fake.graph_requests()
+    assert "$expand" in first.query and "$expand" not in second.query
+    assert second.query["$filter"] == first.query["$filter"]
+    assert len(drained.messages) == 3 and not skipped(drained)
+    assert "refused the message-size $expand" in caplog.text
