@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dealnudge.connectors.base import SentQuery
 from dealnudge.scheduler.delivery import Verdict
 from dealnudge.scheduler.sending import Delivery, delivery_label
 from dealnudge.store import NudgeNotFound, NudgeRecord
@@ -63,9 +64,10 @@ def settle_stranded_claims(store: Store, delivery: Delivery, now: dt.datetime, *
 def _verdict(delivery: Delivery, claim: NudgeRecord) -> Verdict:
     if claim.message_id is None:  # claimed by a version that did not record it
         return "unknown"
-    label = delivery_label(claim.local_day, claim.kind, claim.rep)
+    query = SentQuery(claim.message_id, claim.rep, claim.claimed_at,
+                      delivery_label(claim.local_day, claim.kind, claim.rep))
     try:
-        return delivery.deliverer.delivered(claim.message_id, label)
+        return delivery.deliverer.delivered(query)
     except Exception as err:  # noqa: BLE001 - a failed check leaves the claim as it is
         log.warning("could not check the %s of %s for %s: %s",
                     claim.kind, claim.rep, claim.local_day, err)
