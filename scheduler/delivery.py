@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from dealnudge.config.schema import Config, OutboxDelivery, SmtpDelivery
 from dealnudge.config.secrets import SecretMissing, read_secret
@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
 
 
-Verdict = SentVerdict
+Verdict: TypeAlias = SentVerdict
 
 
 class Deliverer(Protocol):

@@ -22,8 +22,7 @@ import logging
 import threading
 from typing import Any
 
-from dealnudge.config.schema import Config
-from dealnudge.config.schema import GmailDelivery
+from dealnudge.config.schema import Config, GmailDelivery
 from dealnudge.connectors.base import (
     SENT_CLOCK_MARGIN,
     AdminError,

@@ -46,7 +46,7 @@ def find_sent(check: SmtpSentCheck, query: SentQuery, *, username: str | None, p
         with session.guard(f"EXAMINE {check.folder}"):
             try:
                 client.select_folder(check.folder, readonly=True)
-            except Exception as err:  # noqa: BLE001 - re-raised below, typed
+            except Exception as err:
                 raise _missing(err, where) from err
         with session.guard("UID SEARCH"):
             ours = client.search(["HEADER", "Message-ID", query.message_id])
