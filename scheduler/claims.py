@@ -3,12 +3,15 @@
 A claim is written before delivery so that two processes can never both send. A
 worker killed (or frozen past its heartbeat) between claiming and recording leaves
 the claim in ``sending``; left alone it would cost the rep that day's digest. Where
-the deliverer can look the message up (the outbox file by its deterministic name
-and Message-ID), the claim is completed as ``sent`` when the message is there and
-released when it is not, so the next run sends it once. Where it cannot (plain
-SMTP accepts and forgets; the Gmail and Graph senders hold send-only rights), the
-claim stays and ``dealnudge status`` lists it as unverified: a missed digest is
-cheaper than a duplicate one.
+the deliverer can look the message up — the outbox file by its deterministic name and
+Message-ID; with ``sent_check``, the sending account's Sent folder by Message-ID
+(Gmail, Graph, or IMAP for SMTP) — the claim is completed as ``sent`` when the message
+is there and released when it is not, so the next run sends it once. Where it cannot
+(a plain SMTP relay accepts and forgets; senders without ``sent_check`` hold
+send-only rights), where the lookup fails, or where the folder holds another message
+to the recipient since the claim (a replaced Message-ID?), the claim stays and
+``dealnudge status`` lists it as unverified: a missed digest is cheaper than a
+duplicate one.
 """
 
 from __future__ import annotations

@@ -10,6 +10,12 @@ and are reached only through ``connectors.registry.create_sender``.
 The outbox writes each message to a temporary file in the same folder and renames
 it into place, so a reader never sees half a message; the name comes from the
 local day and the recipient, so writing the same nudge again replaces the file.
+
+``Deliverer.delivered`` answers, for a claim stranded in ``sending``, whether the
+message reached the target: the outbox by its file; SMTP with ``sent_check`` by the
+account's Sent folder over IMAP (``connectors.imap.sent``); Gmail and Graph with
+``sent_check`` through their sender's ``find_sent``. Every lookup follows
+``connectors.base.sent_verdict``.
 """
 
 from __future__ import annotations
