@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from dealnudge.config.loader import ConfigError, load_config
+from dealnudge.config.schema import SmtpDelivery
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "config"
 
@@ -184,10 +185,12 @@ def test_delivery_sent_check_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
       prot: 993
 reps:""")
     found = problems(write(tmp_path, text))
-    assert found == ["dealnudge.yaml:14: nudges.delivery.sent_check.prot: unknown key; "
-                     "did you mean port?"]
+    assert found == [("dealnudge.yaml:14: nudges.delivery.sent_check.prot: unknown key; "
+                      "did you mean port?")]
     config = load_config(write(tmp_path, text.replace("      prot: 993\n", "")))
-    check = config.nudges.delivery.sent_check  # type: ignore[union-attr]
+    delivery = config.nudges.delivery
+    assert isinstance(delivery, SmtpDelivery) and delivery.sent_check is not None
+    check = delivery.sent_check
     assert (check.port, check.starttls, check.folder, check.username) == (
         993, False, "[Gmail]/Sent Mail", None)
     assert "sent-folder-secret-42" not in repr(config)
