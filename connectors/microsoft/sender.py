@@ -54,7 +54,7 @@ class GraphSender:
             self.client.post_json(url, {"message": graph_message(message),
                                         "saveToSentItems": False}, what=what)
             return
-        body = base64.b64encode(message.as_bytes())
+        body = base64.b64encode(message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
         # GraphClient has a JSON POST only; its request path (gate, retry, errors) is reused.
         self.client._with_retry("POST", url, data=body, what=what,
                                 headers={"Content-Type": "text/plain"})
