@@ -192,9 +192,8 @@ class MicrosoftConnector(Connector):
                         continue
                     doc, lost = self._salvaged(stream, err)
                 except ConnectorError as err:
-                    if not _expand_refused(err, params):
+                    if params is None or not _expand_refused(err, params):
                         raise
-                    assert params is not None
                     log.warning("%s: Graph refused the message-size $expand on %s (%s); "
                                 "reading without it (sizes are then checked as bodies arrive)",
                                 self.client.rep, stream.name, err)
@@ -340,10 +339,10 @@ class MicrosoftConnector(Connector):
             page.events.append(record)
 
 
-def _expand_refused(err: ConnectorError, params: dict[str, str] | None) -> bool:
+def _expand_refused(err: ConnectorError, params: dict[str, str]) -> bool:
     """A 400 on the first request that carried the size ``$expand``: documented for message
     delta, but a tenant or API version that refuses it must not stop the mail stream."""
-    return params is not None and "$expand" in params and err.status == 400
+    return "$expand" in params and err.status == 400
 
 
 def _iso(moment: dt.datetime) -> str:
