@@ -11,7 +11,9 @@ rep gets one new customer mail (the last change). Prints one JSON object:
 
 * ``seconds_last_change_to_all_synced``: from the last change until every rep's new
   mail is in the store;
-* ``digests``: digest claims and outbox files per rep (each must be exactly one);
+* ``seconds_last_change_to_all_digested``: until every rep's digest is recorded as sent;
+* ``digests``: digest claims and outbox files per rep (each must be exactly one), read
+  20 s after the last digest;
 * ``findings_equal_single_process``: ``report --json`` on the workers' PostgreSQL store
   against a single ``sync`` + ``report`` on SQLite over the same files, at one instant;
 * ``sigterm_exit_seconds``: how long each live worker took to exit after SIGTERM.
@@ -64,6 +66,13 @@ def _reps_with_new_mail(dsn: str) -> int:
     with psycopg.connect(dsn, autocommit=True) as conn:
         row = conn.execute("SELECT count(DISTINCT rep) FROM email_messages "
                            "WHERE message_id LIKE 'last-change-%'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _digests_sent(dsn: str) -> int:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute("SELECT count(DISTINCT rep) FROM nudges "
+                           "WHERE kind = 'digest' AND status = 'sent'").fetchone()
     return int(row[0]) if row else 0
 
 
@@ -130,7 +139,10 @@ def main() -> None:
                 break
             time.sleep(1)
         synced_after = time.monotonic() - changed_at
-        time.sleep(10)  # a few more plans: no digest may go out twice
+        while _digests_sent(dsn) < len(reps) and time.monotonic() - changed_at < 900:
+            time.sleep(1)
+        digested_after = time.monotonic() - changed_at
+        time.sleep(20)  # a few more plans: no digest may go out twice
         exits = []
         for w in workers:
             if w.poll() is None:
@@ -162,6 +174,7 @@ def main() -> None:
             "workers_killed": kills, "frozen_seconds": FREEZE_UNTIL - FREEZE_FROM,
             "seconds_last_change_to_all_synced": round(synced_after, 1),
             "reps_with_last_change": _reps_with_new_mail(dsn),
+            "seconds_last_change_to_all_digested": round(digested_after, 1),
             "digests": {"reps_with_one_claim": sum(1 for r in reps if claims[r] == 1),
                         "claims": sum(claims.values()), "outbox_files": files},
             "findings": len(cluster_findings),
