@@ -24,6 +24,7 @@ import base64
 import binascii
 import codecs
 import datetime as dt
+import functools
 import hashlib
 import re
 from email.message import Message
@@ -63,6 +64,9 @@ _BETWEEN_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?]*\?=)\s+(?==\?)")
 _BARE_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _MULTIPART_HEADER = re.compile(rb"(?im)^content-type:[ \t]*multipart/")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
+_FOLDING = re.compile(r"\r?\n[ \t]+")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a raw 8-bit header byte, surrogate-escaped
+_WHITESPACE = re.compile(r"\s")  # what str.isspace() calls whitespace
 
 _AUTO_SUBJECT = re.compile(
     r"^\W*(?:re:\s*)?(?:automatic reply|auto[- ]?reply|autoreply|out of (?:the )?office"
@@ -131,7 +135,9 @@ def _raw_headers(msg: Message) -> dict[str, list[str]]:
             raise MalformedMessage(f"header {name[:40]!r} is {len(value):,} characters, over "
                                    f"the {MAX_HEADER_BYTES:,} limit")
         text = _unsurrogate(str(value))
-        text = re.sub(r"\r?\n[ \t]+", " ", text).strip()
+        if "\n" in text:
+            text = _FOLDING.sub(" ", text)
+        text = text.strip()
         out.setdefault(name.lower(), []).append(text)
     return out
 
@@ -143,7 +149,7 @@ def _one(headers: dict[str, list[str]], name: str) -> str:
 
 def _unsurrogate(text: str) -> str:
     """Undo the parser's surrogateescape of raw 8-bit header bytes (GBK subjects …)."""
-    if not any("\udc80" <= c <= "\udcff" for c in text):
+    if text.isascii() or not _ESCAPED_BYTE.search(text):
         return text
     data = text.encode("utf-8", "surrogateescape")
     return decode_bytes(data, None)
@@ -169,6 +175,23 @@ def _decode_word(match: re.Match[str]) -> str:
 
 
 def _addresses(values: list[str]) -> list[Address]:
+    if sum(map(len, values)) <= _CACHED_ADDRESS_CHARS:  # the same few lists recur in a mailbox
+        return list(_cached_addresses(tuple(values)))
+    return _read_addresses(values)
+
+
+# Address lists repeat (the same customers, the same colleagues), and reading one with
+# ``getaddresses`` costs a fifth of a parse: short ones are remembered. Addresses are
+# immutable, so messages may share them.
+_CACHED_ADDRESS_CHARS = 1024
+
+
+@functools.lru_cache(maxsize=2048)
+def _cached_addresses(values: tuple[str, ...]) -> tuple[Address, ...]:
+    return tuple(_read_addresses(list(values)))
+
+
+def _read_addresses(values: list[str]) -> list[Address]:
     found: list[Address] = []
     try:
         pairs = getaddresses(values)
@@ -176,7 +199,7 @@ def _addresses(values: list[str]) -> list[Address]:
         pairs = [("", a) for a in _BARE_ADDRESS.findall(" ".join(values))]
     for name, addr in pairs:
         addr = addr.strip().strip("<>").lower()
-        if "@" not in addr or any(c.isspace() for c in addr):
+        if "@" not in addr or _WHITESPACE.search(addr):
             continue
         found.append(Address(email=addr, name=decode_header_text(name).strip().strip('"')))
     return found
@@ -257,8 +280,8 @@ def decode_bytes(data: bytes, declared: str | None) -> str:
     text = _strict(data, codec) if codec else None
     if text is None:
         return _guess(data)
-    wide = sum(1 for c in text if not c.isascii())
-    if codec in _CJK_SCORE and wide >= 4:  # GB labelled Big5 (and back) decodes into nonsense
+    # GB labelled Big5 (and back) decodes into nonsense; only those two labels are checked
+    if codec in _CJK_SCORE and not text.isascii() and sum(1 for c in text if not c.isascii()) >= 4:
         other = "big5hkscs" if codec == "gb18030" else "gb18030"
         if _cjk_score(data, other) - _cjk_score(data, codec) >= 0.25:
             return data.decode(other)
