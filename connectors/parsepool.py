@@ -76,10 +76,15 @@ class ParsePool:
         self._workers: Workers | None = None
         self._closed = False
         self._failed = False
+        self.chunks_parsed = 0  # chunks the workers delivered (not counting in-process reads)
 
     @property
     def usable(self) -> bool:
         return not self._closed and not self._failed
+
+    def worker_pids(self) -> list[int]:
+        workers = self._workers
+        return workers.pids() if workers is not None else []
 
     def _start(self) -> Workers | None:
         with self._lock:
@@ -149,6 +154,8 @@ class ParsePool:
         if not isinstance(results, list) or len(results) != expected:
             self._give_up(WorkerFailed(f"a chunk of {expected} came back as {type(results)}"))
             return None
+        with self._lock:
+            self.chunks_parsed += 1
         return results
 
     def close(self) -> None:
@@ -179,7 +186,8 @@ class Workers:
         self._tasks: queue.SimpleQueue[tuple[Future[Any], Callable[[Any], Any], Any] | None] = \
             queue.SimpleQueue()
         self._closed = False
-        self._threads = [threading.Thread(target=self._drive, name=f"parse-worker-{i}",
+        self._processes: dict[int, subprocess.Popen[bytes]] = {}
+        self._threads = [threading.Thread(target=self._drive, args=(i,), name=f"parse-worker-{i}",
                                           daemon=True) for i in range(processes)]
         for thread in self._threads:
             thread.start()
@@ -205,7 +213,10 @@ class Workers:
         for thread in self._threads:
             thread.join()
 
-    def _drive(self) -> None:
+    def pids(self) -> list[int]:
+        return [p.pid for p in list(self._processes.values()) if p.poll() is None]
+
+    def _drive(self, slot: int) -> None:
         process: subprocess.Popen[bytes] | None = None
         try:
             while (task := self._tasks.get()) is not None:
@@ -213,7 +224,8 @@ class Workers:
                 if not future.set_running_or_notify_cancel():
                     continue
                 try:
-                    process = process or _start_worker()
+                    if process is None:
+                        process = self._processes[slot] = _start_worker()
                     result = _call(process, fn, arg)
                 except BaseException as err:  # noqa: BLE001 - the task's caller decides
                     if process is not None and process.poll() is not None:
