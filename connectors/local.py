@@ -407,8 +407,7 @@ def list_mail_files(root: Path, layout: Layout) -> list[SourceFile]:
     if layout == "mbox":
         return [SourceFile("", root, _fingerprint(root), hashed_ids=True)]
     if layout == "emldir":
-        return [SourceFile(p.relative_to(root).as_posix(), p, _fingerprint(p))
-                for p in sorted(root.rglob("*")) if _is_mail_file(p, root)]
+        return _eml_files(root)
     folders = [("", root)] + [(d.name[1:] + "/", d) for d in sorted(root.iterdir())
                               if d.is_dir() and d.name.startswith(".")
                               and d.name[1:].strip().lower() in _SENT_FOLDERS]
@@ -423,11 +422,50 @@ def list_mail_files(root: Path, layout: Layout) -> list[SourceFile]:
     return found
 
 
+def _eml_files(root: Path) -> list[SourceFile]:
+    """The mail files under ``root`` (``_is_mail_file``) in ``sorted(root.rglob("*"))``
+    order, with one scandir per folder and one stat per file: listing a large folder
+    with pathlib cost as much as storing its messages."""
+    found: list[tuple[tuple[str, ...], Path, os.stat_result]] = []
+
+    def walk(directory: str, parts: tuple[str, ...]) -> None:
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except PermissionError:  # as rglob: an unreadable folder holds nothing
+            return
+        for entry in listed:
+            if entry.name.startswith("."):  # hidden, or inside a hidden folder: never mail
+                continue
+            where = (*parts, entry.name)
+            try:
+                if entry.is_dir():
+                    if not entry.is_symlink():  # rglob does not follow linked folders
+                        walk(entry.path, where)
+                    continue
+                if not entry.is_file():
+                    continue
+            except OSError:
+                continue
+            path = Path(entry.path)
+            if _mail_name_or_head(path):
+                found.append((where, path, entry.stat()))
+
+    walk(str(root), ())
+    found.sort(key=lambda item: item[0])
+    return [SourceFile("/".join(where), path, f"{info.st_size}:{info.st_mtime_ns}")
+            for where, path, info in found]
+
+
 def _is_mail_file(path: Path, root: Path) -> bool:
     """.eml and .msg files (the latter to say why they are skipped), and files without an
     extension that start like an RFC 822 message: MH folders (1, 2, 3 …) and many exports."""
     if any(part.startswith(".") for part in path.relative_to(root).parts) or not path.is_file():
         return False
+    return _mail_name_or_head(path)
+
+
+def _mail_name_or_head(path: Path) -> bool:
     suffix = path.suffix.lower()
     if suffix in (".eml", ".msg"):
         return True
