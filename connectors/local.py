@@ -299,12 +299,11 @@ def read_mail_file(file: SourceFile, zone: dt.tzinfo, own: Collection[str]) -> F
 
 def _read_message_file(path: Path) -> bytes | None:
     """One message's bytes, or None for an Outlook .msg; the size is checked first (an
-    oversized file is never read) and the file is opened once."""
+    oversized file is never opened) and the file is opened once."""
+    check_size(path.stat().st_size, MAX_MESSAGE_BYTES, "the message")
     if path.suffix.lower() == ".msg":
-        check_size(path.stat().st_size, MAX_MESSAGE_BYTES, "the message")
         return None
     with path.open("rb") as handle:
-        check_size(os.fstat(handle.fileno()).st_size, MAX_MESSAGE_BYTES, "the message")
         data = handle.read(MAX_MESSAGE_BYTES + 1)
     check_size(len(data), MAX_MESSAGE_BYTES, "the message")  # it grew while we looked
     return None if data[:8] == _OLE_MAGIC else data

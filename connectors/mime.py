@@ -32,6 +32,7 @@ from email.parser import BytesParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
+from typing import Any
 
 from charset_normalizer import from_bytes
 from dealnudge.connectors.items import (
@@ -101,7 +102,7 @@ def parse_message(raw: bytes, *, source_id: str, folder: Folder,
 
 
 def _parse(raw: bytes, source_id: str, folder: Folder, default_tz: dt.tzinfo) -> EmailMessage:
-    msg = BytesParser(policy=compat32).parsebytes(raw)
+    msg = BytesParser(_Part, policy=compat32).parsebytes(raw)
     headers = _raw_headers(msg)
     sender = _first_address(headers.get("from", []))
     if sender is None:
@@ -123,6 +124,39 @@ def _parse(raw: bytes, source_id: str, folder: Folder, default_tz: dt.tzinfo) ->
         references=tuple(_ids(" ".join(headers.get("references", [])))),
         attachments=tuple(attachments),
     ))
+
+
+class _Part(Message):
+    """A parsed part that finds its headers by name in a dict instead of a scan, and
+    works its content type out once: the body choice and text decoding ask for them
+    about ten times per part. Both are keyed on the header count and default type, so
+    the parser (which adds headers, then asks) always sees the current answer; parts
+    are not changed once parsed."""
+
+    _index: tuple[tuple[int, str], dict[str, tuple[str, str]], str | None] | None = None
+
+    def _lookup(self) -> tuple[tuple[int, str], dict[str, tuple[str, str]], str | None]:
+        key = (len(self._headers), self._default_type)
+        index = self._index
+        if index is None or index[0] != key:
+            first: dict[str, tuple[str, str]] = {}
+            for name, value in self._headers:
+                first.setdefault(name.lower(), (name, value))
+            index = self._index = (key, first, None)
+        return index
+
+    def get(self, name: str, failobj: Any = None) -> Any:
+        found = self._lookup()[1].get(name.lower())
+        if found is None:
+            return failobj
+        return self.policy.header_fetch_parse(*found)
+
+    def get_content_type(self) -> str:
+        key, first, ctype = self._lookup()
+        if ctype is None:
+            ctype = super().get_content_type()
+            self._index = (key, first, ctype)
+        return ctype
 
 
 # --- headers -------------------------------------------------------------------------
