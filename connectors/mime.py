@@ -42,6 +42,7 @@ from dealnudge.connectors.items import (
     MAX_MIME_DEPTH,
     MAX_MIME_PARTS,
     clean_message,
+    clean_text,
 )
 
 from dealnudge.records import Address, EmailMessage, Folder
@@ -109,7 +110,7 @@ def _parse(raw: bytes, source_id: str, folder: Folder, default_tz: dt.tzinfo) ->
         raise MalformedMessage("no From address")
     subject = decode_header_text(_one(headers, "subject"))
     body, attachments = _body_and_attachments(msg)
-    return clean_message(EmailMessage(
+    return _clean(EmailMessage(
         source_id=source_id,
         message_id=_message_id(_one(headers, "message-id"), source_id),
         sent_at=_sent_at(headers, default_tz),
@@ -157,6 +158,18 @@ class _Part(Message):
             ctype = super().get_content_type()
             self._index = (key, first, ctype)
         return ctype
+
+
+def _clean(message: EmailMessage) -> EmailMessage:
+    """``clean_message``, skipped when no text of the message has a character to clean
+    (nearly always): its field-by-field walk cost a tenth of a parse."""
+    texts = [message.source_id, message.message_id, message.subject, message.body_text,
+             message.folder, message.in_reply_to or "", message.thread_id or "",
+             message.web_link or "", *message.references, *message.attachments]
+    for address in (message.sender, *message.to, *message.cc):
+        texts += (address.email, address.name)
+    joined = "".join(texts)
+    return message if clean_text(joined) is joined else clean_message(message)
 
 
 # --- headers -------------------------------------------------------------------------
