@@ -134,6 +134,8 @@ class _Part(Message):
     the parser (which adds headers, then asks) always sees the current answer; parts
     are not changed once parsed."""
 
+    _headers: list[tuple[str, str]]  # Message's own attributes, set by its __init__
+    _default_type: str
     _index: tuple[tuple[int, str], dict[str, tuple[str, str]], str | None] | None = None
 
     def _lookup(self) -> tuple[tuple[int, str], dict[str, tuple[str, str]], str | None]:

@@ -14,11 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from dealnudge.store import convert
 from dealnudge.store.models import CursorRow, EventHistoryRow, EventRow, MessageRow, ParticipantRow
-from sqlalchemy import delete, insert, inspect, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from dealnudge.records import CalendarEvent, EmailMessage, SyncPage
@@ -79,10 +79,13 @@ def remember_first_starts(session: Session, rep: str, stream: str,
 
 def _table_columns(model: type[EventRow | MessageRow]) -> dict[str, str]:
     """Attribute name → column name (``to`` is stored as ``to_addresses`` …)."""
-    return {attr.key: attr.columns[0].name for attr in inspect(model).column_attrs}
+    return {attr.key: attr.columns[0].name for attr in model.__mapper__.column_attrs}
 
 
 _EVENT_COLUMNS = _table_columns(EventRow)
+_EVENTS = cast(Table, EventRow.__table__)
+_PARTICIPANTS = cast(Table, ParticipantRow.__table__)
+_MESSAGES = cast(Table, MessageRow.__table__)
 _MESSAGE_COLUMNS = _table_columns(MessageRow)
 
 
@@ -96,8 +99,7 @@ def insert_events(session: Session, rep: str, stream: str,
     cost more than the rest of a first calendar sync's writes."""
     rows = [_as_table_row({"rep": rep, "stream": stream, "source_id": event.source_id,
                            **convert.event_columns(event)}, _EVENT_COLUMNS) for event in events]
-    table = EventRow.__table__
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    statement = insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True)
     ids = session.execute(statement, rows).scalars().all()
     people = [{"event_id": event_id, "position": i, "email": email, "name": name,
                "response": response, "is_organizer": organizer, "is_self": self_,
@@ -106,7 +108,7 @@ def insert_events(session: Session, rep: str, stream: str,
               for i, (email, name, response, organizer, self_, resource)
               in enumerate(convert.participant_tuples(event))]
     if people:
-        session.execute(insert(ParticipantRow.__table__), people)
+        session.execute(insert(_PARTICIPANTS), people)
 
 
 def upsert_events(session: Session, rep: str, stream: str,
@@ -154,7 +156,7 @@ def upsert_messages(session: Session, rep: str, stream: str,
                 setattr(row, name, value)
             counts.updated += 1
     if new_rows:  # one executemany: a 500-message page is the common case on a first sync
-        session.execute(insert(MessageRow.__table__),
+        session.execute(insert(_MESSAGES),
                         [_as_table_row(row, _MESSAGE_COLUMNS) for row in new_rows])
         counts.inserted += len(new_rows)
 

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import typing
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -175,6 +176,7 @@ def test_the_cleaning_shortcut_sees_every_text_field(name: str) -> None:
     base = EmailMessage(source_id="s", message_id="m",
                         sent_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
                         sender=Address("a@x.example"))
-    dirty = dataclasses.replace(base, **{name: value})
+    changes: dict[str, Any] = {name: value}
+    dirty = dataclasses.replace(base, **changes)
     assert _clean(dirty) == clean_message(dirty) != dirty
     assert _clean(base) is base
