@@ -91,6 +91,7 @@ class ParsePool:
             if not self.usable:
                 return None
             if self._workers is None:
+                log.info("parsing local mail in %d worker processes", self.processes)
                 self._workers = Workers(self.processes)
             return self._workers
 
