@@ -261,7 +261,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         ahead = _ahead_of_the_past(clause, times)
         if ahead is not times:
             times, due = ahead, best_day(ahead, today)
-    due = due or state.unclaimed
+    if due is None and not times:  # "这周比较忙，下周再说吧": the clause names its own time
+        due = state.unclaimed
     state.unclaimed = None
     if due is not None and sides.CHECKING(clause):
         due, times = None, []  # "let me check my calendar for Thursday": no day promised
@@ -347,8 +348,8 @@ def _is_excluded(clause: Clause) -> bool:
     if not (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.GRATITUDE(clause)
             or cues.AWAIT_OTHER(clause) or cues.RELATIVE_TERM(clause)):
         return False
-    if cues.INVITED(clause):  # "下周三上午十点，请到我司参加评审": the customer's own meeting
-        return False
+    if cues.INVITED(clause) or cues.HOSTING(clause):  # "请到我司参加评审", "我们在会议室等您":
+        return False  # the customer receives the other side at its own meeting
     if sides.THANKS_FOR_PROMISE(clause):  # "Thanks for agreeing to meet again on Tuesday"
         return bool(cues.QUESTION(clause) or cues.REQUEST(clause))
     if cues.RESCHEDULE(clause):  # "Could we do Tuesday instead?" asks, and still commits

@@ -145,6 +145,7 @@ MARKER = Cue(
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\s*expect\s+(?:the|our|a|it|them)"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
+       r"|to\s+follow\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
        r"|give\s+(?:us|me)\s+until|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
        + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target\s+(?:date|day)"
        r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
@@ -156,7 +157,7 @@ MARKER = Cue(
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|报批|报审|送审|打款|汇款|转账|打过去|挂网|公示|回传|盖章|(?:视频|电话|线上)会议?|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
-       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题|不见不散|欢迎(?:大家|各位|您)?参加",
+       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|准时|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题|不见不散|欢迎(?:大家|各位|您)?参加",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
@@ -244,15 +245,15 @@ _APPROXIMATE_DAY = (
     + r"\s+\d+|\d{1,2}(?:st|nd|rd|th)\b|\d{1,2}\s+" + _MONTH + r"|\d{1,2}[/.]\d{1,2}\b"
     r"|(?:the\s+)?(?:end|middle|start|beginning)\s+of|mid-?\s*[a-z]|early\s+next|next\s+week"
     r"|(?<!about\s)(?<!about\sthe\s)(?:mon|tues|wednes|thurs|fri)day)|(?:day|week|month)s?\s+or\s+so"
-    r"|(?:mon|tues|wednes|thurs|fri)day-?ish")
+    r"|(?:mon|tues|wednes|thurs|fri)day-?ish|(?:a\s+)?couple\s+(?:of\s+)?(?:days|weeks)")
 HEDGE = Cue(
     en=r"(?:maybe|perhaps|possibly|probably|might|could|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
-       r"not\s+sure|haven['’]t\s+decided|hope\s+to|" + _APPROXIMATE_DAY + r")\b",
+       r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to|" + _APPROXIMATE_DAY + r")\b",
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
        r"|说不定|不确定|还没定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
-          "not sure", "decided", "around", "about", "approx", "roughly", "circa", "or so",
+          "not sure", "decided", "hoping", "couple", "around", "about", "approx", "roughly", "circa", "or so",
           "ish"),
 )
 CONDITIONAL = Cue(
@@ -388,6 +389,14 @@ AWAIT_OTHER = Cue(
     gate=("wait", "eye", "look"),
     zh_gate=("等",),
 )
+# Waiting for the other side *at a place* is hosting their visit ("下周一上午十点，我们在三楼会议室等您",
+# "we'll be waiting for you at reception at 10"): the author's side receives them, a meeting.
+HOSTING = Cue(
+    en=r"(?:wait(?:ing)?\s+for|meet)\s+you\s+(?:at|in)\s+(?:the\s+|our\s+)?(?:reception|lobby|office|front\s+desk|gate|entrance)\b",
+    zh=r"在[^，,。；;！!]{0,10}(?:等|恭候)(?:着)?(?:您|你们?|各位|大家)",
+    gate=("you at", "you in"),
+    zh_gate=("等", "恭候"),
+)
 # A span counted from an event is a term, not a day ("within 30 days of receipt",
 # "收到发票后30天内付款", "合同签订之日起15个工作日内").
 RELATIVE_TERM = Cue(
@@ -414,11 +423,12 @@ AWAY = Cue(
     en=r"(?:will\s+be|is|are|am|i['’]m|we['’]re|be)\s+(?:closed|away|out\s+of\s+(?:the\s+)?office|on\s+"
        r"(?:leave|holiday|vacation|annual\s+leave)|unavailable|travell?ing|abroad|off|"
        r"out(?!\s+(?:to|for|there|with|of\s+(?:stock|scope))(?![a-z])))\b|"
-       r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b",
-    zh=r"在国外|出差|休假|放假|不在(?:公司|办公室|国内|北京|上海)|请假|在外地|(?:临时)?有事|没空",
+       r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b|"
+       r"(?:am|are|is|i['’]m|we['’]re)\s+(?:really\s+|very\s+|pretty\s+|quite\s+|a\s+bit\s+)?(?:busy|swamped|slammed|tied\s+up)\b",
+    zh=r"在国外|出差|休假|放假|不在(?:公司|办公室|国内|北京|上海)|请假|在外地|(?:临时)?有事|没空|(?:比较|很|太|非常|特别|有点|有些)忙",
     gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel", "out",
-          "abroad", "personal", " off", "reopen"),
-    zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空"),
+          "abroad", "personal", " off", "reopen", "busy", "swamped", "slammed", "tied up"),
+    zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空", "忙"),
 )
 # Postponed without a new day: the named day is the old one ("原计划于明天举行的会议将不得不延期",
 # "the kickoff on Tuesday is postponed").

@@ -100,7 +100,7 @@ def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
             kept.append("" if columns is not None else line)
             continue
         columns = None
-        heading = _heading_owner(low, author)
+        heading = _heading_owner(low, author) or _side_heading(low, reading)
         if heading is not None:
             owner = heading if heading != "none" else None
             kept.append("")
@@ -127,6 +127,19 @@ def _heading_owner(low: str, author: Author) -> Side | Literal["none"] | None:
     if not _HEADING.search(low):
         return None
     return _side(low, author) or "none"
+
+
+# A heading that only names a side ("Your team:", "Acme side:", "我方：", "For you:"): the
+# items below it are that side's, like those under "Your action items:".
+_SIDE_HEADING = re.compile(
+    r"^(?:for\s+|from\s+)?(?P<who>you|us|we|me|(?:your|our|my)\s+(?:team|side|end|folks|company|people)"
+    r"|[a-z0-9&.'’-]+(?:\s+[a-z0-9&.'’-]+)?\s+(?:team|side)|贵司|贵方|您|你们|我方|我司|我们|客户方?|甲方|乙方"
+    r"|供应商方?|双方|both(?:\s+(?:teams|sides))?)\s*(?:[(（][^)）]{0,20}[)）])?\s*[:：]$")
+
+
+def _side_heading(low: str, reading: _Reading) -> Side | None:
+    found = _SIDE_HEADING.match(low) if low.endswith((":", "：")) and len(low) <= 40 else None
+    return None if found is None else _owner_side(found["who"], reading)
 
 
 _SIGNATURE_LINES = 6

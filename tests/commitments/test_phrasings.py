@@ -190,3 +190,46 @@ def test_in_a_bit_of_a_rush_names_no_time() -> None:
 ])
 def test_a_day_only_checked_is_not_promised(text: str) -> None:
     assert dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "We're hoping to have a decision by the 20th.",
+    "We will send it over in a couple of days.",
+    "We'll need a couple of weeks to review.",
+])
+def test_hoping_and_a_couple_of_days_are_no_day(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Signed copy to follow tomorrow.", "2026-03-05"),
+    ("PO to be issued on Friday.", "2026-03-06"),
+    ("周一上午九点半准时到。", "2026-03-09"),
+])
+def test_headline_style_steps_without_a_subject(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "这周比较忙，下周再说吧。",
+    "I'm swamped this week, let's pick it up next week.",
+])
+def test_a_busy_week_is_not_the_steps_day(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("下周一上午十点，我们在三楼会议室等您。", "2026-03-09"),
+    ("可以，我们在公司等你们。\n王伟" + QUOTE_ZH, "2026-03-10"),
+])
+def test_waiting_for_the_other_side_at_a_place_hosts_them(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_heading_that_names_a_side_owns_the_items_below() -> None:
+    recap = ("Hi Anna,\n\nThanks for the meeting. Next steps below.\n\nYour team:\n"
+             "- Send the user list by Friday\n- Confirm the SSO provider\n\nOur side:\n"
+             "- Sandbox by Monday\n\nSam")
+    steps = extract_commitments(recap, sent_at=WEDNESDAY, author="seller")
+    assert [(c.actor, c.due) for c in steps if c.actor != "seller" and c.due] == [
+        ("customer", dt.date(2026, 3, 6))]
