@@ -143,7 +143,7 @@ def _accepting_sentence(body: str) -> str | None:
 
 # The short replies the per-sentence reading exists for; a body with none of them and
 # no acceptance anywhere skips the sentence split.
-_ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "fine",
+_ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "fine", "work", "good",
                  "好", "可以", "没问题", "行", "方便", "欢迎", "同意")
 
 

@@ -182,13 +182,29 @@ def _r_zh_eom(m: re.Match[str], today: dt.date) -> dt.date | None:
     mod = (m["zh_eom_mod"] or "").replace("个", "")
     if mod == "下":
         return month_end(*add_months(today, 1))
-    if mod.endswith("月"):
-        month = zh_number(mod[:-1])
-        if month is None or not 1 <= month <= 12:
-            return None
-        found = month_end(today.year, month)
-        return found if found >= today else month_end(today.year + 1, month)
+    if m["zh_eom_n"]:
+        month = zh_number(m["zh_eom_n"])
+        return None if month is None or not 1 <= month <= 12 else _named_month_end(today, month)
     return month_end(today.year, today.month)
+
+
+def _named_month_end(today: dt.date, month: int) -> dt.date:
+    """The last day of the named month: this year's, or next year's once it has passed."""
+    found = month_end(today.year, month)
+    return found if found >= today else month_end(today.year + 1, month)
+
+
+def _r_en_wdord(m: re.Match[str], today: dt.date) -> dt.date | None:
+    """"Friday 13th": the next 13th that is a Friday (this month or the next two); a day
+    that matches no such date ("Friday 12th" in a month where the 12th is a Thursday)
+    is no day."""
+    weekday, dom = _EN_WEEKDAYS[m["en_wdord_w"]], int(m["en_wdord_d"])
+    for ahead in range(3):
+        year, month = add_months(today, ahead)
+        found = safe_date(year, month, dom)
+        if found is not None and found >= today and found.weekday() == weekday:
+            return found
+    return None
 
 
 def _r_zh_wkin(m: re.Match[str], today: dt.date) -> dt.date | None:
@@ -264,6 +280,8 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "zh_wkend": lambda m, today: _weekend(today, (m["zh_wkend_mod"] or "").startswith("下")),
     "en_eonm": lambda m, today: month_end(*add_months(today, 1)),
     "en_eom": lambda m, today: month_end(today.year, today.month),
+    "en_eonamed": lambda m, today: _named_month_end(today, _MONTHS[m["en_eonamed_m"].rstrip(".")]),
+    "en_wdord": _r_en_wdord,
     "en_eoy": lambda m, today: dt.date(today.year, 12, 31), "en_eoq": _r_en_eoq,
     "zh_eoq": _r_zh_eoq,
     "en_nwwd": _r_en_nwwd, "en_wkfrom": _r_en_wkfrom, "en_wdm": _r_en_wdm, "en_wd": _r_en_wd, "en_vague": _vague,
@@ -285,7 +303,7 @@ def _family(name: str) -> str:
 
 # A guard in front of each family lets the engine skip positions where none of its
 # patterns can start, which makes a typical English sentence several times faster.
-_ZH_FIRST = "下这本上周星礼今明后大月年第过改近尽回有找以将晚零〇一二两三四五六七八九十0-9"
+_ZH_FIRST = "下这本上周星礼今明后大月年第过改近尽回有找以将晚半国春五中元节假放开零〇一二两三四五六七八九十0-9"
 _GUARDS = {"num": r"(?=[0-9])", "en": r"(?<![a-z0-9])(?=[a-z])",
            "zh": f"(?=[{_ZH_FIRST}])"}
 
@@ -370,9 +388,26 @@ def _without_echoes(kept: list[TimeMention], low: str) -> list[TimeMention]:
     explicit = [m for m in kept if m.rank == 0]
     if not explicit:
         return kept
-    return [m for m in kept if m.rank == 0 or not any(
-        _BESIDE.fullmatch(low, e.end, m.start) or _BESIDE.fullmatch(low, m.end, e.start)
-        for e in explicit)]
+    clash: set[int] = set()  # explicit dates a weekday beside them contradicts
+    dropped: set[int] = set()  # weekdays that only restate (or contradict) a date
+    for m in kept:
+        if m.rank == 0:
+            continue
+        beside = [e for e in explicit if _BESIDE.fullmatch(low, e.end, m.start)
+                  or _BESIDE.fullmatch(low, m.end, e.start)]
+        if not beside:
+            continue
+        dropped.add(id(m))
+        if m.due is not None and _WEEKDAY_ONLY.fullmatch(low, m.start, m.end):
+            # "Thursday March 13" (a Friday): which of the two is meant is unknown
+            clash |= {id(e) for e in beside if e.due is not None
+                      and e.due.weekday() != m.due.weekday()}
+    return [TimeMention(m.start, m.end, None, m.rank) if id(m) in clash else m
+            for m in kept if id(m) not in dropped]
+
+
+_WEEKDAY_ONLY = re.compile(r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|weds|thu|thur"
+                           r"|thurs|fri|sat|sun)\.?|(?:周|星期|礼拜)[一二三四五六日天]")
 
 
 def _unless_a_choice(kept: list[TimeMention], low: str) -> list[TimeMention]:
@@ -458,7 +493,7 @@ def _weekday_beside(low: str, start: int, end: int) -> int | None:
     return None
 
 
-_WEEKDAY_GROUPS = {"en_wd": "en_wd_d", "en_wdm": "en_wdm_d", "en_nwwd": "en_nwwd_d",
+_WEEKDAY_GROUPS = {"en_wdord": "en_wdord_w", "en_wd": "en_wd_d", "en_wdm": "en_wdm_d", "en_nwwd": "en_nwwd_d",
                    "en_wkfrom": "en_wkfrom_d"}
 
 

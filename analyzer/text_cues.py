@@ -115,7 +115,7 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
-    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|(?<=不行|没空)[，,]|(?<=方便|合适)[，,]"
+    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|\s+but\s+(?=(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun|next|this|tomorrow|the\s+\d|\d))|(?<=不行|没空)[，,]|(?<=方便|合适)[，,]"
     r"|[，,]\s*(?=[^，,。；;\s]{0,6}(?:请(?!示)|麻烦|烦请|劳烦|还请|务必))|,\s+(?=please\b))"),
     re.IGNORECASE,
 )
@@ -425,7 +425,7 @@ AWAY = Cue(
        r"out(?!\s+(?:to|for|there|with|of\s+(?:stock|scope))(?![a-z])))\b|"
        r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b|"
        r"(?:am|are|is|i['’]m|we['’]re)\s+(?:really\s+|very\s+|pretty\s+|quite\s+|a\s+bit\s+)?(?:busy|swamped|slammed|tied\s+up)\b",
-    zh=r"在国外|出差|休假|放假|不在(?:公司|办公室|国内|北京|上海)|请假|在外地|(?:临时)?有事|没空|(?:比较|很|太|非常|特别|有点|有些)忙",
+    zh=r"在国外|出差|休假|放假|不在(?!乎|于|话下|意|少数|此列|范围|其中|这里)|请假|在外地|(?:临时)?有事|没空|(?:比较|很|太|非常|特别|有点|有些)忙",
     gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel", "out",
           "abroad", "personal", " off", "reopen", "busy", "swamped", "slammed", "tied up"),
     zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空", "忙"),

@@ -180,3 +180,31 @@ def test_a_week_from_a_weekday_is_the_one_after_the_coming_one() -> None:
         assert resolve_day(text, wednesday) == dt.date(2026, 3, 13), text
     assert resolve_day("Weds", wednesday) == dt.date(2026, 3, 11)
     assert resolve_day("Friday weekly sync", wednesday) == dt.date(2026, 3, 6)
+
+
+WEDNESDAY = dt.date(2026, 3, 4)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("4月底", "2026-04-30"),  # April's end, not this month's
+    ("1月底", "2027-01-31"),
+    ("下个月底", "2026-04-30"),
+    ("end of March", "2026-03-31"),
+    ("by the end of April", "2026-04-30"),
+    ("Friday 13th", "2026-03-13"),
+    ("Weds the 11th", "2026-03-11"),
+    ("Friday 13th March", "2026-03-13"),
+])
+def test_named_month_ends_and_weekday_ordinals(text: str, expected: str) -> None:
+    assert resolve_day(text, WEDNESDAY) == dt.date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "Thursday March 13",  # the 13th is a Friday: one of the two is wrong
+    "3月9日（周二）",  # 9 March is a Monday
+    "Friday 12th",
+    "半个月内",  # about two weeks, not the month's end
+    "节后", "国庆节后", "春节以后",
+])
+def test_a_contradicted_or_approximate_day_is_no_day(text: str) -> None:
+    assert resolve_day(text, WEDNESDAY) is None

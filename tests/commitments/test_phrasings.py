@@ -233,3 +233,16 @@ def test_a_heading_that_names_a_side_owns_the_items_below() -> None:
     steps = extract_commitments(recap, sent_at=WEDNESDAY, author="seller")
     assert [(c.actor, c.due) for c in steps if c.actor != "seller" and c.due] == [
         ("customer", dt.date(2026, 3, 6))]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("I can't do Thursday but Friday at 11 works.", "2026-03-06"),
+    ("That should be fine.\nAnna" + QUOTE_EN, "2026-03-05"),
+    ("That would work for us.\nAnna" + QUOTE_EN, "2026-03-05"),
+])
+def test_a_refusal_then_another_day_and_a_modal_acceptance(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_reply_that_the_boss_is_away_that_day_is_no_step() -> None:
+    assert dated("下周二我们领导不在，换个时间吧。\n王伟" + QUOTE_ZH) is None
