@@ -144,7 +144,8 @@ def _accepting_sentence(body: str) -> str | None:
 # The short replies the per-sentence reading exists for; a body with none of them and
 # no acceptance anywhere skips the sentence split.
 _ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "fine", "work", "good",
-                 "好", "可以", "没问题", "行", "方便", "欢迎", "同意")
+                 "好", "可以", "没问题", "行", "方便", "欢迎", "同意",
+                 "attend", "join", "参加", "参会", "出席", "到场")
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any
@@ -335,7 +336,7 @@ def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]
 
 
 _ONLY_OLD = re.compile(r"reschedul|postpon")
-_TO_DAY = re.compile(r"(?:\bto|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:[a-z]+day,?\s+)?"
+_TO_DAY = re.compile(r"(?:\bto|reschedul(?:ed|ing|e)?\s+(?:it\s+|this\s+|that\s+)?for|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:[a-z]+day,?\s+)?"
                      r"[^\s,，。]{0,10}$")
 _POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one
 _FROM_DAY = re.compile(r"(?:from|instead\s+of|rather\s+than|原定|原来|原先|原计划)\s*(?:the\s+|on\s+)?"

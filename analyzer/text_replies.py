@@ -30,14 +30,19 @@ ACCEPTS = Cue(
        r"|(?:that|this|it)(?:['’]s|['’]d\s+be|\s+is|\s+will(?:\s+be)?|\s+(?:should|would)(?:\s+be)?)?\s+(?:works?|fine|good|perfect|great)"
        r"(?:\s+(?:for|with)\s+(?:me|us|both))?\s*[.!]*$|(?:i|we)\s+can\s+make\s+(?:it|that)"
        r"(?:\s+work)?|(?:talk|speak|chat)\s+(?:to\s+you\s+)?then"
-       r"|(?:i|we)(?:['’]ll|\s+will)\s+(?:send|set\s+up)\s+(?:the|an?)\s+(?:calendar\s+)?invit[a-z]*)\b",
+       r"|(?:i|we)(?:['’]ll|\s+will)\s+(?:send|set\s+up)\s+(?:the|an?)\s+(?:calendar\s+)?invit[a-z]*"
+       # "I'll be attending.", "Noted, will attend.", "I will join too.": the quoted event
+       r"|^\W*(?:[a-z]+[,.!]+\s*)?(?:(?:i|we)\s*)?(?:['’]ll|will|['’]m|am|['’]re|are)?\s*(?:be\s+)?"
+       r"(?:attending|attend|joining|join)(?:\s+(?:it|this|that|then|too|as\s+well|the\s+(?:call|meeting)))?"
+       r"\s*[.!]*$)\b",
     zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|在[^，,。！!]{0,10}(?:等|恭候)(?:你们?|您|各位)|(?:那天|当天|这个时间|那个时间)"
        r"(?:可以|没问题|行|方便)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
-       r"|^\W*(?:好的?|可以的?|没问题|行|ok|方便|欢迎|同意)(?:[，,。!！\s]*(?:好的?|可以的?|没问题|行|方便|"
+       r"|(?:^|[，,\s])(?:我们?|本人)?也?(?:会|将|一定|准时|届时|到时候?|尽力|尽量)*(?:[^，,。！!不没无]{0,8}?)"
+       r"(?<![不没])(?:参加|参会|出席|到场)\W*$|^\W*(?:好的?|可以的?|没问题|行|ok|方便|欢迎|同意)(?:[，,。!！\s]*(?:好的?|可以的?|没问题|行|方便|"
        r"欢迎|同意))*\W*$",
     gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
           "ok", "yes", "yep", "sure", "perfect", "great", "will do", "confirmed", "work", "fine",
-          "good", "make it", "make that", "then", "invit"),
+          "good", "make it", "make that", "then", "invit", "attend", "join"),
 )
 
 

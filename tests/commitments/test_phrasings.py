@@ -246,3 +246,35 @@ def test_a_refusal_then_another_day_and_a_modal_acceptance(text: str, day: str) 
 
 def test_a_reply_that_the_boss_is_away_that_day_is_no_step() -> None:
     assert dated("下周二我们领导不在，换个时间吧。\n王伟" + QUOTE_ZH) is None
+
+
+ANNOUNCED_EN = ("\n\nOn Tue, Mar 3, 2026 at 10:00 AM Lee <lee@example.org> wrote:\n"
+                "> Hi all, the next project call is Friday, March 6 at 16:00 UTC.\n"
+                "> Please reply if you can attend.\n")
+ANNOUNCED_ZH = ("\n\n李明 <liming@example.com> 于2026年3月3日周二 上午10:00写道：\n"
+                "> 各位好，本周五（3/6）下午三点召开项目例会，请大家准时参加。\n")
+
+
+@pytest.mark.parametrize("reply", [
+    "I'll be attending.", "Noted, will attend.", "I will join.", "Thanks, I'll be there.",
+])
+def test_saying_one_attends_takes_the_announced_day(reply: str) -> None:
+    assert dated(reply + "\nAnna" + ANNOUNCED_EN) == dt.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize("reply", ["好的，我会参加。", "已收到，届时参加。", "收到，届时我们派两个人参加。", "我参加。"])
+def test_a_chinese_reply_that_attends_takes_the_announced_day(reply: str) -> None:
+    assert dated(reply + "\n王伟" + ANNOUNCED_ZH) == dt.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize(("reply", "quote"), [
+    ("Sorry, I won't attend this time.", ANNOUNCED_EN),
+    ("我不参加了。", ANNOUNCED_ZH),
+    ("我那天出差，参加不了。", ANNOUNCED_ZH),
+])
+def test_declining_the_announced_event_takes_no_day(reply: str, quote: str) -> None:
+    assert dated(reply + "\nAnna" + quote) is None
+
+
+def test_rescheduled_for_a_day_is_the_new_day() -> None:
+    assert dated("The call is rescheduled for Friday 10am.") == dt.date(2026, 3, 6)
