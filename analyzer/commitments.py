@@ -195,10 +195,15 @@ def split_sentences(body: str) -> list[str]:
         if end.group() == "." and cues.ABBREVIATION.search(body[max(0, end.start() - 6):
                                                                  end.start()].lower()):
             continue
-        sentences.append(body[start:end.end()].strip())
+        sentences.append(_MARKUP.sub("", body[start:end.end()].strip()))
         start = end.end()
-    sentences.append(body[start:].strip())
+    sentences.append(_MARKUP.sub("", body[start:].strip()))
     return [sentence for sentence in sentences if sentence]
+
+
+# Markdown and bullet decoration ahead of a sentence ("### Next lunch is …", "**Note**",
+# "- "): not words, and the cues that read a sentence from its start must see past it.
+_MARKUP = re.compile(r"^(?:[#>*_~=]+\s*|[-•·▪●–—]\s+)+")
 
 
 def judge_sentence(sentence: str, today: dt.date, author: Author,

@@ -425,10 +425,10 @@ AWAY = Cue(
        r"out(?!\s+(?:to|for|there|with|of\s+(?:stock|scope))(?![a-z])))\b|"
        r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b|"
        r"(?:am|are|is|i['’]m|we['’]re)\s+(?:really\s+|very\s+|pretty\s+|quite\s+|a\s+bit\s+)?(?:busy|swamped|slammed|tied\s+up)\b",
-    zh=r"在国外|出差|休假|放假|不在(?!乎|于|话下|意|少数|此列|范围|其中|这里)|请假|在外地|(?:临时)?有事|没空|(?:比较|很|太|非常|特别|有点|有些)忙",
+    zh=r"在国外|出差|休假|放假|不在(?!乎|于|话下|意|少数|此列|范围|其中|这里)|请假|在外地|(?:临时)?有事|没空|(?:比较|很|太|非常|特别|有点|有些)忙|事(?:情|儿)?(?:比较|很|太|非常|特别)多",
     gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel", "out",
           "abroad", "personal", " off", "reopen", "busy", "swamped", "slammed", "tied up"),
-    zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空", "忙"),
+    zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空", "忙", "多"),
 )
 # Postponed without a new day: the named day is the old one ("原计划于明天举行的会议将不得不延期",
 # "the kickoff on Tuesday is postponed").

@@ -278,3 +278,19 @@ def test_declining_the_announced_event_takes_no_day(reply: str, quote: str) -> N
 
 def test_rescheduled_for_a_day_is_the_new_day() -> None:
     assert dated("The call is rescheduled for Friday 10am.") == dt.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize(("text", "author", "day"), [
+    ("### Next lunch is Tuesday, March 10 at 12:30 PM", "seller", "2026-03-10"),
+    ("**Sending the signed copy tomorrow.**", "customer", "2026-03-05"),
+    ("> Next session is Friday at 10am.", "seller", None),  # a quoted line stays quoted
+])
+def test_markdown_decoration_does_not_hide_a_step(text: str, author: str, day: str | None) -> None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author=author)  # type: ignore[arg-type]
+             if c.actor != "seller" and c.due is not None and not c.vague]
+    assert (steps[0].due if steps else None) == (dt.date.fromisoformat(day) if day else None)
+
+
+@pytest.mark.parametrize("text", ["这个事情元旦以后再说吧，年底事情太多。", "月底事情比较多，下个月再聊吧。"])
+def test_a_crowded_period_is_not_the_steps_day(text: str) -> None:
+    assert dated(text) is None
