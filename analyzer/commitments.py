@@ -145,7 +145,8 @@ def _accepting_sentence(body: str) -> str | None:
 # no acceptance anywhere skips the sentence split.
 _ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "fine", "work", "good",
                  "好", "可以", "没问题", "行", "方便", "欢迎", "同意",
-                 "attend", "join", "参加", "参会", "出席", "到场")
+                 "attend", "join", "参加", "参会", "出席", "到场", "+1", "i'm in", "i’m in", "报名", "报上", "报个名", "算我",
+                 "我去", "我们去", "过去", "必须去", "一定去", "想参加")
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any
@@ -188,22 +189,32 @@ def _clock_only_last(candidates: list[Commitment], today: dt.date) -> list[Commi
 
 
 def split_sentences(body: str) -> list[str]:
-    """Sentences of the body; "Mar. 12th" and "3 p.m." do not end one."""
+    """Sentences of the body; "Mar. 12th" and "3 p.m." do not end one, nor does the
+    line break of a hard-wrapped paragraph ("… finish the review before\nJanuary 18th.")."""
+    if "\n" in body:
+        body = _WRAPPED.sub(r"\1 ", body)
     sentences: list[str] = []
     start = 0
     for end in cues.SENTENCE_END.finditer(body):
         if end.group() == "." and cues.ABBREVIATION.search(body[max(0, end.start() - 6):
                                                                  end.start()].lower()):
             continue
-        sentences.append(_MARKUP.sub("", body[start:end.end()].strip()))
+        sentences.append(body[start:end.end()].strip())
         start = end.end()
-    sentences.append(_MARKUP.sub("", body[start:].strip()))
-    return [sentence for sentence in sentences if sentence]
+    sentences.append(body[start:].strip())
+    return [_MARKUP.sub("", sentence) if sentence[0] in _MARKUP_FIRST else sentence
+            for sentence in sentences if sentence]
+
+
+# A line break inside a paragraph that a mail client wrapped at ~72 characters: the line
+# before is long and ends mid-sentence, the line after continues it (no bullet, no blank).
+_WRAPPED = re.compile(r"^([^\n]{48,}[^\s.!?:;。！？：；])\n(?=[ \t]*[^\s\-*•>#|\d])", re.MULTILINE)
 
 
 # Markdown and bullet decoration ahead of a sentence ("### Next lunch is …", "**Note**",
 # "- "): not words, and the cues that read a sentence from its start must see past it.
-_MARKUP = re.compile(r"^(?:[#>*_~=]+\s*|[-•·▪●–—]\s+)+")
+_MARKUP_FIRST = frozenset("#>*_~=-•·▪●–—@")
+_MARKUP = re.compile(r"^(?:[#>*_~=]+\s*|[-•·▪●–—]\s+|@[\w.-]+[,:]?\s+)+")
 
 
 def judge_sentence(sentence: str, today: dt.date, author: Author,

@@ -428,8 +428,17 @@ _OR_BEFORE = re.compile(r"(?:(?:\d|day|am|pm|(?<![a-z])(?:mon|tue|wed|thu|fri|sa
 
 
 def _offered_as_choice(mention: TimeMention, low: str) -> bool:
+    if _HOURS_CHOICE.match(low, mention.end):
+        return False  # "Tuesday at 4 or 5 pm", "周二下午4点或5点": one day, two hours
     return bool(_OR_AFTER.match(low, mention.end) or _OR_BEFORE.search(
         low, max(0, mention.start - 24), mention.start))
+
+
+# Two clock times offered for one day: "at 4 or 5 pm", "4 or 5pm", "3:00 or 3:30", "下午4点或5点".
+_HOURS_CHOICE = re.compile(
+    r"\s*(?:at\s+)?(?:(?<=at\s)\d{1,2}(?::\d\d)?|\d{1,2}:\d\d|\d{1,2}(?=\s*(?:am|pm|or\s+\d{1,2}(?::\d\d)?\s*(?:am|pm))))"
+    r"\s*(?:am|pm)?\s+or\s+\d{1,2}(?::\d\d)?\s*(?:am|pm|o['’]clock)?(?![\d/.]|\s*(?:st|nd|rd|th)\b)"
+    r"|\s*(?:上午|下午|晚上)?[0-9一二三四五六七八九十两]{1,3}点(?:半)?\s*(?:或者?|还是)\s*[0-9一二三四五六七八九十两]{1,3}点")
 
 
 def _scan(pattern: re.Pattern[str], text: str, low: str, today: dt.date,

@@ -294,3 +294,74 @@ def test_markdown_decoration_does_not_hide_a_step(text: str, author: str, day: s
 @pytest.mark.parametrize("text", ["这个事情元旦以后再说吧，年底事情太多。", "月底事情比较多，下个月再聊吧。"])
 def test_a_crowded_period_is_not_the_steps_day(text: str) -> None:
     assert dated(text) is None
+
+
+def _quote(header: str, *lines: str) -> str:
+    return "\n\n" + header + "\n" + "".join(f"> {line}\n" for line in lines)
+
+
+GMAIL_MON = "On Mon, Mar 2, 2026 at 5:00 PM, Lee Park <lee@example.org> wrote:"
+
+
+@pytest.mark.parametrize(("reply", "quote", "day"), [
+    # the explicit date decides among a cancelled week and the day proposed instead
+    ("Sounds good, thanks.", _quote(GMAIL_MON, "Half of us are out this Thursday. Let's skip this "
+                                    "week's meeting and meet again on 12 March."), "2026-03-12"),
+    # a day ruled out in its own sentence is not on offer
+    ("Works for me.", _quote(GMAIL_MON, "I have a conflict tomorrow at our usual slot. Could we "
+                             "meet on Friday at 11 instead?"), "2026-03-06"),
+    ("That time would work for me.", _quote(GMAIL_MON, "Could we catch up on Friday at 11?"), "2026-03-06"),
+    ("Okay for me.", _quote(GMAIL_MON, "What about Friday at 4 or 5 pm?"), "2026-03-06"),
+    ("yes, thank you!", _quote("On Wed, Mar 4, 2026 at 8:00 AM, Lee Park <lee@example.org> wrote:",
+                               "Would 2pm work?"), "2026-03-04"),
+    ("@lee @sam Sure, I will join.", _quote(GMAIL_MON, "We have a call at 17:30 on Friday, March 6. "
+                                            "Can you join us?"), "2026-03-06"),
+    ("Count me in!", _quote(GMAIL_MON, "Next meetup: Friday, March 6 at 6pm."), "2026-03-06"),
+])
+def test_a_reply_takes_the_one_day_its_quote_still_offers(reply: str, quote: str, day: str) -> None:
+    assert dated(reply + "\nAnna" + quote) == dt.date.fromisoformat(day)
+
+
+ZH_NOTICE = ("\n\n李明 <liming@example.com> 于2026年3月3日周二 上午9:00写道：\n"
+             "> # 本月技术沙龙\n> 时 间：2026-03-07 14:00 （本周六下午两点）\n> 地 点：三楼咖啡厅\n")
+ZH_FOXMAIL = ("\n\n------------------ 原始邮件 ------------------\n发件人: \"李明\";\n"
+              "发送时间: 2026年3月3日(星期二) 上午9:00\n主题: 3月7号 技术沙龙报名\n\n欢迎大家按格式回复报名。\n")
+
+
+@pytest.mark.parametrize(("reply", "quote"), [
+    ("先报上，不过晚上有事可能要早点走。", ZH_NOTICE),
+    ("报名！\n\n姓名：王伟", ZH_NOTICE),
+    ("+1，这次必须去", ZH_FOXMAIL),
+    ("我想参加，但是对这个主题不太熟……", ZH_FOXMAIL),
+])
+def test_signing_up_to_a_quoted_notice_takes_its_day(reply: str, quote: str) -> None:
+    assert dated(reply + "\n王伟" + quote) == dt.date(2026, 3, 7)
+
+
+@pytest.mark.parametrize("reply", ["I'll come back to you with a better time.", "我这次去不了，下次吧。"])
+def test_a_reply_that_defers_or_declines_takes_no_quoted_day(reply: str) -> None:
+    assert dated(reply + "\nAnna" + _quote(GMAIL_MON, "Could we catch up on Friday at 11?")) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Friday 4 or 5 pm is OK for me.", "2026-03-06"),
+    ("周五下午4点或5点都可以。", "2026-03-06"),
+])
+def test_two_hours_on_one_day_are_that_day(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Confirmed for March 12.", "2026-03-12"),
+    ("It's scheduled as Tuesday 4 pm.", "2026-03-10"),
+    ("Great! I'll be on zoom at 2.", "2026-03-04"),
+    ("Moving the March 5 meeting to March 12.", "2026-03-12"),
+])
+def test_an_organisers_confirmation_or_move_is_the_meeting_of_both(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_hard_wrapped_sentence_keeps_its_day() -> None:
+    text = ("Sorry for the slow answer, things have been hectic here. I think we can finish the review\n"
+            "before March 18th, and I will send it over then.\n\nBest,\nAnna")
+    assert dated(text) == dt.date(2026, 3, 18)
