@@ -84,7 +84,10 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
         raise ValueError("sent_at must be an aware datetime")
     if author not in AUTHORS:
         raise ValueError(f"author must be one of {AUTHORS}, not {author!r}")
-    body = _SUBJECT.sub("", strip_quoted(text))
+    body = strip_quoted(text)
+    subject = _SUBJECT_LINE.search(body[:_SUBJECT_WINDOW]) if body[:_SUBJECT_WINDOW].lstrip(
+        " \t#")[:1] in _SUBJECT_FIRST else None
+    body = _SUBJECT.sub("", body)
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
@@ -93,6 +96,8 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
     items, rest = read_lists(body, today, author, order, lambda: unquoted_part(text)[-_SIGNATURE_CHARS:])
     candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
+    if subject is not None:
+        candidates += _subject_event(subject["s"], rest, today, author, order)
     sentences = split_sentences(rest)
     for sentence in sentences:
         candidates += _sentence_commitments(sentence, today, author, order)
@@ -228,9 +233,14 @@ def judge_sentence(sentence: str, today: dt.date, author: Author,
 
 def _sentence_commitments(sentence: str, today: dt.date, author: Author,
                           order: Order | None) -> list[Commitment]:
-    whole = Clause.of(sentence)
     if sentence.endswith((":", "：")):
-        return []  # a heading ("今天项目周会纪要如下：", "Your action items:")
+        # a heading ("今天项目周会纪要如下：", "Your action items:"); a long sentence keeps what
+        # comes before its last clause ("学校定于…召开…会议，现就有关事宜通知如下：")
+        lead = _LAST_CLAUSE.split(sentence, maxsplit=1)[0] if len(sentence) > 30 else ""
+        if not lead or lead == sentence:
+            return []
+        sentence = lead
+    whole = Clause.of(sentence)
     parts = cues.CLAUSE_BREAK.split(sentence)
     asked = sentence.endswith(("?", "？"))
     questioned = asked or cues.QUESTION(whole)
@@ -330,6 +340,45 @@ def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
     return any(lo <= offset < hi for lo, hi in stretches)
 
 
+def _subject_event(line: str, body: str, today: dt.date, author: Author, order: Order | None
+                   ) -> list[Commitment]:
+    """An event and its day named in the subject line ("Meeting 26.01.2026 11 o'clock",
+    "小型聚会（1月24日）", "Agenda for the March 12 review"): the meeting of both sides in a
+    seller's mail, the customer's own event in the customer's. A subject that cancels or
+    postpones without a new day names no step."""
+    clause = Clause.of(line)
+    if not _SUBJECT_EVENT.search(clause.low) or _SUBJECT_NOT_EVENT.search(clause.low) \
+            or cues.CANCEL(clause) or (cues.POSTPONED(clause) and not cues.RESCHEDULE(clause)):
+        return []
+    times = find_times(line, today, clause.low, order)
+    moved = cues.RESCHEDULE.search(clause) if times else None
+    if moved is not None:
+        times = _new_days(clause.low, times, moved.start())
+    due = best_day(times, today)
+    if due is None:
+        return []
+    others = body.replace(line, "", 1)[:_BODY_DATES]
+    stated = {t.due for t in find_times(others, today, None, order) if t.rank == 0}
+    if stated and due not in stated:
+        return []  # the body's own date says otherwise: a stale subject, no day
+    return [Commitment("joint" if author == "seller" else "customer", due, False, line)]
+
+
+_BODY_DATES = 2000
+# A task or a recap named in the subject is not the event itself ("Prepare an update for the
+# Oct 14th board meeting", "Notes from our call today", "会议纪要").
+_SUBJECT_NOT_EVENT = re.compile(
+    r"^\W*(?:(?:re|fw|fwd)\s*:\s*)*(?:prepare|send|write|submit|draft|finish|complete|fix|add|create|make|"
+    r"share|update|review\s+(?:the|our)|准备|提交|整理|完成|撰写)(?![a-z])"
+    r"|(?<![a-z])(?:notes|minutes|recap|summary|follow[-\s]?up|thanks?|thank\s+you)(?![a-z])|纪要|总结|回顾|感谢")
+_SUBJECT_WINDOW = 300
+_SUBJECT_FIRST = frozenset("SsUu主#")
+_SUBJECT_LINE = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?P<s>[^\n]*)$", re.IGNORECASE | re.MULTILINE)
+_SUBJECT_EVENT = re.compile(
+    r"(?<![a-z])(?:meeting|meetup|call|sync|review|demo|workshop|webinar|kick-?off|session|party|"
+    r"lunch|dinner|visit|onsite|training|hackathon|conference)s?(?![a-z])"
+    r"|会议|例会|聚会|沙龙|活动|分享会?|讲座|培训|座谈|研讨|评审|面基|见面|拜访|开标|大会|站")
+_LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
 _CLOCK = re.compile(
     r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"

@@ -486,6 +486,8 @@ def _numeric(m: re.Match[str], kind: str, low: str, today: dt.date,
     weekday = _weekday_beside(low, m.start(), m.end())
     if weekday is not None:
         days = [day for day in days if day.weekday() == weekday]
+    if len(days) == 2 and kind == "dot" and year:
+        days = [days[1]]  # "12.03.2026": dotted with a year is written day-first (Chinese writes 2026.3.12)
     if len(days) == 2:  # no weekday, or both readings fall on it
         days = [] if order is None else [days[0] if order == "md" else days[1]]
     return TimeMention(m.start(), m.end(), days[0] if len(days) == 1 else None, 0)

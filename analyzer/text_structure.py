@@ -89,6 +89,7 @@ def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
     kept: list[str] = []
     owner: Side | None = None
     columns: int | None = None  # the owner column of a table being read
+    when_next = False  # the line before was a "时间" / "Date" heading
     for line in body.split("\n"):
         low = fold(line).strip()
         cells = _cells(low)
@@ -100,6 +101,17 @@ def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
             kept.append("" if columns is not None else line)
             continue
         columns = None
+        if when_next and low:
+            when_next = False
+            due = best_day(find_times(low, today, None, order), today)
+            if due is not None and due != today:
+                items.append(Item("joint" if author == "seller" else "customer", due, line.strip()))
+                kept.append("")
+                continue
+        if _WHEN_HEADING.match(low):
+            when_next = True
+            kept.append("")
+            continue
         heading = _heading_owner(low, author) or _side_heading(low, reading)
         if heading is not None:
             owner = heading if heading != "none" else None
@@ -234,7 +246,10 @@ def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> It
     if labelled is not None and find_times(labelled["owner"], reading.today, None,
                                            reading.order):
         labelled = None  # "3月17日前: …" is a day, not an owner
-    if labelled is not None and (not bullet or _EVENT_LABEL.search(labelled["owner"])) \
+    if labelled is not None and _DEADLINE_LABEL.search(labelled["owner"]) \
+            and not _EVENT_LABEL.search(_unspaced(labelled["owner"])):
+        return Item("seller", None, line.strip())  # "截止: 周五前": a deadline set, not a step
+    if labelled is not None and (not bullet or _EVENT_LABEL.search(_unspaced(labelled["owner"]))) \
             and not _side_line(labelled["owner"], bullet, reading.author):
         return _event_label(line, labelled, reading.today, reading.author, reading.order)
     named = _NAMED_OWNER.match(line.strip()[bullet.end():].strip()) if bullet else None
@@ -264,9 +279,22 @@ def _side_line(owner: str, bullet: re.Match[str] | None, author: Author) -> bool
 _NOT_OWNERS = _words("for to in on at as by re fyi note ps cc from about regarding per with")
 
 
+def _unspaced(label: str) -> str:
+    """"时 间" as "时间": notices space out their two-character labels."""
+    return _CJK_GAP.sub("", label) if " " in label else label
+
+
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+# A heading that only says "when" ("一、时间", "# 时间", "**Date**"): the next line holds the day.
+_WHEN_HEADING = re.compile(
+    r"^[#*\s]*(?:[一二三四五六七八九十]{1,2}[、.]|\d{1,2}[.、)]|[（(][一二三四五六七八九十\d]{1,2}[)）])?\s*"
+    r"(?:会议|活动|聚会|培训|开会|讨论)?(?:时\s*间|日\s*期)(?:安排)?\s*[:：]?\s*\**\s*$"
+    r"|^[#*\s]*(?:time|date|when)\s*:?\s*\**\s*$")
+
+
 def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Author,
                  order: Order | None) -> Item | None:
-    label = labelled["owner"]
+    label = _unspaced(labelled["owner"])
     event = _EVENT_LABEL.search(label)
     if _DEADLINE_LABEL.search(label) or event is None:
         return None

@@ -365,3 +365,26 @@ def test_a_hard_wrapped_sentence_keeps_its_day() -> None:
     text = ("Sorry for the slow answer, things have been hectic here. I think we can finish the review\n"
             "before March 18th, and I will send it over then.\n\nBest,\nAnna")
     assert dated(text) == dt.date(2026, 3, 18)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("各位好：\n\n时 间：2026-03-07 14:00（本周六下午两点）\n地 点：三楼咖啡厅", "2026-03-07"),
+    ("本月沙龙通知\n\n一、时间\n2026年3月7日（星期六）14:00\n二、地点\n三楼咖啡厅", "2026-03-07"),
+    ("# Date\n\nSaturday, March 7, 2 pm\n\n# Place\n\nRoom 3", "2026-03-07"),
+    ("各部门：\n公司定于2026年3月12日（周四）15:00在一号会议室召开年度总结会，现就有关事宜通知如下：\n"
+     "一、参加人员\n全体员工", "2026-03-12"),
+    ("Subject: Planning meeting 12.03.2026 10 am\n\nHi all,\n\nsee you there.", "2026-03-12"),
+    ("主题：技术沙龙（2026年3月7日）\n\n欢迎大家报名。", "2026-03-07"),
+])
+def test_notices_name_their_day_in_labels_headings_and_subjects(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "Subject: Notes from our call today\n\nThanks for the time today.",
+    "Subject: Prepare an update for the March 12 board meeting\n\nAny update here?",
+    "主题：例会通知，2026-03-12\n\n时间\n北京时间 2026-03-02 15:00",  # the body's day contradicts it
+    "报名须知\n\n- 截止: 周五 24:00 前有效\n- 地点: 三楼",  # a deadline set, not an event
+])
+def test_a_subject_or_label_that_is_no_event_of_that_day(text: str) -> None:
+    assert seller_dated(text) is None
