@@ -280,7 +280,9 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "zh_wkend": lambda m, today: _weekend(today, (m["zh_wkend_mod"] or "").startswith("下")),
     "en_eonm": lambda m, today: month_end(*add_months(today, 1)),
     "en_eom": lambda m, today: month_end(today.year, today.month),
-    "en_eonamed": lambda m, today: _named_month_end(today, _MONTHS[m["en_eonamed_m"].rstrip(".")]),
+    "en_eonamed": lambda m, today: (month_end(int(m["en_eonamed_y"]), _MONTHS[m["en_eonamed_m"].rstrip(".")])
+                                    if m["en_eonamed_y"] else
+                                    _named_month_end(today, _MONTHS[m["en_eonamed_m"].rstrip(".")])),
     "en_wdord": _r_en_wdord,
     "en_eoy": lambda m, today: dt.date(today.year, 12, 31), "en_eoq": _r_en_eoq,
     "zh_eoq": _r_zh_eoq,
@@ -339,7 +341,7 @@ _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Every English time pattern contains one of these (or a digit): a clause without them
 # skips the English family, which costs ~8 µs per clause otherwise.
-_EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tod", "tonight", "month",
+_EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tmr", "tod", "tonight", "month",
             "hour", "in a few", "in a bit", "in a sec", "in a min",
             "year", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
             "dec", "quarter", "eod", "cob", "eow", "business", "morning", "afternoon", "evening", "soon",

@@ -27,7 +27,7 @@ ACCEPTS = Cue(
        r"see\s+you\s+(?:then|there)|(?:i|we)['’]ll\s+be\s+there|(?:that|this)\s+(?:day|time|date|slot)"
        r"\s+(?:works|is\s+fine|suits)|count\s+(?:me|us)\s+in|let['’]s\s+(?:go\s+(?:for|with)|do|say|"
        r"make\s+it)|^\W*(?:ok(?:ay)?|yes|yep|sure|sounds\s+good|perfect|great|will\s+do|confirmed)\W*$"
-       r"|(?:that|this|it)(?:['’]s|['’]d\s+be|\s+is|\s+will(?:\s+be)?|\s+(?:should|would)(?:\s+be)?)?\s+(?:works?|fine|good|perfect|great)"
+       r"|(?:that|this)\s+will\s+be\s+(?:fine|good|perfect|great)|(?:that|this|it)(?:['’]s|['’]d\s+be|\s+is|\s+will|\s+(?:should|would)(?:\s+be)?)?\s+(?:works?|fine|good|perfect|great)"
        r"(?:\s+(?:for|with)\s+(?:me|us|both))?\s*[.!]*$|(?:i|we)\s+can\s+make\s+(?:it|that)"
        r"(?:\s+work)?|(?:talk|speak|chat)\s+(?:to\s+you\s+)?then"
        r"|(?:i|we)(?:['’]ll|\s+will)\s+(?:send|set\s+up)\s+(?:the|an?)\s+(?:calendar\s+)?invit[a-z]*"

@@ -58,7 +58,8 @@ PATTERNS: list[tuple[str, str]] = [
     ("en_eod", (r"(?:the\s+end|end)\s+of\s+(?:the\s+)?(?:business\s+)?day\b|(?:eod|cob)\b"
                r"|close\s+of\s+business\b")),
     ("en_eow", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?week\b|this\s+week\b|eow\b"),
-    ("en_eonamed", rf"(?:the\s+)?end\s+of\s+(?P<en_eonamed_m>{_MONFULL}|{_MON}\.)(?!\s*\d)\b"),
+    ("en_eonamed", rf"(?:the\s+)?end\s+of\s+(?P<en_eonamed_m>{_MONFULL}|{_MON}\.)(?:,?\s+(?P<en_eonamed_y>20\d\d))?"
+                   rf"(?!\s*\d)\b"),
     ("en_eom", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?month\b|this\s+month\b"
                r"|month[-\s]end\b")),
     ("en_eoq", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?(?:quarter|q(?P<en_eoq_q>[1-4]))\b"

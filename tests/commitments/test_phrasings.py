@@ -388,3 +388,30 @@ def test_notices_name_their_day_in_labels_headings_and_subjects(text: str, day: 
 ])
 def test_a_subject_or_label_that_is_no_event_of_that_day(text: str) -> None:
     assert seller_dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("The target launch date is end of March 2026.", "2026-03-31"),
+    ("This is due March 20th.", "2026-03-20"),
+    ("To be rolled out Thursday morning approx 9.30am.", "2026-03-05"),
+    ("I'm free to run the demo on Friday, March 13 if someone books a room.", "2026-03-13"),
+    ("Feel free to join us at the office at 6pm.", "2026-03-04"),
+    ("Sorry for the delay. I will have it by tmrw.", "2026-03-05"),
+])
+def test_plain_statements_of_a_dated_plan(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_looking_forward_to_hearing_from_the_customer_on_a_day_is_their_step() -> None:
+    assert seller_dated("Thanks, and looking forward to hearing from you on Monday.") == \
+        dt.date(2026, 3, 9)
+    assert dated("Looking forward to hearing from you on Monday.") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Dana will be gone Friday the 13th, can you take lead on moving it, perhaps to Thursday the 12th?",
+    "We acknowledge and accept your confirmed delivery date of 20 March 2026.",
+    "So, it will be fine.\nAnna" + QUOTE_EN,
+])
+def test_asking_the_other_side_to_move_it_or_acknowledging_their_date_is_no_step(text: str) -> None:
+    assert dated(text) is None
