@@ -317,10 +317,22 @@ _FULL_WIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 def fold(text: str) -> str:
     """Lower-case, with full-width forms folded ("３月１２日", "Ｆｒｉｄａｙ"): Chinese input
-    methods type them, and the patterns are written for the ASCII forms."""
-    if text.isascii() or _FULL_WIDTH.search(text) is None:  # NFKC is costly; rarely needed
+    methods type them, and the patterns are written for the ASCII forms. Traditional
+    characters of the words the patterns use ("會議", "週五", "預計") read as simplified,
+    one character for one, so offsets stay those of the text."""
+    if text.isascii():
         return text.lower()
-    return unicodedata.normalize("NFKC", text).lower()
+    low = text.lower() if _FULL_WIDTH.search(text) is None else unicodedata.normalize(
+        "NFKC", text).lower()  # NFKC is costly; rarely needed
+    return low.translate(_TRADITIONAL) if _TRADITIONAL_CHAR.search(low) else low
+
+
+_TRADITIONAL_CHAR = re.compile("[" + "們會議週號時間點後貴說確認開發給簽約見準備將報還這個來過參請嗎聯繫禮與對應題預計繳經總訂單貨匯轉帳幫裡麼為無沒問關於從讓處辦傳達歡謝隊場務業產評審論試驗標價錢額費條規劃圖團導長書記電話郵線網頁連結較讀寫學習課實現際師員門東車舉佈調換遲啟動狀態歷曆層樓館區鐘夠討內決盡負責維護術衝機鬆麗讚買賣戶碼興專衛戰爭創設屆聽頭變證據頻適當兩歲節陽農廠採購緊寶順熱邊擔憂徵職錄蓋紀賬託飯級屬廣灣臺" + "]")
+# Traditional → simplified for the characters of mail words about dates, meetings and
+# promises (Taiwan, Hong Kong); a character-for-character table keeps offsets.
+_TRADITIONAL = str.maketrans(
+    "們會議週號時間點後貴說確認開發給簽約見準備將報還這個來過參請嗎聯繫禮與對應題預計繳經總訂單貨匯轉帳幫裡麼為無沒問關於從讓處辦傳達歡謝隊場務業產評審論試驗標價錢額費條規劃圖團導長書記電話郵線網頁連結較讀寫學習課實現際師員門東車舉佈調換遲啟動狀態歷曆層樓館區鐘夠討內決盡負責維護術衝機鬆麗讚買賣戶碼興專衛戰爭創設屆聽頭變證據頻適當兩歲節陽農廠採購緊寶順熱邊擔憂徵職錄蓋紀賬託飯級屬廣灣臺",
+    "们会议周号时间点后贵说确认开发给签约见准备将报还这个来过参请吗联系礼与对应题预计缴经总订单货汇转账帮里么为无没问关于从让处办传达欢谢队场务业产评审论试验标价钱额费条规划图团导长书记电话邮线网页连结较读写学习课实现际师员门东车举布调换迟启动状态历历层楼馆区钟够讨内决尽负责维护术冲机松丽赞买卖户码兴专卫战争创设届听头变证据频适当两岁节阳农厂采购紧宝顺热边担忧征职录盖纪账托饭级属广湾台")
 
 
 def ascii_bounds(pattern: str) -> str:

@@ -415,3 +415,11 @@ def test_looking_forward_to_hearing_from_the_customer_on_a_day_is_their_step() -
 ])
 def test_asking_the_other_side_to_move_it_or_acknowledging_their_date_is_no_step(text: str) -> None:
     assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("我們下週三開會討論，確認後給您回覆。", "2026-03-11"),
+    ("合約我們這週五前簽好寄回。", "2026-03-06"),
+])
+def test_traditional_characters_read_like_simplified(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
