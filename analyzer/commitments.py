@@ -102,6 +102,8 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     for sentence in sentences:
         candidates += _sentence_commitments(sentence, today, author, order)
     candidates += _proposed_below(sentences, today, author, order)
+    if author == "customer" and sentences and len(body) != len(text):
+        candidates += _day_as_answer(sentences[0], text, today, order, candidates)
     candidates = _clock_only_last(candidates, today)
     for commitment in candidates:
         key = (commitment.actor, commitment.due, commitment.vague)
@@ -181,6 +183,32 @@ def _proposed_below(sentences: list[str], today: dt.date, author: Author,
             actor: Actor = "customer" if author == "customer" else "joint"
             return [Commitment(actor, offered[0][1], False, offered[0][0])]
     return []
+
+
+def _day_as_answer(sentence: str, text: str, today: dt.date, order: Order | None,
+                   found: list[Commitment]) -> list[Commitment]:
+    """A reply that answers the quoted question with a day alone ("Next Friday.", "By
+    Monday, one week to go", "明天。"): the customer's step on that day."""
+    if any(c.due is not None and c.actor != "seller" for c in found) or len(sentence) > 60 \
+            or not _ANSWER_DAY.match(sentence) or _NOT_AN_ANSWER.search(sentence):
+        return []
+    clause = Clause.of(sentence)
+    if cues.NEGATION(clause) or cues.HEDGE(clause) or cues.QUESTION(clause):
+        return []
+    quoted = quoted_part(text)[:_QUOTE_WINDOW]
+    if "?" not in quoted and "？" not in quoted:
+        return []
+    due = best_day(find_times(sentence, today, clause.low, order), today)
+    return [] if due is None else [Commitment("customer", due, False, sentence)]
+
+
+_NOT_AN_ANSWER = re.compile(r"[?？]|(?<![a-z])(?:is|are|was|were|isn['’]t|aren['’]t|not|no)(?![a-z])|不|没",
+                            re.IGNORECASE)  # "Monday is a holiday here", "下周二我们领导不在"
+_ANSWER_DAY = re.compile(
+    r"^\W*(?:by\s+|on\s+|until\s+|before\s+)?(?:(?:next|this|coming)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|tomorrow|tonight|today|end\s+of|eod|cob|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)"
+    r"|^\W*(?:下|这|本)?(?:周|星期|礼拜)[一二三四五六日天]|^\W*(?:明天|后天|今天|月底|\d{1,2}月\d{1,2}[日号])",
+    re.IGNORECASE)
 
 
 def _clock_only_last(candidates: list[Commitment], today: dt.date) -> list[Commitment]:

@@ -213,3 +213,8 @@ def test_a_contradicted_or_approximate_day_is_no_day(text: str) -> None:
 def test_a_dotted_date_with_a_year_is_day_first_whatever_the_mails_order() -> None:
     mentions = find_times("12.03.2026", WEDNESDAY, None, "md")
     assert [m.due for m in mentions] == [dt.date(2026, 3, 12)]
+
+
+@pytest.mark.parametrize("text", ["三号楼", "地铁2号线", "5号院", "12号门"])
+def test_numbered_buildings_and_lines_are_no_day(text: str) -> None:
+    assert resolve_day(text, WEDNESDAY) is None

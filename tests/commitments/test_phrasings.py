@@ -423,3 +423,20 @@ def test_asking_the_other_side_to_move_it_or_acknowledging_their_date_is_no_step
 ])
 def test_traditional_characters_read_like_simplified(text: str, day: str) -> None:
     assert dated(text) == dt.date.fromisoformat(day)
+
+
+ASKED_WHEN = _quote(GMAIL_MON, "Thanks for the update. When do you think you can send the signed form?")
+
+
+@pytest.mark.parametrize(("reply", "day"), [
+    ("Next Friday, one week to go.", "2026-03-13"),
+    ("By Monday.", "2026-03-09"),
+    ("明天。", "2026-03-05"),
+])
+def test_a_day_alone_answering_the_quoted_question_is_the_step(reply: str, day: str) -> None:
+    assert dated(reply + "\nAnna" + ASKED_WHEN) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("reply", ["Friday? Not sure yet.", "Monday is a holiday here, sorry."])
+def test_a_day_alone_that_hedges_or_explains_is_no_answer(reply: str) -> None:
+    assert dated(reply + "\nAnna" + ASKED_WHEN) is None
