@@ -418,9 +418,9 @@ RESCHEDULE = Cue(
     en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|(?:push|shift|bump|switch)(?:ed|ing)?"
        r"\s+(?:(?:it|this|that|our|the|my|your|today['’]s|tomorrow['’]s|[a-z]+day['’]s)\s+)?"
        r"(?:[a-z-]+\s+)?(?:back\s+|out\s+)?to)\b",
-    zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期)(?:到|至|为|成|在)",
+    zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期|修正|更正|变更|修改)(?:到|至|为|成|在)",
     gate=("instead", "mov", "reschedul", "postpon", "push", "shift", "bump", "switch"),
-    zh_gate=("改", "调", "换", "挪", "推", "延"),
+    zh_gate=("改", "调", "换", "挪", "推", "延", "修正", "更正", "变更", "修改"),
 )
 # A stretch about being away or closed ("our office will be closed from 16 to 18 Feb",
 # "我们老板这周和下周都在国外"): its days say when nobody acts, never a step.
@@ -478,7 +478,8 @@ PROPOSAL = Cue(
 # "please join us for the kickoff on March 9"): the meeting is a step of both sides.
 INVITED = Cue(
     en=r"please\s+(?:join|attend|come)\b",
-    zh=r"请(?:您|贵司|贵方|各位|大家)?[^，,。；;？?]{0,14}?(?:参加|出席|参会|莅临)",
+    zh=r"请(?:您|贵司|贵方|各位|大家)?(?:(?!确认|提供|提交|回复|告知|反馈|报送|填写|上报)[^，,。；;？?]){0,14}?"
+       r"(?:参加|出席|参会|莅临)",
     gate=("please",),
     zh_gate=("参加", "出席", "参会", "莅临"),
 )

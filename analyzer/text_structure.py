@@ -50,7 +50,11 @@ _EVENT_LABEL = re.compile(
     r"go-?live|cutover|maintenance|会议|会|开标|开工|启动|评审|培训|上线|演练|验收|拜访|参观)\s*$"
     r"|(?:下次|下一次|下轮|next|follow-?up|后续)[^:：]{0,12}(?:时间|日期|date|time)\s*$"
     r"|(?P<held>会议|开会|讨论|培训|评审|开标|验收|启动会|meeting|call|kick-?off)\s*(?:时间|日期|date|time)\s*$"
-    r"|^\s*(?P<bare>时间|日期|time|date|when)\s*$")
+    r"|^\s*(?P<bare>时间|日期|time|date|when)\s*$"
+    # "复查时间", "竞价开始时间", "活动日期": an activity's time; not a delivery, a sign-up or a
+    # deadline set for the other side ("交货时间", "报名时间", "投标截止时间")
+    r"|^\s*(?!.*(?:交货|送货|发货|到货|供货|报名|投标|提交|递交|截止|结束|发布|下发|发出|签发|成立|生效))"
+    r"(?P<activity>[\u4e00-\u9fff]{2,6}?)(?:开始)?(?:时间|日期)\s*$")
 _DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|提交)")
 _DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
 
@@ -190,10 +194,10 @@ _ROLE_WORDS = frozenset({"此致", "敬礼", "祝好", "谢谢", "电话", "手�
 
 def _cells(low: str) -> list[str] | None:
     """The cells of a pipe table row, or None when the line is not one."""
-    if low.count("|") < 3:
+    if low.count("|") < 2:
         return None
     cells = [cell.strip() for cell in low.strip().strip("|").split("|")]
-    return cells if len(cells) >= 2 else None
+    return cells if len(cells) >= 3 or (len(cells) >= 2 and low.count("|") >= 3) else None
 
 
 _OWNER_HEADER = re.compile(r"owner|who|assignee|responsible|负责|责任|执行")
@@ -214,6 +218,8 @@ def _table_row(cells: list[str], column: int | None, line: str, reading: _Readin
     if _DONE.search(rest):
         return None
     due = best_day(find_times(rest, reading.today, None, reading.order), reading.today)
+    if due == reading.today:
+        return None  # a timeline's row for the sent day is this mail itself ("6月24日 | 通知下发")
     return Item(side, due, line.strip())
 
 
@@ -298,10 +304,22 @@ def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Aut
     event = _EVENT_LABEL.search(label)
     if _DEADLINE_LABEL.search(label) or event is None:
         return None
-    due = best_day(find_times(labelled["rest"], today, None, order), today)
+    rest = labelled["rest"]
+    if _COUNTED_TERM.search(rest):
+        return None  # "付款时间：收到本通知后10个工作日内": a term counted from an event
+    moved = _MOVED_TO.search(rest)
+    if moved is not None:  # "“开标时间：4月22日”更正为：4月29日": the new day
+        rest = rest[moved.end():]
+    due = best_day(find_times(rest, today, None, order), today)
     if due is None or ((event["held"] or event["bare"]) and due == today):
         return None  # "会议时间：<today>" heads the minutes of a meeting just held
     return Item("joint" if author == "seller" else "customer", due, line.strip())
+
+
+_COUNTED_TERM = re.compile(r"(?:后|之日起|起)\s*[0-9一二三四五六七八九十两]+\s*个?(?:工作日|天|日|周|个月)"
+                           r"|(?:days?|weeks?)\s+(?:of|after|from|following)\s+(?:the\s+|your\s+)?"
+                           r"(?:receipt|delivery|invoice|signing|acceptance)")
+_MOVED_TO = re.compile(r"(?:改|调整|推迟|延期|顺延|修正|更正|变更|修改)(?:到|至|为|成)|(?:moved|changed|postponed|rescheduled)\s+to")
 
 
 def _side(owner: str, author: Author) -> Side | None:

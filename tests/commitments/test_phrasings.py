@@ -440,3 +440,25 @@ def test_a_day_alone_answering_the_quoted_question_is_the_step(reply: str, day: 
 @pytest.mark.parametrize("reply", ["Friday? Not sure yet.", "Monday is a holiday here, sorry."])
 def test_a_day_alone_that_hedges_or_explains_is_no_answer(reply: str) -> None:
     assert dated(reply + "\nAnna" + ASKED_WHEN) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("主题：评审会邀请\n\n陈总：\n\n时间为3月18日14:00，地点为我司3号会议室。\n请于3月13日前确认参会人员。",
+     "2026-03-18"),  # asking the supplier to confirm attendees is a request, not the meeting
+    ("主题：更正公告\n\n1.原公告中“开标时间：2026年3月10日9:30”更正为：2026年3月24日9:30。", "2026-03-24"),
+    ("主题：复查安排\n\n- 复查事项：整改执行情况\n- 复查时间：3月24日\n- 复查方式：现场检查", "2026-03-24"),
+    ("主题：竞价邀请\n\n4、竞价开始时间：2026-03-20 10:00:00\n5、竞价结束时间：2026-03-20 11:00:00",
+     "2026-03-20"),
+    ("主题：调整通知\n\n时间 | 事项 | 负责方\n3月4日 | 通知下发 | 我司\n3月9日 | 正式生效 | 双方", "2026-03-09"),
+])
+def test_buyer_notices_name_the_event_day(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "主题：付款通知\n\n付款时间：收到本通知后10个工作日内\n发票要求：增值税专用发票",
+    "主题：开标地点变更\n\n开标地点：北京市朝阳区广顺北大街16号3层开标室",
+    "主题：交货安排\n\n交货时间：3月20日\n交货地点：我司仓库",  # the seller's delivery
+])
+def test_terms_addresses_and_the_sellers_delivery_are_no_event_day(text: str) -> None:
+    assert dated(text) is None
