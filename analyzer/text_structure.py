@@ -220,6 +220,8 @@ def _table_row(cells: list[str], column: int | None, line: str, reading: _Readin
     due = best_day(find_times(rest, reading.today, None, reading.order), reading.today)
     if due == reading.today:
         return None  # a timeline's row for the sent day is this mail itself ("6月24日 | 通知下发")
+    if due is not None and _SPAN_ONLY.search(rest):
+        due = None  # "签字盖章 | 5天内 | 双方": counted from a start the table does not give
     return Item(side, due, line.strip())
 
 
@@ -277,7 +279,7 @@ def _side_line(owner: str, bullet: re.Match[str] | None, author: Author) -> bool
     """An unbulleted line led by a side ("You: intro to procurement by Friday", "我方：…"):
     an owner line like a bulleted one, however the recap lays its items out."""
     words = owner.lower().split()
-    return bullet is None and len(owner) <= 20 and 0 < len(words) <= 2 \
+    return bullet is None and len(owner) <= (20 if owner.isascii() else 10) and 0 < len(words) <= 2 \
         and words[0] not in _NOT_OWNERS and not _EVENT_LABEL.search(owner) \
         and _side(owner, author) is not None
 
@@ -316,6 +318,8 @@ def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Aut
     return Item("joint" if author == "seller" else "customer", due, line.strip())
 
 
+_SPAN_ONLY = re.compile(r"^(?!.*(?:\d{1,2}\s*月|\d{1,2}/\d{1,2}|\d{4}-\d)).*(?:[0-9一二三四五六七八九十两]+\s*个?"
+                        r"(?:工作日|天|日|周|星期|个月|小时)(?:之?内|以内)|within\s+\d+\s+(?:business\s+)?days?)")
 _COUNTED_TERM = re.compile(r"(?:后|之日起|起)\s*[0-9一二三四五六七八九十两]+\s*个?(?:工作日|天|日|周|个月)"
                            r"|(?:days?|weeks?)\s+(?:of|after|from|following)\s+(?:the\s+|your\s+)?"
                            r"(?:receipt|delivery|invoice|signing|acceptance)")

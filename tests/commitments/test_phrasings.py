@@ -462,3 +462,11 @@ def test_buyer_notices_name_the_event_day(text: str, day: str) -> None:
 ])
 def test_terms_addresses_and_the_sellers_delivery_are_no_event_day(text: str) -> None:
     assert dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "税务处理时间：\n\n我司将在每月15日前完成税务处理：代扣个税按期申报。",  # a routine, not a side line
+    "主题：续约安排\n\n阶段 | 时限 | 负责方\n合同条款讨论 | 10天内 | 双方\n签字盖章 | 5天内 | 双方",
+])
+def test_routines_and_spans_with_no_start_are_no_day(text: str) -> None:
+    assert dated(text) is None
