@@ -309,7 +309,10 @@ RETROSPECTIVE = Cue(
        r"(?:enjoyed|appreciated)\b|as\s+(?:agreed|discussed)\s+(?:on|in|during|at|over)\b|"
        r"(?:discussed|talked|spoke)\s+(?:this|yesterday|earlier|today|last)\b|"
        r"(?:has|have|was|were)\s+(?:already\s+)?(?:been\s+)?(?:sent|paid|signed|approved|"
-       r"transferred|completed|submitted|processed|received|wired|settled)\b",
+       r"transferred|completed|submitted|processed|received|wired|settled)\b|"
+       # a payment already made arriving: "should be in your account within two working days"
+       r"(?:should|will|would)\s+(?:be\s+in|arrive\s+in|reach|show\s+(?:up\s+)?in|clear\s+(?:in|into))\s+"
+       r"your\s+(?:bank\s+)?account\b",
     zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已dmcwsp])"  # every first character below: 3x faster
        r"(?:(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
        r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获|清楚|明白)"
@@ -325,6 +328,7 @@ RETROSPECTIVE = Cue(
           "terrific", "awesome", "pleasure", "was ", "met", "spoke", "talked", "chatted", "had ",
           "enjoyed", "appreciated", "sent", "paid", "signed", "approved", "transferred",
           "completed", "submitted", "processed", "received", "wired", "settled", "as ", "discussed",
+          "account",
           "talked", "spoke"),
     zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已"),
 )

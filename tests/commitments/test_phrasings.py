@@ -470,3 +470,8 @@ def test_terms_addresses_and_the_sellers_delivery_are_no_event_day(text: str) ->
 ])
 def test_routines_and_spans_with_no_start_are_no_day(text: str) -> None:
     assert dated(text) is None
+
+
+def test_a_payment_made_arriving_later_is_no_step() -> None:
+    assert dated("We paid the invoice by bank transfer today. The payment should be in your "
+                 "account within two working days.") is None
