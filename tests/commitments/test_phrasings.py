@@ -475,3 +475,15 @@ def test_routines_and_spans_with_no_start_are_no_day(text: str) -> None:
 def test_a_payment_made_arriving_later_is_no_step() -> None:
     assert dated("We paid the invoice by bank transfer today. The payment should be in your "
                  "account within two working days.") is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("整改跟进：对接人为赵敏，复查时间为3月20日，请务必按时整改。", "2026-03-20"),
+    ("下一步：绩效沟通会议为3月16日10:00，改进计划请于3月19日前提交。", "2026-03-16"),
+])
+def test_a_notice_stating_its_event_is_on_a_day(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_deadline_stated_for_the_other_side_is_no_event() -> None:
+    assert dated("材料提交时间为3月20日，逾期不予受理。") is None
