@@ -96,7 +96,7 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
     items, rest = read_lists(body, today, author, order, lambda: unquoted_part(text)[-_SIGNATURE_CHARS:])
     candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
-    if subject is not None:
+    if subject is not None and not _refuses(Clause.of(rest[:_SUBJECT_WINDOW])):
         candidates += _subject_event(subject["s"], rest, today, author, order)
     sentences = split_sentences(rest)
     for sentence in sentences:
@@ -393,6 +393,13 @@ def _subject_event(line: str, body: str, today: dt.date, author: Author, order: 
 
 
 _BODY_DATES = 2000
+
+
+def _refuses(clause: Clause) -> bool:
+    """The mail opens by declining or cancelling ("Sorry, I can't make it"): the subject's
+    event is not its step."""
+    return bool(cues.NEGATION(clause) or cues.CANCEL(clause))
+
 # A task or a recap named in the subject is not the event itself ("Prepare an update for the
 # Oct 14th board meeting", "Notes from our call today", "会议纪要").
 _SUBJECT_NOT_EVENT = re.compile(

@@ -46,7 +46,9 @@ ACCEPTS = Cue(
        r"欢迎|同意))*\W*$",
     gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
           "ok", "yes", "yep", "sure", "perfect", "great", "will do", "confirmed", "work", "fine",
-          "good", "make it", "make that", "then", "invit", "attend", "join"),
+          "good", "make it", "make that", "then", "invit", "attend", "join", "+1", "i'm in", "i’m in",
+          "sign me up", "come"),
+    en_inside=r"^\W*\+1(?![\d.])",  # "+1", "+1, will be there": the sign-up of issue threads
 )
 
 

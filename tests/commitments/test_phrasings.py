@@ -487,3 +487,14 @@ def test_a_notice_stating_its_event_is_on_a_day(text: str, day: str) -> None:
 
 def test_a_deadline_stated_for_the_other_side_is_no_event() -> None:
     assert dated("材料提交时间为3月20日，逾期不予受理。") is None
+
+
+@pytest.mark.parametrize("reply", ["I'm in!", "+1, will be there"])
+def test_issue_thread_sign_ups_take_the_announced_day(reply: str) -> None:
+    assert dated(reply + "\nAnna" + ANNOUNCED_EN) == dt.date(2026, 3, 6)
+
+
+def test_a_subject_event_the_body_declines_is_no_step() -> None:
+    assert dated("Subject: Re: pricing call on March 12\n\nSorry, I can't make it.\n\nAnna") is None
+    assert dated("Subject: Accepted: Demo @ Thu Mar 12, 2026 10am\n\nAnna has accepted.") == \
+        dt.date(2026, 3, 12)
