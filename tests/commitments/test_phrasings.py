@@ -498,3 +498,8 @@ def test_a_subject_event_the_body_declines_is_no_step() -> None:
     assert dated("Subject: Re: pricing call on March 12\n\nSorry, I can't make it.\n\nAnna") is None
     assert dated("Subject: Accepted: Demo @ Thu Mar 12, 2026 10am\n\nAnna has accepted.") == \
         dt.date(2026, 3, 12)
+
+
+@pytest.mark.parametrize("reply", ["我去看看再说。", "我去问一下领导。"])
+def test_going_to_look_or_ask_is_no_sign_up(reply: str) -> None:
+    assert dated(reply + "\n王伟" + ANNOUNCED_ZH) is None
