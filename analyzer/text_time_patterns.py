@@ -41,8 +41,8 @@ PATTERNS: list[tuple[str, str]] = [
                        r"(?:today|now)\b")),
     ("en_word_ord", rf"the\s+(?P<wo_d>{_ORDINAL_WORDS})\s+of\s+(?P<wo_m>{_MON})\b\.?"),
     # "Friday 13th", "Weds the 11th": the day of the month, checked against the weekday
-    ("en_wdord", rf"(?P<en_wdord_w>{_WD})\.?,?\s+(?:the\s+)?(?P<en_wdord_d>\d{{1,2}})(?:st|nd|rd|th)\b"
-                 rf"(?!\s+(?:of\s+)?{_MON}\b)"),
+    ("en_wdord", (rf"(?P<en_wdord_w>{_WD})\.?,?\s+(?:the\s+)?(?P<en_wdord_d>\d{{1,2}})(?:st|nd|rd|th)\b"
+                 rf"(?!\s+(?:of\s+)?{_MON}\b)")),
     ("en_ord", (r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"
                 r"(?!\s+(?:quarter|half|week|month|year|time|round|floor|party|version))")),
     ("en_dat", r"(?:the\s+day|day)\s+after\s+tomorrow\b"),
@@ -58,8 +58,8 @@ PATTERNS: list[tuple[str, str]] = [
     ("en_eod", (r"(?:the\s+end|end)\s+of\s+(?:the\s+)?(?:business\s+)?day\b|(?:eod|cob)\b"
                r"|close\s+of\s+business\b")),
     ("en_eow", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?week\b|this\s+week\b|eow\b"),
-    ("en_eonamed", rf"(?:the\s+)?end\s+of\s+(?P<en_eonamed_m>{_MONFULL}|{_MON}\.)(?:,?\s+(?P<en_eonamed_y>20\d\d))?"
-                   rf"(?!\s*\d)\b"),
+    ("en_eonamed", (rf"(?:the\s+)?end\s+of\s+(?P<en_eonamed_m>{_MONFULL}|{_MON}\.)(?:,?\s+(?P<en_eonamed_y>20\d\d))?"
+                   rf"(?!\s*\d)\b")),
     ("en_eom", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?month\b|this\s+month\b"
                r"|month[-\s]end\b")),
     ("en_eoq", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?(?:quarter|q(?P<en_eoq_q>[1-4]))\b"
