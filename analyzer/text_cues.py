@@ -314,7 +314,7 @@ RETROSPECTIVE = Cue(
        # a payment already made arriving: "should be in your account within two working days"
        r"(?:should|will|would)\s+(?:be\s+in|arrive\s+in|reach|show\s+(?:up\s+)?in|clear\s+(?:in|into))\s+"
        r"your\s+(?:bank\s+)?account\b",
-    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已dmcwsp])"  # every first character below: 3x faster
+    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已预dmcwsp])"  # every first character below: 3x faster
        r"(?:(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
        r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获|清楚|明白)"
        r"|已经?(?![^，,。；;]{0,14}?(?:安排|约|定|列入|订|报名|排|邀请|议程|日程|日历))"
@@ -324,14 +324,16 @@ RETROSPECTIVE = Cue(
        r"|(?:(?<![我您你他她们将也都还])会|会议|交流|沟通|讨论|演示|介绍|见面|拜访|面谈|聊天|"
        r"demo|meeting|call|workshop|session|presentation)\s*(?:很|非常|挺|特别|十分)"
        r"(?:好|愉快|顺利|成功|有收获|有帮助|充分|开心|高兴|精彩|圆满)"
-       r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}(?:再|以后|之后|后)))",
+       r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}(?:再|以后|之后|后))"
+       # what was sent arriving: "已经盖章寄出，预计周五到"
+       r"|预计[^，,。；;]{0,8}?(?:送达|到达|到账|寄到|能到|可到|就到|到)(?=[，,。；;！!]|$))",
     gate=("great", "good", "nice", "productive", "ful", "excellent", "lovely", "fantastic",
           "terrific", "awesome", "pleasure", "was ", "met", "spoke", "talked", "chatted", "had ",
           "enjoyed", "appreciated", "sent", "paid", "signed", "approved", "transferred",
           "completed", "submitted", "processed", "received", "wired", "settled", "as ", "discussed",
           "account",
           "talked", "spoke"),
-    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已"),
+    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已", "预计"),
 )
 # Where one look-back stretch ends and the next step may begin.
 STRETCH_BREAK = re.compile(ascii_bounds(

@@ -27,8 +27,8 @@ OTHER_DELIVERS = Cue(
 # countersign by Tuesday", "等你们确认后，我们周五签") leaves the author's day firm: only a
 # condition on the author's own side or on chance ("once legal approves", "if") hedges.
 OTHER_PRECONDITION = Cue(
-    en=r"(?:once|as\s+soon\s+as)\s+(?:you|your|we\s+(?:receive|get|have)\s+(?:your|the\s+"
-       r"(?:revised|updated|final|signed)))\b|if\s+(?:someone|somebody|anyone|anybody)\b",
+    en=r"(?:once|as\s+soon\s+as)\s+(?:you|your|we\s+(?:receive|get|have)\s+(?:it|them|that|your|the\s+"
+       r"(?:revised|updated|final|signed|new)))\b|if\s+(?:someone|somebody|anyone|anybody)\b",
     zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)",
     gate=("once", "soon", "if some", "if any"),
     zh_gate=("等", "收到"),

@@ -503,3 +503,12 @@ def test_a_subject_event_the_body_declines_is_no_step() -> None:
 @pytest.mark.parametrize("reply", ["我去看看再说。", "我去问一下领导。"])
 def test_going_to_look_or_ask_is_no_sign_up(reply: str) -> None:
     assert dated(reply + "\n王伟" + ANNOUNCED_ZH) is None
+
+
+def test_once_we_have_it_is_the_sellers_condition() -> None:
+    assert dated("Could you send the updated quote? Once we have it I'll take it to our CFO on "
+                 "Monday.") == dt.date(2026, 3, 9)
+
+
+def test_what_was_sent_arriving_is_no_step() -> None:
+    assert dated("合同我们已经盖章寄出，预计周五到。") is None
