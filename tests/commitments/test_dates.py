@@ -218,3 +218,10 @@ def test_a_dotted_date_with_a_year_is_day_first_whatever_the_mails_order() -> No
 @pytest.mark.parametrize("text", ["三号楼", "地铁2号线", "5号院", "12号门"])
 def test_numbered_buildings_and_lines_are_no_day(text: str) -> None:
     assert resolve_day(text, WEDNESDAY) is None
+
+
+def test_an_english_mail_from_plus_eight_leaves_an_ambiguous_numeric_date_undecided() -> None:
+    from dealnudge.analyzer.text_locale import numeric_order
+    sent = dt.datetime(2026, 3, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert numeric_order("We will issue the PO on 3/12.", sent) is None  # Singapore or Shanghai?
+    assert numeric_order("我们3/12下单。", sent) == "md"  # the language decides
