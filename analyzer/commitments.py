@@ -446,7 +446,7 @@ _FROM_DAY = re.compile(r"(?:from|instead\s+of|rather\s+than|原定|原来|原先
 def _is_excluded(clause: Clause) -> bool:
     if cues.NEGATION(clause) or cues.CANCEL(clause):
         return True
-    if not (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.GRATITUDE(clause)
+    if not (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.ASKS_OTHER(clause) or cues.GRATITUDE(clause)
             or cues.AWAIT_OTHER(clause) or cues.RELATIVE_TERM(clause)):
         return False
     if cues.INVITED(clause) or cues.HOSTING(clause):  # "请到我司参加评审", "我们在会议室等您":
@@ -454,7 +454,7 @@ def _is_excluded(clause: Clause) -> bool:
     if sides.THANKS_FOR_PROMISE(clause):  # "Thanks for agreeing to meet again on Tuesday"
         return bool(cues.QUESTION(clause) or cues.REQUEST(clause))
     if cues.RESCHEDULE(clause):  # "Could we do Tuesday instead?" asks, and still commits
-        return bool(cues.REQUEST(clause) or cues.AWAIT_OTHER(clause))
+        return bool(cues.REQUEST(clause) or cues.ASKS_OTHER(clause) or cues.AWAIT_OTHER(clause))
     return True
 
 

@@ -305,7 +305,7 @@ def _family(name: str) -> str:
 
 # A guard in front of each family lets the engine skip positions where none of its
 # patterns can start, which makes a typical English sentence several times faster.
-_ZH_FIRST = "下这本上周星礼今明后大月年第过改近尽回有找以将晚半国春五中元节假放开零〇一二两三四五六七八九十0-9"
+_ZH_FIRST = "下这本上周星礼今明后大月年第过改近尽回有找以将晚半零〇一二两三四五六七八九十0-9"
 _GUARDS = {"num": r"(?=[0-9])", "en": r"(?<![a-z0-9])(?=[a-z])",
            "zh": f"(?=[{_ZH_FIRST}])"}
 
@@ -346,6 +346,7 @@ def _compile_family(family: str) -> re.Pattern[str]:
 
 
 _NUM_RE, _EN_RE, _ZH_RE = (_compile_family(f) for f in ("num", "en", "zh"))
+_AFTER_HOLIDAY = re.compile(r"(?:国庆|春节|五一|十一|中秋|元旦|端午|清明|节|假期?|放假|开学)(?:之?后|以后|前后)")
 _HAS_DIGIT = re.compile(r"[0-9]")
 _HAS_LATIN = re.compile(r"[a-z]")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -381,6 +382,8 @@ def find_times(text: str, today: dt.date, low: str | None = None,
         found += _scan(_EN_RE, text, low, today, order)
     if _HAS_CJK.search(low):
         found += _scan(_ZH_RE, text, low, today, order)
+        if "后" in low:  # "节后", "国庆节后", "春节以后": after a holiday, no day
+            found += [TimeMention(m.start(), m.end(), None, 1) for m in _AFTER_HOLIDAY.finditer(low)]
     found.sort(key=lambda t: (t.start, -t.end))
     kept: list[TimeMention] = []
     for mention in found:

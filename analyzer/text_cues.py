@@ -212,14 +212,17 @@ REQUEST = Cue(
     en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect))"
        r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]ll|\s+will|\s+would)?\s+"
        r"need\s+(?:your|you\s+to)\b|(?:i|we)(?:['’]d|\s+would)"
-       r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect)[a-z]+"
-       # "can you take lead on rescheduling them": asking the other side to act
-       r"|(?:can|could|would)\s+you\s+(?:please\s+)?(?:take\s+(?:the\s+)?lead|handle|look\s+into|arrange|"
-       r"organi[sz]e|set\s+up|book|sort\s+out|take\s+care\s+of)\b)",
+       r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect)[a-z]+)",
     zh=r"(?:提交|递交|报名|截止|交货|到货)(?:时间|日期|期限)(?:为|是)|(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
        r"|(?<![邀申提宴聘回我们您你])请(?!放心|知悉|查收|注意|问|假|示|教|客|柬)",
     anchored=True,
-    gate=("please", "pls", "kindly", "know", "need", "appreciate", "you"),
+    gate=("please", "pls", "kindly", "know", "need", "appreciate"),
+)
+# Asking the other side to act, mid-sentence ("…, can you take lead on rescheduling them?").
+ASKS_OTHER = Cue(
+    en=r"(?:can|could|would)\s+you\s+(?:please\s+)?(?:take\s+(?:the\s+)?lead|handle|look\s+into|arrange|"
+       r"organi[sz]e|set\s+up|book|sort\s+out|take\s+care\s+of)\b",
+    gate=("can you", "could you", "would you"),
 )
 NEGATION = Cue(
     en=r"(?:won['’]?t|will\s+not|can['’]?t|cannot|can\s+not|couldn['’]t|could\s+not|unable\s+to"
@@ -470,7 +473,7 @@ MEETING = Cue(
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
           "webinar", "discussion", "sync", "standup", "together", "demo", "onsite", "on-site",
           "visit", "kick", "invit", "confirmed", "booked", "scheduled", "all set", "zoom", "teams",
-          "skype", "webex", " on the", "mov", "postpon", "reschedul", "push", "shift", "bump"),
+          "skype", "webex", "on the call", "on the line", "on the bridge", "mov", "postpon", "reschedul", "push", "shift", "bump"),
     zh_gate=("改", "调", "推迟", "延", "挪", "召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙", "视频",
              "参加", "不见不散"),
 )

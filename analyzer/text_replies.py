@@ -88,6 +88,8 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None,
     explicit: list[dt.date] = []
     clock_only = False
     for sentence in _SENTENCE.findall(offered):
+        if explicit_only and not _EXPLICIT_HINT.search(sentence):
+            continue  # pinning a weekday needs a calendar date
         if not _OFFERS.search(sentence) or _CONFLICT.search(sentence):
             continue  # "我周五前把议程发给您" promises, "I have a conflict tomorrow" rules out
         mentions = find_times(sentence, written or today, None, order)
