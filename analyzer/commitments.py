@@ -126,17 +126,28 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
     if not (accepting or any(c.due is not None and c.actor != "seller"
                              and _WEEKDAY.search(c.text) for c in found)):
         return found  # only a weekday can need the quote to say which week
-    proposals = proposed_days(quoted_part(text)[:_QUOTE_WINDOW], today, order,
-                              explicit_only=accepting is None)
+    quoted = quoted_part(text)[:_QUOTE_WINDOW]
+    proposals = proposed_days(quoted, today, order, explicit_only=accepting is None)
     if not proposals:
         return found
     pinned = [c if c.due is None or c.actor == "seller" else
               Commitment(c.actor, pinned_by_proposal(c.due, proposals), c.vague, c.text)
               for c in found if c not in clocked or len(proposals) != 1]
     if accepting is not None and len(proposals) == 1:
+        if author == "seller" and _ASKED_TO_ACT.search(quoted) and not _MEET_WORD.search(quoted):
+            return pinned  # "Yes" to "Could you please do a review this week": the seller's work
         actor: Actor = "customer" if author == "customer" else "joint"
         pinned.append(Commitment(actor, proposals[0], False, accepting))
     return pinned
+
+
+# The quoted message asks the reader to do something (not to meet): saying yes takes the
+# work on, it does not set a meeting of both sides.
+_ASKED_TO_ACT = re.compile(r"(?i)(?<![a-z])(?:could|can|would|will)\s+you\s+(?:please\s+)?"
+                           r"(?!meet|join|make\s+it|attend|come|hop|jump|talk|chat|call|speak)[a-z]+"
+                           r"|(?:请您|麻烦您|能否请您|能不能请您)(?!参加|来|过来|出席)")
+_MEET_WORD = re.compile(r"(?i)(?<![a-z])(?:meet|meeting|call|chat|session|sync|demo|zoom|lunch|coffee)(?![a-z])"
+                        r"|会议|开会|见面|碰面|聚|沙龙|活动")
 
 
 def _accepting_sentence(body: str) -> str | None:

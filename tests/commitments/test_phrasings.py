@@ -512,3 +512,10 @@ def test_once_we_have_it_is_the_sellers_condition() -> None:
 
 def test_what_was_sent_arriving_is_no_step() -> None:
     assert dated("合同我们已经盖章寄出，预计周五到。") is None
+
+
+def test_a_seller_saying_yes_to_a_request_takes_on_work_not_a_meeting() -> None:
+    asked = _quote(GMAIL_MON, "Could you please send the revised deck this Friday, March 6?")
+    assert seller_dated("Yes\nSam" + asked) is None
+    invited = _quote(GMAIL_MON, "Could we meet on Friday, March 6 at 10?")
+    assert seller_dated("Yes\nSam" + invited) == dt.date(2026, 3, 6)
