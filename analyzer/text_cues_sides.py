@@ -28,9 +28,10 @@ OTHER_DELIVERS = Cue(
 # condition on the author's own side or on chance ("once legal approves", "if") hedges.
 OTHER_PRECONDITION = Cue(
     en=r"(?:once|as\s+soon\s+as)\s+(?:you|your|we\s+(?:receive|get|have)\s+(?:it|them|that|your|the\s+"
-       r"(?:revised|updated|final|signed|new)))\b|if\s+(?:someone|somebody|anyone|anybody)\b",
+       r"(?:revised|updated|final|signed|new)))\b|if\s+(?:someone|somebody|anyone|anybody)\b"
+       r"|if\s+(?:it|that|the\s+(?:meeting|call|session|demo))\s*(?:is|['’]s)\s+still\b",
     zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)",
-    gate=("once", "soon", "if some", "if any"),
+    gate=("once", "soon", "if some", "if any", "still"),
     zh_gate=("等", "收到"),
 )
 # Thanks for a promise the other side made is a recap of it, not a look back ("Thanks for

@@ -49,7 +49,8 @@ PATTERNS: list[tuple[str, str]] = [
     ("en_tom", r"(?:tomorrow|tmrw|tmr)\b"),
     # "today's discussion" / "今天讨论的要点" look back at the meeting, not ahead
     ("en_today", (r"(?:(?:today(?!['’]s)|tonight|this\s+(?:morning|afternoon|evening))\b"
-                  r"|in\s+a\s+(?:few|bit|sec|minute)(?:\s+(?:minutes?|mins?|hours?))?(?=\s*(?:[.!,;)]|$)))")),
+                  r"|in\s+a\s+(?:few|bit|sec|minute)(?:\s+(?:minutes?|mins?|hours?))?(?=\s*(?:[.!,;)]|$))"
+                  r"|on\s+(?:my|our)\s+way\b)")),
     ("en_eonw", r"(?:the\s+end|end)\s+of\s+next\s+week\b"),
     ("en_wkby", r"(?<=by |re )(?:the|this)\s+weekend\b"),
     ("en_wkend", r"(?P<en_wkend_mod>this|next|the|over\s+the)\s+weekend\b"),

@@ -519,3 +519,11 @@ def test_a_seller_saying_yes_to_a_request_takes_on_work_not_a_meeting() -> None:
     assert seller_dated("Yes\nSam" + asked) is None
     invited = _quote(GMAIL_MON, "Could we meet on Friday, March 6 at 10?")
     assert seller_dated("Yes\nSam" + invited) == dt.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize("text", [
+    "Running a bit late, on my way now.",
+    "I'll skip the lunch but will make it to the review if it is still scheduled for 3pm.",
+])
+def test_on_my_way_and_a_condition_on_the_schedule_are_today(text: str) -> None:
+    assert dated(text) == dt.date(2026, 3, 4)
