@@ -26,7 +26,7 @@ ACCEPTS = Cue(
     en=r"(?:works\s+(?:for\s+(?:me|us|both)|fine|great|well)|sounds\s+(?:good|great|fine)|"
        r"see\s+you\s+(?:then|there)|(?:i|we)['’]ll\s+be\s+there|(?:that|this)\s+(?:day|time|date|slot)"
        r"\s+(?:works|is\s+fine|suits)|count\s+(?:me|us)\s+in|let['’]s\s+(?:go\s+(?:for|with)|do|say|"
-       r"make\s+it)|^\W*(?:ok(?:ay)?|yes|yep|sure|sounds\s+good|perfect|great|will\s+do|confirmed)\W*$"
+       r"make\s+it)|^\W*(?:ok(?:ay)?|yes|yep|sure(?:\s+thing)?|sounds\s+good|perfect|great|will\s+do|confirmed)\W*$"
        r"|(?:that|this)\s+will\s+be\s+(?:fine|good|perfect|great)|(?:that|this|it)(?:['’]s|['’]d\s+be|\s+is|\s+will|\s+(?:should|would)(?:\s+be)?)?\s+(?:works?|fine|good|perfect|great)"
        r"(?:\s+(?:for|with)\s+(?:me|us|both))?\s*[.!]*$|(?:i|we)\s+can\s+make\s+(?:it|that)"
        r"(?:\s+work)?|(?:talk|speak|chat)\s+(?:to\s+you\s+)?then"
@@ -39,8 +39,8 @@ ACCEPTS = Cue(
        r"|^\W*(?:yes|yep|sure|ok(?:ay)?)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
        r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
        r")\b",
-    zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|在[^，,。！!]{0,10}(?:等|恭候)(?:你们?|您|各位)|(?:那天|当天|这个时间|那个时间)"
-       r"(?:可以|没问题|行|方便)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
+    zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|在[^，,。！!]{0,10}(?:等|恭候)(?:你们?|您|各位)|(?:那天|当天|这个时间|那个时间|^\W*时间)"
+       r"(?:我们?|都|也|对我们?来说)*(?:可以|没问题|行|方便|合适)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
        r"|(?:^|[，,\s])\W*(?:先|也|我也)?(?:\+1|报名|报上|报个名|算我一个)|(?:我|我们)(?:也|一定|必须)?(?:想)?(?:去|参加)(?:[啊吧哈呀的了]|一下)?(?=\W*$|[，,。！!~])(?![^，,。！!]*(?:不|没))|(?:必须|一定)(?:去|来|到)(?=\W*$|[，,。！!~啊吧])|(?:走|开车|骑车)?过去\W*$|(?:^|[，,\s])(?:我们?|本人)?也?(?:会|将|一定|准时|届时|到时候?|尽力|尽量)*(?:[^，,。！!不没无]{0,8}?)"
        r"(?<![不没])(?:参加|参会|出席|到场)\W*$|^\W*(?:好的?|可以的?|没问题|行|ok|方便|欢迎|同意)(?:[，,。!！\s]*(?:好的?|可以的?|没问题|行|方便|"
        r"欢迎|同意))*\W*$",

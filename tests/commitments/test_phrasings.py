@@ -527,3 +527,12 @@ def test_a_seller_saying_yes_to_a_request_takes_on_work_not_a_meeting() -> None:
 ])
 def test_on_my_way_and_a_condition_on_the_schedule_are_today(text: str) -> None:
     assert dated(text) == dt.date(2026, 3, 4)
+
+
+@pytest.mark.parametrize("reply", ["时间可以。", "这个时间我们没问题。"])
+def test_a_chinese_reply_accepting_the_time_takes_the_day(reply: str) -> None:
+    assert dated(reply + "\n王伟" + QUOTE_ZH) == dt.date(2026, 3, 10)
+
+
+def test_sure_thing_accepts() -> None:
+    assert dated("Sure thing.\nAnna" + QUOTE_EN) == dt.date(2026, 3, 5)
