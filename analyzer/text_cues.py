@@ -146,7 +146,7 @@ MARKER = Cue(
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
        r"|to\s+follow\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
-       r"|give\s+(?:us|me)\s+until|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
+       r"|give\s+(?:us|me)\s+until|(?:asked|told|instructed|got)\s+(?!you\b|your\b|them\b)(?:our\s+|my\s+|the\s+)?[a-z]+(?:\s+[a-z]+)?\s+to\s+[a-z]+|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
        + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target(?:\s+[a-z-]+)?\s+(?:date|day)"
        r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
@@ -377,7 +377,7 @@ PRESENT_ACTION = Cue(
 ROUTINE = Cue(
     en=r"(?:usually|normally|typically|generally|always|routinely|every|"
        r"(?:mon|tues|wednes|thurs|fri|satur|sun)days|from\s+now\s+on)\b",
-    zh=r"通常|一般(?!般)|一向|向来|总是|往往|每(?:周|个?星期|个?礼拜|天|个?月|年|季度)|例会",
+    zh=r"通常|一般(?!般)|一向|向来|总是|往往|每(?:周|个?星期|个?礼拜|天|个?月|年|季度)|(?<![的次])例会",
     gate=("usual", "normal", "typical", "general", "always", "routine", "every", "days",
           "now on"),
     zh_gate=("通常", "一般", "一向", "向来", "总是", "往往", "每", "例会"),

@@ -536,3 +536,16 @@ def test_a_chinese_reply_accepting_the_time_takes_the_day(reply: str) -> None:
 
 def test_sure_thing_accepts() -> None:
     assert dated("Sure thing.\nAnna" + QUOTE_EN) == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("I've asked finance to cut the PO Monday.", "2026-03-09"),
+    ("方案我们会在下周一的例会上讨论。", "2026-03-09"),  # one meeting, not the routine
+])
+def test_delegating_the_step_and_a_dated_regular_meeting(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", ["We've asked your team to send the quote by Friday.", "我们每周一开例会。"])
+def test_asking_the_seller_and_the_routine_stay_no_step(text: str) -> None:
+    assert dated(text) is None
