@@ -221,8 +221,10 @@ REQUEST = Cue(
 # Asking the other side to act, mid-sentence ("…, can you take lead on rescheduling them?").
 ASKS_OTHER = Cue(
     en=r"(?:can|could|would)\s+you\s+(?:please\s+)?(?:take\s+(?:the\s+)?lead|handle|look\s+into|arrange|"
-       r"organi[sz]e|set\s+up|book|sort\s+out|take\s+care\s+of)\b",
-    gate=("can you", "could you", "would you"),
+       r"organi[sz]e|set\s+up|book|sort\s+out|take\s+care\s+of)\b"
+       r"|(?:asked|told|requested|reminded)\s+(?:you|your\s+[a-z]+)\s+to\b",  # "we've asked your team to send"
+    gate=("can you", "could you", "would you", "asked you", "told you", "requested you",
+          "reminded you"),
 )
 NEGATION = Cue(
     en=r"(?:won['’]?t|will\s+not|can['’]?t|cannot|can\s+not|couldn['’]t|could\s+not|unable\s+to"
