@@ -391,11 +391,18 @@ def find_times(text: str, today: dt.date, low: str | None = None,
             kept.append(mention)
     if len(kept) > 1:
         kept = _without_echoes(kept, low)
+    if "after" in low or "后" in low:
+        kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None and (
+            _AFTER_BEFORE.search(low, max(0, m.start - 16), m.start)
+            or _AFTER_AFTER.match(low, m.end)) else m for m in kept]
     if " or " in low or "或" in low or "还是" in low:
         return _unless_a_choice(kept, low)
     return kept
 
 
+# "after March 15", "3月15日之后": some time after the day, not the day.
+_AFTER_BEFORE = re.compile(r"(?<![a-z])(?:until\s+|till\s+|not\s+)?after\s+(?:the\s+)?$")
+_AFTER_AFTER = re.compile(r"\s*(?:之后|以后|后)(?![天日\d一二三四五六七八九十两])")
 _BESIDE = re.compile(r"[\s,，(（)）]{0,3}")
 
 

@@ -173,7 +173,7 @@ EN_SUBJECT = re.compile(ascii_bounds(
 YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|receive|get|see|hear|"
                      r"find)\b|(?:you|you['’]ll)\s+(?:can|should|may|will)?\s*(?:expect|count\s+on)\b",
                   gate=("you",))
-OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
+OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|(?:you|your\s+[a-z]+)\s+(?:said|mentioned|told\s+me|"
                      r"promised|confirmed|agreed)\b|as\s+(?:agreed|discussed)[,:]?\s+(?!(?:i|we|our|my)\b)"
                      r"[a-z]+(?:\s+[a-z]+)?\s+(?:will|is\s+going\s+to|to)\b"
                      # "looking forward to hearing from you on Monday": the other side writes
@@ -316,6 +316,12 @@ RETROSPECTIVE = Cue(
        r"(?:discussed|talked|spoke)\s+(?:this|yesterday|earlier|today|last)\b|"
        r"(?:has|have|was|were)\s+(?:already\s+)?(?:been\s+)?(?:sent|paid|signed|approved|"
        r"transferred|completed|submitted|processed|received|wired|settled)\b|"
+       # "We received your proposal on Monday": a weekday after a finished action is behind us
+       r"(?<!be\s)(?<!it\s)(?<!them\s)(?<!have\s)(?<!get\s)(?<!the\s)(?<!a\s)(?<!our\s)(?<!your\s)(?<!my\s)"
+       r"(?:received|got|sent|signed|paid|submitted|returned|shared|reviewed|approved|finished|completed|spoke|"
+       r"met|talked)\s+(?:(?!(?:we|i|you|they|he|she|will|would|could|can|should|and|but|to)\s)[a-z0-9'’-]+\s+)"
+       r"{0,3}?on\s+"
+       r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
        # a payment already made arriving: "should be in your account within two working days"
        r"(?:should|will|would)\s+(?:be\s+in|arrive\s+in|reach|show\s+(?:up\s+)?in|clear\s+(?:in|into))\s+"
        r"your\s+(?:bank\s+)?account\b",
@@ -386,7 +392,10 @@ ROUTINE = Cue(
 )
 # In the present tense a span is a service level, not a promise ("we reply within 24
 # hours"), and "each" a routine ("we review each vendor by March").
-REPEATED = Cue(en=r"(?:each|within)\b", gate=("each", "within"))
+# A calendar period starting or ending is no one's action ("our fiscal year starts April 1").
+REPEATED = Cue(en=r"(?:each|within)\b|(?:fiscal|financial|budget|school|academic|calendar|tax)\s+year\b"
+                  r"|(?:quarter|semester|term)\s+(?:starts|begins|ends)\b",
+               gate=("each", "within", "year", "quarter", "semester", "term"))
 # One person on the author's side brings a third party to meet the other side: the
 # author's side acts ("我约了我们CFO周四和你们开会", "we'll bring our CTO to meet you").
 BRINGS_OTHERS = Cue(

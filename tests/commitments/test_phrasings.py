@@ -549,3 +549,21 @@ def test_delegating_the_step_and_a_dated_regular_meeting(text: str, day: str) ->
 @pytest.mark.parametrize("text", ["We've asked your team to send the quote by Friday.", "我们每周一开例会。"])
 def test_asking_the_seller_and_the_routine_stay_no_step(text: str) -> None:
     assert dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "We received your proposal on Monday and will review it.",
+    "Our fiscal year starts April 1, so the budget opens then.",
+    "We'll wait until after March 15 to decide.",
+    "我们3月15日之后再决定。",
+])
+def test_a_past_weekday_a_calendar_period_and_after_a_day_are_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("We'll send the signed contract on Monday.", "2026-03-09"),
+    ("I'll have it signed on Friday.", "2026-03-06"),
+])
+def test_a_signed_document_sent_on_a_day_is_still_ahead(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
