@@ -499,8 +499,8 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     """Joint, the other side (second-person subject) or the author's side."""
     other: Actor = "seller" if author == "customer" else "customer"
     subject = _subject(clause)
-    if sides.OTHER_DELIVERS(clause):
-        return other
+    if sides.OTHER_DELIVERS(clause) or _OTHERS_WORDS.match(clause.low):
+        return other  # "Your team mentioned a release on March 20, which works for us"
     if cues.JOINT(clause) and not _joint_only_looking_back(clause):
         return author if _brings_others(clause, subject) else "joint"
     if cues.TOGETHER(clause) and not (
@@ -519,6 +519,9 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     if word in ("let's", "let’s", "lets", "let us"):
         return "joint"
     return other if word == "you" or word.startswith("your ") else author
+
+
+_OTHERS_WORDS = re.compile(r"\W*(?:you|your\s+[a-z]+)\s+(?:said|mentioned|told\s+(?:me|us)|proposed|suggested)\b")
 
 
 def _brings_others(clause: Clause, subject: re.Match[str] | None) -> bool:

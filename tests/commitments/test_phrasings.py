@@ -567,3 +567,9 @@ def test_a_past_weekday_a_calendar_period_and_after_a_day_are_no_step(text: str)
 ])
 def test_a_signed_document_sent_on_a_day_is_still_ahead(text: str, day: str) -> None:
     assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_the_other_sides_date_that_works_for_us_is_theirs() -> None:
+    assert dated("Your team mentioned a release on March 20, which works for us.") is None
+    assert seller_dated("You mentioned you'd sign on March 20, which works for us.") == \
+        dt.date(2026, 3, 20)
