@@ -134,7 +134,7 @@ _WORKS = (r"works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[
 MARKER = Cue(
     en=r"(?:will|shall|should|please\s+expect|going\s+to|gonna|on\s+track\s+to|next\s+steps?|"
        r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
-       r"aim(?:s)?\s+to|"
+       r"aim(?:s)?\s+to|propos(?:e|es|ing)\s+to\s+(?!you\b)[a-z]+|promise\s+to\s+pay|"
        r"expect(?:s)?\s+to|would\s+like\s+to|want(?:s)?\s+to|need(?:s)?\s+to|have\s+to|"
        r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|"
        r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|on\s+(?:my|our)\s+way|"
@@ -209,14 +209,16 @@ QUESTION = Cue(
     anchored=True,
 )
 REQUEST = Cue(
-    en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect))"
+    en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect|accept\s+(?:this|our|my)))"
        r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]ll|\s+will|\s+would)?\s+"
        r"need\s+(?:your|you\s+to)\b|(?:i|we)(?:['’]d|\s+would)"
-       r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect)[a-z]+)",
+       r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect|accept\s+(?:this|our|my))[a-z]+"
+       # "we request delivery by 20 March": the other side's date
+       r"|(?:request|require)s?\s+(?:that\s+)?(?:the\s+)?(?:delivery|shipment|dispatch|installation|goods|your)\b)",
     zh=r"(?:提交|递交|报名|截止|交货|到货)(?:时间|日期|期限)(?:为|是)|(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
        r"|(?<![邀申提宴聘回我们您你])请(?!放心|知悉|查收|注意|问|假|示|教|客|柬)",
     anchored=True,
-    gate=("please", "pls", "kindly", "know", "need", "appreciate"),
+    gate=("please", "pls", "kindly", "know", "need", "appreciate", "request", "require"),
 )
 # Asking the other side to act, mid-sentence ("…, can you take lead on rescheduling them?").
 ASKS_OTHER = Cue(

@@ -573,3 +573,16 @@ def test_the_other_sides_date_that_works_for_us_is_theirs() -> None:
     assert dated("Your team mentioned a release on March 20, which works for us.") is None
     assert seller_dated("You mentioned you'd sign on March 20, which works for us.") == \
         dt.date(2026, 3, 20)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("We propose to pay the balance in three instalments on 16 March, 15 April and 15 May.",
+     "2026-03-16"),
+    ("Please accept this letter as our promise to pay the full amount by 20 March 2026.", "2026-03-20"),
+])
+def test_promise_to_pay_letters(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_requesting_delivery_by_a_day_is_the_sellers_date() -> None:
+    assert dated("We confirm our order and request delivery by 20 March.") is None
