@@ -235,7 +235,13 @@ def _owner_side(owner: str, reading: _Reading) -> Side | None:
         return reading.author
     if reading.author == "seller" and _is_name(owner):
         return "customer"  # the rep lists the customer's people and marks their own
+    if reading.author == "customer" and _DEPARTMENT.search(owner):
+        return "customer"  # "IT组", "财务部", "Finance team": the writer's own departments
     return None
+
+
+_DEPARTMENT = re.compile(r"^[\w\s]{0,8}?(?:组|部|科|处|团队|中心|办公室|小组)$"
+                         r"|^(?:[a-z]+\s+)?(?:team|department|dept|group|office)$")
 
 
 _NAMED_OWNER = re.compile(

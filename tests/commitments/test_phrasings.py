@@ -586,3 +586,9 @@ def test_promise_to_pay_letters(text: str, day: str) -> None:
 
 def test_requesting_delivery_by_a_day_is_the_sellers_date() -> None:
     assert dated("We confirm our order and request delivery by 20 March.") is None
+
+
+def test_a_customers_plan_table_owned_by_its_own_departments() -> None:
+    plan = ("陈总：\n\n交接安排如下：\n\n阶段 | 时间 | 事项 | 负责人\n准备 | 3月9日上午 | 系统配置 | IT组\n"
+            "培训 | 3月10日 | 话术培训 | 培训组\n\n王立新")
+    assert dated(plan) == dt.date(2026, 3, 9)
