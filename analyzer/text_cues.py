@@ -461,10 +461,11 @@ AWAY = Cue(
 # Postponed without a new day: the named day is the old one ("原计划于明天举行的会议将不得不延期",
 # "the kickoff on Tuesday is postponed").
 POSTPONED = Cue(
-    en=r"(?:postponed|delayed|pushed\s+back|put\s+off|called\s+off)\b",
-    zh=r"延期|推迟|改期|延后",
-    gate=("postpone", "delay", "pushed", "put off", "called off"),
-    zh_gate=("延", "推迟", "改期"),
+    en=r"(?:postponed|delayed|pushed\s+back|put\s+off|called\s+off|originally|(?:was|were)\s+supposed\s+to"
+       r"|had\s+(?:planned|intended|hoped)\s+to)\b",
+    zh=r"延期|推迟|改期|延后|原本|原先|本来|原计划(?!于)",  # "原本预计今日缴交": the old plan's day
+    gate=("postpone", "delay", "pushed", "put off", "called off", "originally", "supposed", "had "),
+    zh_gate=("延", "推迟", "改期", "原本", "原先", "本来", "原计划"),
 )
 # A meeting of both sides, whoever arranges it ("We will have our telecon tomorrow",
 # "本周日召开全体大会", "our first meeting will be this Friday"): a joint step.

@@ -592,3 +592,11 @@ def test_a_customers_plan_table_owned_by_its_own_departments() -> None:
     plan = ("陈总：\n\n交接安排如下：\n\n阶段 | 时间 | 事项 | 负责人\n准备 | 3月9日上午 | 系统配置 | IT组\n"
             "培训 | 3月10日 | 话术培训 | 培训组\n\n王立新")
     assert dated(plan) == dt.date(2026, 3, 9)
+
+
+@pytest.mark.parametrize("text", [
+    "原本预计今天提交，但是发现来不及了。",
+    "We were supposed to sign today, but legal found an issue.",
+])
+def test_the_old_plans_day_is_not_the_step(text: str) -> None:
+    assert dated(text) is None
