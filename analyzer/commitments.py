@@ -84,7 +84,10 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
         raise ValueError("sent_at must be an aware datetime")
     if author not in AUTHORS:
         raise ValueError(f"author must be one of {AUTHORS}, not {author!r}")
-    body = _SUBJECT.sub("", strip_quoted(text))
+    body = strip_quoted(text)
+    subject = _SUBJECT_LINE.search(body[:_SUBJECT_WINDOW]) if body[:_SUBJECT_WINDOW].lstrip(
+        " \t#")[:1] in _SUBJECT_FIRST else None
+    body = _SUBJECT.sub("", body)
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
@@ -93,10 +96,14 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
     items, rest = read_lists(body, today, author, order, lambda: unquoted_part(text)[-_SIGNATURE_CHARS:])
     candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
+    if subject is not None and not _refuses(Clause.of(rest[:_SUBJECT_WINDOW])):
+        candidates += _subject_event(subject["s"], rest, today, author, order)
     sentences = split_sentences(rest)
     for sentence in sentences:
         candidates += _sentence_commitments(sentence, today, author, order)
     candidates += _proposed_below(sentences, today, author, order)
+    if author == "customer" and sentences and len(body) != len(text):
+        candidates += _day_as_answer(sentences[0], text, today, order, candidates)
     candidates = _clock_only_last(candidates, today)
     for commitment in candidates:
         key = (commitment.actor, commitment.due, commitment.vague)
@@ -119,17 +126,28 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
     if not (accepting or any(c.due is not None and c.actor != "seller"
                              and _WEEKDAY.search(c.text) for c in found)):
         return found  # only a weekday can need the quote to say which week
-    proposals = proposed_days(quoted_part(text)[:_QUOTE_WINDOW], today, order,
-                              explicit_only=accepting is None)
+    quoted = quoted_part(text)[:_QUOTE_WINDOW]
+    proposals = proposed_days(quoted, today, order, explicit_only=accepting is None)
     if not proposals:
         return found
     pinned = [c if c.due is None or c.actor == "seller" else
               Commitment(c.actor, pinned_by_proposal(c.due, proposals), c.vague, c.text)
               for c in found if c not in clocked or len(proposals) != 1]
     if accepting is not None and len(proposals) == 1:
+        if author == "seller" and _ASKED_TO_ACT.search(quoted) and not _MEET_WORD.search(quoted):
+            return pinned  # "Yes" to "Could you please do a review this week": the seller's work
         actor: Actor = "customer" if author == "customer" else "joint"
         pinned.append(Commitment(actor, proposals[0], False, accepting))
     return pinned
+
+
+# The quoted message asks the reader to do something (not to meet): saying yes takes the
+# work on, it does not set a meeting of both sides.
+_ASKED_TO_ACT = re.compile(r"(?i)(?<![a-z])(?:could|can|would|will)\s+you\s+(?:please\s+)?"
+                           r"(?!meet|join|make\s+it|attend|come|hop|jump|talk|chat|call|speak)[a-z]+"
+                           r"|(?:请您|麻烦您|能否请您|能不能请您)(?!参加|来|过来|出席)")
+_MEET_WORD = re.compile(r"(?i)(?<![a-z])(?:meet|meeting|call|chat|session|sync|demo|zoom|lunch|coffee)(?![a-z])"
+                        r"|会议|开会|见面|碰面|聚|沙龙|活动")
 
 
 def _accepting_sentence(body: str) -> str | None:
@@ -143,8 +161,10 @@ def _accepting_sentence(body: str) -> str | None:
 
 # The short replies the per-sentence reading exists for; a body with none of them and
 # no acceptance anywhere skips the sentence split.
-_ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "fine",
-                 "好", "可以", "没问题", "行", "方便", "欢迎", "同意")
+_ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "fine", "work", "good",
+                 "好", "可以", "没问题", "行", "方便", "欢迎", "同意",
+                 "attend", "join", "参加", "参会", "出席", "到场", "+1", "i'm in", "i’m in", "报名", "报上", "报个名", "算我",
+                 "我去", "我们去", "过去", "必须去", "一定去", "想参加")
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any
@@ -176,6 +196,32 @@ def _proposed_below(sentences: list[str], today: dt.date, author: Author,
     return []
 
 
+def _day_as_answer(sentence: str, text: str, today: dt.date, order: Order | None,
+                   found: list[Commitment]) -> list[Commitment]:
+    """A reply that answers the quoted question with a day alone ("Next Friday.", "By
+    Monday, one week to go", "明天。"): the customer's step on that day."""
+    if any(c.due is not None and c.actor != "seller" for c in found) or len(sentence) > 60 \
+            or not _ANSWER_DAY.match(sentence) or _NOT_AN_ANSWER.search(sentence):
+        return []
+    clause = Clause.of(sentence)
+    if cues.NEGATION(clause) or cues.HEDGE(clause) or cues.QUESTION(clause):
+        return []
+    quoted = quoted_part(text)[:_QUOTE_WINDOW]
+    if "?" not in quoted and "？" not in quoted:
+        return []
+    due = best_day(find_times(sentence, today, clause.low, order), today)
+    return [] if due is None else [Commitment("customer", due, False, sentence)]
+
+
+_NOT_AN_ANSWER = re.compile(r"[?？]|(?<![a-z])(?:is|are|was|were|isn['’]t|aren['’]t|not|no)(?![a-z])|不|没",
+                            re.IGNORECASE)  # "Monday is a holiday here", "下周二我们领导不在"
+_ANSWER_DAY = re.compile(
+    r"^\W*(?:by\s+|on\s+|until\s+|before\s+)?(?:(?:next|this|coming)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|tomorrow|tonight|today|end\s+of|eod|cob|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)"
+    r"|^\W*(?:下|这|本)?(?:周|星期|礼拜)[一二三四五六日天]|^\W*(?:明天|后天|今天|月底|\d{1,2}月\d{1,2}[日号])",
+    re.IGNORECASE)
+
+
 def _clock_only_last(candidates: list[Commitment], today: dt.date) -> list[Commitment]:
     """A step dated today only by a clock time ("See you at 2:30") yields to any step
     of the mail that names its day ("Thursday afternoon works")."""
@@ -187,7 +233,10 @@ def _clock_only_last(candidates: list[Commitment], today: dt.date) -> list[Commi
 
 
 def split_sentences(body: str) -> list[str]:
-    """Sentences of the body; "Mar. 12th" and "3 p.m." do not end one."""
+    """Sentences of the body; "Mar. 12th" and "3 p.m." do not end one, nor does the
+    line break of a hard-wrapped paragraph ("… finish the review before\nJanuary 18th.")."""
+    if "\n" in body:
+        body = _WRAPPED.sub(r"\1 ", body)
     sentences: list[str] = []
     start = 0
     for end in cues.SENTENCE_END.finditer(body):
@@ -197,7 +246,19 @@ def split_sentences(body: str) -> list[str]:
         sentences.append(body[start:end.end()].strip())
         start = end.end()
     sentences.append(body[start:].strip())
-    return [sentence for sentence in sentences if sentence]
+    return [_MARKUP.sub("", sentence) if sentence[0] in _MARKUP_FIRST else sentence
+            for sentence in sentences if sentence]
+
+
+# A line break inside a paragraph that a mail client wrapped at ~72 characters: the line
+# before is long and ends mid-sentence, the line after continues it (no bullet, no blank).
+_WRAPPED = re.compile(r"^([^\n]{48,}[^\s.!?:;。！？：；])\n(?=[ \t]*[^\s\-*•>#|\d])", re.MULTILINE)
+
+
+# Markdown and bullet decoration ahead of a sentence ("### Next lunch is …", "**Note**",
+# "- "): not words, and the cues that read a sentence from its start must see past it.
+_MARKUP_FIRST = frozenset("#>*_~=-•·▪●–—@")
+_MARKUP = re.compile(r"^(?:[#>*_~=]+\s*|[-•·▪●–—]\s+|@[\w.-]+[,:]?\s+)+")
 
 
 def judge_sentence(sentence: str, today: dt.date, author: Author,
@@ -211,9 +272,14 @@ def judge_sentence(sentence: str, today: dt.date, author: Author,
 
 def _sentence_commitments(sentence: str, today: dt.date, author: Author,
                           order: Order | None) -> list[Commitment]:
-    whole = Clause.of(sentence)
     if sentence.endswith((":", "：")):
-        return []  # a heading ("今天项目周会纪要如下：", "Your action items:")
+        # a heading ("今天项目周会纪要如下：", "Your action items:"); a long sentence keeps what
+        # comes before its last clause ("学校定于…召开…会议，现就有关事宜通知如下：")
+        lead = _LAST_CLAUSE.split(sentence, maxsplit=1)[0] if len(sentence) > 30 else ""
+        if not lead or lead == sentence:
+            return []
+        sentence = lead
+    whole = Clause.of(sentence)
     parts = cues.CLAUSE_BREAK.split(sentence)
     asked = sentence.endswith(("?", "？"))
     questioned = asked or cues.QUESTION(whole)
@@ -261,7 +327,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         ahead = _ahead_of_the_past(clause, times)
         if ahead is not times:
             times, due = ahead, best_day(ahead, today)
-    due = due or state.unclaimed
+    if due is None and not times:  # "这周比较忙，下周再说吧": the clause names its own time
+        due = state.unclaimed
     state.unclaimed = None
     if due is not None and sides.CHECKING(clause):
         due, times = None, []  # "let me check my calendar for Thursday": no day promised
@@ -312,6 +379,52 @@ def _inside(offset: int, stretches: list[tuple[int, int]]) -> bool:
     return any(lo <= offset < hi for lo, hi in stretches)
 
 
+def _subject_event(line: str, body: str, today: dt.date, author: Author, order: Order | None
+                   ) -> list[Commitment]:
+    """An event and its day named in the subject line ("Meeting 26.01.2026 11 o'clock",
+    "小型聚会（1月24日）", "Agenda for the March 12 review"): the meeting of both sides in a
+    seller's mail, the customer's own event in the customer's. A subject that cancels or
+    postpones without a new day names no step."""
+    clause = Clause.of(line)
+    if not _SUBJECT_EVENT.search(clause.low) or _SUBJECT_NOT_EVENT.search(clause.low) \
+            or cues.CANCEL(clause) or (cues.POSTPONED(clause) and not cues.RESCHEDULE(clause)):
+        return []
+    times = find_times(line, today, clause.low, order)
+    moved = cues.RESCHEDULE.search(clause) if times else None
+    if moved is not None:
+        times = _new_days(clause.low, times, moved.start())
+    due = best_day(times, today)
+    if due is None:
+        return []
+    others = body.replace(line, "", 1)[:_BODY_DATES]
+    stated = {t.due for t in find_times(others, today, None, order) if t.rank == 0}
+    if stated and due not in stated:
+        return []  # the body's own date says otherwise: a stale subject, no day
+    return [Commitment("joint" if author == "seller" else "customer", due, False, line)]
+
+
+_BODY_DATES = 2000
+
+
+def _refuses(clause: Clause) -> bool:
+    """The mail opens by declining or cancelling ("Sorry, I can't make it"): the subject's
+    event is not its step."""
+    return bool(cues.NEGATION(clause) or cues.CANCEL(clause))
+
+# A task or a recap named in the subject is not the event itself ("Prepare an update for the
+# Oct 14th board meeting", "Notes from our call today", "会议纪要").
+_SUBJECT_NOT_EVENT = re.compile(
+    r"^\W*(?:(?:re|fw|fwd)\s*:\s*)*(?:prepare|send|write|submit|draft|finish|complete|fix|add|create|make|"
+    r"share|update|review\s+(?:the|our)|准备|提交|整理|完成|撰写)(?![a-z])"
+    r"|(?<![a-z])(?:notes|minutes|recap|summary|follow[-\s]?up|thanks?|thank\s+you)(?![a-z])|纪要|总结|回顾|感谢")
+_SUBJECT_WINDOW = 300
+_SUBJECT_FIRST = frozenset("SsUu主#")
+_SUBJECT_LINE = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?P<s>[^\n]*)$", re.IGNORECASE | re.MULTILINE)
+_SUBJECT_EVENT = re.compile(
+    r"(?<![a-z])(?:meeting|meetup|call|sync|review|demo|workshop|webinar|kick-?off|session|party|"
+    r"lunch|dinner|visit|onsite|training|hackathon|conference)s?(?![a-z])"
+    r"|会议|例会|聚会|沙龙|活动|分享会?|讲座|培训|座谈|研讨|评审|面基|见面|拜访|开标|大会|站")
+_LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
 _CLOCK = re.compile(
     r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
@@ -334,7 +447,7 @@ def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]
 
 
 _ONLY_OLD = re.compile(r"reschedul|postpon")
-_TO_DAY = re.compile(r"(?:\bto|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:[a-z]+day,?\s+)?"
+_TO_DAY = re.compile(r"(?:\bto|reschedul(?:ed|ing|e)?\s+(?:it\s+|this\s+|that\s+)?for|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:[a-z]+day,?\s+)?"
                      r"[^\s,，。]{0,10}$")
 _POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one
 _FROM_DAY = re.compile(r"(?:from|instead\s+of|rather\s+than|原定|原来|原先|原计划)\s*(?:the\s+|on\s+)?"
@@ -344,15 +457,15 @@ _FROM_DAY = re.compile(r"(?:from|instead\s+of|rather\s+than|原定|原来|原先
 def _is_excluded(clause: Clause) -> bool:
     if cues.NEGATION(clause) or cues.CANCEL(clause):
         return True
-    if not (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.GRATITUDE(clause)
+    if not (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.ASKS_OTHER(clause) or cues.GRATITUDE(clause)
             or cues.AWAIT_OTHER(clause) or cues.RELATIVE_TERM(clause)):
         return False
-    if cues.INVITED(clause):  # "下周三上午十点，请到我司参加评审": the customer's own meeting
-        return False
+    if cues.INVITED(clause) or cues.HOSTING(clause):  # "请到我司参加评审", "我们在会议室等您":
+        return False  # the customer receives the other side at its own meeting
     if sides.THANKS_FOR_PROMISE(clause):  # "Thanks for agreeing to meet again on Tuesday"
         return bool(cues.QUESTION(clause) or cues.REQUEST(clause))
     if cues.RESCHEDULE(clause):  # "Could we do Tuesday instead?" asks, and still commits
-        return bool(cues.REQUEST(clause) or cues.AWAIT_OTHER(clause))
+        return bool(cues.REQUEST(clause) or cues.ASKS_OTHER(clause) or cues.AWAIT_OTHER(clause))
     return True
 
 
@@ -386,8 +499,8 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     """Joint, the other side (second-person subject) or the author's side."""
     other: Actor = "seller" if author == "customer" else "customer"
     subject = _subject(clause)
-    if sides.OTHER_DELIVERS(clause):
-        return other
+    if sides.OTHER_DELIVERS(clause) or _OTHERS_WORDS.match(clause.low):
+        return other  # "Your team mentioned a release on March 20, which works for us"
     if cues.JOINT(clause) and not _joint_only_looking_back(clause):
         return author if _brings_others(clause, subject) else "joint"
     if cues.TOGETHER(clause) and not (
@@ -406,6 +519,9 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     if word in ("let's", "let’s", "lets", "let us"):
         return "joint"
     return other if word == "you" or word.startswith("your ") else author
+
+
+_OTHERS_WORDS = re.compile(r"\W*(?:you|your\s+[a-z]+)\s+(?:said|mentioned|told\s+(?:me|us)|proposed|suggested)\b")
 
 
 def _brings_others(clause: Clause, subject: re.Match[str] | None) -> bool:

@@ -182,13 +182,29 @@ def _r_zh_eom(m: re.Match[str], today: dt.date) -> dt.date | None:
     mod = (m["zh_eom_mod"] or "").replace("个", "")
     if mod == "下":
         return month_end(*add_months(today, 1))
-    if mod.endswith("月"):
-        month = zh_number(mod[:-1])
-        if month is None or not 1 <= month <= 12:
-            return None
-        found = month_end(today.year, month)
-        return found if found >= today else month_end(today.year + 1, month)
+    if m["zh_eom_n"]:
+        month = zh_number(m["zh_eom_n"])
+        return None if month is None or not 1 <= month <= 12 else _named_month_end(today, month)
     return month_end(today.year, today.month)
+
+
+def _named_month_end(today: dt.date, month: int) -> dt.date:
+    """The last day of the named month: this year's, or next year's once it has passed."""
+    found = month_end(today.year, month)
+    return found if found >= today else month_end(today.year + 1, month)
+
+
+def _r_en_wdord(m: re.Match[str], today: dt.date) -> dt.date | None:
+    """"Friday 13th": the next 13th that is a Friday (this month or the next two); a day
+    that matches no such date ("Friday 12th" in a month where the 12th is a Thursday)
+    is no day."""
+    weekday, dom = _EN_WEEKDAYS[m["en_wdord_w"]], int(m["en_wdord_d"])
+    for ahead in range(3):
+        year, month = add_months(today, ahead)
+        found = safe_date(year, month, dom)
+        if found is not None and found >= today and found.weekday() == weekday:
+            return found
+    return None
 
 
 def _r_zh_wkin(m: re.Match[str], today: dt.date) -> dt.date | None:
@@ -264,6 +280,10 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "zh_wkend": lambda m, today: _weekend(today, (m["zh_wkend_mod"] or "").startswith("下")),
     "en_eonm": lambda m, today: month_end(*add_months(today, 1)),
     "en_eom": lambda m, today: month_end(today.year, today.month),
+    "en_eonamed": lambda m, today: (month_end(int(m["en_eonamed_y"]), _MONTHS[m["en_eonamed_m"].rstrip(".")])
+                                    if m["en_eonamed_y"] else
+                                    _named_month_end(today, _MONTHS[m["en_eonamed_m"].rstrip(".")])),
+    "en_wdord": _r_en_wdord,
     "en_eoy": lambda m, today: dt.date(today.year, 12, 31), "en_eoq": _r_en_eoq,
     "zh_eoq": _r_zh_eoq,
     "en_nwwd": _r_en_nwwd, "en_wkfrom": _r_en_wkfrom, "en_wdm": _r_en_wdm, "en_wd": _r_en_wd, "en_vague": _vague,
@@ -285,7 +305,7 @@ def _family(name: str) -> str:
 
 # A guard in front of each family lets the engine skip positions where none of its
 # patterns can start, which makes a typical English sentence several times faster.
-_ZH_FIRST = "下这本上周星礼今明后大月年第过改近尽回有找以将晚零〇一二两三四五六七八九十0-9"
+_ZH_FIRST = "下这本上周星礼今明后大月年第过改近尽回有找以将晚半零〇一二两三四五六七八九十0-9"
 _GUARDS = {"num": r"(?=[0-9])", "en": r"(?<![a-z0-9])(?=[a-z])",
            "zh": f"(?=[{_ZH_FIRST}])"}
 
@@ -297,10 +317,22 @@ _FULL_WIDTH = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 def fold(text: str) -> str:
     """Lower-case, with full-width forms folded ("３月１２日", "Ｆｒｉｄａｙ"): Chinese input
-    methods type them, and the patterns are written for the ASCII forms."""
-    if text.isascii() or _FULL_WIDTH.search(text) is None:  # NFKC is costly; rarely needed
+    methods type them, and the patterns are written for the ASCII forms. Traditional
+    characters of the words the patterns use ("會議", "週五", "預計") read as simplified,
+    one character for one, so offsets stay those of the text."""
+    if text.isascii():
         return text.lower()
-    return unicodedata.normalize("NFKC", text).lower()
+    low = text.lower() if _FULL_WIDTH.search(text) is None else unicodedata.normalize(
+        "NFKC", text).lower()  # NFKC is costly; rarely needed
+    return low.translate(_TRADITIONAL) if _TRADITIONAL_CHAR.search(low) else low
+
+
+_TRADITIONAL_CHAR = re.compile("[" + "們會議週號時間點後貴說確認開發給簽約見準備將報還這個來過參請嗎聯繫禮與對應題預計繳經總訂單貨匯轉帳幫裡麼為無沒問關於從讓處辦傳達歡謝隊場務業產評審論試驗標價錢額費條規劃圖團導長書記電話郵線網頁連結較讀寫學習課實現際師員門東車舉佈調換遲啟動狀態歷曆層樓館區鐘夠討內決盡負責維護術衝機鬆麗讚買賣戶碼興專衛戰爭創設屆聽頭變證據頻適當兩歲節陽農廠採購緊寶順熱邊擔憂徵職錄蓋紀賬託飯級屬廣灣臺" + "]")
+# Traditional → simplified for the characters of mail words about dates, meetings and
+# promises (Taiwan, Hong Kong); a character-for-character table keeps offsets.
+_TRADITIONAL = str.maketrans(
+    "們會議週號時間點後貴說確認開發給簽約見準備將報還這個來過參請嗎聯繫禮與對應題預計繳經總訂單貨匯轉帳幫裡麼為無沒問關於從讓處辦傳達歡謝隊場務業產評審論試驗標價錢額費條規劃圖團導長書記電話郵線網頁連結較讀寫學習課實現際師員門東車舉佈調換遲啟動狀態歷曆層樓館區鐘夠討內決盡負責維護術衝機鬆麗讚買賣戶碼興專衛戰爭創設屆聽頭變證據頻適當兩歲節陽農廠採購緊寶順熱邊擔憂徵職錄蓋紀賬託飯級屬廣灣臺",
+    "们会议周号时间点后贵说确认开发给签约见准备将报还这个来过参请吗联系礼与对应题预计缴经总订单货汇转账帮里么为无没问关于从让处办传达欢谢队场务业产评审论试验标价钱额费条规划图团导长书记电话邮线网页连结较读写学习课实现际师员门东车举布调换迟启动状态历历层楼馆区钟够讨内决尽负责维护术冲机松丽赞买卖户码兴专卫战争创设届听头变证据频适当两岁节阳农厂采购紧宝顺热边担忧征职录盖纪账托饭级属广湾台")
 
 
 def ascii_bounds(pattern: str) -> str:
@@ -314,6 +346,7 @@ def _compile_family(family: str) -> re.Pattern[str]:
 
 
 _NUM_RE, _EN_RE, _ZH_RE = (_compile_family(f) for f in ("num", "en", "zh"))
+_AFTER_HOLIDAY = re.compile(r"(?:国庆|春节|五一|十一|中秋|元旦|端午|清明|节|假期?|放假|开学)(?:之?后|以后|前后)")
 _HAS_DIGIT = re.compile(r"[0-9]")
 _HAS_LATIN = re.compile(r"[a-z]")
 _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -321,8 +354,8 @@ _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Every English time pattern contains one of these (or a digit): a clause without them
 # skips the English family, which costs ~8 µs per clause otherwise.
-_EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tod", "tonight", "month",
-            "hour", "in a few", "in a bit", "in a sec", "in a min",
+_EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tmr", "tod", "tonight", "month",
+            "hour", "in a few", "in a bit", "in a sec", "in a min", "way",
             "year", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
             "dec", "quarter", "eod", "cob", "eow", "business", "morning", "afternoon", "evening", "soon",
             "some", "late", "early", "mid", "point", "future", "road", "holiday")
@@ -349,6 +382,8 @@ def find_times(text: str, today: dt.date, low: str | None = None,
         found += _scan(_EN_RE, text, low, today, order)
     if _HAS_CJK.search(low):
         found += _scan(_ZH_RE, text, low, today, order)
+        if "后" in low:  # "节后", "国庆节后", "春节以后": after a holiday, no day
+            found += [TimeMention(m.start(), m.end(), None, 1) for m in _AFTER_HOLIDAY.finditer(low)]
     found.sort(key=lambda t: (t.start, -t.end))
     kept: list[TimeMention] = []
     for mention in found:
@@ -356,11 +391,18 @@ def find_times(text: str, today: dt.date, low: str | None = None,
             kept.append(mention)
     if len(kept) > 1:
         kept = _without_echoes(kept, low)
+    if "after" in low or "后" in low:
+        kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None and (
+            _AFTER_BEFORE.search(low, max(0, m.start - 16), m.start)
+            or _AFTER_AFTER.match(low, m.end)) else m for m in kept]
     if " or " in low or "或" in low or "还是" in low:
         return _unless_a_choice(kept, low)
     return kept
 
 
+# "after March 15", "3月15日之后": some time after the day, not the day.
+_AFTER_BEFORE = re.compile(r"(?<![a-z])(?:until\s+|till\s+|not\s+)?after\s+(?:the\s+)?$")
+_AFTER_AFTER = re.compile(r"\s*(?:之后|以后|后)(?![天日\d一二三四五六七八九十两])")
 _BESIDE = re.compile(r"[\s,，(（)）]{0,3}")
 
 
@@ -370,9 +412,26 @@ def _without_echoes(kept: list[TimeMention], low: str) -> list[TimeMention]:
     explicit = [m for m in kept if m.rank == 0]
     if not explicit:
         return kept
-    return [m for m in kept if m.rank == 0 or not any(
-        _BESIDE.fullmatch(low, e.end, m.start) or _BESIDE.fullmatch(low, m.end, e.start)
-        for e in explicit)]
+    clash: set[int] = set()  # explicit dates a weekday beside them contradicts
+    dropped: set[int] = set()  # weekdays that only restate (or contradict) a date
+    for m in kept:
+        if m.rank == 0:
+            continue
+        beside = [e for e in explicit if _BESIDE.fullmatch(low, e.end, m.start)
+                  or _BESIDE.fullmatch(low, m.end, e.start)]
+        if not beside:
+            continue
+        dropped.add(id(m))
+        if m.due is not None and _WEEKDAY_ONLY.fullmatch(low, m.start, m.end):
+            # "Thursday March 13" (a Friday): which of the two is meant is unknown
+            clash |= {id(e) for e in beside if e.due is not None
+                      and e.due.weekday() != m.due.weekday()}
+    return [TimeMention(m.start, m.end, None, m.rank) if id(m) in clash else m
+            for m in kept if id(m) not in dropped]
+
+
+_WEEKDAY_ONLY = re.compile(r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|weds|thu|thur"
+                           r"|thurs|fri|sat|sun)\.?|(?:周|星期|礼拜)[一二三四五六日天]")
 
 
 def _unless_a_choice(kept: list[TimeMention], low: str) -> list[TimeMention]:
@@ -393,8 +452,17 @@ _OR_BEFORE = re.compile(r"(?:(?:\d|day|am|pm|(?<![a-z])(?:mon|tue|wed|thu|fri|sa
 
 
 def _offered_as_choice(mention: TimeMention, low: str) -> bool:
+    if _HOURS_CHOICE.match(low, mention.end):
+        return False  # "Tuesday at 4 or 5 pm", "周二下午4点或5点": one day, two hours
     return bool(_OR_AFTER.match(low, mention.end) or _OR_BEFORE.search(
         low, max(0, mention.start - 24), mention.start))
+
+
+# Two clock times offered for one day: "at 4 or 5 pm", "4 or 5pm", "3:00 or 3:30", "下午4点或5点".
+_HOURS_CHOICE = re.compile(
+    r"\s*(?:at\s+)?(?:(?<=at\s)\d{1,2}(?::\d\d)?|\d{1,2}:\d\d|\d{1,2}(?=\s*(?:am|pm|or\s+\d{1,2}(?::\d\d)?\s*(?:am|pm))))"
+    r"\s*(?:am|pm)?\s+or\s+\d{1,2}(?::\d\d)?\s*(?:am|pm|o['’]clock)?(?![\d/.]|\s*(?:st|nd|rd|th)\b)"
+    r"|\s*(?:上午|下午|晚上)?[0-9一二三四五六七八九十两]{1,3}点(?:半)?\s*(?:或者?|还是)\s*[0-9一二三四五六七八九十两]{1,3}点")
 
 
 def _scan(pattern: re.Pattern[str], text: str, low: str, today: dt.date,
@@ -442,6 +510,8 @@ def _numeric(m: re.Match[str], kind: str, low: str, today: dt.date,
     weekday = _weekday_beside(low, m.start(), m.end())
     if weekday is not None:
         days = [day for day in days if day.weekday() == weekday]
+    if len(days) == 2 and kind == "dot" and year:
+        days = [days[1]]  # "12.03.2026": dotted with a year is written day-first (Chinese writes 2026.3.12)
     if len(days) == 2:  # no weekday, or both readings fall on it
         days = [] if order is None else [days[0] if order == "md" else days[1]]
     return TimeMention(m.start(), m.end(), days[0] if len(days) == 1 else None, 0)
@@ -458,7 +528,7 @@ def _weekday_beside(low: str, start: int, end: int) -> int | None:
     return None
 
 
-_WEEKDAY_GROUPS = {"en_wd": "en_wd_d", "en_wdm": "en_wdm_d", "en_nwwd": "en_nwwd_d",
+_WEEKDAY_GROUPS = {"en_wdord": "en_wdord_w", "en_wd": "en_wd_d", "en_wdm": "en_wdm_d", "en_nwwd": "en_nwwd_d",
                    "en_wkfrom": "en_wkfrom_d"}
 
 

@@ -115,7 +115,7 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
-    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|(?<=不行|没空)[，,]|(?<=方便|合适)[，,]"
+    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|\s+but\s+(?=(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun|next|this|tomorrow|the\s+\d|\d))|(?<=不行|没空)[，,]|(?<=方便|合适)[，,]"
     r"|[，,]\s*(?=[^，,。；;\s]{0,6}(?:请(?!示)|麻烦|烦请|劳烦|还请|务必))|,\s+(?=please\b))"),
     re.IGNORECASE,
 )
@@ -127,36 +127,38 @@ _LOOK_FORWARD = (r"look(?:ing)?\s+forward\s+to\s+(?:our|the)\s+(?:[a-z-]+\s+)?(?
 _WORKS = (r"works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great|"
           r"better|best)|(?:is|are)\s+(?:best|better|ideal)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
           r"(?:to\s+you\s+)?(?:on\s+)?(?:tomorrow|today|tonight|mon|tue|wed|thu|fri|sat|sun|next|this|\d)"
-          r"[a-z0-9]*|we['’]re\s+on\s+for|^\s*join\s+us\b|confirming\s+our\b"
+          r"[a-z0-9]*|we['’]re\s+on\s+for|^\s*(?:feel\s+free\s+to\s+|you['’]re\s+(?:welcome|invited)\s+to\s+|come\s+(?:and\s+)?)?join\s+us\b|confirming\s+our\b"
           r"|works\s*[.!]?$"  # "Wed at 10 works"
           r"|^\W*(?:but\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:\s+[a-z0-9:]+){0,2}\s+"
           r"(?:does|is\s+(?:open|free))\s*[.!]?$")  # "…, but Friday does"
 MARKER = Cue(
     en=r"(?:will|shall|should|please\s+expect|going\s+to|gonna|on\s+track\s+to|next\s+steps?|"
        r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
-       r"aim(?:s)?\s+to|"
+       r"aim(?:s)?\s+to|propos(?:e|es|ing)\s+to\s+(?!you\b)[a-z]+|promise\s+to\s+pay|"
        r"expect(?:s)?\s+to|would\s+like\s+to|want(?:s)?\s+to|need(?:s)?\s+to|have\s+to|"
        r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|"
-       r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|"
+       r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|on\s+(?:my|our)\s+way|"
        + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
        r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|^\W*(?:reminder\W*)?(?:(?:our|the|next|team|weekly|a)\s+){0,3}"
        r"(?:meeting|call|sync|standup|session|telecon|webinar|workshop|lunch|dinner|meetup|demo|visit|onsite|kick-?off)\s+(?:is\s+|will\s+be\s+)?(?:on|at|"
        r"tomorrow|today|tonight|next|this|(?:mon|tues|wednes|thurs|fri)day)|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
-       r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\s*expect\s+(?:the|our|a|it|them)"
+       r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\W*(?:this|it)\s+(?:is|['’]s|will\s+be)\s+due\b|(?:am|are)\s+free\s+to\s+[a-z]+|look(?:ing)?\s+forward\s+to\s+hearing|^\W*to\s+be\s+[a-z]+(?:ed|en)\b(?:\s+out)?|^\s*expect\s+(?:the|our|a|it|them)"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
-       r"|give\s+(?:us|me)\s+until|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
-       + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target\s+(?:date|day)"
+       r"|to\s+follow\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
+       r"|give\s+(?:us|me)\s+until|(?:asked|told|instructed|got)\s+(?!you\b|your\b|them\b)(?:our\s+|my\s+|the\s+)?[a-z]+(?:\s+[a-z]+)?\s+to\s+[a-z]+|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
+       + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target(?:\s+[a-z-]+)?\s+(?:date|day)"
        r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
        r"conference|session|demo|walkthrough|inspection)\s+(?:is|will\s+be)\b)\b",
-    en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
+    en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:m\s+free\s+to|re\s+free\s+to|ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
               r"confirm|share|review|come|meet|decide|make|return|join))\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|报批|报审|送审|打款|汇款|转账|打过去|挂网|公示|回传|盖章|(?:视频|电话|线上)会议?|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
-       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题|不见不散|欢迎(?:大家|各位|您)?参加",
+       r"(?<![截提递报交到发])(?<!止|交|名|货)(?:会议?|时间|日期)为(?=\s*[0-9一二三四五六七八九十下本这明后周])|"
+       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|准时|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题|不见不散|欢迎(?:大家|各位|您)?参加",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
@@ -171,9 +173,11 @@ EN_SUBJECT = re.compile(ascii_bounds(
 YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|receive|get|see|hear|"
                      r"find)\b|(?:you|you['’]ll)\s+(?:can|should|may|will)?\s*(?:expect|count\s+on)\b",
                   gate=("you",))
-OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|you\s+(?:said|mentioned|told\s+me|"
+OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|(?:you|your\s+[a-z]+)\s+(?:said|mentioned|told\s+me|"
                      r"promised|confirmed|agreed)\b|as\s+(?:agreed|discussed)[,:]?\s+(?!(?:i|we|our|my)\b)"
-                     r"[a-z]+(?:\s+[a-z]+)?\s+(?:will|is\s+going\s+to|to)\b",
+                     r"[a-z]+(?:\s+[a-z]+)?\s+(?:will|is\s+going\s+to|to)\b"
+                     # "looking forward to hearing from you on Monday": the other side writes
+                     r"|(?:hear(?:ing)?|an\s+(?:answer|update|reply)|word)\s+(?:back\s+)?from\s+you\b",
                   gate=("you", "agreed", "discussed"))
 # A pronoun right after a verb or preposition is its object ("给您", "通知您", "答复您").
 ZH_PRONOUN = re.compile(
@@ -205,14 +209,24 @@ QUESTION = Cue(
     anchored=True,
 )
 REQUEST = Cue(
-    en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect))"
+    en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect|accept\s+(?:this|our|my)))"
        r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]ll|\s+will|\s+would)?\s+"
        r"need\s+(?:your|you\s+to)\b|(?:i|we)(?:['’]d|\s+would)"
-       r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect)[a-z]+)",
-    zh=r"(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
+       r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect|accept\s+(?:this|our|my))[a-z]+"
+       # "we request delivery by 20 March": the other side's date
+       r"|(?:request|require)s?\s+(?:that\s+)?(?:the\s+)?(?:delivery|shipment|dispatch|installation|goods|your)\b)",
+    zh=r"(?:提交|递交|报名|截止|交货|到货)(?:时间|日期|期限)(?:为|是)|(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
        r"|(?<![邀申提宴聘回我们您你])请(?!放心|知悉|查收|注意|问|假|示|教|客|柬)",
     anchored=True,
-    gate=("please", "pls", "kindly", "know", "need", "appreciate"),
+    gate=("please", "pls", "kindly", "know", "need", "appreciate", "request", "require"),
+)
+# Asking the other side to act, mid-sentence ("…, can you take lead on rescheduling them?").
+ASKS_OTHER = Cue(
+    en=r"(?:can|could|would)\s+you\s+(?:please\s+)?(?:take\s+(?:the\s+)?lead|handle|look\s+into|arrange|"
+       r"organi[sz]e|set\s+up|book|sort\s+out|take\s+care\s+of)\b"
+       r"|(?:asked|told|requested|reminded)\s+(?:you|your\s+[a-z]+)\s+to\b",  # "we've asked your team to send"
+    gate=("can you", "could you", "would you", "asked you", "told you", "requested you",
+          "reminded you"),
 )
 NEGATION = Cue(
     en=r"(?:won['’]?t|will\s+not|can['’]?t|cannot|can\s+not|couldn['’]t|could\s+not|unable\s+to"
@@ -241,18 +255,18 @@ GRATITUDE = Cue(en=r"^\s*(?:thanks?\s+(?:you\s+)?(?:again\s+)?for)\b", zh=r"^\s*
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _APPROXIMATE_DAY = (
     r"(?:around|about|approximately|approx\.?|roughly|circa)\s+(?:the\s+)?(?:" + _MONTH
-    + r"\s+\d+|\d{1,2}(?:st|nd|rd|th)\b|\d{1,2}\s+" + _MONTH + r"|\d{1,2}[/.]\d{1,2}\b"
+    + r"\s+\d+|\d{1,2}(?:st|nd|rd|th)\b|\d{1,2}\s+" + _MONTH + r"|\d{1,2}[/.]\d{1,2}\b(?!\s*(?:am|pm|a\.m|p\.m|h\b|uhr))"
     r"|(?:the\s+)?(?:end|middle|start|beginning)\s+of|mid-?\s*[a-z]|early\s+next|next\s+week"
     r"|(?<!about\s)(?<!about\sthe\s)(?:mon|tues|wednes|thurs|fri)day)|(?:day|week|month)s?\s+or\s+so"
-    r"|(?:mon|tues|wednes|thurs|fri)day-?ish")
+    r"|(?:mon|tues|wednes|thurs|fri)day-?ish|(?:a\s+)?couple\s+(?:of\s+)?(?:days|weeks)")
 HEDGE = Cue(
     en=r"(?:maybe|perhaps|possibly|probably|might|could|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
-       r"not\s+sure|haven['’]t\s+decided|hope\s+to|" + _APPROXIMATE_DAY + r")\b",
+       r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to|" + _APPROXIMATE_DAY + r")\b",
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
        r"|说不定|不确定|还没定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
-          "not sure", "decided", "around", "about", "approx", "roughly", "circa", "or so",
+          "not sure", "decided", "hoping", "couple", "around", "about", "approx", "roughly", "circa", "or so",
           "ish"),
 )
 CONDITIONAL = Cue(
@@ -303,8 +317,17 @@ RETROSPECTIVE = Cue(
        r"(?:enjoyed|appreciated)\b|as\s+(?:agreed|discussed)\s+(?:on|in|during|at|over)\b|"
        r"(?:discussed|talked|spoke)\s+(?:this|yesterday|earlier|today|last)\b|"
        r"(?:has|have|was|were)\s+(?:already\s+)?(?:been\s+)?(?:sent|paid|signed|approved|"
-       r"transferred|completed|submitted|processed|received|wired|settled)\b",
-    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已dmcwsp])"  # every first character below: 3x faster
+       r"transferred|completed|submitted|processed|received|wired|settled)\b|"
+       # "We received your proposal on Monday": a weekday after a finished action is behind us
+       r"(?<!be\s)(?<!it\s)(?<!them\s)(?<!have\s)(?<!get\s)(?<!the\s)(?<!a\s)(?<!our\s)(?<!your\s)(?<!my\s)"
+       r"(?:received|got|sent|signed|paid|submitted|returned|shared|reviewed|approved|finished|completed|spoke|"
+       r"met|talked)\s+(?:(?!(?:we|i|you|they|he|she|will|would|could|can|should|and|but|to)\s)[a-z0-9'’-]+\s+)"
+       r"{0,3}?on\s+"
+       r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+       # a payment already made arriving: "should be in your account within two working days"
+       r"(?:should|will|would)\s+(?:be\s+in|arrive\s+in|reach|show\s+(?:up\s+)?in|clear\s+(?:in|into))\s+"
+       r"your\s+(?:bank\s+)?account\b",
+    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已预dmcwsp])"  # every first character below: 3x faster
        r"(?:(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
        r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获|清楚|明白)"
        r"|已经?(?![^，,。；;]{0,14}?(?:安排|约|定|列入|订|报名|排|邀请|议程|日程|日历))"
@@ -314,13 +337,16 @@ RETROSPECTIVE = Cue(
        r"|(?:(?<![我您你他她们将也都还])会|会议|交流|沟通|讨论|演示|介绍|见面|拜访|面谈|聊天|"
        r"demo|meeting|call|workshop|session|presentation)\s*(?:很|非常|挺|特别|十分)"
        r"(?:好|愉快|顺利|成功|有收获|有帮助|充分|开心|高兴|精彩|圆满)"
-       r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}(?:再|以后|之后|后)))",
+       r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}(?:再|以后|之后|后))"
+       # what was sent arriving: "已经盖章寄出，预计周五到"
+       r"|预计[^，,。；;]{0,8}?(?:送达|到达|到账|寄到|能到|可到|就到|到)(?=[，,。；;！!]|$))",
     gate=("great", "good", "nice", "productive", "ful", "excellent", "lovely", "fantastic",
           "terrific", "awesome", "pleasure", "was ", "met", "spoke", "talked", "chatted", "had ",
           "enjoyed", "appreciated", "sent", "paid", "signed", "approved", "transferred",
           "completed", "submitted", "processed", "received", "wired", "settled", "as ", "discussed",
+          "account",
           "talked", "spoke"),
-    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已"),
+    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已", "预计"),
 )
 # Where one look-back stretch ends and the next step may begin.
 STRETCH_BREAK = re.compile(ascii_bounds(
@@ -361,14 +387,17 @@ PRESENT_ACTION = Cue(
 ROUTINE = Cue(
     en=r"(?:usually|normally|typically|generally|always|routinely|every|"
        r"(?:mon|tues|wednes|thurs|fri|satur|sun)days|from\s+now\s+on)\b",
-    zh=r"通常|一般(?!般)|一向|向来|总是|往往|每(?:周|个?星期|个?礼拜|天|个?月|年|季度)|例会",
+    zh=r"通常|一般(?!般)|一向|向来|总是|往往|每(?:周|个?星期|个?礼拜|天|个?月|年|季度)|(?<![的次])例会",
     gate=("usual", "normal", "typical", "general", "always", "routine", "every", "days",
           "now on"),
     zh_gate=("通常", "一般", "一向", "向来", "总是", "往往", "每", "例会"),
 )
 # In the present tense a span is a service level, not a promise ("we reply within 24
 # hours"), and "each" a routine ("we review each vendor by March").
-REPEATED = Cue(en=r"(?:each|within)\b", gate=("each", "within"))
+# A calendar period starting or ending is no one's action ("our fiscal year starts April 1").
+REPEATED = Cue(en=r"(?:each|within)\b|(?:fiscal|financial|budget|school|academic|calendar|tax)\s+year\b"
+                  r"|(?:quarter|semester|term)\s+(?:starts|begins|ends)\b",
+               gate=("each", "within", "year", "quarter", "semester", "term"))
 # One person on the author's side brings a third party to meet the other side: the
 # author's side acts ("我约了我们CFO周四和你们开会", "we'll bring our CTO to meet you").
 BRINGS_OTHERS = Cue(
@@ -388,6 +417,14 @@ AWAIT_OTHER = Cue(
     gate=("wait", "eye", "look"),
     zh_gate=("等",),
 )
+# Waiting for the other side *at a place* is hosting their visit ("下周一上午十点，我们在三楼会议室等您",
+# "we'll be waiting for you at reception at 10"): the author's side receives them, a meeting.
+HOSTING = Cue(
+    en=r"(?:wait(?:ing)?\s+for|meet)\s+you\s+(?:at|in)\s+(?:the\s+|our\s+)?(?:reception|lobby|office|front\s+desk|gate|entrance)\b",
+    zh=r"在[^，,。；;！!]{0,10}(?:等|恭候)(?:着)?(?:您|你们?|各位|大家)",
+    gate=("you at", "you in"),
+    zh_gate=("等", "恭候"),
+)
 # A span counted from an event is a term, not a day ("within 30 days of receipt",
 # "收到发票后30天内付款", "合同签订之日起15个工作日内").
 RELATIVE_TERM = Cue(
@@ -404,29 +441,31 @@ RESCHEDULE = Cue(
     en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|(?:push|shift|bump|switch)(?:ed|ing)?"
        r"\s+(?:(?:it|this|that|our|the|my|your|today['’]s|tomorrow['’]s|[a-z]+day['’]s)\s+)?"
        r"(?:[a-z-]+\s+)?(?:back\s+|out\s+)?to)\b",
-    zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期)(?:到|至|为|成|在)",
+    zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期|修正|更正|变更|修改)(?:到|至|为|成|在)",
     gate=("instead", "mov", "reschedul", "postpon", "push", "shift", "bump", "switch"),
-    zh_gate=("改", "调", "换", "挪", "推", "延"),
+    zh_gate=("改", "调", "换", "挪", "推", "延", "修正", "更正", "变更", "修改"),
 )
 # A stretch about being away or closed ("our office will be closed from 16 to 18 Feb",
 # "我们老板这周和下周都在国外"): its days say when nobody acts, never a step.
 AWAY = Cue(
     en=r"(?:will\s+be|is|are|am|i['’]m|we['’]re|be)\s+(?:closed|away|out\s+of\s+(?:the\s+)?office|on\s+"
-       r"(?:leave|holiday|vacation|annual\s+leave)|unavailable|travell?ing|abroad|off|"
+       r"(?:leave|holiday|vacation|annual\s+leave)|unavailable|travell?ing|abroad|off|gone|"
        r"out(?!\s+(?:to|for|there|with|of\s+(?:stock|scope))(?![a-z])))\b|"
-       r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b",
-    zh=r"在国外|出差|休假|放假|不在(?:公司|办公室|国内|北京|上海)|请假|在外地|(?:临时)?有事|没空",
+       r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b|"
+       r"(?:am|are|is|i['’]m|we['’]re)\s+(?:really\s+|very\s+|pretty\s+|quite\s+|a\s+bit\s+)?(?:busy|swamped|slammed|tied\s+up)\b",
+    zh=r"在国外|出差|休假|放假|不在(?!乎|于|话下|意|少数|此列|范围|其中|这里)|请假|在外地|(?:临时)?有事|没空|(?:比较|很|太|非常|特别|有点|有些)忙|事(?:情|儿)?(?:比较|很|太|非常|特别)多",
     gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel", "out",
-          "abroad", "personal", " off", "reopen"),
-    zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空"),
+          "abroad", "personal", " off", "reopen", "busy", "swamped", "slammed", "tied up", "gone"),
+    zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空", "忙", "事情", "事儿", "事比", "事很", "事太", "事非", "事特"),
 )
 # Postponed without a new day: the named day is the old one ("原计划于明天举行的会议将不得不延期",
 # "the kickoff on Tuesday is postponed").
 POSTPONED = Cue(
-    en=r"(?:postponed|delayed|pushed\s+back|put\s+off|called\s+off)\b",
-    zh=r"延期|推迟|改期|延后",
-    gate=("postpone", "delay", "pushed", "put off", "called off"),
-    zh_gate=("延", "推迟", "改期"),
+    en=r"(?:postponed|delayed|pushed\s+back|put\s+off|called\s+off|originally|(?:was|were)\s+supposed\s+to"
+       r"|had\s+(?:planned|intended|hoped)\s+to)\b",
+    zh=r"延期|推迟|改期|延后|原本|原先|本来|原计划(?!于)",  # "原本预计今日缴交": the old plan's day
+    gate=("postpone", "delay", "pushed", "put off", "called off", "originally", "supposed", "had "),
+    zh_gate=("延", "推迟", "改期", "原本", "原先", "本来", "原计划"),
 )
 # A meeting of both sides, whoever arranges it ("We will have our telecon tomorrow",
 # "本周日召开全体大会", "our first meeting will be this Friday"): a joint step.
@@ -437,12 +476,19 @@ MEETING = Cue(
        r"|(?:invite|invitation)\s+for\b|(?:meeting|call|telecon|conference|demo|onsite|on-site|visit|"
        r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop)\s+(?:is|will\s+be|starts?|on|at|tomorrow|"
        r"today|tonight|next|this)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
-       r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b",
-    zh=r"召开|举行|开会|碰头|见面|北京时间|(?:视频|电话|线上|腾讯|钉钉|飞书)会议?|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)",
+       r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b"
+       # "Confirmed for January 6", "It's scheduled as Tuesday 4 pm", "I'll be on zoom at 2",
+       # "Moving the June 4th meeting to June 11th": the meeting both sides attend
+       r"|^\W*(?:(?:it['’]s|it\s+is|that['’]s|this\s+is|we['’]re)\s+)?(?:confirmed|booked|scheduled|all\s+set)"
+       r"\s+(?:for|on|as)\b|(?:be|hop|jump|get)\s+on\s+(?:zoom|teams|skype|webex|the\s+(?:call|line|bridge))\b"
+       r"|(?:mov|postpon|reschedul|push|shift|bump)[a-z]*\s+(?:[a-z0-9'’-]+\s+){0,4}?(?:meeting|call|sync|session|"
+       r"demo|review|workshop|standup|check-?in)\b",
+    zh=r"召开|举行|开会|碰头|见面|北京时间|(?:视频|电话|线上|腾讯|钉钉|飞书)会议?|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)|(?:会|会议|讨论|例会|评审会?|活动|聚会)[^，。]{0,6}(?:改|调整?|推迟|延期|顺延|挪)",
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
           "webinar", "discussion", "sync", "standup", "together", "demo", "onsite", "on-site",
-          "visit", "kick", "invit"),
-    zh_gate=("召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙", "视频",
+          "visit", "kick", "invit", "confirmed", "booked", "scheduled", "all set", "zoom", "teams",
+          "skype", "webex", "on the call", "on the line", "on the bridge", "mov", "postpon", "reschedul", "push", "shift", "bump"),
+    zh_gate=("改", "调", "推迟", "延", "挪", "召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙", "视频",
              "参加", "不见不散"),
 )
 # A question that proposes a joint step ("shall we try for Feb 16?", "how about meeting
@@ -456,7 +502,8 @@ PROPOSAL = Cue(
 # "please join us for the kickoff on March 9"): the meeting is a step of both sides.
 INVITED = Cue(
     en=r"please\s+(?:join|attend|come)\b",
-    zh=r"请(?:您|贵司|贵方|各位|大家)?[^，,。；;？?]{0,14}?(?:参加|出席|参会|莅临)",
+    zh=r"请(?:您|贵司|贵方|各位|大家)?(?:(?!确认|提供|提交|回复|告知|反馈|报送|填写|上报)[^，,。；;？?]){0,14}?"
+       r"(?:参加|出席|参会|莅临)",
     gate=("please",),
     zh_gate=("参加", "出席", "参会", "莅临"),
 )

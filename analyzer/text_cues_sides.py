@@ -18,17 +18,20 @@ from dealnudge.analyzer.text_cues import Cue
 OTHER_DELIVERS = Cue(
     en=r"(?:deliver(?:y|ies)|shipment|shipping|dispatch|proposal|quote|quotation|invoice|estimate"
        r"|offer|drafts?|deliverables?|redlines?)(?:\s+[a-z0-9,'’-]+){0,4}?\s+(?:works|work|is\s+"
-       r"(?:fine|good|ok|okay|perfect|great)|sounds|suits)\b",
-    gate=("works", "work ", "fine", "good", "ok", "perfect", "great", "sounds", "suits"),
+       r"(?:fine|good|ok|okay|perfect|great)|sounds|suits)\b"
+       r"|(?:accept|acknowledge|note|confirm)[a-z]*\s+(?:(?:and|&)\s+(?:accept|acknowledge|note|confirm)[a-z]*\s+)?"
+       r"(?:your|the)\s+(?:[a-z-]+\s+){0,2}(?:delivery|shipment|shipping|dispatch|installation|arrival)\s+date\b",
+    gate=("works", "work ", "fine", "good", "ok", "perfect", "great", "sounds", "suits", "date"),
 )
 # A condition the other side fulfils in the ordinary course ("Once you accept those, I'll
 # countersign by Tuesday", "等你们确认后，我们周五签") leaves the author's day firm: only a
 # condition on the author's own side or on chance ("once legal approves", "if") hedges.
 OTHER_PRECONDITION = Cue(
-    en=r"(?:once|as\s+soon\s+as)\s+(?:you|your|we\s+(?:receive|get|have)\s+(?:your|the\s+"
-       r"(?:revised|updated|final|signed)))\b",
+    en=r"(?:once|as\s+soon\s+as)\s+(?:you|your|we\s+(?:receive|get|have)\s+(?:it|them|that|your|the\s+"
+       r"(?:revised|updated|final|signed|new)))\b|if\s+(?:someone|somebody|anyone|anybody)\b"
+       r"|if\s+(?:it|that|the\s+(?:meeting|call|session|demo))\s*(?:is|['’]s)\s+still\b",
     zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)",
-    gate=("once", "soon"),
+    gate=("once", "soon", "if some", "if any", "still"),
     zh_gate=("等", "收到"),
 )
 # Thanks for a promise the other side made is a recap of it, not a look back ("Thanks for

@@ -17,8 +17,9 @@ When 2-4 disagree (a Chinese-language mail signed with a Singapore number), noth
 decides: no day.
 
 5. the sender's UTC offset: the Americas north of the equator (-04:00 to -10:00) and
-   China/Japan/Korea (+08:00, +09:00) write month-first, most other zones day-first;
-   +00:00 is also the offset of machines that report UTC, so it says nothing.
+   Japan/Korea (+09:00) write month-first, most other zones day-first; +00:00 is also
+   the offset of machines that report UTC, and +08:00 is China as much as Singapore,
+   Hong Kong and Perth, so neither says anything.
 
 A weekday next to the date ("Tuesday 15/9", "3/28（周六）") overrides all of these:
 the reading whose weekday matches wins, and neither matching gives no day.
@@ -49,8 +50,11 @@ _DM_DOMAINS = re.compile(
     r"id|th|vn)\b(?![.-]\w)")
 _MD_DOMAINS = re.compile(r"[a-z0-9-]\.(?:us|gov)\b(?![.-]\w)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_MD_OFFSETS = frozenset(range(-10, -3)) | {8, 9}
-_UNDECIDED_OFFSETS = frozenset({0})
+_MD_OFFSETS = frozenset(range(-10, -3)) | {9}
+# +00:00 is also the offset of machines that report UTC; +08:00 is China (month-first, but a
+# Chinese mail says so by its language) as much as Singapore, Hong Kong, Malaysia and Perth
+# (day-first) and the Philippines (month-first): neither says how the writer orders dates.
+_UNDECIDED_OFFSETS = frozenset({0, 8})
 
 
 def numeric_order(text: str, sent_at: dt.datetime) -> Order | None:

@@ -26,18 +26,29 @@ ACCEPTS = Cue(
     en=r"(?:works\s+(?:for\s+(?:me|us|both)|fine|great|well)|sounds\s+(?:good|great|fine)|"
        r"see\s+you\s+(?:then|there)|(?:i|we)['’]ll\s+be\s+there|(?:that|this)\s+(?:day|time|date|slot)"
        r"\s+(?:works|is\s+fine|suits)|count\s+(?:me|us)\s+in|let['’]s\s+(?:go\s+(?:for|with)|do|say|"
-       r"make\s+it)|^\W*(?:ok(?:ay)?|yes|yep|sure|sounds\s+good|perfect|great|will\s+do|confirmed)\W*$"
-       r"|(?:that|this|it)(?:['’]s|\s+is|\s+will)?\s+(?:works?|fine|good|perfect|great)"
+       r"make\s+it)|^\W*(?:ok(?:ay)?|yes|yep|sure(?:\s+thing)?|sounds\s+good|perfect|great|will\s+do|confirmed)\W*$"
+       r"|(?:that|this)\s+will\s+be\s+(?:fine|good|perfect|great)|(?:that|this|it)(?:['’]s|['’]d\s+be|\s+is|\s+will|\s+(?:should|would)(?:\s+be)?)?\s+(?:works?|fine|good|perfect|great)"
        r"(?:\s+(?:for|with)\s+(?:me|us|both))?\s*[.!]*$|(?:i|we)\s+can\s+make\s+(?:it|that)"
        r"(?:\s+work)?|(?:talk|speak|chat)\s+(?:to\s+you\s+)?then"
-       r"|(?:i|we)(?:['’]ll|\s+will)\s+(?:send|set\s+up)\s+(?:the|an?)\s+(?:calendar\s+)?invit[a-z]*)\b",
-    zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|(?:那天|当天|这个时间|那个时间)"
-       r"(?:可以|没问题|行|方便)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
-       r"|^\W*(?:好的?|可以的?|没问题|行|ok|方便|欢迎|同意)(?:[，,。!！\s]*(?:好的?|可以的?|没问题|行|方便|"
+       r"|(?:i|we)(?:['’]ll|\s+will)\s+(?:send|set\s+up)\s+(?:the|an?)\s+(?:calendar\s+)?invit[a-z]*"
+       # "I'll be attending.", "Noted, will attend.", "I will join too.": the quoted event
+       r"|^\W*(?:[a-z]+[,.!]+\s*)?(?:(?:i|we)\s*)?(?:['’]ll|will|['’]m|am|['’]re|are)?\s*(?:be\s+)?"
+       r"(?:attending|attend|joining|join)(?:\s+(?:it|this|that|then|too|as\s+well|the\s+(?:call|meeting)))?"
+       r"\s*[.!]*$|^\W*(?:\+1|i['’]m\s+in|count\s+me\s+in|sign\s+me\s+up|i['’]ll\s+come(?!\s+back))\b"
+       r"|^\W*(?:ok(?:ay)?|fine|good|works)\s+(?:for|with)\s+(?:me|us)\W*$"
+       r"|^\W*(?:yes|yep|sure|ok(?:ay)?)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
+       r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
+       r")\b",
+    zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|在[^，,。！!]{0,10}(?:等|恭候)(?:你们?|您|各位)|(?:那天|当天|这个时间|那个时间|^\W*时间)"
+       r"(?:我们?|都|也|对我们?来说)*(?:可以|没问题|行|方便|合适)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
+       r"|(?:^|[，,\s])\W*(?:先|也|我也)?(?:\+1|报名|报上|报个名|算我一个)|(?:我|我们)(?:也|一定|必须)?(?:想)?(?:去|参加)(?:[啊吧哈呀的了]|一下)?(?=\W*$|[，,。！!~])(?![^，,。！!]*(?:不|没))|(?:必须|一定)(?:去|来|到)(?=\W*$|[，,。！!~啊吧])|(?:走|开车|骑车)?过去\W*$|(?:^|[，,\s])(?:我们?|本人)?也?(?:会|将|一定|准时|届时|到时候?|尽力|尽量)*(?:[^，,。！!不没无]{0,8}?)"
+       r"(?<![不没])(?:参加|参会|出席|到场)\W*$|^\W*(?:好的?|可以的?|没问题|行|ok|方便|欢迎|同意)(?:[，,。!！\s]*(?:好的?|可以的?|没问题|行|方便|"
        r"欢迎|同意))*\W*$",
     gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
           "ok", "yes", "yep", "sure", "perfect", "great", "will do", "confirmed", "work", "fine",
-          "good", "make it", "make that", "then", "invit"),
+          "good", "make it", "make that", "then", "invit", "attend", "join", "+1", "i'm in", "i’m in",
+          "sign me up", "come"),
+    en_inside=r"^\W*\+1(?![\d.])",  # "+1", "+1, will be there": the sign-up of issue threads
 )
 
 
@@ -70,14 +81,22 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None,
     days: list[dt.date] = []
     if not (_EXPLICIT_HINT if explicit_only else _HAS_TIME_WORD).search(quoted):
         return days
-    header = _ATTRIBUTION.search(quoted)
+    header = _header(quoted)
     written = _header_day(header.group(), today, order) if header else None
     text = quoted[:header.start()] + quoted[header.end():] if header else quoted
     offered = _CHOICE.sub("，", text)  # "周二（7月28日）或周四（7月30日）": each is proposed
+    explicit: list[dt.date] = []
+    clock_only = False
     for sentence in _SENTENCE.findall(offered):
-        if not _OFFERS.search(sentence):
-            continue  # "我周五前把议程发给您" promises; it proposes nothing to accept
-        for mention in find_times(sentence, written or today, None, order):
+        if explicit_only and not _EXPLICIT_HINT.search(sentence):
+            continue  # pinning a weekday needs a calendar date
+        if not _OFFERS.search(sentence) or _CONFLICT.search(sentence):
+            continue  # "我周五前把议程发给您" promises, "I have a conflict tomorrow" rules out
+        mentions = find_times(sentence, written or today, None, order)
+        if not mentions and written is not None and written >= today and not explicit_only \
+                and _CLOCK.search(sentence):
+            clock_only = True  # "Would 2pm work?": the day it was written, if nothing else
+        for mention in mentions:
             due = mention.due
             if due is None or due < today or due in days:
                 continue
@@ -85,14 +104,65 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None,
                     written is None and not _names_weekday(sentence, mention))):
                 continue
             days.append(due)
+            if mention.rank == 0:
+                explicit.append(due)
+    if not days and clock_only and written is not None:
+        return [written]
+    if len(days) > 1 and len(explicit) == 1:
+        return explicit  # "cancel this week's and pick back up on 2 April": the date decides
     return days
 
 
-_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
+_SENTENCE = re.compile(r"(?:[^。！？!?\n.]+|\.(?!\s|$))+[。！？!?.]?")
+# The attribution of the message replied to ("On …\nwrote:", "Sent: …"), looked for before
+# any other line with a colon: a "时间：" label inside the quote is no attribution.
+_WROTE = re.compile(r"(?:wrote|写道)\s*[:：][ \t]*$|^[ \t]*(?:sent|date|发送时间|日期)\s*[:：][^\n]*$",
+                    re.IGNORECASE | re.MULTILINE)
+
+
+class _Span:
+    """A found attribution: its text and where it lies in the quote."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def group(self) -> str:
+        return self._text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+def _header(quoted: str) -> _Span | re.Match[str] | None:
+    found = _WROTE.search(quoted)
+    if found is None:
+        return _ATTRIBUTION.search(quoted)
+    line_start = quoted.rfind("\n", 0, found.start()) + 1
+    if found.group().lstrip()[:1].isalpha() and not found.group().lower().lstrip().startswith(
+            ("wrote", "写道")):
+        start = line_start  # "Sent: …" / "发送时间: …" is the line itself
+    elif any(ch.isdigit() for ch in quoted[line_start:found.start()]):
+        start = line_start  # "On Tue, Mar 3, 2026 … wrote:"
+    else:
+        start = quoted.rfind("\n", 0, max(0, line_start - 1)) + 1  # "On …\nwrote:" wrapped
+    end = quoted.find("\n", found.end())
+    end = len(quoted) if end < 0 else end
+    return _Span(quoted[start:end], start, end)
+# A sentence that rules a day out ("I have a conflict tomorrow", "那天我们没空").
+_CONFLICT = re.compile(r"(?<![a-z])(?:conflict|unavailable|not\s+available|can['’]?t|cannot|won['’]t)(?![a-z])"
+                       r"|有事|没空|不方便|冲突|来不了", re.IGNORECASE)
+_CLOCK = re.compile(r"(?<![\d:])\d{1,2}(?::[0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:[0-5]\d|[0-9一二三四五六七八九十两]{1,3}点",
+                    re.IGNORECASE)
 # A sentence that offers a day to accept: a question, an invitation or a meeting.
 _OFFERS = re.compile(
     r"[?？]|吗|方便|可否|能否|是否|有空|邀请|参加|会议|开会|见面|讨论|站会|大会|"
-    r"(?<![a-z])(?:meet|meeting|call|session|appointment|works?|available|free|how\s+about|"
+    r"时\s*间\s*[:：]|日\s*期\s*[:：]|(?<![a-z])(?:time|date|when)\s*:|"
+    r"(?:主\s*题|subject)\s*[:：][^\n]*(?:会|活动|聚会|沙龙|讲座|分享|站|party|meetup|meeting|call|workshop|webinar)|"
+    r"(?<![a-z])(?:meet|meeting|meetup|event|party|workshop|webinar|lunch|dinner|call|session|appointment|"
+    r"works?|available|free|how\s+about|"
     r"would|could|can\s+we|shall|let['’]s|invite|join|it\s+is)(?![a-z])", re.IGNORECASE)
 
 

@@ -50,7 +50,11 @@ _EVENT_LABEL = re.compile(
     r"go-?live|cutover|maintenance|会议|会|开标|开工|启动|评审|培训|上线|演练|验收|拜访|参观)\s*$"
     r"|(?:下次|下一次|下轮|next|follow-?up|后续)[^:：]{0,12}(?:时间|日期|date|time)\s*$"
     r"|(?P<held>会议|开会|讨论|培训|评审|开标|验收|启动会|meeting|call|kick-?off)\s*(?:时间|日期|date|time)\s*$"
-    r"|^\s*(?P<bare>时间|日期|time|date|when)\s*$")
+    r"|^\s*(?P<bare>时间|日期|time|date|when)\s*$"
+    # "复查时间", "竞价开始时间", "活动日期": an activity's time; not a delivery, a sign-up or a
+    # deadline set for the other side ("交货时间", "报名时间", "投标截止时间")
+    r"|^\s*(?!.*(?:交货|送货|发货|到货|供货|报名|投标|提交|递交|截止|结束|发布|下发|发出|签发|成立|生效))"
+    r"(?P<activity>[\u4e00-\u9fff]{2,6}?)(?:开始)?(?:时间|日期)\s*$")
 _DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|提交)")
 _DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
 
@@ -89,6 +93,7 @@ def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
     kept: list[str] = []
     owner: Side | None = None
     columns: int | None = None  # the owner column of a table being read
+    when_next = False  # the line before was a "时间" / "Date" heading
     for line in body.split("\n"):
         low = fold(line).strip()
         cells = _cells(low)
@@ -100,7 +105,18 @@ def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
             kept.append("" if columns is not None else line)
             continue
         columns = None
-        heading = _heading_owner(low, author)
+        if when_next and low:
+            when_next = False
+            due = best_day(find_times(low, today, None, order), today)
+            if due is not None and due != today:
+                items.append(Item("joint" if author == "seller" else "customer", due, line.strip()))
+                kept.append("")
+                continue
+        if _WHEN_HEADING.match(low):
+            when_next = True
+            kept.append("")
+            continue
+        heading = _heading_owner(low, author) or _side_heading(low, reading)
         if heading is not None:
             owner = heading if heading != "none" else None
             kept.append("")
@@ -127,6 +143,19 @@ def _heading_owner(low: str, author: Author) -> Side | Literal["none"] | None:
     if not _HEADING.search(low):
         return None
     return _side(low, author) or "none"
+
+
+# A heading that only names a side ("Your team:", "Acme side:", "我方：", "For you:"): the
+# items below it are that side's, like those under "Your action items:".
+_SIDE_HEADING = re.compile(
+    r"^(?:for\s+|from\s+)?(?P<who>you|us|we|me|(?:your|our|my)\s+(?:team|side|end|folks|company|people)"
+    r"|[a-z0-9&.'’-]+(?:\s+[a-z0-9&.'’-]+)?\s+(?:team|side)|贵司|贵方|您|你们|我方|我司|我们|客户方?|甲方|乙方"
+    r"|供应商方?|双方|both(?:\s+(?:teams|sides))?)\s*(?:[(（][^)）]{0,20}[)）])?\s*[:：]$")
+
+
+def _side_heading(low: str, reading: _Reading) -> Side | None:
+    found = _SIDE_HEADING.match(low) if low.endswith((":", "：")) and len(low) <= 40 else None
+    return None if found is None else _owner_side(found["who"], reading)
 
 
 _SIGNATURE_LINES = 6
@@ -165,10 +194,10 @@ _ROLE_WORDS = frozenset({"此致", "敬礼", "祝好", "谢谢", "电话", "手�
 
 def _cells(low: str) -> list[str] | None:
     """The cells of a pipe table row, or None when the line is not one."""
-    if low.count("|") < 3:
+    if low.count("|") < 2:
         return None
     cells = [cell.strip() for cell in low.strip().strip("|").split("|")]
-    return cells if len(cells) >= 2 else None
+    return cells if len(cells) >= 3 or (len(cells) >= 2 and low.count("|") >= 3) else None
 
 
 _OWNER_HEADER = re.compile(r"owner|who|assignee|responsible|负责|责任|执行")
@@ -189,6 +218,10 @@ def _table_row(cells: list[str], column: int | None, line: str, reading: _Readin
     if _DONE.search(rest):
         return None
     due = best_day(find_times(rest, reading.today, None, reading.order), reading.today)
+    if due == reading.today:
+        return None  # a timeline's row for the sent day is this mail itself ("6月24日 | 通知下发")
+    if due is not None and _SPAN_ONLY.search(rest):
+        due = None  # "签字盖章 | 5天内 | 双方": counted from a start the table does not give
     return Item(side, due, line.strip())
 
 
@@ -202,7 +235,13 @@ def _owner_side(owner: str, reading: _Reading) -> Side | None:
         return reading.author
     if reading.author == "seller" and _is_name(owner):
         return "customer"  # the rep lists the customer's people and marks their own
+    if reading.author == "customer" and _DEPARTMENT.search(owner):
+        return "customer"  # "IT组", "财务部", "Finance team": the writer's own departments
     return None
+
+
+_DEPARTMENT = re.compile(r"^[\w\s]{0,8}?(?:组|部|科|处|团队|中心|办公室|小组)$"
+                         r"|^(?:[a-z]+\s+)?(?:team|department|dept|group|office)$")
 
 
 _NAMED_OWNER = re.compile(
@@ -221,7 +260,10 @@ def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> It
     if labelled is not None and find_times(labelled["owner"], reading.today, None,
                                            reading.order):
         labelled = None  # "3月17日前: …" is a day, not an owner
-    if labelled is not None and (not bullet or _EVENT_LABEL.search(labelled["owner"])) \
+    if labelled is not None and _DEADLINE_LABEL.search(labelled["owner"]) \
+            and not _EVENT_LABEL.search(_unspaced(labelled["owner"])):
+        return Item("seller", None, line.strip())  # "截止: 周五前": a deadline set, not a step
+    if labelled is not None and (not bullet or _EVENT_LABEL.search(_unspaced(labelled["owner"]))) \
             and not _side_line(labelled["owner"], bullet, reading.author):
         return _event_label(line, labelled, reading.today, reading.author, reading.order)
     named = _NAMED_OWNER.match(line.strip()[bullet.end():].strip()) if bullet else None
@@ -243,7 +285,7 @@ def _side_line(owner: str, bullet: re.Match[str] | None, author: Author) -> bool
     """An unbulleted line led by a side ("You: intro to procurement by Friday", "我方：…"):
     an owner line like a bulleted one, however the recap lays its items out."""
     words = owner.lower().split()
-    return bullet is None and len(owner) <= 20 and 0 < len(words) <= 2 \
+    return bullet is None and len(owner) <= (20 if owner.isascii() else 10) and 0 < len(words) <= 2 \
         and words[0] not in _NOT_OWNERS and not _EVENT_LABEL.search(owner) \
         and _side(owner, author) is not None
 
@@ -251,16 +293,43 @@ def _side_line(owner: str, bullet: re.Match[str] | None, author: Author) -> bool
 _NOT_OWNERS = _words("for to in on at as by re fyi note ps cc from about regarding per with")
 
 
+def _unspaced(label: str) -> str:
+    """"时 间" as "时间": notices space out their two-character labels."""
+    return _CJK_GAP.sub("", label) if " " in label else label
+
+
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+# A heading that only says "when" ("一、时间", "# 时间", "**Date**"): the next line holds the day.
+_WHEN_HEADING = re.compile(
+    r"^[#*\s]*(?:[一二三四五六七八九十]{1,2}[、.]|\d{1,2}[.、)]|[（(][一二三四五六七八九十\d]{1,2}[)）])?\s*"
+    r"(?:会议|活动|聚会|培训|开会|讨论)?(?:时\s*间|日\s*期)(?:安排)?\s*[:：]?\s*\**\s*$"
+    r"|^[#*\s]*(?:time|date|when)\s*:?\s*\**\s*$")
+
+
 def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Author,
                  order: Order | None) -> Item | None:
-    label = labelled["owner"]
+    label = _unspaced(labelled["owner"])
     event = _EVENT_LABEL.search(label)
     if _DEADLINE_LABEL.search(label) or event is None:
         return None
-    due = best_day(find_times(labelled["rest"], today, None, order), today)
+    rest = labelled["rest"]
+    if _COUNTED_TERM.search(rest):
+        return None  # "付款时间：收到本通知后10个工作日内": a term counted from an event
+    moved = _MOVED_TO.search(rest)
+    if moved is not None:  # "“开标时间：4月22日”更正为：4月29日": the new day
+        rest = rest[moved.end():]
+    due = best_day(find_times(rest, today, None, order), today)
     if due is None or ((event["held"] or event["bare"]) and due == today):
         return None  # "会议时间：<today>" heads the minutes of a meeting just held
     return Item("joint" if author == "seller" else "customer", due, line.strip())
+
+
+_SPAN_ONLY = re.compile(r"^(?!.*(?:\d{1,2}\s*月|\d{1,2}/\d{1,2}|\d{4}-\d)).*(?:[0-9一二三四五六七八九十两]+\s*个?"
+                        r"(?:工作日|天|日|周|星期|个月|小时)(?:之?内|以内)|within\s+\d+\s+(?:business\s+)?days?)")
+_COUNTED_TERM = re.compile(r"(?:后|之日起|起)\s*[0-9一二三四五六七八九十两]+\s*个?(?:工作日|天|日|周|个月)"
+                           r"|(?:days?|weeks?)\s+(?:of|after|from|following)\s+(?:the\s+|your\s+)?"
+                           r"(?:receipt|delivery|invoice|signing|acceptance)")
+_MOVED_TO = re.compile(r"(?:改|调整|推迟|延期|顺延|修正|更正|变更|修改)(?:到|至|为|成)|(?:moved|changed|postponed|rescheduled)\s+to")
 
 
 def _side(owner: str, author: Author) -> Side | None:

@@ -40,13 +40,17 @@ PATTERNS: list[tuple[str, str]] = [
     ("en_from_today", (r"(?P<eft_n>a|one|two|three|four)\s+(?P<eft_u>days?|weeks?)\s+from\s+"
                        r"(?:today|now)\b")),
     ("en_word_ord", rf"the\s+(?P<wo_d>{_ORDINAL_WORDS})\s+of\s+(?P<wo_m>{_MON})\b\.?"),
+    # "Friday 13th", "Weds the 11th": the day of the month, checked against the weekday
+    ("en_wdord", (rf"(?P<en_wdord_w>{_WD})\.?,?\s+(?:the\s+)?(?P<en_wdord_d>\d{{1,2}})(?:st|nd|rd|th)\b"
+                 rf"(?!\s+(?:of\s+)?{_MON}\b)")),
     ("en_ord", (r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"
                 r"(?!\s+(?:quarter|half|week|month|year|time|round|floor|party|version))")),
     ("en_dat", r"(?:the\s+day|day)\s+after\s+tomorrow\b"),
     ("en_tom", r"(?:tomorrow|tmrw|tmr)\b"),
     # "today's discussion" / "今天讨论的要点" look back at the meeting, not ahead
     ("en_today", (r"(?:(?:today(?!['’]s)|tonight|this\s+(?:morning|afternoon|evening))\b"
-                  r"|in\s+a\s+(?:few|bit|sec|minute)(?:\s+(?:minutes?|mins?|hours?))?(?=\s*(?:[.!,;)]|$)))")),
+                  r"|in\s+a\s+(?:few|bit|sec|minute)(?:\s+(?:minutes?|mins?|hours?))?(?=\s*(?:[.!,;)]|$))"
+                  r"|on\s+(?:my|our)\s+way\b)")),
     ("en_eonw", r"(?:the\s+end|end)\s+of\s+next\s+week\b"),
     ("en_wkby", r"(?<=by |re )(?:the|this)\s+weekend\b"),
     ("en_wkend", r"(?P<en_wkend_mod>this|next|the|over\s+the)\s+weekend\b"),
@@ -55,6 +59,8 @@ PATTERNS: list[tuple[str, str]] = [
     ("en_eod", (r"(?:the\s+end|end)\s+of\s+(?:the\s+)?(?:business\s+)?day\b|(?:eod|cob)\b"
                r"|close\s+of\s+business\b")),
     ("en_eow", r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?week\b|this\s+week\b|eow\b"),
+    ("en_eonamed", (rf"(?:the\s+)?end\s+of\s+(?P<en_eonamed_m>{_MONFULL}|{_MON}\.)(?:,?\s+(?P<en_eonamed_y>20\d\d))?"
+                   rf"(?!\s*\d)\b")),
     ("en_eom", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?month\b|this\s+month\b"
                r"|month[-\s]end\b")),
     ("en_eoq", (r"(?:the\s+end|end)\s+of\s+(?:the\s+|this\s+)?(?:quarter|q(?P<en_eoq_q>[1-4]))\b"
@@ -84,7 +90,8 @@ PATTERNS: list[tuple[str, str]] = [
     ("zh_nmd", rf"下个?月(?P<zh_nmd_d>{_NUM})[号日]"),
     ("zh_tmd", rf"(?:本|这个)月(?P<zh_tmd_d>{_NUM})[号日]"),
     ("zh_md", rf"(?:(?P<zh_md_y>\d{{4}})年)?(?P<zh_md_m>{_NUM})月(?P<zh_md_d>{_NUM})[日号]"),
-    ("zh_eom", rf"(?P<zh_eom_mod>本|这个?|下个?|{_NUM}月)?(?:月底|月末|月之?内)"),
+    # "月底", "下个月底", "4月底" (April's end, not this month's), "本月内"; "半个月内" is no month
+    ("zh_eom", rf"(?:(?P<zh_eom_mod>本|这个?|下个?)|(?P<zh_eom_n>{_NUM})|(?<![个半]))月(?:底|末|之?内)"),
     ("zh_thismonth", r"(?:本|这个)月(?![0-9零〇一二两三四五六七八九十初中])"),
     ("zh_eoy", r"(?:今年)?年底|年末"),
     ("zh_eoq", (r"(?:本|这个?)?季度(?:末|底|之?内|结束前)|第?(?P<zh_eoq_q>[一二三四1-4])季度(?:末|底)")),
@@ -97,13 +104,13 @@ PATTERNS: list[tuple[str, str]] = [
     ("zh_rel", r"(?P<zh_rel_w>(?:今天|今日)(?![\u4e00-\u9fff]{0,3}的)|今晚|今早|明天|明日|明早|明晚|后天)"),
     ("zh_nd", (rf"(?P<zh_nd_n>{_NUM})(?P<zh_nd_u>个工作日|个?星期|个?礼拜|周|天|日|个月|个?小时)"
               rf"(?:之?[内后]|以[内后])")),
-    ("zh_day", (rf"(?<![月\d零〇一二两三四五六七八九十])(?P<zh_day_d>{_NUM})[号日]"
-               rf"(?![子常程期本元])")),
-    ("zh_vague", (r"下个?月|下(?:个)?(?:周|星期|礼拜)|过段时间|过一段时间|过几天|改天|近期|"
+    ("zh_day", (rf"(?<![月\d零〇一二两三四五六七八九十街路道巷弄村栋幢座])(?P<zh_day_d>{_NUM})[号日]"
+               rf"(?![子常程期本元楼线院门馆厅室房位机店口窗柜车码文令字床桌\d])")),  # not "三号楼", "大街16号3层"
+    ("zh_vague", (r"半个?月(?:之?[内后]|以[内后])?|下个?月|下(?:个)?(?:周|星期|礼拜)|过段时间|过一段时间|过几天|改天|近期|"
                  r"尽快|下半年|上半年|第?[一二三四1-4]季度|年后|明年|今年晚些时候|晚些时候|以后|将来|"
                  r"回头|有空|找个?时间|改日|这两天|这几天|年前|月初|月中|上旬|中旬|下旬|晚点|晚些|稍后")),
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
-EXPLICIT = frozenset({"iso", "num_dm", "us", "dot", "en_word_ord", "zh_tmd", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
+EXPLICIT = frozenset({"en_wdord", "iso", "num_dm", "us", "dot", "en_word_ord", "zh_tmd", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
                        "zh_day"})

@@ -180,3 +180,48 @@ def test_a_week_from_a_weekday_is_the_one_after_the_coming_one() -> None:
         assert resolve_day(text, wednesday) == dt.date(2026, 3, 13), text
     assert resolve_day("Weds", wednesday) == dt.date(2026, 3, 11)
     assert resolve_day("Friday weekly sync", wednesday) == dt.date(2026, 3, 6)
+
+
+WEDNESDAY = dt.date(2026, 3, 4)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("4月底", "2026-04-30"),  # April's end, not this month's
+    ("1月底", "2027-01-31"),
+    ("下个月底", "2026-04-30"),
+    ("end of March", "2026-03-31"),
+    ("by the end of April", "2026-04-30"),
+    ("Friday 13th", "2026-03-13"),
+    ("Weds the 11th", "2026-03-11"),
+    ("Friday 13th March", "2026-03-13"),
+])
+def test_named_month_ends_and_weekday_ordinals(text: str, expected: str) -> None:
+    assert resolve_day(text, WEDNESDAY) == dt.date.fromisoformat(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "Thursday March 13",  # the 13th is a Friday: one of the two is wrong
+    "3月9日（周二）",  # 9 March is a Monday
+    "Friday 12th",
+    "半个月内",  # about two weeks, not the month's end
+    "节后", "国庆节后", "春节以后",
+])
+def test_a_contradicted_or_approximate_day_is_no_day(text: str) -> None:
+    assert resolve_day(text, WEDNESDAY) is None
+
+
+def test_a_dotted_date_with_a_year_is_day_first_whatever_the_mails_order() -> None:
+    mentions = find_times("12.03.2026", WEDNESDAY, None, "md")
+    assert [m.due for m in mentions] == [dt.date(2026, 3, 12)]
+
+
+@pytest.mark.parametrize("text", ["三号楼", "地铁2号线", "5号院", "12号门"])
+def test_numbered_buildings_and_lines_are_no_day(text: str) -> None:
+    assert resolve_day(text, WEDNESDAY) is None
+
+
+def test_an_english_mail_from_plus_eight_leaves_an_ambiguous_numeric_date_undecided() -> None:
+    from dealnudge.analyzer.text_locale import numeric_order
+    sent = dt.datetime(2026, 3, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    assert numeric_order("We will issue the PO on 3/12.", sent) is None  # Singapore or Shanghai?
+    assert numeric_order("我们3/12下单。", sent) == "md"  # the language decides

@@ -190,3 +190,413 @@ def test_in_a_bit_of_a_rush_names_no_time() -> None:
 ])
 def test_a_day_only_checked_is_not_promised(text: str) -> None:
     assert dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "We're hoping to have a decision by the 20th.",
+    "We will send it over in a couple of days.",
+    "We'll need a couple of weeks to review.",
+])
+def test_hoping_and_a_couple_of_days_are_no_day(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Signed copy to follow tomorrow.", "2026-03-05"),
+    ("PO to be issued on Friday.", "2026-03-06"),
+    ("周一上午九点半准时到。", "2026-03-09"),
+])
+def test_headline_style_steps_without_a_subject(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "这周比较忙，下周再说吧。",
+    "I'm swamped this week, let's pick it up next week.",
+])
+def test_a_busy_week_is_not_the_steps_day(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("下周一上午十点，我们在三楼会议室等您。", "2026-03-09"),
+    ("可以，我们在公司等你们。\n王伟" + QUOTE_ZH, "2026-03-10"),
+])
+def test_waiting_for_the_other_side_at_a_place_hosts_them(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_heading_that_names_a_side_owns_the_items_below() -> None:
+    recap = ("Hi Anna,\n\nThanks for the meeting. Next steps below.\n\nYour team:\n"
+             "- Send the user list by Friday\n- Confirm the SSO provider\n\nOur side:\n"
+             "- Sandbox by Monday\n\nSam")
+    steps = extract_commitments(recap, sent_at=WEDNESDAY, author="seller")
+    assert [(c.actor, c.due) for c in steps if c.actor != "seller" and c.due] == [
+        ("customer", dt.date(2026, 3, 6))]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("I can't do Thursday but Friday at 11 works.", "2026-03-06"),
+    ("That should be fine.\nAnna" + QUOTE_EN, "2026-03-05"),
+    ("That would work for us.\nAnna" + QUOTE_EN, "2026-03-05"),
+])
+def test_a_refusal_then_another_day_and_a_modal_acceptance(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_reply_that_the_boss_is_away_that_day_is_no_step() -> None:
+    assert dated("下周二我们领导不在，换个时间吧。\n王伟" + QUOTE_ZH) is None
+
+
+ANNOUNCED_EN = ("\n\nOn Tue, Mar 3, 2026 at 10:00 AM Lee <lee@example.org> wrote:\n"
+                "> Hi all, the next project call is Friday, March 6 at 16:00 UTC.\n"
+                "> Please reply if you can attend.\n")
+ANNOUNCED_ZH = ("\n\n李明 <liming@example.com> 于2026年3月3日周二 上午10:00写道：\n"
+                "> 各位好，本周五（3/6）下午三点召开项目例会，请大家准时参加。\n")
+
+
+@pytest.mark.parametrize("reply", [
+    "I'll be attending.", "Noted, will attend.", "I will join.", "Thanks, I'll be there.",
+])
+def test_saying_one_attends_takes_the_announced_day(reply: str) -> None:
+    assert dated(reply + "\nAnna" + ANNOUNCED_EN) == dt.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize("reply", ["好的，我会参加。", "已收到，届时参加。", "收到，届时我们派两个人参加。", "我参加。"])
+def test_a_chinese_reply_that_attends_takes_the_announced_day(reply: str) -> None:
+    assert dated(reply + "\n王伟" + ANNOUNCED_ZH) == dt.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize(("reply", "quote"), [
+    ("Sorry, I won't attend this time.", ANNOUNCED_EN),
+    ("我不参加了。", ANNOUNCED_ZH),
+    ("我那天出差，参加不了。", ANNOUNCED_ZH),
+])
+def test_declining_the_announced_event_takes_no_day(reply: str, quote: str) -> None:
+    assert dated(reply + "\nAnna" + quote) is None
+
+
+def test_rescheduled_for_a_day_is_the_new_day() -> None:
+    assert dated("The call is rescheduled for Friday 10am.") == dt.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize(("text", "author", "day"), [
+    ("### Next lunch is Tuesday, March 10 at 12:30 PM", "seller", "2026-03-10"),
+    ("**Sending the signed copy tomorrow.**", "customer", "2026-03-05"),
+    ("> Next session is Friday at 10am.", "seller", None),  # a quoted line stays quoted
+])
+def test_markdown_decoration_does_not_hide_a_step(text: str, author: str, day: str | None) -> None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author=author)  # type: ignore[arg-type]
+             if c.actor != "seller" and c.due is not None and not c.vague]
+    assert (steps[0].due if steps else None) == (dt.date.fromisoformat(day) if day else None)
+
+
+@pytest.mark.parametrize("text", ["这个事情元旦以后再说吧，年底事情太多。", "月底事情比较多，下个月再聊吧。"])
+def test_a_crowded_period_is_not_the_steps_day(text: str) -> None:
+    assert dated(text) is None
+
+
+def _quote(header: str, *lines: str) -> str:
+    return "\n\n" + header + "\n" + "".join(f"> {line}\n" for line in lines)
+
+
+GMAIL_MON = "On Mon, Mar 2, 2026 at 5:00 PM, Lee Park <lee@example.org> wrote:"
+
+
+@pytest.mark.parametrize(("reply", "quote", "day"), [
+    # the explicit date decides among a cancelled week and the day proposed instead
+    ("Sounds good, thanks.", _quote(GMAIL_MON, "Half of us are out this Thursday. Let's skip this "
+                                    "week's meeting and meet again on 12 March."), "2026-03-12"),
+    # a day ruled out in its own sentence is not on offer
+    ("Works for me.", _quote(GMAIL_MON, "I have a conflict tomorrow at our usual slot. Could we "
+                             "meet on Friday at 11 instead?"), "2026-03-06"),
+    ("That time would work for me.", _quote(GMAIL_MON, "Could we catch up on Friday at 11?"), "2026-03-06"),
+    ("Okay for me.", _quote(GMAIL_MON, "What about Friday at 4 or 5 pm?"), "2026-03-06"),
+    ("yes, thank you!", _quote("On Wed, Mar 4, 2026 at 8:00 AM, Lee Park <lee@example.org> wrote:",
+                               "Would 2pm work?"), "2026-03-04"),
+    ("@lee @sam Sure, I will join.", _quote(GMAIL_MON, "We have a call at 17:30 on Friday, March 6. "
+                                            "Can you join us?"), "2026-03-06"),
+    ("Count me in!", _quote(GMAIL_MON, "Next meetup: Friday, March 6 at 6pm."), "2026-03-06"),
+])
+def test_a_reply_takes_the_one_day_its_quote_still_offers(reply: str, quote: str, day: str) -> None:
+    assert dated(reply + "\nAnna" + quote) == dt.date.fromisoformat(day)
+
+
+ZH_NOTICE = ("\n\n李明 <liming@example.com> 于2026年3月3日周二 上午9:00写道：\n"
+             "> # 本月技术沙龙\n> 时 间：2026-03-07 14:00 （本周六下午两点）\n> 地 点：三楼咖啡厅\n")
+ZH_FOXMAIL = ("\n\n------------------ 原始邮件 ------------------\n发件人: \"李明\";\n"
+              "发送时间: 2026年3月3日(星期二) 上午9:00\n主题: 3月7号 技术沙龙报名\n\n欢迎大家按格式回复报名。\n")
+
+
+@pytest.mark.parametrize(("reply", "quote"), [
+    ("先报上，不过晚上有事可能要早点走。", ZH_NOTICE),
+    ("报名！\n\n姓名：王伟", ZH_NOTICE),
+    ("+1，这次必须去", ZH_FOXMAIL),
+    ("我想参加，但是对这个主题不太熟……", ZH_FOXMAIL),
+])
+def test_signing_up_to_a_quoted_notice_takes_its_day(reply: str, quote: str) -> None:
+    assert dated(reply + "\n王伟" + quote) == dt.date(2026, 3, 7)
+
+
+@pytest.mark.parametrize("reply", ["I'll come back to you with a better time.", "我这次去不了，下次吧。"])
+def test_a_reply_that_defers_or_declines_takes_no_quoted_day(reply: str) -> None:
+    assert dated(reply + "\nAnna" + _quote(GMAIL_MON, "Could we catch up on Friday at 11?")) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Friday 4 or 5 pm is OK for me.", "2026-03-06"),
+    ("周五下午4点或5点都可以。", "2026-03-06"),
+])
+def test_two_hours_on_one_day_are_that_day(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Confirmed for March 12.", "2026-03-12"),
+    ("It's scheduled as Tuesday 4 pm.", "2026-03-10"),
+    ("Great! I'll be on zoom at 2.", "2026-03-04"),
+    ("Moving the March 5 meeting to March 12.", "2026-03-12"),
+])
+def test_an_organisers_confirmation_or_move_is_the_meeting_of_both(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_hard_wrapped_sentence_keeps_its_day() -> None:
+    text = ("Sorry for the slow answer, things have been hectic here. I think we can finish the review\n"
+            "before March 18th, and I will send it over then.\n\nBest,\nAnna")
+    assert dated(text) == dt.date(2026, 3, 18)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("各位好：\n\n时 间：2026-03-07 14:00（本周六下午两点）\n地 点：三楼咖啡厅", "2026-03-07"),
+    ("本月沙龙通知\n\n一、时间\n2026年3月7日（星期六）14:00\n二、地点\n三楼咖啡厅", "2026-03-07"),
+    ("# Date\n\nSaturday, March 7, 2 pm\n\n# Place\n\nRoom 3", "2026-03-07"),
+    (("各部门：\n公司定于2026年3月12日（周四）15:00在一号会议室召开年度总结会，现就有关事宜通知如下：\n"
+     "一、参加人员\n全体员工"), "2026-03-12"),
+    ("Subject: Planning meeting 12.03.2026 10 am\n\nHi all,\n\nsee you there.", "2026-03-12"),
+    ("主题：技术沙龙（2026年3月7日）\n\n欢迎大家报名。", "2026-03-07"),
+])
+def test_notices_name_their_day_in_labels_headings_and_subjects(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "Subject: Notes from our call today\n\nThanks for the time today.",
+    "Subject: Prepare an update for the March 12 board meeting\n\nAny update here?",
+    "主题：例会通知，2026-03-12\n\n时间\n北京时间 2026-03-02 15:00",  # the body's day contradicts it
+    "报名须知\n\n- 截止: 周五 24:00 前有效\n- 地点: 三楼",  # a deadline set, not an event
+])
+def test_a_subject_or_label_that_is_no_event_of_that_day(text: str) -> None:
+    assert seller_dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("The target launch date is end of March 2026.", "2026-03-31"),
+    ("This is due March 20th.", "2026-03-20"),
+    ("To be rolled out Thursday morning approx 9.30am.", "2026-03-05"),
+    ("I'm free to run the demo on Friday, March 13 if someone books a room.", "2026-03-13"),
+    ("Feel free to join us at the office at 6pm.", "2026-03-04"),
+    ("Sorry for the delay. I will have it by tmrw.", "2026-03-05"),
+])
+def test_plain_statements_of_a_dated_plan(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_looking_forward_to_hearing_from_the_customer_on_a_day_is_their_step() -> None:
+    assert seller_dated("Thanks, and looking forward to hearing from you on Monday.") == \
+        dt.date(2026, 3, 9)
+    assert dated("Looking forward to hearing from you on Monday.") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Dana will be gone Friday the 13th, can you take lead on moving it, perhaps to Thursday the 12th?",
+    "We acknowledge and accept your confirmed delivery date of 20 March 2026.",
+    "So, it will be fine.\nAnna" + QUOTE_EN,
+])
+def test_asking_the_other_side_to_move_it_or_acknowledging_their_date_is_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("我們下週三開會討論，確認後給您回覆。", "2026-03-11"),
+    ("合約我們這週五前簽好寄回。", "2026-03-06"),
+])
+def test_traditional_characters_read_like_simplified(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+ASKED_WHEN = _quote(GMAIL_MON, "Thanks for the update. When do you think you can send the signed form?")
+
+
+@pytest.mark.parametrize(("reply", "day"), [
+    ("Next Friday, one week to go.", "2026-03-13"),
+    ("By Monday.", "2026-03-09"),
+    ("明天。", "2026-03-05"),
+])
+def test_a_day_alone_answering_the_quoted_question_is_the_step(reply: str, day: str) -> None:
+    assert dated(reply + "\nAnna" + ASKED_WHEN) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("reply", ["Friday? Not sure yet.", "Monday is a holiday here, sorry."])
+def test_a_day_alone_that_hedges_or_explains_is_no_answer(reply: str) -> None:
+    assert dated(reply + "\nAnna" + ASKED_WHEN) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("主题：评审会邀请\n\n陈总：\n\n时间为3月18日14:00，地点为我司3号会议室。\n请于3月13日前确认参会人员。",
+     "2026-03-18"),  # asking the supplier to confirm attendees is a request, not the meeting
+    ("主题：更正公告\n\n1.原公告中“开标时间：2026年3月10日9:30”更正为：2026年3月24日9:30。", "2026-03-24"),
+    ("主题：复查安排\n\n- 复查事项：整改执行情况\n- 复查时间：3月24日\n- 复查方式：现场检查", "2026-03-24"),
+    ("主题：竞价邀请\n\n4、竞价开始时间：2026-03-20 10:00:00\n5、竞价结束时间：2026-03-20 11:00:00",
+     "2026-03-20"),
+    ("主题：调整通知\n\n时间 | 事项 | 负责方\n3月4日 | 通知下发 | 我司\n3月9日 | 正式生效 | 双方", "2026-03-09"),
+])
+def test_buyer_notices_name_the_event_day(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "主题：付款通知\n\n付款时间：收到本通知后10个工作日内\n发票要求：增值税专用发票",
+    "主题：开标地点变更\n\n开标地点：北京市朝阳区广顺北大街16号3层开标室",
+    "主题：交货安排\n\n交货时间：3月20日\n交货地点：我司仓库",  # the seller's delivery
+])
+def test_terms_addresses_and_the_sellers_delivery_are_no_event_day(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "税务处理时间：\n\n我司将在每月15日前完成税务处理：代扣个税按期申报。",  # a routine, not a side line
+    "主题：续约安排\n\n阶段 | 时限 | 负责方\n合同条款讨论 | 10天内 | 双方\n签字盖章 | 5天内 | 双方",
+])
+def test_routines_and_spans_with_no_start_are_no_day(text: str) -> None:
+    assert dated(text) is None
+
+
+def test_a_payment_made_arriving_later_is_no_step() -> None:
+    assert dated("We paid the invoice by bank transfer today. The payment should be in your "
+                 "account within two working days.") is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("整改跟进：对接人为赵敏，复查时间为3月20日，请务必按时整改。", "2026-03-20"),
+    ("下一步：绩效沟通会议为3月16日10:00，改进计划请于3月19日前提交。", "2026-03-16"),
+])
+def test_a_notice_stating_its_event_is_on_a_day(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_deadline_stated_for_the_other_side_is_no_event() -> None:
+    assert dated("材料提交时间为3月20日，逾期不予受理。") is None
+
+
+@pytest.mark.parametrize("reply", ["I'm in!", "+1, will be there"])
+def test_issue_thread_sign_ups_take_the_announced_day(reply: str) -> None:
+    assert dated(reply + "\nAnna" + ANNOUNCED_EN) == dt.date(2026, 3, 6)
+
+
+def test_a_subject_event_the_body_declines_is_no_step() -> None:
+    assert dated("Subject: Re: pricing call on March 12\n\nSorry, I can't make it.\n\nAnna") is None
+    assert dated("Subject: Accepted: Demo @ Thu Mar 12, 2026 10am\n\nAnna has accepted.") == \
+        dt.date(2026, 3, 12)
+
+
+@pytest.mark.parametrize("reply", ["我去看看再说。", "我去问一下领导。"])
+def test_going_to_look_or_ask_is_no_sign_up(reply: str) -> None:
+    assert dated(reply + "\n王伟" + ANNOUNCED_ZH) is None
+
+
+def test_once_we_have_it_is_the_sellers_condition() -> None:
+    assert dated("Could you send the updated quote? Once we have it I'll take it to our CFO on "
+                 "Monday.") == dt.date(2026, 3, 9)
+
+
+def test_what_was_sent_arriving_is_no_step() -> None:
+    assert dated("合同我们已经盖章寄出，预计周五到。") is None
+
+
+def test_a_seller_saying_yes_to_a_request_takes_on_work_not_a_meeting() -> None:
+    asked = _quote(GMAIL_MON, "Could you please send the revised deck this Friday, March 6?")
+    assert seller_dated("Yes\nSam" + asked) is None
+    invited = _quote(GMAIL_MON, "Could we meet on Friday, March 6 at 10?")
+    assert seller_dated("Yes\nSam" + invited) == dt.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize("text", [
+    "Running a bit late, on my way now.",
+    "I'll skip the lunch but will make it to the review if it is still scheduled for 3pm.",
+])
+def test_on_my_way_and_a_condition_on_the_schedule_are_today(text: str) -> None:
+    assert dated(text) == dt.date(2026, 3, 4)
+
+
+@pytest.mark.parametrize("reply", ["时间可以。", "这个时间我们没问题。"])
+def test_a_chinese_reply_accepting_the_time_takes_the_day(reply: str) -> None:
+    assert dated(reply + "\n王伟" + QUOTE_ZH) == dt.date(2026, 3, 10)
+
+
+def test_sure_thing_accepts() -> None:
+    assert dated("Sure thing.\nAnna" + QUOTE_EN) == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("I've asked finance to cut the PO Monday.", "2026-03-09"),
+    ("方案我们会在下周一的例会上讨论。", "2026-03-09"),  # one meeting, not the routine
+])
+def test_delegating_the_step_and_a_dated_regular_meeting(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", ["We've asked your team to send the quote by Friday.", "我们每周一开例会。"])
+def test_asking_the_seller_and_the_routine_stay_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "We received your proposal on Monday and will review it.",
+    "Our fiscal year starts April 1, so the budget opens then.",
+    "We'll wait until after March 15 to decide.",
+    "我们3月15日之后再决定。",
+])
+def test_a_past_weekday_a_calendar_period_and_after_a_day_are_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("We'll send the signed contract on Monday.", "2026-03-09"),
+    ("I'll have it signed on Friday.", "2026-03-06"),
+])
+def test_a_signed_document_sent_on_a_day_is_still_ahead(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_the_other_sides_date_that_works_for_us_is_theirs() -> None:
+    assert dated("Your team mentioned a release on March 20, which works for us.") is None
+    assert seller_dated("You mentioned you'd sign on March 20, which works for us.") == \
+        dt.date(2026, 3, 20)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("We propose to pay the balance in three instalments on 16 March, 15 April and 15 May.",
+     "2026-03-16"),
+    ("Please accept this letter as our promise to pay the full amount by 20 March 2026.", "2026-03-20"),
+])
+def test_promise_to_pay_letters(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_requesting_delivery_by_a_day_is_the_sellers_date() -> None:
+    assert dated("We confirm our order and request delivery by 20 March.") is None
+
+
+def test_a_customers_plan_table_owned_by_its_own_departments() -> None:
+    plan = ("陈总：\n\n交接安排如下：\n\n阶段 | 时间 | 事项 | 负责人\n准备 | 3月9日上午 | 系统配置 | IT组\n"
+            "培训 | 3月10日 | 话术培训 | 培训组\n\n王立新")
+    assert dated(plan) == dt.date(2026, 3, 9)
+
+
+@pytest.mark.parametrize("text", [
+    "原本预计今天提交，但是发现来不及了。",
+    "We were supposed to sign today, but legal found an issue.",
+])
+def test_the_old_plans_day_is_not_the_step(text: str) -> None:
+    assert dated(text) is None

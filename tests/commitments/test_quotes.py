@@ -36,6 +36,12 @@ CLIENT_REPLIES = {
                        f"{QUOTED}",
     "forwarded": f"{NEW}\n\n---------- Forwarded message ---------\nFrom: Tom\n\n{QUOTED}",
     "angle-lines": f"{NEW}\n> {QUOTED}\n>> older text\n",
+    "outlook-bold-labels": f"{NEW}\n\n*From:* Tom Reed [mailto:t@n.example]\n*Sent:* Sunday, March 1, "
+                           f"2026 6:22 PM\n*To:* Dana\n\n{QUOTED}",
+    "outlook-appointment": f"{NEW}\n\n-----Original Appointment-----\nFrom: Tom Reed\n\n{QUOTED}",
+    "gmail-de": f"{NEW}\n\nAm So., 1. März 2026 um 18:22 Uhr schrieb Tom Reed <t@n.example>:\n\n{QUOTED}",
+    "gmail-fr": f"{NEW}\n\nLe dim. 1 mars 2026 à 18:22, Tom Reed <t@n.example> a écrit :\n\n{QUOTED}",
+    "outlook-de": f"{NEW}\n\nVon: Tom Reed <t@n.example>\nGesendet: Sonntag, 1. März 2026 18:22\n\n{QUOTED}",
     "gmail-zh-date-first": f"{NEW}\n\n2026年3月1日周日 18:22，李明 <liming@northwind.example> 写道：\n"
                            f"> {QUOTED}",
     "thunderbird": f"{NEW}\n\nOn 3/1/26 6:22 PM, Tom Reed wrote:\n> {QUOTED}",
