@@ -57,6 +57,7 @@ _ANY_BEGIN_END = re.compile(r"\n(?:BEGIN|END)[;:]", _A)
 _BEGIN_END = re.compile(r"\n(BEGIN|END):([A-Za-z0-9-]+)\r?(?=\n|\Z)", _A)
 _PROPERTY = re.compile(r"\n(DTSTART|DTEND|DURATION|UID|RRULE|RDATE|EXRULE|RECURRENCE-ID)[;:]", _A)
 _RECURRENCE = frozenset({"RRULE", "RDATE", "EXRULE", "RECURRENCE-ID"})
+_NAMES = {n: n for n in ("DTSTART", "DTEND", "DURATION", "UID", *_RECURRENCE)}
 _PARAM = r'(?:;[A-Za-z0-9-]+=(?:"[^"\r\n]*"|[^";:,\r\n]*)(?:,(?:"[^"\r\n]*"|[^";:,\r\n]*))*)'
 _TIME = re.compile(rf"\n(?:DTSTART|DTEND){_PARAM}*:(\d{{4}})(\d\d)(\d\d)(?:T(\d\d)(\d\d)(\d\d)Z?)?"
                    r"\r?(?=\n|\Z)", _A)
@@ -149,7 +150,7 @@ def split(data: bytes) -> Scan | None:
     lines = list(_BEGIN_END.finditer(text))
     if [m.start() for m in _ANY_BEGIN_END.finditer(text)] != [m.start() for m in lines]:
         return None  # a BEGIN/END line with parameters or an odd value
-    found = [(m.start(), m.group(1).upper()) for m in _PROPERTY.finditer(text)]
+    found = [(m.start(), m.group(1)) for m in _PROPERTY.finditer(text)]
     next_found = 0
     calendars: list[ScannedCalendar] = []
     stack: list[tuple[str, int]] = []
@@ -191,9 +192,13 @@ def split(data: bytes) -> Scan | None:
             while next_found < len(found) and found[next_found][0] < opened:
                 next_found += 1
             properties: dict[str, list[int]] = {}
+            child = 0  # children are in file order: walk them along with the lines
             while next_found < len(found) and found[next_found][0] < line_end:
                 at, prop = found[next_found]
-                if children and any(start <= at + 1 < end for _, start, end in children):
+                prop = _NAMES.get(prop) or prop.upper()
+                while child < len(children) and children[child][2] <= at + 1:
+                    child += 1
+                if child < len(children) and children[child][1] <= at + 1:
                     prop = "RRULE" if prop in _RECURRENCE else ""
                 properties.setdefault(prop, []).append(at)
                 next_found += 1
