@@ -337,10 +337,9 @@ def load(data: bytes, window: tuple[dt.datetime, dt.datetime],
            for c in scan.calendars for b in c.blocks):
         return None  # a VEVENT inside another component: leave the walk to icalendar
     keys, unsure = shared_uids(scan)
-    zones: list[list[icalendar.Component]] = []
-    for calendar in scan.calendars:  # every zone first: icalendar caches them for the events
-        zones.append([z for b in calendar.blocks if b.name == "VTIMEZONE"
-                      for z in _parse(scan.block(b), problems)])
+    # Every zone first: icalendar caches them, and the events refer to them.
+    zones = [[z for b in calendar.blocks if b.name == "VTIMEZONE"
+              for z in _parse(scan.block(b), problems)] for calendar in scan.calendars]
     loaded: list[LoadedCalendar] = []
     for calendar, own_zones in zip(scan.calendars, zones, strict=True):
         events: list[icalendar.Component] = []

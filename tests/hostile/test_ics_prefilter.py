@@ -84,7 +84,7 @@ def skipped(data: bytes, window: tuple[dt.datetime, dt.datetime]) -> int:
 @pytest.mark.parametrize("path", CALENDARS, ids=lambda p: p.name)
 def test_every_fixture_reads_the_same_split_and_whole(path: Path) -> None:
     data = path.read_bytes()
-    for window in CORPUS_WINDOWS + [WINDOW]:
+    for window in [*CORPUS_WINDOWS, WINDOW]:
         assert_same(data, window)
 
 
@@ -155,15 +155,15 @@ def _event(rng: random.Random, uid: str | None, window: tuple[dt.datetime, dt.da
         lines.append(f"UID:{uid}")
     lines += [f"SUMMARY:Meeting {uid}", "DTSTAMP:20260101T000000Z",
               "ORGANIZER;CN=Rep:mailto:rep@northwind.example",
-              f"ATTENDEE;PARTSTAT=ACCEPTED;CN=\"Buyer, {rng.randint(1, 9)}\":"
-              f"mailto:b{rng.randint(1, 9)}@customer.example"]
+              (f"ATTENDEE;PARTSTAT=ACCEPTED;CN=\"Buyer, {rng.randint(1, 9)}\":"
+               f"mailto:b{rng.randint(1, 9)}@customer.example")]
     if rng.random() < 0.2:
         lines.append(rng.choice(["STATUS:CANCELLED", "STATUS:TENTATIVE"]))
     if rng.random() < 0.3:  # a reminder, sometimes with its own UID line as Apple writes
         alarm = ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT15M", "DESCRIPTION:Soon"]
         if rng.random() < 0.5:
             alarm.append(f"UID:alarm-{rng.randint(1, 5)}")
-        lines.append("\r\n".join(alarm + ["END:VALARM"]))
+        lines.append("\r\n".join([*alarm, "END:VALARM"]))
     rng.shuffle(lines)
     body = "\r\n".join(lines) + "\r\n" + extra
     return "BEGIN:VEVENT\r\n" + body + "END:VEVENT\r\n"
@@ -210,8 +210,8 @@ def generated_calendar(seed: int, window: tuple[dt.datetime, dt.datetime] = WIND
         elif kind < 0.94:
             events.append(rng.choice(list(hostile_events(window[0].date()).values())))
         elif kind < 0.97:
-            events.append("BEGIN:VTODO\r\nUID:todo-%d\r\nDTSTART:20260301T100000Z\r\n"
-                          "SUMMARY:Call back\r\nEND:VTODO\r\n" % i)
+            events.append(f"BEGIN:VTODO\r\nUID:todo-{i}\r\nDTSTART:20260301T100000Z\r\n"
+                          "SUMMARY:Call back\r\nEND:VTODO\r\n")
         else:  # an unreadable DTSTART, in or out of the window
             events.append(_event(rng, uid, window).replace("DTSTART:", "DTSTART:9", 1))
     zones = [CUSTOM_ZONE, NY_ZONE, OUTLOOK_ZONE]
