@@ -257,6 +257,8 @@ def _zone_for(tzid: str, uid: str) -> dt.tzinfo | None:
 
 
 def _record(uid: str, vevent: icalendar.Component, recurring: bool, ctx: _Context) -> CalendarEvent:
+    # A lone event reaches here without its X-*, CLASS, TRANSP and COMMENT lines
+    # (ics_scan._unread_removed): reading one of them needs a change there first.
     start, all_day = _instant(vevent["DTSTART"], ctx.default_tz)
     end = _end(vevent, start, all_day, ctx.default_tz)
     recurrence_id: dt.datetime | None = None

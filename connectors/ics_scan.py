@@ -19,6 +19,9 @@ others are read) unless its text proves it lies outside the window:
   more), so no zone, date form or floating reading can bring such an event into the
   window.
 
+An event that stays, lone and without recurrence, loses before parsing the text-valued
+lines ics.py never reads (``_unread_removed``: X-ALT-DESC and the like).
+
 Anything else — odd lines icalendar reads differently than they look, names with
 spaces or non-ASCII letters (icalendar folds case and drops blanks in names), BEGIN or
 END lines the scan cannot pair, VEVENTs nested in other components — is not guessed
@@ -58,11 +61,14 @@ _BEGIN_END = re.compile(r"\n(BEGIN|END):([A-Za-z0-9-]+)\r?(?=\n|\Z)", _A)
 _PROPERTY = re.compile(r"\n(DTSTART|DTEND|DURATION|UID|RRULE|RDATE|EXRULE|RECURRENCE-ID)[;:]", _A)
 _RECURRENCE = frozenset({"RRULE", "RDATE", "EXRULE", "RECURRENCE-ID"})
 _NAMES = {n: n for n in ("DTSTART", "DTEND", "DURATION", "UID", *_RECURRENCE)}
-_PARAM = r'(?:;[A-Za-z0-9-]+=(?:"[^"\r\n]*"|[^";:,\r\n]*)(?:,(?:"[^"\r\n]*"|[^";:,\r\n]*))*)'
+_PARAM_ITEM = r'[A-Za-z0-9-]+=(?:"[^"\r\n]*"|[^";:,\r\n]*)(?:,(?:"[^"\r\n]*"|[^";:,\r\n]*))*'
+_PARAM = rf"(?:;{_PARAM_ITEM})"
 _TIME = re.compile(rf"\n(?:DTSTART|DTEND){_PARAM}*:(\d{{4}})(\d\d)(\d\d)(?:T(\d\d)(\d\d)(\d\d)Z?)?"
                    r"\r?(?=\n|\Z)", _A)
 _DURATION = re.compile(r"\nDURATION:([+-]?)P(?:(\d{1,6})W|(?:(\d{1,6})D)?"
                        r"(?:T(?:(\d{1,8})H)?(?:(\d{1,10})M)?(?:(\d{1,12})S)?)?)\r?(?=\n|\Z)", _A)
+_UNREAD = re.compile(rf"\n(?:X-[A-Za-z0-9-]*|CLASS|TRANSP|COMMENT)(?:;(?!VALUE=){_PARAM_ITEM})*"
+                     r":[^\n]*", _A)
 _UID = re.compile(r"\nUID:([^\r\n]*)\r?(?=\n|\Z)", _A)
 _LABEL = re.compile(r"^(?:UID|TZID)[;:][^\r\n]*", _A | re.MULTILINE)
 _NO_KEY = ""  # a UID the scan could not read: it may equal any other
@@ -347,13 +353,41 @@ def load(data: bytes, window: tuple[dt.datetime, dt.datetime],
         for block in calendar.blocks:
             if block.name != "VEVENT":
                 continue
-            if not unsure and block.uid != _NO_UID and keys[block.uid] == 1 \
-                    and outside(scan, block, window):
+            single = not unsure and block.uid != _NO_UID and keys[block.uid] == 1 \
+                and block.plain() and _RECURRENCE.isdisjoint(block.properties)
+            if single and outside(scan, block, window):
                 skipped += 1
                 continue
-            events.extend(_parse(scan.block(block), problems))
+            events.extend(_parse(_unread_removed(scan, block) if single else scan.block(block),
+                                 problems))
         loaded.append(LoadedCalendar(_method(calendar.header), own_zones, events, skipped))
     return loaded
+
+
+def _unread_removed(scan: Scan, block: Block) -> str:
+    """The text of a lone, non-recurring VEVENT without its text-valued properties that
+    ics.py never reads (Outlook's X-ALT-DESC HTML copy of the description alone can
+    take icalendar several milliseconds per event, character by character).
+
+    Only the event's own lines go (not its VALARMs'), and only lines icalendar cannot
+    fail on: icalendar records the errors of a VEVENT's lines instead of raising, and
+    text values (``X-`` names without ``VALUE=``, CLASS, TRANSP, COMMENT) parse
+    whatever they hold. Such an event is read from a few properties (``_record`` in
+    ics.py); a series is expanded from its whole text, so it keeps every line.
+    """
+    text = scan.text
+    pieces: list[str] = []
+    last = block.start
+    for match in _UNREAD.finditer(text, block.start - 1, block.end):
+        at = match.start()
+        if any(start <= at + 1 < end for _, start, end in block.children):
+            continue
+        pieces.append(text[last:at + 1])
+        last = match.end() + 1
+    if not pieces:
+        return text[block.start:block.end]
+    pieces.append(text[last:block.end])
+    return "".join(pieces)
 
 
 def _parse(block: str, problems: list[str]) -> list[icalendar.Component]:

@@ -112,6 +112,13 @@ TZIDS = ["", "TZID=Europe/Berlin", "TZID=China Standard Time", "TZID=Custom Plus
          "TZID=/freeassociation.sourceforge.net/Tzfile/Asia/Tokyo"]
 
 
+OUTLOOK_LINES = ["CLASS:PUBLIC", "TRANSP:OPAQUE", "X-MICROSOFT-CDO-BUSYSTATUS:BUSY",
+                 ("X-ALT-DESC;FMTTYPE=text/html:<html><body><p>Agenda: pricing\\, next steps"
+                  "</p></body></html>"), "COMMENT:see notes", "X-TYPED;VALUE=INTEGER:abc",
+                 'X-BROKEN;P="unclosed:value', "X-ATTENDEE-NOTE;CN=\"a:b\":kept or not",
+                 "SEQUENCE:x", "X-STATUS:CANCELLED"]
+
+
 def _stamp(at: dt.datetime, rng: random.Random) -> tuple[str, str]:
     """(parameters, value) of a DTSTART-like property for ``at`` in some form."""
     form = rng.choice(["utc", "zoned", "zoned", "floating", "date", "date_tz"])
@@ -159,6 +166,8 @@ def _event(rng: random.Random, uid: str | None, window: tuple[dt.datetime, dt.da
                f"mailto:b{rng.randint(1, 9)}@customer.example")]
     if rng.random() < 0.2:
         lines.append(rng.choice(["STATUS:CANCELLED", "STATUS:TENTATIVE"]))
+    if rng.random() < 0.3:  # what Outlook adds, and text-valued lines ics.py never reads
+        lines += rng.sample(OUTLOOK_LINES, rng.randint(1, len(OUTLOOK_LINES)))
     if rng.random() < 0.3:  # a reminder, sometimes with its own UID line as Apple writes
         alarm = ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT15M", "DESCRIPTION:Soon"]
         if rng.random() < 0.5:
