@@ -10,7 +10,7 @@ VTIMEZONE, reminders, three attendees, a weekly series every 250 meetings);
 fall inside the sync window; ``--shape window`` puts all of them inside it (nothing to
 set aside: the worst case). Wall and CPU seconds are printed for each step. The other
 cases time the parsers alone. Prints JSON.
-Usage: ``python bench/hostile_inputs.py [--events N] [--shape years|dense]``.
+Usage: ``python bench/hostile_inputs.py [--events N] [--shape years|dense|window]``.
 Runs against whichever dealnudge is importable, so the same script measures an older
 checkout for a before/after comparison (only the calendar sync needs no new API).
 """
