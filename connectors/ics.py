@@ -104,7 +104,7 @@ def parse_calendar_report(data: bytes, *, window_start: dt.datetime, window_end:
     out = CalendarParse()
     window = (window_start, window_end)
     _check(data)
-    calendars = None if whole_file else ics_scan.load(data, window, out.problems)
+    calendars = None if whole_file else _load_split(data, window, out.problems)
     if calendars is None:
         calendars = [ics_scan.LoadedCalendar(
             str(c.get("METHOD", "")), [z for z in c.subcomponents if z.name == "VTIMEZONE"],
@@ -141,6 +141,20 @@ def _check(data: bytes) -> None:
         check_complete(data)
     except Damaged as err:
         raise MalformedCalendar(str(err)) from None
+
+
+def _load_split(data: bytes, window: tuple[dt.datetime, dt.datetime],
+                problems: list[str]) -> list[ics_scan.LoadedCalendar] | None:
+    """``ics_scan.load``; should the scan itself fail (a defect: it only reads text), the
+    file is still read, whole, and the defect logged."""
+    found: list[str] = []
+    try:
+        calendars = ics_scan.load(data, window, found)
+    except Exception:  # logged with its traceback; the whole parse follows
+        log.exception("the split reading of a calendar failed; parsing it whole")
+        return None
+    problems.extend(found)
+    return calendars
 
 
 def _load(data: bytes, problems: list[str]) -> list[icalendar.Calendar]:

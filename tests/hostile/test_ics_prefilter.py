@@ -60,6 +60,7 @@ def _read(data: bytes, window: tuple[dt.datetime, dt.datetime],
 
 def assert_same(data: bytes, window: tuple[dt.datetime, dt.datetime]) -> None:
     whole = _read(data, window, whole_file=True)  # first: icalendar caches zones as it goes
+    ics_scan.load(data, window, [])  # raises on a defect (parse_calendar_report would hide it)
     split = _read(data, window, whole_file=False)
     if isinstance(whole, str) or isinstance(split, str):
         assert split == whole
