@@ -1,19 +1,28 @@
 """A large synthetic team on local files: ``reps`` reps × ``days`` days of mail and calendar.
 
     .venv/bin/python bench/bigteam.py OUT [--reps 200] [--days 60] [--mails-per-day 15]
+    .venv/bin/python bench/bigteam.py OUT --sync-only [--parse-processes N]
 
 Each rep works 20 accounts (the next rep shares two of them), writes and receives
 about ``mails-per-day`` messages a day (.eml files, English and Chinese, some with
 dated customer promises) and holds about two meetings a day, a fifth of them shared
 with the next rep (same UID on both calendars). Deterministic for a seed. Used by
 ``bench/scaleout.py`` for the memory and speed figures.
+
+``--sync-only`` writes nothing: it syncs the team already in OUT into a fresh store, as
+``dealnudge sync`` does, with ``N`` mail parsing worker processes (0: parse in process;
+default: automatic) and prints the wall time and the CPU time of this process and of
+its workers.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
+import resource
+import time
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -113,11 +122,40 @@ def _config(out: Path, reps: int) -> Path:
     return path
 
 
+def sync_team(out: Path, parse_processes: int | None) -> dict[str, object]:
+    from dealnudge.config.loader import load_config
+    from dealnudge.connectors.base import ConnectorContext
+    from dealnudge.store import Store
+
+    from dealnudge.pipeline import sync_all
+
+    config = load_config(out / "dealnudge.yaml")
+    for suffix in ("", "-wal", "-shm"):
+        (out / f"dealnudge.db{suffix}").unlink(missing_ok=True)
+    started = time.perf_counter()
+    with Store.open(config.database) as store:
+        results = sync_all(config, store, ConnectorContext(now=NOW),
+                           parse_processes=parse_processes)
+    wall = time.perf_counter() - started
+    own, workers = (resource.getrusage(who) for who in
+                    (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return {"reps": len(results), "ok": all(r.ok for r in results),
+            "items": sum(r.items for r in results), "wall_s": round(wall, 1),
+            "cpu_s": round(own.ru_utime + own.ru_stime, 1),
+            "workers_cpu_s": round(workers.ru_utime + workers.ru_stime, 1)}
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--mails-per-day", type=int, default=15)
+    parser.add_argument("--sync-only", action="store_true")
+    parser.add_argument("--parse-processes", type=int, default=None)
     args = parser.parse_args()
-    print(write_team(args.out, reps=args.reps, days=args.days, mails_per_day=args.mails_per_day))
+    if args.sync_only:
+        print(json.dumps(sync_team(args.out, args.parse_processes)))
+    else:
+        print(write_team(args.out, reps=args.reps, days=args.days,
+                         mails_per_day=args.mails_per_day))

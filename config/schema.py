@@ -127,6 +127,22 @@ class OutboxDelivery(Strict):
     path: Path = Path("outbox")
 
 
+class SmtpSentCheck(Strict):
+    """Where an SMTP-submitted nudge lands when the provider files it (Gmail, Microsoft 365,
+    …): the account's Sent folder over IMAP, opened read-only (EXAMINE) to look a stranded
+    claim up by Message-ID. TLS as for ``providers.imap``; the login defaults to the SMTP one."""
+
+    host: str
+    port: int = Field(993, ge=1, le=65535)
+    starttls: bool = False  # false: implicit TLS (993); true: STARTTLS on a plain port (143)
+    username: str | None = None  # default: the SMTP username
+    password: SecretStr | None = None  # default (with no password_file): the SMTP password
+    password_file: Path | None = None
+    folder: Annotated[str, AfterValidator(_folder_name)] = "Sent"
+    ca_bundle: Path | None = None  # default: the SMTP ca_bundle
+    timeout_seconds: float = Field(30, gt=0, le=600)
+
+
 class SmtpDelivery(Strict):
     kind: Literal["smtp"]
     host: str
@@ -138,14 +154,21 @@ class SmtpDelivery(Strict):
     password_file: Path | None = None
     ca_bundle: Path | None = None
     timeout_seconds: float = Field(30, gt=0, le=600)
+    sent_check: SmtpSentCheck | None = None  # none: a stranded claim stays unverified
 
 
 class GmailDelivery(Strict):
     kind: Literal["gmail"]  # sends as providers.google.sender
+    # look a stranded claim up in the sender's Gmail by Message-ID (needs gmail.readonly
+    # for the sender mailbox; docs/google.md)
+    sent_check: bool = False
 
 
 class GraphDelivery(Strict):
     kind: Literal["graph"]  # sends as providers.microsoft.sender
+    # send as MIME (kept in Sent Items with our Message-ID) and look a stranded claim up
+    # there (needs Mail.ReadBasic on the sender mailbox; docs/microsoft.md)
+    sent_check: bool = False
 
 
 Delivery = Annotated[OutboxDelivery | SmtpDelivery | GmailDelivery | GraphDelivery,

@@ -143,3 +143,58 @@ class Sender(Protocol):
 
     def send(self, message: email.message.EmailMessage) -> None:
         """Deliver or raise ``ConnectorError`` (TRANSIENT ones are retried by the caller)."""
+
+
+SentVerdict = Literal["delivered", "absent", "unknown"]
+# How far before the claim a copy may be dated and still count: clocks of this host and
+# of the provider differ, and a provider stamps the time it accepted the message.
+SENT_CLOCK_MARGIN = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class SentQuery:
+    """A nudge whose process stopped between claiming and recording it: was it sent?
+
+    ``message_id`` is the nudge's own (deterministic) Message-ID, ``recipient`` its To
+    address, ``since`` the claim's instant (nothing of this claim went out before it),
+    ``label`` the nudge's name at the deliverer (the outbox file name).
+    """
+
+    message_id: str
+    recipient: str
+    since: dt.datetime
+    label: str = ""
+
+    @property
+    def searchable(self) -> bool:
+        """Only a well-formed id can go into a provider's search syntax unquoted."""
+        mid, to = self.message_id, self.recipient
+        return (mid.startswith("<") and mid.endswith(">") and "@" in mid and "@" in to
+                and not any(c.isspace() or c in "\"'\\()" for c in mid + to))
+
+
+def sent_verdict(query: SentQuery, *, ours: bool, others: int, where: str,
+                 warn: Callable[[str], None]) -> SentVerdict:
+    """The one rule for a sent-folder lookup.
+
+    Found by its Message-ID: delivered. Not found, and the folder holds no other message
+    to the recipient since the claim: absent, so the claim can be released and sent once.
+    Not found, but something else went to the recipient since the claim (a provider that
+    replaced the Message-ID, a roll-up to a rep who is also a manager): unknown, because
+    a wrong "absent" would send the digest twice.
+    """
+    if ours:
+        return "delivered"
+    if others:
+        warn(f"{where} holds {others} other message(s) to {query.recipient} since the claim "
+             f"but none with Message-ID {query.message_id}; left unverified")
+        return "unknown"
+    return "absent"
+
+
+@runtime_checkable
+class SentLookup(Protocol):
+    """A sender that can look a nudge up in the sending account's Sent folder."""
+
+    def find_sent(self, query: SentQuery) -> SentVerdict:
+        """``sent_verdict`` of the lookup; raise ``ConnectorError`` when it cannot look."""

@@ -20,16 +20,19 @@ occurrence that slides out of the past never looks deleted; when the future end 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import mailbox
+import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Literal
 
 from dealnudge.config.schema import Config, LocalSource, Rep
+from dealnudge.connectors import parsepool
 from dealnudge.connectors.base import (
     AdminError,
     Connector,
@@ -127,6 +130,14 @@ class LocalConnector(Connector):
         layout = mail_layout(_existing(root, "mail"))
         old = self._open_cursor(cursor, layout, root)
         files = list_mail_files(root, layout)
+        pool = parsepool.current()
+        if pool is not None and layout != "mbox":  # an mbox is one file: nothing to share out
+            previous = _files(old) if old is not None else {}
+            changed = [f for f in files if previous.get(f.key, [None])[0] != f.fingerprint]
+            if len(changed) >= pool.min_files:
+                reads = _PooledMailReads(self, pool, changed)
+                return _closing(self._round(MAIL, layout, root, old, files, {}, reads),
+                                reads.close)
         return self._round(MAIL, layout, root, old, files, {}, self._read_mail)
 
     def _sync_calendar(self, root: Path, cursor: str | None) -> Iterator[SyncPage]:
@@ -197,41 +208,13 @@ class LocalConnector(Connector):
 
     def _read_isolated(self, read: Callable[[SourceFile], FileResult],
                        file: SourceFile) -> FileResult:
-        """One file never stops the round: any failure is that file's skip reason."""
-        try:
-            return read(file)
-        except Exception as err:  # noqa: BLE001 - isolated per file; unexpected types say "bug:"
-            out = FileResult(doubtful=True)
-            out.skipped.append(skip_reason(str(file.path), err, (OSError, mailbox.Error)))
-            return out
+        return _isolated(read, file)
 
     # --- readers ---------------------------------------------------------------------------
 
     def _read_mail(self, file: SourceFile) -> FileResult:
         self.files_read += 1
-        out = FileResult()
-        try:
-            if not file.hashed_ids:
-                check_size(file.path.stat().st_size, MAX_MESSAGE_BYTES, "the message")
-                if file.path.suffix.lower() == ".msg" or _is_ole(file.path):
-                    return _skip(out, file.path, "Outlook .msg is not supported: export as .eml")
-            raws = _mbox_messages(file) if file.hashed_ids else [(file.key, _read_capped(
-                file.path, MAX_MESSAGE_BYTES, "the message"))]
-        except (OSError, mailbox.Error, TooLarge) as err:
-            out.doubtful = not isinstance(err, TooLarge)
-            return _skip(out, file.path, f"cannot read ({err})" if out.doubtful else str(err))
-        for source_id, raw in raws:
-            where = Path(f"{file.path}#{source_id}") if file.hashed_ids else file.path
-            try:
-                msg = parse_message(raw, source_id=source_id, folder="inbox",
-                                    default_tz=self.rep.zone)
-            except Exception as err:  # noqa: BLE001 - one message never stops the file
-                out.skipped.append(skip_reason(str(where), err, (MalformedMessage,)))
-                continue
-            if msg.sender.email in self._own:
-                msg = replace(msg, folder="sent")
-            out.records.append(msg)
-        return out
+        return read_mail_file(file, self.rep.zone, self._own)
 
     def _read_calendar(self, file: SourceFile, root: Path, layout: Layout,
                        start: dt.datetime, end: dt.datetime) -> FileResult:
@@ -275,6 +258,94 @@ class LocalConnector(Connector):
         return body
 
 
+def _isolated(read: Callable[[SourceFile], FileResult], file: SourceFile) -> FileResult:
+    """One file never stops the round: any failure is that file's skip reason."""
+    try:
+        return read(file)
+    except Exception as err:  # noqa: BLE001 - isolated per file; unexpected types say "bug:"
+        out = FileResult(doubtful=True)
+        out.skipped.append(skip_reason(str(file.path), err, (OSError, mailbox.Error)))
+        return out
+
+
+def read_mail_file(file: SourceFile, zone: dt.tzinfo, own: Collection[str]) -> FileResult:
+    """The records of one mail file (an .eml/Maildir message or a whole mbox): a pure
+    function of the file, the rep's zone and the rep's own addresses (their mail is
+    "sent"), so worker processes can run it."""
+    out = FileResult()
+    try:
+        if file.hashed_ids:
+            raws = _mbox_messages(file)
+        else:
+            raw = _read_message_file(file.path)
+            if raw is None:
+                return _skip(out, file.path, "Outlook .msg is not supported: export as .eml")
+            raws = [(file.key, raw)]
+    except (OSError, mailbox.Error, TooLarge) as err:
+        out.doubtful = not isinstance(err, TooLarge)
+        return _skip(out, file.path, f"cannot read ({err})" if out.doubtful else str(err))
+    for source_id, raw in raws:
+        where = Path(f"{file.path}#{source_id}") if file.hashed_ids else file.path
+        try:
+            msg = parse_message(raw, source_id=source_id, folder="inbox", default_tz=zone)
+        except Exception as err:  # noqa: BLE001 - one message never stops the file
+            out.skipped.append(skip_reason(str(where), err, (MalformedMessage,)))
+            continue
+        if msg.sender.email in own:
+            msg = replace(msg, folder="sent")
+        out.records.append(msg)
+    return out
+
+
+def _read_message_file(path: Path) -> bytes | None:
+    """One message's bytes, or None for an Outlook .msg; the size is checked first (an
+    oversized file is never opened) and the file is opened once."""
+    check_size(path.stat().st_size, MAX_MESSAGE_BYTES, "the message")
+    if path.suffix.lower() == ".msg":
+        return None
+    with path.open("rb") as handle:
+        data = handle.read(MAX_MESSAGE_BYTES + 1)
+    check_size(len(data), MAX_MESSAGE_BYTES, "the message")  # it grew while we looked
+    return None if data[:8] == _OLE_MAGIC else data
+
+
+def read_mail_files(files: Sequence[SourceFile], zone: dt.tzinfo,
+                    own: Collection[str]) -> list[FileResult]:
+    """``read_mail_file`` over a chunk of files, each isolated: a parse worker's task."""
+    return [_isolated(lambda f: read_mail_file(f, zone, own), file) for file in files]
+
+
+class _PooledMailReads:
+    """``_round``'s reader for a large mail round: the files are parsed ahead, in order,
+    by the worker processes; a file the pool could not deliver is read in process."""
+
+    def __init__(self, conn: LocalConnector, pool: parsepool.ParsePool,
+                 changed: list[SourceFile]) -> None:
+        self._conn = conn
+        work = functools.partial(read_mail_files, zone=conn.rep.zone, own=frozenset(conn._own))
+        def in_process(file: SourceFile) -> FileResult:
+            return _isolated(lambda f: read_mail_file(f, conn.rep.zone, conn._own), file)
+        self._results = pool.ordered(work, changed, in_process)
+        self._files = iter(changed)
+
+    def __call__(self, file: SourceFile) -> FileResult:
+        expected = next(self._files, None)
+        if expected is not file:  # _round reads the files it was given, in order
+            raise RuntimeError(f"pooled mail reads out of order at {file.path}")
+        self._conn.files_read += 1
+        return next(self._results)
+
+    def close(self) -> None:
+        self._results.close()  # type: ignore[attr-defined]
+
+
+def _closing(pages: Iterator[SyncPage], on_close: Callable[[], None]) -> Iterator[SyncPage]:
+    try:
+        yield from pages
+    finally:
+        on_close()
+
+
 def _files(body: dict[str, object]) -> State:
     files = body.get("files")
     return files if isinstance(files, dict) else {}
@@ -300,15 +371,6 @@ def _read_capped(path: Path, cap: int, what: str) -> bytes:
         data = handle.read(cap + 1)
     check_size(len(data), cap, what)  # it grew while we looked
     return data
-
-
-def _is_ole(path: Path) -> bool:
-    """An OLE compound file (Outlook .msg saved under another name)."""
-    try:
-        with path.open("rb") as handle:
-            return handle.read(8) == _OLE_MAGIC
-    except OSError:
-        return False
 
 
 def _existing(root: Path, what: str) -> Path:
@@ -344,8 +406,7 @@ def list_mail_files(root: Path, layout: Layout) -> list[SourceFile]:
     if layout == "mbox":
         return [SourceFile("", root, _fingerprint(root), hashed_ids=True)]
     if layout == "emldir":
-        return [SourceFile(p.relative_to(root).as_posix(), p, _fingerprint(p))
-                for p in sorted(root.rglob("*")) if _is_mail_file(p, root)]
+        return _eml_files(root)
     folders = [("", root)] + [(d.name[1:] + "/", d) for d in sorted(root.iterdir())
                               if d.is_dir() and d.name.startswith(".")
                               and d.name[1:].strip().lower() in _SENT_FOLDERS]
@@ -360,11 +421,50 @@ def list_mail_files(root: Path, layout: Layout) -> list[SourceFile]:
     return found
 
 
+def _eml_files(root: Path) -> list[SourceFile]:
+    """The mail files under ``root`` (``_is_mail_file``) in ``sorted(root.rglob("*"))``
+    order, with one scandir per folder and one stat per file: listing a large folder
+    with pathlib cost as much as storing its messages."""
+    found: list[tuple[tuple[str, ...], Path, os.stat_result]] = []
+
+    def walk(directory: str, parts: tuple[str, ...]) -> None:
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except PermissionError:  # as rglob: an unreadable folder holds nothing
+            return
+        for entry in listed:
+            if entry.name.startswith("."):  # hidden, or inside a hidden folder: never mail
+                continue
+            where = (*parts, entry.name)
+            try:
+                if entry.is_dir():
+                    if not entry.is_symlink():  # rglob does not follow linked folders
+                        walk(entry.path, where)
+                    continue
+                if not entry.is_file():
+                    continue
+            except OSError:
+                continue
+            path = Path(entry.path)
+            if _mail_name_or_head(path):
+                found.append((where, path, entry.stat()))
+
+    walk(str(root), ())
+    found.sort(key=lambda item: item[0])
+    return [SourceFile("/".join(where), path, f"{info.st_size}:{info.st_mtime_ns}")
+            for where, path, info in found]
+
+
 def _is_mail_file(path: Path, root: Path) -> bool:
     """.eml and .msg files (the latter to say why they are skipped), and files without an
     extension that start like an RFC 822 message: MH folders (1, 2, 3 …) and many exports."""
     if any(part.startswith(".") for part in path.relative_to(root).parts) or not path.is_file():
         return False
+    return _mail_name_or_head(path)
+
+
+def _mail_name_or_head(path: Path) -> bool:
     suffix = path.suffix.lower()
     if suffix in (".eml", ".msg"):
         return True

@@ -24,6 +24,7 @@ import base64
 import binascii
 import codecs
 import datetime as dt
+import functools
 import hashlib
 import re
 from email.message import Message
@@ -31,6 +32,7 @@ from email.parser import BytesParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from html.parser import HTMLParser
+from typing import Any
 
 from charset_normalizer import from_bytes
 from dealnudge.connectors.items import (
@@ -40,6 +42,7 @@ from dealnudge.connectors.items import (
     MAX_MIME_DEPTH,
     MAX_MIME_PARTS,
     clean_message,
+    clean_text,
 )
 
 from dealnudge.records import Address, EmailMessage, Folder
@@ -63,6 +66,9 @@ _BETWEEN_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?]*\?=)\s+(?==\?)")
 _BARE_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _MULTIPART_HEADER = re.compile(rb"(?im)^content-type:[ \t]*multipart/")
 _ANGLE_ID = re.compile(r"<([^<>\s]+)>")
+_FOLDING = re.compile(r"\r?\n[ \t]+")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a raw 8-bit header byte, surrogate-escaped
+_WHITESPACE = re.compile(r"\s")  # what str.isspace() calls whitespace
 
 _AUTO_SUBJECT = re.compile(
     r"^\W*(?:re:\s*)?(?:automatic reply|auto[- ]?reply|autoreply|out of (?:the )?office"
@@ -97,14 +103,14 @@ def parse_message(raw: bytes, *, source_id: str, folder: Folder,
 
 
 def _parse(raw: bytes, source_id: str, folder: Folder, default_tz: dt.tzinfo) -> EmailMessage:
-    msg = BytesParser(policy=compat32).parsebytes(raw)
+    msg = BytesParser(_Part, policy=compat32).parsebytes(raw)
     headers = _raw_headers(msg)
     sender = _first_address(headers.get("from", []))
     if sender is None:
         raise MalformedMessage("no From address")
     subject = decode_header_text(_one(headers, "subject"))
     body, attachments = _body_and_attachments(msg)
-    return clean_message(EmailMessage(
+    return _clean(EmailMessage(
         source_id=source_id,
         message_id=_message_id(_one(headers, "message-id"), source_id),
         sent_at=_sent_at(headers, default_tz),
@@ -121,6 +127,53 @@ def _parse(raw: bytes, source_id: str, folder: Folder, default_tz: dt.tzinfo) ->
     ))
 
 
+class _Part(Message):
+    """A parsed part that finds its headers by name in a dict instead of a scan, and
+    works its content type out once: the body choice and text decoding ask for them
+    about ten times per part. Both are keyed on the header count and default type, so
+    the parser (which adds headers, then asks) always sees the current answer; parts
+    are not changed once parsed."""
+
+    _headers: list[tuple[str, str]]  # Message's own attributes, set by its __init__
+    _default_type: str
+    _index: tuple[tuple[int, str], dict[str, tuple[str, str]], str | None] | None = None
+
+    def _lookup(self) -> tuple[tuple[int, str], dict[str, tuple[str, str]], str | None]:
+        key = (len(self._headers), self._default_type)
+        index = self._index
+        if index is None or index[0] != key:
+            first: dict[str, tuple[str, str]] = {}
+            for name, value in self._headers:
+                first.setdefault(name.lower(), (name, value))
+            index = self._index = (key, first, None)
+        return index
+
+    def get(self, name: str, failobj: Any = None) -> Any:
+        found = self._lookup()[1].get(name.lower())
+        if found is None:
+            return failobj
+        return self.policy.header_fetch_parse(*found)
+
+    def get_content_type(self) -> str:
+        key, first, ctype = self._lookup()
+        if ctype is None:
+            ctype = super().get_content_type()
+            self._index = (key, first, ctype)
+        return ctype
+
+
+def _clean(message: EmailMessage) -> EmailMessage:
+    """``clean_message``, skipped when no text of the message has a character to clean
+    (nearly always): its field-by-field walk cost a tenth of a parse."""
+    texts = [message.source_id, message.message_id, message.subject, message.body_text,
+             message.folder, message.in_reply_to or "", message.thread_id or "",
+             message.web_link or "", *message.references, *message.attachments]
+    for address in (message.sender, *message.to, *message.cc):
+        texts += (address.email, address.name)
+    joined = "".join(texts)
+    return message if clean_text(joined) is joined else clean_message(message)
+
+
 # --- headers -------------------------------------------------------------------------
 
 def _raw_headers(msg: Message) -> dict[str, list[str]]:
@@ -131,7 +184,9 @@ def _raw_headers(msg: Message) -> dict[str, list[str]]:
             raise MalformedMessage(f"header {name[:40]!r} is {len(value):,} characters, over "
                                    f"the {MAX_HEADER_BYTES:,} limit")
         text = _unsurrogate(str(value))
-        text = re.sub(r"\r?\n[ \t]+", " ", text).strip()
+        if "\n" in text:
+            text = _FOLDING.sub(" ", text)
+        text = text.strip()
         out.setdefault(name.lower(), []).append(text)
     return out
 
@@ -143,7 +198,7 @@ def _one(headers: dict[str, list[str]], name: str) -> str:
 
 def _unsurrogate(text: str) -> str:
     """Undo the parser's surrogateescape of raw 8-bit header bytes (GBK subjects …)."""
-    if not any("\udc80" <= c <= "\udcff" for c in text):
+    if text.isascii() or not _ESCAPED_BYTE.search(text):
         return text
     data = text.encode("utf-8", "surrogateescape")
     return decode_bytes(data, None)
@@ -169,6 +224,23 @@ def _decode_word(match: re.Match[str]) -> str:
 
 
 def _addresses(values: list[str]) -> list[Address]:
+    if sum(map(len, values)) <= _CACHED_ADDRESS_CHARS:  # the same few lists recur in a mailbox
+        return list(_cached_addresses(tuple(values)))
+    return _read_addresses(values)
+
+
+# Address lists repeat (the same customers, the same colleagues), and reading one with
+# ``getaddresses`` costs a fifth of a parse: short ones are remembered. Addresses are
+# immutable, so messages may share them.
+_CACHED_ADDRESS_CHARS = 1024
+
+
+@functools.lru_cache(maxsize=2048)
+def _cached_addresses(values: tuple[str, ...]) -> tuple[Address, ...]:
+    return tuple(_read_addresses(list(values)))
+
+
+def _read_addresses(values: list[str]) -> list[Address]:
     found: list[Address] = []
     try:
         pairs = getaddresses(values)
@@ -176,7 +248,7 @@ def _addresses(values: list[str]) -> list[Address]:
         pairs = [("", a) for a in _BARE_ADDRESS.findall(" ".join(values))]
     for name, addr in pairs:
         addr = addr.strip().strip("<>").lower()
-        if "@" not in addr or any(c.isspace() for c in addr):
+        if "@" not in addr or _WHITESPACE.search(addr):
             continue
         found.append(Address(email=addr, name=decode_header_text(name).strip().strip('"')))
     return found
@@ -257,8 +329,8 @@ def decode_bytes(data: bytes, declared: str | None) -> str:
     text = _strict(data, codec) if codec else None
     if text is None:
         return _guess(data)
-    wide = sum(1 for c in text if not c.isascii())
-    if codec in _CJK_SCORE and wide >= 4:  # GB labelled Big5 (and back) decodes into nonsense
+    # GB labelled Big5 (and back) decodes into nonsense; only those two labels are checked
+    if codec in _CJK_SCORE and not text.isascii() and sum(1 for c in text if not c.isascii()) >= 4:
         other = "big5hkscs" if codec == "gb18030" else "gb18030"
         if _cjk_score(data, other) - _cjk_score(data, codec) >= 0.25:
             return data.decode(other)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from dealnudge.analyzer.accounts import normalise
 from dealnudge.analyzer.rules import RepView, analyze, sort_findings
 from dealnudge.config.schema import Config, Rep
-from dealnudge.connectors import registry
+from dealnudge.connectors import parsepool, registry
 from dealnudge.connectors.base import (
     AdminError,
     Connector,
@@ -98,18 +99,32 @@ def sharp_shrink(gone: int, stored: int) -> bool:
 
 
 def sync_all(config: Config, store: Store, ctx: ConnectorContext,
-             reps: list[str] | None = None, *, accept_shrink: bool = False) -> list[RepSyncResult]:
+             reps: list[str] | None = None, *, accept_shrink: bool = False,
+             parse_processes: int | None = None) -> list[RepSyncResult]:
     """Sync the chosen reps (all by default), ``config.sync.concurrency`` at a time.
 
     ``accept_shrink`` applies calendar snapshots that shrank sharply (the admin checked).
+    Large local mail rounds are parsed by ``parse_processes`` worker processes (None:
+    one per usable core, none on a single core; 0: none) while the reps' threads
+    store pages; the stored rows are the same either way (``connectors.parsepool``).
+    An interrupt (Ctrl-C) stops every rep at its next page boundary.
     """
     chosen = [r for r in config.reps if reps is None or r.email in reps]
     for rep in chosen:
         store.ensure_rep(rep.email, rep.name, rep.timezone)
     workers = max(1, min(config.sync.concurrency, len(chosen)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sync") as pool:
-        return list(pool.map(
-            lambda rep: sync_rep(config, store, rep, ctx, accept_shrink=accept_shrink), chosen))
+    interrupted = threading.Event()
+    outer_stop = ctx.should_stop
+    ctx = dataclasses.replace(ctx, should_stop=lambda: interrupted.is_set() or outer_stop())
+    with parsepool.install(parse_processes), \
+            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sync") as pool:
+        try:
+            return list(pool.map(
+                lambda rep: sync_rep(config, store, rep, ctx, accept_shrink=accept_shrink),
+                chosen))
+        except BaseException:
+            interrupted.set()  # the running reps stop at their next page; queued ones at once
+            raise
 
 
 def sync_rep(config: Config, store: Store, rep: Rep, ctx: ConnectorContext, *,

@@ -3,12 +3,15 @@
 A claim is written before delivery so that two processes can never both send. A
 worker killed (or frozen past its heartbeat) between claiming and recording leaves
 the claim in ``sending``; left alone it would cost the rep that day's digest. Where
-the deliverer can look the message up (the outbox file by its deterministic name
-and Message-ID), the claim is completed as ``sent`` when the message is there and
-released when it is not, so the next run sends it once. Where it cannot (plain
-SMTP accepts and forgets; the Gmail and Graph senders hold send-only rights), the
-claim stays and ``dealnudge status`` lists it as unverified: a missed digest is
-cheaper than a duplicate one.
+the deliverer can look the message up — the outbox file by its deterministic name and
+Message-ID; with ``sent_check``, the sending account's Sent folder by Message-ID
+(Gmail, Graph, or IMAP for SMTP) — the claim is completed as ``sent`` when the message
+is there and released when it is not, so the next run sends it once. Where it cannot
+(a plain SMTP relay accepts and forgets; senders without ``sent_check`` hold
+send-only rights), where the lookup fails, or where the folder holds another message
+to the recipient since the claim (a replaced Message-ID?), the claim stays and
+``dealnudge status`` lists it as unverified: a missed digest is cheaper than a
+duplicate one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dealnudge.connectors.base import SentQuery
 from dealnudge.scheduler.delivery import Verdict
 from dealnudge.scheduler.sending import Delivery, delivery_label
 from dealnudge.store import NudgeNotFound, NudgeRecord
@@ -63,9 +67,10 @@ def settle_stranded_claims(store: Store, delivery: Delivery, now: dt.datetime, *
 def _verdict(delivery: Delivery, claim: NudgeRecord) -> Verdict:
     if claim.message_id is None:  # claimed by a version that did not record it
         return "unknown"
-    label = delivery_label(claim.local_day, claim.kind, claim.rep)
+    query = SentQuery(claim.message_id, claim.rep, claim.claimed_at,
+                      delivery_label(claim.local_day, claim.kind, claim.rep))
     try:
-        return delivery.deliverer.delivered(claim.message_id, label)
+        return delivery.deliverer.delivered(query)
     except Exception as err:  # noqa: BLE001 - a failed check leaves the claim as it is
         log.warning("could not check the %s of %s for %s: %s",
                     claim.kind, claim.rep, claim.local_day, err)

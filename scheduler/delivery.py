@@ -10,6 +10,12 @@ and are reached only through ``connectors.registry.create_sender``.
 The outbox writes each message to a temporary file in the same folder and renames
 it into place, so a reader never sees half a message; the name comes from the
 local day and the recipient, so writing the same nudge again replaces the file.
+
+``Deliverer.delivered`` answers, for a claim stranded in ``sending``, whether the
+message reached the target: the outbox by its file; SMTP with ``sent_check`` by the
+account's Sent folder over IMAP (``connectors.imap.sent``); Gmail and Graph with
+``sent_check`` through their sender's ``find_sent``. Every lookup follows
+``connectors.base.sent_verdict``.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import tempfile
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol, TypeAlias
 
 from dealnudge.config.schema import Config, OutboxDelivery, SmtpDelivery
 from dealnudge.config.secrets import SecretMissing, read_secret
@@ -34,6 +40,9 @@ from dealnudge.connectors.base import (
     ConnectorError,
     ErrorKind,
     Sender,
+    SentLookup,
+    SentQuery,
+    SentVerdict,
     TransientError,
 )
 from dealnudge.connectors.retry import Backoff, call_with_retry
@@ -42,16 +51,17 @@ log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@+-]")
 
 
-Verdict = Literal["delivered", "absent", "unknown"]
+Verdict: TypeAlias = SentVerdict
 
 
 class Deliverer(Protocol):
     def deliver(self, message: EmailMessage, label: str) -> None:
         """Deliver or raise ``ConnectorError``; ``label`` names the nudge (day, kind, recipient)."""
 
-    def delivered(self, message_id: str, label: str) -> Verdict:
-        """Whether the nudge ``label`` with ``message_id`` reached the target, where that can
-        be checked; "unknown" where it cannot (plain SMTP keeps no copy we can read)."""
+    def delivered(self, query: SentQuery) -> Verdict:
+        """Whether the stranded nudge ``query`` reached the target, where that can be
+        checked; "unknown" where it cannot (a plain SMTP relay keeps no copy we can read).
+        May raise: the caller treats any failure as "unknown"."""
 
 
 class OutboxDeliverer:
@@ -78,10 +88,11 @@ class OutboxDeliverer:
             raise TransientError(f"cannot write to the outbox {self.folder}: {err.strerror}") \
                 from None
 
-    def delivered(self, message_id: str, label: str) -> Verdict:
+    def delivered(self, query: SentQuery) -> Verdict:
         """The file is written to a temporary name and renamed into place, so a file
         under the nudge's name carrying its Message-ID is a finished delivery."""
-        target = self.folder / f"{_UNSAFE.sub('_', label)}.eml"
+        message_id = query.message_id
+        target = self.folder / f"{_UNSAFE.sub('_', query.label)}.eml"
         try:
             with target.open("rb") as handle:
                 head = handle.read(64 * 1024)
@@ -191,23 +202,45 @@ class SmtpDeliverer:
                     "sent again") from None
             raise classify_smtp(err, self.where) from None
 
-    def delivered(self, message_id: str, label: str) -> Verdict:
-        return "unknown"  # SMTP accepts and forgets: there is nothing to look at
+    def delivered(self, query: SentQuery) -> Verdict:
+        """With ``sent_check``: the provider's copy in the account's Sent folder, looked up
+        over IMAP read-only; without it a relay accepts and forgets: nothing to look at."""
+        check = self.settings.sent_check
+        if check is None:
+            return "unknown"
+        from dealnudge.connectors.imap.sent import find_sent  # imapclient only when used
+
+        return find_sent(check, query, username=check.username or self.settings.username,
+                         password=self._sent_check_password(),
+                         ca_bundle=check.ca_bundle or self.settings.ca_bundle)
+
+    def _sent_check_password(self) -> str:
+        check = self.settings.sent_check
+        assert check is not None  # noqa: S101 - only called with a sent_check section
+        try:
+            own = read_secret(check.password, check.password_file,
+                              what="SMTP sent-check IMAP password")
+        except SecretMissing as err:
+            raise AdminError(str(err)) from None
+        return own if own is not None else (self.password or "")
 
 
 class SenderDeliverer:
     """Gmail / Graph: the provider connector's ``Sender``."""
 
-    def __init__(self, sender: Sender) -> None:
+    def __init__(self, sender: Sender, *, sent_check: bool = False) -> None:
         self.sender = sender
+        self.sent_check = sent_check
 
     def deliver(self, message: EmailMessage, label: str) -> None:
         self.sender.send(message)
 
-    def delivered(self, message_id: str, label: str) -> Verdict:
-        # The senders hold send-only credentials (gmail.send; Graph with
-        # saveToSentItems false), which cannot search a Sent folder.
-        return "unknown"
+    def delivered(self, query: SentQuery) -> Verdict:
+        # Without ``sent_check`` the senders hold send-only rights (gmail.send; Graph
+        # with saveToSentItems false): there is no copy they could look at.
+        if not self.sent_check or not isinstance(self.sender, SentLookup):
+            return "unknown"
+        return self.sender.find_sent(query)
 
 
 def open_deliverer(config: Config, ctx: ConnectorContext) -> Deliverer:
@@ -220,7 +253,8 @@ def open_deliverer(config: Config, ctx: ConnectorContext) -> Deliverer:
             return SmtpDeliverer(settings)
         except SecretMissing as err:
             raise AdminError(str(err)) from None
-    return SenderDeliverer(registry.create_sender(settings.kind, config, ctx))
+    return SenderDeliverer(registry.create_sender(settings.kind, config, ctx),
+                           sent_check=settings.sent_check)
 
 
 def deliver_with_retry(deliverer: Deliverer, message: EmailMessage, label: str, *,

@@ -26,6 +26,14 @@ from pathlib import Path
 
 import pytest
 from dealnudge.store import Store
+from hypothesis import settings
+
+# CI runs the property tests on fixed examples (a seed derived from each test), so a
+# run is reproducible and a failure there is one anybody can replay; a developer's
+# `make test` explores new examples on every run (Hypothesis' default).
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 PG_USER = "postgres"
 INSTALL_HINT = ("PostgreSQL server binaries (initdb, pg_ctl) were not found: install the "

@@ -5,7 +5,9 @@ Round trips after login, measured against Dovecot 2.3 (``bench/imap_sync.py``):
 * unchanged folder: 1 (``EXAMINE``; UIDVALIDITY, UIDNEXT, EXISTS and, with
   CONDSTORE, HIGHESTMODSEQ all come back in its untagged responses);
 * changed folder: EXAMINE + ``UID SEARCH UID <known>`` (vanished messages) +
-  ``UID SEARCH UID n:* SINCE d`` + one ``UID FETCH`` per ``fetch_batch`` messages.
+  ``UID SEARCH UID n:* SINCE d`` + one ``UID FETCH (RFC822.SIZE)`` for the new UIDs
+  (per 5,000) + one ``UID FETCH`` per ``fetch_batch`` messages (and one more for a
+  batch that holds a message over the size cap).
 
 A change of HIGHESTMODSEQ alone is not work: the rep reading a message bumps it
 (measured), while new mail always moves UIDNEXT and an expunge always lowers
@@ -17,6 +19,20 @@ folder, so QRESYNC is not needed.
 
 Nothing here can change the mailbox: folders are opened with ``EXAMINE`` and
 bodies read with ``BODY.PEEK[]``, so a rep's unread mail stays unread.
+
+Bounded work: every new message's ``RFC822.SIZE`` (RFC 3501; Dovecot reports the
+exact size of what ``BODY[]`` returns) is read before any body. A message over
+``MAX_MESSAGE_BYTES`` is never fetched with ``BODY.PEEK[]``: only its header is read,
+with a partial fetch ``BODY.PEEK[HEADER]<0.HEADER_BYTES>`` that bounds even a
+hostile header, and it is stored as a record without body text, with a ``skipped``
+line saying why. The header is worth keeping because the analyzer needs only the
+headers to see that mail was sent or received (the follow-up rule, stalls, threads),
+and the message most likely to be over the cap is a follow-up carrying the deck or
+the contract; only the commitments and questions in its text are lost. The cursor
+moves past it like past any other UID, so it is neither retried nor in the way of
+later mail. A server that leaves the size out (or sends something that is not a
+size) gets the old behaviour for that message: the body is fetched and checked
+after the fact, with the same outcome.
 
 A record's ``source_id`` is ``<stream label>:<12 hex of sha256(Message-ID)>``
 (or of the Date/From/To/Subject headers when there is no Message-ID), not the
@@ -34,11 +50,11 @@ from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
-from dealnudge.connectors.base import ConnectorContext, ConnectorError, CursorExpired
+from dealnudge.connectors.base import ConnectorContext, ConnectorError, CursorExpired, ErrorKind
 from dealnudge.connectors.imap.cursor import KEY_WIDTH, FolderCursor, uid_set
 from dealnudge.connectors.imap.folders import FolderSpec
 from dealnudge.connectors.imap.session import FolderMissing, Session
-from dealnudge.connectors.items import skip_reason
+from dealnudge.connectors.items import MAX_MESSAGE_BYTES, skip_reason
 from dealnudge.connectors.mime import MalformedMessage, parse_message
 
 from dealnudge.records import EmailMessage, SyncPage
@@ -46,6 +62,10 @@ from dealnudge.records import EmailMessage, SyncPage
 log = logging.getLogger(__name__)
 
 Resolver = Callable[[FolderSpec], str | None]
+
+SIZE_ITEM = b"RFC822.SIZE"
+SIZE_CHUNK = 5000  # UIDs per size FETCH (a ~45-byte answer line each)
+HEADER_BYTES = 256 * 1024  # what is read of a message over the cap: its header, at most this
 
 
 @dataclass(frozen=True)
@@ -148,12 +168,13 @@ class FolderSync:
     def _work(self, cur: FolderCursor, state: FolderState, *, full: bool) -> Iterator[SyncPage]:
         deleted = self._vanished(cur, state)
         new = self._new_uids(cur)
+        sizes = self._sizes(new)
         total, done = len(new), 0
         self.ctx.progress(self.spec.stream_name, 0, total)
         for start in range(0, len(new), self.batch):
             chunk = new[start:start + self.batch]
             page = SyncPage(full=full)
-            page.messages = self._fetch(chunk, cur, page)
+            page.messages = self._fetch(chunk, sizes, cur, page)
             done += len(chunk)
             self.ctx.progress(self.spec.stream_name, done, total)
             if start + self.batch >= len(new):
@@ -189,24 +210,91 @@ class FolderSync:
             found = self.session.client.search(["UID", f"{cur.last_uid + 1}:*", "SINCE", since])
         return sorted(u for u in found if u > cur.last_uid)
 
-    def _fetch(self, uids: list[int], cur: FolderCursor, page: SyncPage) -> list[EmailMessage]:
-        with self.session.guard("UID FETCH"):
-            data = self.session.client.fetch(uids, [b"BODY.PEEK[]"])
+    def _sizes(self, uids: list[int]) -> dict[int, int]:
+        """``RFC822.SIZE`` per UID; a UID the server gives no usable size for is left out."""
+        sizes: dict[int, int] = {}
+        for start in range(0, len(uids), SIZE_CHUNK):
+            chunk = uids[start:start + SIZE_CHUNK]
+            try:
+                with self.session.guard("UID FETCH (sizes)"):
+                    data = self.session.client.fetch(chunk, [SIZE_ITEM])
+            except ConnectorError as err:
+                if err.kind is ErrorKind.TRANSIENT:
+                    raise
+                log.warning("%s: the server refused RFC822.SIZE (%s); bodies are checked "
+                            "after fetching", self.spec.stream_name, err)
+                return sizes
+            for uid, item in data.items():
+                size = message_size(item)
+                if size is not None:
+                    sizes[uid] = size
+        return sizes
+
+    def _fetch(self, uids: list[int], sizes: dict[int, int], cur: FolderCursor,
+               page: SyncPage) -> list[EmailMessage]:
+        cap = MAX_MESSAGE_BYTES  # read per call: tests lower it
+        over = {u: sizes[u] for u in uids if sizes.get(u, 0) > cap}
+        raws: dict[int, bytes | None] = {}
+        wanted = [u for u in uids if u not in over]
+        if wanted:
+            with self.session.guard("UID FETCH"):
+                data = self.session.client.fetch(wanted, [b"BODY.PEEK[]"])
+            raws.update((u, data.get(u, {}).get(b"BODY[]")) for u in wanted)
+        if over:
+            with self.session.guard("UID FETCH (headers)"):
+                data = self.session.client.fetch(
+                    sorted(over), [f"BODY.PEEK[HEADER]<0.{HEADER_BYTES}>".encode()])
+            raws.update((u, header_item(data.get(u, {}))) for u in over)
         out: list[EmailMessage] = []
         for uid in uids:
-            raw = data.get(uid, {}).get(b"BODY[]")
+            raw = raws.get(uid)
             cur.last_uid = max(cur.last_uid, uid)
             if raw is None:  # expunged between SEARCH and FETCH
                 continue
+            where = f"{self.spec.stream_name} UID {uid} in {cur.folder!r}"
             try:
-                key = record_key(raw)
+                size = over.get(uid, len(raw))  # len(raw): the server gave no size
+                head = raw if size <= cap else header_block(raw)
+                key = record_key(head)
                 cur.keys[uid] = key
                 sid = source_id(self.spec, key)
                 if any(m.source_id == sid for m in out):
                     continue  # the same message twice in one folder: one record
-                out.append(parse_message(raw, source_id=sid, folder=self.spec.record_folder,
+                out.append(parse_message(head, source_id=sid, folder=self.spec.record_folder,
                                          default_tz=self.zone))
+                if size > cap:
+                    page.skipped.append(f"{where}: the message is {size:,} bytes, over the "
+                                        f"{cap:,}-byte limit; only its headers are kept "
+                                        "(its text is not analysed)")
             except Exception as err:  # noqa: BLE001 - one message never stops the folder
-                where = f"{self.spec.stream_name} UID {uid}"
                 page.skipped.append(skip_reason(where, err, (MalformedMessage,)))
         return out
+
+
+def message_size(item: dict[bytes, object]) -> int | None:
+    """The ``RFC822.SIZE`` of one FETCH answer, None when it is missing or not a size."""
+    value = item.get(SIZE_ITEM)
+    if isinstance(value, bytes) and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+def header_item(item: dict[bytes, object]) -> bytes | None:
+    """The partial ``BODY[HEADER]<0>`` of one FETCH answer (servers differ in the key)."""
+    for key, value in item.items():
+        if isinstance(key, bytes) and key.upper().startswith(b"BODY[HEADER]"):
+            return value if isinstance(value, bytes) else b""
+    return None
+
+
+def header_block(raw: bytes) -> bytes:
+    """The header of a message (or of a header cut off by a partial fetch), without
+    the body: ends with the empty line, a last line cut in the middle dropped."""
+    ends = [(i, len(sep)) for sep in (b"\r\n\r\n", b"\n\n") if (i := raw.find(sep)) >= 0]
+    if ends:
+        end, width = min(ends)
+        return raw[:end + width]
+    cut = raw.rfind(b"\n")
+    return (raw[:cut + 1] if cut >= 0 else b"") + b"\r\n"

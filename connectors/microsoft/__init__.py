@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dealnudge.config.schema import Config, MicrosoftProvider, Rep
+from dealnudge.config.schema import Config, GraphDelivery, MicrosoftProvider, Rep
 from dealnudge.connectors.base import AdminError, ConnectorContext
 from dealnudge.connectors.microsoft import auth
 from dealnudge.connectors.microsoft.connector import MicrosoftConnector
@@ -42,7 +42,10 @@ def create_sender(config: Config, ctx: ConnectorContext) -> GraphSender:
     if not provider.sender:
         raise AdminError("nudges.delivery kind graph needs providers.microsoft.sender")
     app = auth.graph_app(provider, rep=provider.sender)
-    return GraphSender(GraphClient(app, provider.sender.lower(), provider.sender, ctx))
+    delivery = config.nudges.delivery
+    check = isinstance(delivery, GraphDelivery) and delivery.sent_check
+    return GraphSender(GraphClient(app, provider.sender.lower(), provider.sender, ctx),
+                       sent_check=check)
 
 
 def login_device_code(config: Config, print_fn: Callable[[str], None]) -> str:

@@ -20,7 +20,9 @@ Graph JSON batching as documented (learn.microsoft.com/graph/json-batching,
   requests per app and mailbox, so a batch holds as many of the mailbox's slots.
 
 A failed item is classified by the same table as a direct request
-(``connectors.microsoft.errors``); the caller gets the error for that item only.
+(``connectors.microsoft.errors``); the caller gets the error for that item only. A
+batch whose answer is over ``MAX_RESPONSE_BYTES`` is not read: its items are left
+unanswered, so each stream asks for itself.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from urllib.parse import quote, urlencode
 
 from dealnudge.connectors.base import ConnectorError, CursorExpired, ErrorKind
 from dealnudge.connectors.microsoft.errors import graph_error
-from dealnudge.connectors.microsoft.graph import IMMUTABLE_IDS, GraphClient
+from dealnudge.connectors.microsoft.graph import IMMUTABLE_IDS, GraphClient, ResponseTooLarge
 
 MAX_ITEMS = 20  # Graph rejects a larger batch with 400
 
@@ -78,6 +80,8 @@ def _get_chunk(client: GraphClient, items: Sequence[BatchItem]) -> dict[str, Ans
     while pending:
         try:
             raw = _post(client, pending)  # a whole-batch 429/5xx is retried in here
+        except ResponseTooLarge:  # not read: each stream asks for itself, one page at a time
+            return answers
         except ConnectorError as err:  # the batch itself failed: so did every item
             answers.update({item.id: err for item in pending})
             return answers

@@ -18,6 +18,14 @@ Graph quirks this module honours (Graph docs; modelled by the test fake):
   yielded is dropped; a changed one is yielded again (the store upserts).
 - The calendar window is fixed when a round starts and lives in the cursor; once the
   window's future half has been used up a fresh full round starts with a new window.
+- Size: the first mail request asks for each message's PidTagMessageSize
+  (``mapping.SIZE_EXPAND``). A message over ``MAX_MESSAGE_BYTES`` is stored without
+  its text, like an IMAP message over the cap, and reported in ``skipped``; Graph
+  sends the text inline in the page, so what this bounds is the analysis, while
+  the page itself is bounded by ``graph.MAX_RESPONSE_BYTES``: a page over it is
+  asked for again one item per page (for the next ``page_size`` pages), and an item
+  too large even alone is skipped with a reason, the stream going on from the link
+  that closes its page.
 - ``prefetch`` (optional, called by the pipeline before the streams) sends the first
   request of every stream with a cursor in one ``$batch``; ``sync`` then starts from
   that stream's answer, or raises that stream's error (a 410 item: ``CursorExpired``
@@ -43,14 +51,22 @@ from dealnudge.connectors.base import (
     Stream,
 )
 from dealnudge.connectors.cursors import decode_cursor, encode_cursor
-from dealnudge.connectors.items import clean_event, clean_message, skip_reason
+from dealnudge.connectors.items import MAX_MESSAGE_BYTES, clean_event, clean_message, skip_reason
 from dealnudge.connectors.microsoft.batch import Answer, BatchItem, get_all
-from dealnudge.connectors.microsoft.graph import TEXT_BODIES, UTC_TIMES, GraphClient
+from dealnudge.connectors.microsoft.graph import (
+    TEXT_BODIES,
+    UTC_TIMES,
+    GraphClient,
+    ResponseTooLarge,
+)
 from dealnudge.connectors.microsoft.mapping import (
     MESSAGE_FIELDS,
+    SIZE_EXPAND,
     BadItem,
+    message_size,
     parse_event,
     parse_message,
+    without_body,
 )
 
 from dealnudge.records import CalendarEvent, EmailMessage, Folder, SyncPage
@@ -159,14 +175,34 @@ class MicrosoftConnector(Connector):
         url, params = start.url, start.params
         seen: dict[str, Record] = {}
         done = 0
+        single = 0  # pages still to ask for one item at a time (after a too-large page)
         while True:
             doc = prefetched.doc_for(start) if prefetched is not None else None
             prefetched = None
+            lost: list[str] = []
             if doc is None:
-                doc = self.client.get_json(url, params=params, prefer=self._prefer(stream),
-                                           what=self._what(stream))
+                try:
+                    doc = self.client.get_json(url, params=params,
+                                               prefer=self._prefer(stream, one=single > 0),
+                                               what=self._what(stream), salvage=single > 0)
+                except ResponseTooLarge as err:
+                    if not single:
+                        log.info("%s: %s; asking again one item per page", self.client.rep, err)
+                        single = self.provider.page_size
+                        continue
+                    doc, lost = self._salvaged(stream, err)
+                except ConnectorError as err:
+                    if params is None or not _expand_refused(err, params):
+                        raise
+                    log.warning("%s: Graph refused the message-size $expand on %s (%s); "
+                                "reading without it (sizes are then checked as bodies arrive)",
+                                self.client.rep, stream.name, err)
+                    params = {k: v for k, v in params.items() if k != "$expand"}
+                    continue
+                single = max(single - 1, 0)
             params = None
             page = self._page(stream, doc, seen)
+            page.skipped[:0] = lost
             page.full = start.full
             done += len(page.messages) + len(page.events)
             self.ctx.progress(stream.name, done, None)
@@ -186,6 +222,16 @@ class MicrosoftConnector(Connector):
     def close(self) -> None:
         """The session and token cache are shared per provider config; nothing to free."""
 
+    def _salvaged(self, stream: Stream, err: ResponseTooLarge) -> tuple[dict[str, Any], list[str]]:
+        """An empty page in place of one item too large to read, and why it was skipped."""
+        link = err.link()
+        if link is None:
+            raise ConnectorError(f"{err}; its link to the next page was not found, so "
+                                 f"{stream.name} cannot go past it", kind=ErrorKind.BAD_DATA)
+        kind, url = link
+        reason = f"{err.item_id() or 'an item'}: {err}; skipped without being read"
+        return {"value": [], f"@odata.{kind}Link": url}, [reason]
+
     def _what(self, stream: Stream) -> str:
         return f"{stream.name} of {self.client.mailbox}"
 
@@ -201,8 +247,8 @@ class MicrosoftConnector(Connector):
             return None  # a fresh calendar window, or a link that is not ours
         return start
 
-    def _prefer(self, stream: Stream) -> tuple[str, ...]:
-        size = f"odata.maxpagesize={self.provider.page_size}"
+    def _prefer(self, stream: Stream, *, one: bool = False) -> tuple[str, ...]:
+        size = f"odata.maxpagesize={1 if one else self.provider.page_size}"
         return (size, TEXT_BODIES, UTC_TIMES) if stream.kind == "calendar" else (size, TEXT_BODIES)
 
     def _start(self, stream: Stream, cursor: Cursor | None) -> Start:
@@ -217,7 +263,7 @@ class MicrosoftConnector(Connector):
             return Start(cursor.link, None, cursor.full)
         folder = FOLDERS[stream.name][0]
         since = self.ctx.now - dt.timedelta(days=self.provider.mail_window_days)
-        params = {"$select": ",".join(MESSAGE_FIELDS),
+        params = {"$select": ",".join(MESSAGE_FIELDS), "$expand": SIZE_EXPAND,
                   "$filter": f"receivedDateTime ge {_iso(since)}"}
         return Start(self.client.user_url(f"mailFolders/{folder}/messages/delta"), params, True)
 
@@ -245,6 +291,9 @@ class MicrosoftConnector(Connector):
                     page.deleted_ids.append(str(item["id"]))
                     seen.pop(str(item["id"]), None)
                 continue
+            over = self._over_cap(stream, item)
+            if over is not None:
+                item = without_body(item)
             try:
                 record = self._record(stream, item)
                 if record is not None:
@@ -257,7 +306,19 @@ class MicrosoftConnector(Connector):
                 continue  # a draft, out of the window, or a replay of what we yielded
             seen[record.source_id] = record
             self._add(page, record)
+            if over is not None:
+                page.skipped.append(over)
         return page
+
+    @staticmethod
+    def _over_cap(stream: Stream, item: dict[str, Any]) -> str | None:
+        """The ``skipped`` line for a message over the size cap, None for any other item."""
+        size = message_size(item) if stream.kind == "mail" else None
+        cap = MAX_MESSAGE_BYTES  # read per call: tests lower it
+        if size is None or size <= cap:
+            return None
+        return (f"{item.get('id', '?')}: the message is {size:,} bytes, over the {cap:,}-byte "
+                "limit; only its headers are kept (its text is not analysed)")
 
     def _record(self, stream: Stream, item: dict[str, Any]) -> Record | None:
         if stream.kind == "calendar":
@@ -276,6 +337,12 @@ class MicrosoftConnector(Connector):
         else:
             page.events = [e for e in page.events if e.source_id != record.source_id]
             page.events.append(record)
+
+
+def _expand_refused(err: ConnectorError, params: dict[str, str]) -> bool:
+    """A 400 on the first request that carried the size ``$expand``: documented for message
+    delta, but a tenant or API version that refuses it must not stop the mail stream."""
+    return "$expand" in params and err.status == 400
 
 
 def _iso(moment: dt.datetime) -> str:

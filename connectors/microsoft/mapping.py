@@ -16,6 +16,17 @@ is Focused/Other, not this), and ``internetMessageHeaders`` would add kilobytes 
 message; we use the subject prefixes Outlook and Exchange write in English and
 Chinese ("Automatic reply:", "自动回复", "自动答复", "Out of Office").
 
+Size: Graph's message resource has no size property, so the first delta request
+asks for the MAPI property PidTagMessageSize (``Integer 0x0E08``, the whole message
+with attachments) through ``$expand=singleValueExtendedProperties($filter=…)``; the
+option is carried by every link Graph returns. Graph answers with the id written
+its own way (``Integer 0xe08``) and the value as a string; ``message_size`` reads
+both forgivingly and returns None when the property is absent (a cursor saved
+before the option was added, or a server that does not return it).
+
+Text: a body is cut to ``MAX_BODY_TEXT_BYTES`` (UTF-8) before anything else is
+done with it, as the MIME parser does.
+
 Times: ``sentDateTime`` is UTC ("...Z"). Events are read with
 ``Prefer: outlook.timezone="UTC"`` so ``start.dateTime`` is UTC wall time with seven
 fractional digits and ``timeZone: "UTC"``; all-day events are dates, placed at
@@ -31,6 +42,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dealnudge.connectors.ics import windows_zone_to_iana
+from dealnudge.connectors.items import MAX_BODY_TEXT_BYTES
 
 from dealnudge.records import (
     Address,
@@ -45,6 +57,8 @@ UTC = dt.UTC
 MESSAGE_FIELDS = ("id", "internetMessageId", "conversationId", "subject", "body", "from",
                   "sender", "toRecipients", "ccRecipients", "sentDateTime",
                   "receivedDateTime", "hasAttachments", "isDraft", "webLink")
+SIZE_PROPERTY = "Integer 0x0E08"  # PidTagMessageSize, PT_LONG
+SIZE_EXPAND = f"singleValueExtendedProperties($filter=id eq '{SIZE_PROPERTY}')"
 AUTO_REPLY_PREFIXES = ("automatic reply:", "auto reply:", "autoreply:", "out of office:",
                        "自动回复", "自動回覆", "自动答复")
 RESPONSES: dict[str, ResponseStatus] = {
@@ -73,6 +87,32 @@ def parse_message(item: dict[str, Any], folder: Folder) -> EmailMessage:
         subject=subject, body_text=_body(item), folder=folder,
         is_auto_reply=is_auto_reply(subject),
         thread_id=item.get("conversationId") or None, web_link=_link(item))
+
+
+def message_size(item: dict[str, Any]) -> int | None:
+    """PidTagMessageSize from the expanded extended properties, None when absent or odd."""
+    props = item.get("singleValueExtendedProperties")
+    for prop in props if isinstance(props, list) else []:
+        if not isinstance(prop, dict) or not _is_size_property(prop.get("id")):
+            continue
+        value = prop.get("value")
+        text = str(value).strip() if isinstance(value, (str, int)) and value is not True else ""
+        if text.isdigit():
+            return int(text)
+    return None
+
+
+def _is_size_property(prop_id: object) -> bool:
+    kind, _, tag = str(prop_id or "").strip().partition(" ")
+    try:
+        return kind.lower() == "integer" and int(tag.strip(), 16) == 0x0E08
+    except ValueError:
+        return False
+
+
+def without_body(item: dict[str, Any]) -> dict[str, Any]:
+    """The message with its text left out (it is over the size cap)."""
+    return {**item, "body": {"contentType": "text", "content": ""}, "bodyPreview": ""}
 
 
 def parse_event(item: dict[str, Any], *, mailbox: str, zone: ZoneInfo) -> CalendarEvent:
@@ -191,10 +231,20 @@ def _body(item: dict[str, Any]) -> str:
     body = item.get("body")
     if not isinstance(body, dict):
         return str(item.get("bodyPreview") or "")
-    content = str(body.get("content") or "")
+    content = cut_text(str(body.get("content") or ""))
     if str(body.get("contentType") or "").lower() == "html":  # the preference was ignored
         content = html.unescape(_TAGS.sub("", _BREAKS.sub("\n", content))).strip()
     return content
+
+
+def cut_text(text: str, limit: int = MAX_BODY_TEXT_BYTES) -> str:
+    """At most ``limit`` bytes of UTF-8; a character cut in half is dropped."""
+    if len(text) <= limit // 4:  # cannot be over: at most 4 bytes per character
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", "ignore")
 
 
 def _required(item: dict[str, Any], key: str) -> str:

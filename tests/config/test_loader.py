@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from dealnudge.config.loader import ConfigError, load_config
+from dealnudge.config.schema import SmtpDelivery
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "config"
 
@@ -167,3 +168,34 @@ reps:""")
     fine = MINIMAL.replace("reps:", "findings:\n  disabled: [single_threaded, stalled_deal]\nreps:")
     assert load_config(write(tmp_path, fine)).findings.disabled == ["single_threaded",
                                                                      "stalled_deal"]
+
+
+def test_delivery_sent_check_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMAP_PW", "sent-folder-secret-42")
+    text = MINIMAL.replace("reps:", """nudges:
+  delivery:
+    kind: smtp
+    host: smtp.gmail.com
+    username: nudges@northwind.example
+    password_file: smtp.pw
+    sent_check:
+      host: imap.gmail.com
+      folder: "[Gmail]/Sent Mail"
+      password: "${IMAP_PW}"
+      prot: 993
+reps:""")
+    found = problems(write(tmp_path, text))
+    assert found == [("dealnudge.yaml:14: nudges.delivery.sent_check.prot: unknown key; "
+                      "did you mean port?")]
+    config = load_config(write(tmp_path, text.replace("      prot: 993\n", "")))
+    delivery = config.nudges.delivery
+    assert isinstance(delivery, SmtpDelivery) and delivery.sent_check is not None
+    check = delivery.sent_check
+    assert (check.port, check.starttls, check.folder, check.username) == (
+        993, False, "[Gmail]/Sent Mail", None)
+    assert "sent-folder-secret-42" not in repr(config)
+    empty = problems(write(tmp_path, text.replace('"[Gmail]/Sent Mail"', '""')))
+    assert len(empty) == 2 and any("sent_check.folder" in p for p in empty)
+    outbox = MINIMAL.replace("reps:", "nudges:\n  delivery: {kind: outbox, sent_check: true}\nreps:")
+    assert problems(write(tmp_path, outbox)) == [
+        "dealnudge.yaml:5: nudges.delivery.sent_check: unknown key (known keys: kind, path)"]

@@ -5,7 +5,9 @@ override and the key file's ``token_uri``. It implements the OAuth token endpoin
 (JWT-bearer grant with signature, audience, scope and subject checks; refresh and
 authorization-code grants for the single-user mode), Gmail (``messages.list``/
 ``get``/``send``, ``getProfile``, ``history.list``, the multipart ``/batch/gmail/v1``
-endpoint) and Calendar ``events.list``.
+endpoint) and Calendar ``events.list``. As Google documents, ``messages.list`` with a
+``q`` needs more than ``gmail.metadata``; ``replace_message_ids`` makes ``send`` file
+the copy under a Message-ID of its own, as Gmail has been reported to do for API sends.
 
 Every request is recorded (batch parts too, with their batch number) so tests can
 assert what was asked. Faults are injected as *stubs* that answer matching requests
@@ -36,6 +38,7 @@ GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 GMAIL_READ = "https://www.googleapis.com/auth/gmail.readonly"
 GMAIL_SEND = "https://www.googleapis.com/auth/gmail.send"
+GMAIL_METADATA = "https://www.googleapis.com/auth/gmail.metadata"
 CALENDAR_READ = {"https://www.googleapis.com/auth/calendar.readonly",
                  "https://www.googleapis.com/auth/calendar.events.readonly"}
 
@@ -87,6 +90,8 @@ class FakeGoogle:
         self.oauth_clients: dict[str, str] = {}  # client_id -> secret (single-user mode)
         self.refresh_tokens: dict[str, Grant] = {}
         self.auth_codes: dict[str, Grant] = {}
+        self.clock = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # internalDate of sent messages
+        self.replace_message_ids = False  # send: store the copy under Gmail's own Message-ID
         self._lock = threading.RLock()
         self._batches = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -185,10 +190,13 @@ class FakeGoogle:
         if name == "send":
             _need(grant, {GMAIL_SEND})
             return self._send(grant.user, rec.body)
-        _need(grant, {GMAIL_READ})
+        if name == "list" and rec.query.get("q") and not grant.scopes & {GMAIL_READ}:
+            raise ApiError(403, "forbidden", "Metadata scope does not support 'q' parameter")
+        _need(grant, {GMAIL_READ, GMAIL_METADATA})
         box = self.mailbox(grant.user)
         if name == "list":
             return box.list_messages(rec.query)
+        _need(grant, {GMAIL_READ})  # bodies: gmail.metadata gives headers only
         if name == "get":
             return box.get_message(arg, rec.query)
         if name == "history":
@@ -197,7 +205,12 @@ class FakeGoogle:
 
     def _send(self, user: str, body: bytes) -> Json:
         raw = base64.urlsafe_b64decode(json.loads(body)["raw"])
-        msg = self.mailbox(user).add(raw, ["SENT"], dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        if self.replace_message_ids:  # as Gmail has been seen to do with API sends
+            parsed = email.message_from_bytes(raw, policy=email.policy.default)
+            del parsed["Message-ID"]
+            parsed["Message-ID"] = f"<{secrets.token_hex(8)}@mail.gmail.com>"
+            raw = parsed.as_bytes()
+        msg = self.mailbox(user).add(raw, ["SENT"], self.clock)
         return {"id": msg.id, "threadId": msg.thread_id, "labelIds": ["SENT"]}
 
     def _grant(self, authorization: str) -> Grant:

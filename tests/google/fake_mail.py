@@ -3,9 +3,11 @@
 Modelled on the documented behaviour the connector relies on:
 - ``messages.list`` is newest first, pages with ``pageToken``/``maxResults``
   (default 100, at most 500) and understands the ``q`` terms the connector sends
-  (``after:<epoch>``, inclusive, and ``-in:``/``-category:`` exclusions); spam and trash are
-  left out unless ``includeSpamTrash`` is set. Unknown ``q`` terms are a 400 so a
-  changed query cannot silently match everything.
+  (``after:<epoch>``, inclusive, and ``-in:``/``-category:`` exclusions) and the
+  sent check sends (``rfc822msgid:<id>``, with or without brackets, ``in:sent``,
+  ``to:<address>`` over To/Cc/Bcc); spam and trash are left out unless
+  ``includeSpamTrash`` is set. Unknown ``q`` terms are a 400 so a changed query
+  cannot silently match everything.
 - every change appends a history record with a new, increasing (gapped) id;
   ``history.list`` returns records strictly after ``startHistoryId``, oldest
   first, and answers 404 when the id is older than the retained window.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import email.message
+import email.policy
 import email.utils
 import itertools
 from dataclasses import dataclass, field
@@ -102,11 +105,13 @@ class Mailbox:
     # -- API methods ---------------------------------------------------------
 
     def list_messages(self, query: dict[str, list[str]]) -> Json:
-        excluded, after = _parse_q(_one(query, "q") or "")
+        terms = _parse_q(_one(query, "q") or "")
+        excluded = set(terms.excluded)
         if _one(query, "includeSpamTrash") != "true":
             excluded |= {"SPAM", "TRASH"}
         found = sorted((m for m in self.messages.values()
-                        if not excluded & set(m.labels) and m.internal_ms // 1000 >= after),
+                        if not excluded & set(m.labels) and m.internal_ms // 1000 >= terms.after
+                        and terms.matches(m)),
                        key=lambda m: (-m.internal_ms, m.id))
         size = min(int(_one(query, "maxResults") or 100), 500)
         start = _token_offset(_one(query, "pageToken"), [m.id for m in found])
@@ -166,17 +171,53 @@ def _token_offset(token: str | None, ids: list[str]) -> int:
         raise ApiError(400, "invalidArgument", "Invalid pageToken") from None
 
 
-def _parse_q(q: str) -> tuple[set[str], int]:
-    excluded: set[str] = set()
-    after = 0
+@dataclass
+class Terms:
+    """The ``q`` terms the fake models, as Gmail's search box reads them."""
+
+    excluded: set[str] = field(default_factory=set)
+    after: int = 0
+    labels: set[str] = field(default_factory=set)  # in:sent
+    message_id: str | None = None  # rfc822msgid:
+    to: str | None = None  # to: (To, Cc and Bcc)
+
+    def matches(self, message: FakeMessage) -> bool:
+        if self.labels - set(message.labels):
+            return False
+        if self.message_id is None and self.to is None:
+            return True
+        headers = email.message_from_bytes(message.raw, policy=email.policy.default)
+        if self.message_id is not None and _bare(str(headers.get("Message-ID", ""))) != \
+                _bare(self.message_id):
+            return False
+        if self.to is not None:
+            people = email.utils.getaddresses([str(v) for key in ("To", "Cc", "Bcc")
+                                               for v in headers.get_all(key, [])])
+            return any(addr.lower() == self.to.lower() for _, addr in people)
+        return True
+
+
+def _bare(message_id: str) -> str:
+    """Gmail matches ``rfc822msgid:`` with or without the angle brackets."""
+    return message_id.strip().strip("<>").lower()
+
+
+def _parse_q(q: str) -> Terms:
+    terms = Terms()
     for term in q.split():
         if term.startswith("after:") and term[6:].isdigit():
-            after = int(term[6:])
+            terms.after = int(term[6:])
         elif term.startswith("-") and term[1:] in EXCLUDABLE:
-            excluded.add(EXCLUDABLE[term[1:]])
+            terms.excluded.add(EXCLUDABLE[term[1:]])
+        elif term == "in:sent":
+            terms.labels.add("SENT")
+        elif term.startswith("rfc822msgid:") and len(term) > 12:
+            terms.message_id = term[12:]
+        elif term.startswith("to:") and "@" in term:
+            terms.to = term[3:]
         else:
             raise ApiError(400, "invalidArgument", f"the fake does not model q term {term!r}")
-    return excluded, after
+    return terms
 
 
 def rfc822(sender: str, to: tuple[str, ...], subject: str, body: str, when: dt.datetime,

@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 from dealnudge.config.schema import Config
 from dealnudge.connectors.base import AdminError, ConnectorContext, CursorExpired
-from dealnudge.connectors.local import CALENDAR, MAIL, LocalConnector, create
+from dealnudge.connectors.local import (
+    CALENDAR,
+    MAIL,
+    LocalConnector,
+    _fingerprint,
+    _is_mail_file,
+    create,
+    list_mail_files,
+)
 
 from tests.conformance import drain, event, message
 from tests.local.world import NOW, ics_text, mime_bytes
@@ -203,3 +211,29 @@ def test_vanished_directory_contents_are_suspicious_not_deleted(tmp_path: Path) 
         list(conn.sync(MAIL, cursor))
     with pytest.raises(AdminError, match="does not exist"):
         list(connector(tmp_path, mail=tmp_path / "missing").sync(MAIL, None))
+
+
+def test_eml_listing_matches_the_pathlib_definition(tmp_path: Path) -> None:
+    """The scandir listing finds exactly the files ``_is_mail_file`` accepts, in
+    ``sorted(rglob)`` order, with the same keys and fingerprints."""
+    root = tmp_path / "mail"
+    head = b"From: a@b.example\r\nSubject: x\r\n\r\nbody\r\n"
+    files = {"b.eml": head, "a/z.eml": head, "a/b/1": head, "a/b/2": b"not mail",
+             "a/b/10": head, "A.EML": head, "c.msg": b"x", "notes.txt": head, "x.7": head,
+             ".hidden.eml": head, ".trash/t.eml": head, "a/.cache/q.eml": head,
+             "a-b/c.eml": head, "a b/c.eml": head, "é/ü.eml": head, "From_line": b"From x\n"}
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    (root / "a" / "dir.eml").mkdir()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "o.eml").write_bytes(head)
+    os.symlink(outside, root / "linked")  # rglob does not follow linked folders
+    os.symlink(outside / "o.eml", root / "link.eml")  # a linked file is listed
+    os.symlink(tmp_path / "missing.eml", root / "dangling.eml")
+    expected = [(p.relative_to(root).as_posix(), p, _fingerprint(p))
+                for p in sorted(root.rglob("*")) if _is_mail_file(p, root)]
+    got = [(f.key, f.path, f.fingerprint) for f in list_mail_files(root, "emldir")]
+    assert got == expected
+    assert len(got) == 12

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import typing
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from dealnudge.connectors.mime import MalformedMessage, decode_bytes, html_to_text, parse_message
+from dealnudge.connectors.items import clean_message
+from dealnudge.connectors.mime import (
+    MalformedMessage,
+    _clean,
+    decode_bytes,
+    html_to_text,
+    parse_message,
+)
 
-from dealnudge.records import EmailMessage
+from dealnudge.records import Address, EmailMessage
 
 MAIL = Path(__file__).parent.parent / "fixtures" / "local" / "mail"
 
@@ -139,3 +149,39 @@ def test_broken_headers_do_not_crash() -> None:
 def test_html_to_text_handles_pre_and_tables() -> None:
     text = html_to_text("<table><tr><td>A</td><td>B</td></tr></table><pre>x\n  y</pre>&lt;ok&gt;")
     assert text.splitlines() == ["A B", "x", "  y", "<ok>"]
+
+
+def _dirty(kind: object) -> object | None:
+    """A value of the annotated type holding a character no database accepts."""
+    text = str(kind)
+    if text.startswith("tuple[") and "Address" in text:
+        return (Address("p@x.example", "name\ud800"),)
+    if "Address" in text:
+        return Address("p@x.example", "na\x00me")
+    if "tuple[str" in text:
+        return ("ok", "id\x00")
+    if "str" in text or "Folder" in text:
+        return "text\x00\ud800"
+    return None
+
+
+_HINTS = typing.get_type_hints(EmailMessage)
+_TEXT_FIELDS = [f.name for f in dataclasses.fields(EmailMessage) if _dirty(_HINTS[f.name]) is not None]
+
+
+def test_every_text_field_is_covered_by_the_next_test() -> None:
+    assert {"subject", "body_text", "to", "cc", "sender", "references", "attachments",
+            "web_link"} <= set(_TEXT_FIELDS)
+
+
+@pytest.mark.parametrize("name", _TEXT_FIELDS)
+def test_the_cleaning_shortcut_sees_every_text_field(name: str) -> None:
+    """The parser skips ``clean_message`` when no text needs it: a field it forgot to
+    look at (a text field added later) would let a NUL or a lone surrogate through."""
+    base = EmailMessage(source_id="s", message_id="m",
+                        sent_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+                        sender=Address("a@x.example"))
+    changes: dict[str, Any] = {name: _dirty(_HINTS[name])}
+    dirty = dataclasses.replace(base, **changes)
+    assert _clean(dirty) == clean_message(dirty) != dirty
+    assert _clean(base) is base

@@ -8,7 +8,21 @@ only on the last page, ``Prefer: odata.maxpagesize`` (answered with
 ``Preference-Applied``), ``@removed`` entries, ``$filter=receivedDateTime ge`` on
 message delta, calendar ``@removed`` for events outside the window, expired state as
 ``410 Gone`` with code ``syncStateNotFound``, and ``ErrorInvalidUser`` /
-``ErrorAccessDenied`` for unknown or out-of-scope mailboxes.
+``ErrorAccessDenied`` for unknown or out-of-scope mailboxes (``read_denied``: a mailbox
+the app may send as but not read). ``sendMail`` takes JSON (a copy is filed in Sent
+Items under a Message-ID Exchange makes up, unless ``saveToSentItems`` is false) or
+MIME (``Content-Type: text/plain``, base64; the copy keeps the message's own
+Message-ID), and a plain ``mailFolders/{folder}/messages`` list answers the
+``$filter`` forms ``internetMessageId eq '…'`` and ``sentDateTime ge …``.
+
+Extended properties: message delta takes ``$expand=singleValueExtendedProperties(
+$filter=id eq '<Type> <tag>')`` on its first request (carried by the links like
+every option); each message then carries ``singleValueExtendedProperties`` with the
+property in Graph's own spelling (``Integer 0xe08``, value as a string), or no such
+key when it does not have the property. PidTagMessageSize (``Integer 0x0E08``) is
+the size of the message's MIME unless ``put(size=…)`` says otherwise. Any other
+``$expand`` is a 400, as is ``$expand`` on calendar delta. ``links_last`` moves the
+next/delta link after ``value`` in a page (Graph's examples differ on where it goes).
 
 ``$batch`` is served strictly (JSON POST, 1–20 items with unique ids, relative urls,
 string headers, Content-Type with a body; anything else is a 400 and a violation).
@@ -22,11 +36,15 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import email.policy
+import email.utils
 import itertools
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email import message_from_bytes
 from email.message import EmailMessage
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -36,6 +54,12 @@ from tests.microsoft.server import Reply, Request, Scripted
 IMMUTABLE = 'IdType="ImmutableId"'
 BATCH_LIMIT = 20
 DELTA_ONLY = ("$skiptoken", "$deltatoken")
+EXPAND = re.compile(r"^singleValueExtendedProperties\(\$filter=id eq '(\w+) (0x[0-9a-f]+)'\)$",
+                    re.IGNORECASE)
+MESSAGE_SIZE = ("integer", 0x0E08)
+_EXCHANGE_HOST = "AM0PR01MB0001.eurprd01.prod.exchangelabs.com"
+_ID_FILTER = re.compile(r"^internetMessageId eq '([^']+)'$")
+_SENT_FILTER = re.compile(r"^sentDateTime ge (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$")
 
 
 @dataclass
@@ -44,6 +68,7 @@ class Item:
     seq: int
     deleted: bool = False
     mime: bytes = b""
+    size: int | None = None  # PidTagMessageSize; None: the item does not have it
 
 
 @dataclass
@@ -57,6 +82,7 @@ class Token:
     select: tuple[str, ...]
     window: tuple[str, str] | None
     expired: bool = False
+    expand: tuple[str, int] | None = None  # the extended property asked for (type, tag)
 
 
 @dataclass
@@ -76,12 +102,21 @@ class FakeGraph:
         self.replay = False  # repeat the previous page's last item at the top of each page
         self.batch_items: list[Request] = []  # every item of every $batch, as dispatched
         self.item_scripts: list[Scripted] = []  # faults for batch items (429 inside a 200 …)
+        self.links_last = False  # put @odata.nextLink / deltaLink after "value"
+        self.refuse_expand = False  # answer every $expand with 400, as an API version might
+        self.sent_mime: list[bytes] = []  # every MIME sendMail, decoded
+        self.read_denied: set[str] = set()  # Mail.Send granted here, but no read permission
+        self.clock = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # sentDateTime of sent copies
+        self.list_tokens: dict[str, tuple[list[dict[str, Any]], tuple[str, ...], int, int]] = {}
         self._seq = itertools.count(1)
 
     # ---- data --------------------------------------------------------------------
-    def put(self, mailbox: str, collection: str, doc: dict[str, Any], mime: bytes = b"") -> None:
+    def put(self, mailbox: str, collection: str, doc: dict[str, Any], mime: bytes = b"",
+            size: int | None = None) -> None:
         box = self.mailboxes.setdefault(mailbox, Mailbox())
-        box.collections[collection][doc["id"]] = Item(doc, next(self._seq), mime=mime)
+        if size is None and collection != "calendar":
+            size = len(mime) or None
+        box.collections[collection][doc["id"]] = Item(doc, next(self._seq), mime=mime, size=size)
 
     def remove(self, mailbox: str, collection: str, item_id: str) -> None:
         item = self.mailboxes[mailbox].collections[collection][item_id]
@@ -115,15 +150,89 @@ class FakeGraph:
 
     def _route(self, request: Request, mailbox: str, rest: list[str]) -> Reply:
         if rest == ["sendMail"] and request.method == "POST":
-            self.sent.append(json.loads(request.body))
-            return Reply(202)
+            return self._send_mail(request, mailbox)
+        if request.method == "GET" and mailbox in self.read_denied:
+            return Reply.graph_error(403, "ErrorAccessDenied",
+                                     "Access is denied. Check credentials and try again.")
         if rest[:1] == ["mailFolders"] and rest[2:] == ["messages", "delta"]:
             return self._delta(request, mailbox, rest[1].lower())
+        if rest[:1] == ["mailFolders"] and rest[2:] == ["messages"] and request.method == "GET":
+            return self._list(request, mailbox, rest[1].lower())
         if rest == ["calendarView", "delta"]:
             return self._delta(request, mailbox, "calendar")
         if rest[:1] == ["messages"] and rest[2:] == ["$value"]:
             return self._mime(mailbox, rest[1])
         return Reply.graph_error(400, "BadRequest", f"Unsupported path {'/'.join(rest)}.")
+
+    def _send_mail(self, request: Request, mailbox: str) -> Reply:
+        """JSON (``saveToSentItems`` defaults to true; Exchange picks the Message-ID) or
+        MIME (``Content-Type: text/plain``, base64; always saved, headers kept)."""
+        kind = request.header("Content-Type").split(";")[0].strip().lower()
+        if kind == "text/plain":
+            try:
+                raw = base64.b64decode(request.body, validate=True)
+            except ValueError:
+                return Reply.graph_error(400, "ErrorMimeContentInvalidBase64String",
+                                         "Invalid base64 string for MIME content.")
+            parsed = message_from_bytes(raw, policy=email.policy.default)
+            if not parsed.get_all("To") or not parsed.get("Message-ID"):
+                return Reply.graph_error(400, "ErrorMimeContentInvalid", "Invalid MIME content.")
+            self.sent_mime.append(raw)
+            self._file_sent(mailbox, str(parsed["Message-ID"]), str(parsed.get("Subject", "")),
+                            _graph_people(parsed.get_all("To", [])),
+                            _graph_people(parsed.get_all("Cc", [])))
+            return Reply(202)
+        if kind != "application/json":
+            return Reply.graph_error(415, "UnsupportedMediaType", "Unsupported content type.")
+        doc = json.loads(request.body)
+        self.sent.append(doc)
+        if doc.get("saveToSentItems", True):
+            message = doc["message"]
+            self._file_sent(mailbox, f"<{secrets.token_hex(10)}@{_EXCHANGE_HOST}>",
+                            message.get("subject", ""), message.get("toRecipients", []),
+                            message.get("ccRecipients", []))
+        return Reply(202)
+
+    def _file_sent(self, mailbox: str, message_id: str, subject: str,
+                   to: list[dict[str, Any]], cc: list[dict[str, Any]]) -> None:
+        stamp = self.clock.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.put(mailbox, "sentitems", {
+            "id": f"AAkALgAAsent{secrets.token_hex(6)}", "internetMessageId": message_id,
+            "subject": subject, "sentDateTime": stamp, "receivedDateTime": stamp,
+            "toRecipients": to, "ccRecipients": cc, "bccRecipients": [], "isDraft": False})
+
+    def _list(self, request: Request, mailbox: str, folder: str) -> Reply:
+        """``GET mailFolders/{folder}/messages`` with the ``$filter`` forms the sent check
+        uses (``internetMessageId eq '…'``, ``sentDateTime ge …``), ``$select``, ``$top``
+        and absolute ``@odata.nextLink`` paging; any other filter is a 400."""
+        collection = {"sentitems": "sentitems", "inbox": "inbox"}.get(folder)
+        if collection is None:
+            return Reply.graph_error(404, "ErrorInvalidIdMalformed", "Folder not found.")
+        query = request.query
+        if "$skiptoken" in query:
+            token = self.list_tokens.get(query["$skiptoken"])
+            if token is None:
+                return Reply.graph_error(400, "BadRequest", "Unknown skip token.")
+            matches, select, offset, top = token
+        else:
+            test = _message_filter(query.get("$filter", ""))
+            if test is None:
+                self.violations.append(f"unsupported $filter {query.get('$filter')!r}")
+                return Reply.graph_error(400, "ErrorInvalidUrlQueryFilter",
+                                         "The query filter contains one or more invalid nodes.")
+            items = self.mailboxes[mailbox].collections[collection].values()
+            matches = [i.doc for i in items if not i.deleted and test(i.doc)]
+            select = tuple(query["$select"].split(",")) if "$select" in query else ()
+            offset, top = 0, int(query.get("$top", "10"))
+        page = matches[offset:offset + top]
+        values = [{k: v for k, v in d.items() if not select or k in select or k == "id"}
+                  for d in page]
+        doc: dict[str, Any] = {"@odata.context": "fake", "value": values}
+        if offset + top < len(matches):
+            token_id = secrets.token_hex(6)
+            self.list_tokens[token_id] = (matches, select, offset + top, top)
+            doc["@odata.nextLink"] = f"https://{request.host}{request.path}?$skiptoken={token_id}"
+        return Reply.json(200, doc)
 
     def _delta(self, request: Request, mailbox: str, collection: str) -> Reply:
         token_id = request.query.get("$skiptoken") or request.query.get("$deltatoken")
@@ -145,7 +254,12 @@ class FakeGraph:
 
     def _first_token(self, request: Request, mailbox: str, collection: str) -> Token | None:
         query = request.query
-        since, window = None, None
+        since, window, expand = None, None, None
+        if "$expand" in query:
+            found = EXPAND.match(query["$expand"])
+            if collection == "calendar" or found is None or self.refuse_expand:
+                return None
+            expand = (found.group(1).lower(), int(found.group(2), 16))
         if collection == "calendar":
             if "$select" in query or "startDateTime" not in query:
                 return None
@@ -156,7 +270,8 @@ class FakeGraph:
                 return None
             since = query["$filter"][len(prefix):]
         select = tuple(query["$select"].split(",")) if "$select" in query else ()
-        return Token(mailbox, collection, 0, self._now_seq(), 0, since, select, window)
+        return Token(mailbox, collection, 0, self._now_seq(), 0, since, select, window,
+                     expand=expand)
 
     def _page(self, request: Request, token: Token) -> Reply:
         size = _max_page_size(request.prefer)
@@ -176,8 +291,10 @@ class FakeGraph:
         new_id = secrets.token_hex(6)
         self.tokens[new_id] = new
         link = f"https://{request.host}{path}?{query}={new_id}"  # literal $, as Graph writes
-        return Reply.json(200, {"@odata.context": "fake", link_key: link, "value": values},
-                          {"Preference-Applied": f"odata.maxpagesize={size}"})
+        doc = {"@odata.context": "fake", link_key: link, "value": values}
+        if self.links_last:
+            doc = {"@odata.context": "fake", "value": values, link_key: link}
+        return Reply.json(200, doc, {"Preference-Applied": f"odata.maxpagesize={size}"})
 
     def _changes(self, token: Token) -> list[Item]:
         items = self.mailboxes[token.mailbox].collections[token.collection].values()
@@ -206,6 +323,9 @@ class FakeGraph:
             self.violations.append("calendar read without outlook.timezone=UTC")
         if token.select:
             doc = {k: v for k, v in doc.items() if k in token.select or k == "id"}
+        if token.expand == MESSAGE_SIZE and item.size is not None:
+            doc["singleValueExtendedProperties"] = [
+                {"id": f"Integer {MESSAGE_SIZE[1]:#x}", "value": str(item.size)}]
         return {"@odata.etag": f'W/"{item.seq}"', **doc}
 
     def _mime(self, mailbox: str, item_id: str) -> Reply:
@@ -319,3 +439,21 @@ def mime_of(subject: str, sender: str, to: list[str], sent: str, text: str) -> b
     message.set_content(text)
     message.add_alternative(_html(text), subtype="html")
     return message.as_bytes()
+
+
+def _message_filter(text: str) -> Callable[[dict[str, Any]], bool] | None:
+    """The ``$filter`` forms of a plain message list the fake models, else None."""
+    by_id = _ID_FILTER.match(text)
+    if by_id:
+        wanted = by_id.group(1)
+        return lambda doc: doc.get("internetMessageId") == wanted
+    since = _SENT_FILTER.match(text)
+    if since:
+        bound = since.group(1)
+        return lambda doc: str(doc.get("sentDateTime", "")) >= bound
+    return None
+
+
+def _graph_people(values: list[Any]) -> list[dict[str, Any]]:
+    return [{"emailAddress": {"name": name, "address": addr}}
+            for name, addr in email.utils.getaddresses([str(v) for v in values]) if addr]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import email.message
 import json
 
 import pytest
+from dealnudge.config.schema import GraphDelivery
 from dealnudge.connectors import microsoft
 from dealnudge.connectors.base import AdminError, TransientError
 
@@ -64,3 +66,22 @@ def test_sender_needs_a_mailbox_and_permission(fake: FakeMicrosoft) -> None:
     with pytest.raises(AdminError, match=SENDER):
         microsoft.create_sender(config, GraphWorld(fake).context()).send(_nudge())
     assert not isinstance(AdminError("x"), TransientError)
+
+
+def test_sent_check_sends_base64_mime_with_crlf_and_our_headers(fake: FakeMicrosoft) -> None:
+    fake.graph.put(SENDER, "inbox", {"id": "x", "receivedDateTime": "2026-01-01T00:00:00Z"})
+    config = fake.config(["a@northwind.example"], sender=SENDER)
+    config = config.model_copy(update={"nudges": config.nudges.model_copy(update={
+        "delivery": GraphDelivery(kind="graph", sent_check=True)})})
+    nudge = _nudge()
+    nudge["Message-ID"] = "<digest.20260310.abc@northwind.example>"
+    microsoft.create_sender(config, GraphWorld(fake).context()).send(nudge)
+    (call,) = list(fake.graph_requests())
+    assert call.path == f"/v1.0/users/{SENDER}/sendMail"
+    assert call.header("Content-Type") == "text/plain"
+    raw = base64.b64decode(call.body, validate=True)
+    assert b"\r\nMessage-ID: <digest.20260310.abc@northwind.example>\r\n" in raw
+    assert b"\r\nX-Dealnudge-Digest: 2026-03-10\r\n" in raw
+    assert fake.graph.sent == [] and fake.graph.sent_mime == [raw]
+    (copy,) = fake.graph.mailboxes[SENDER].collections["sentitems"].values()
+    assert copy.doc["internetMessageId"] == "<digest.20260310.abc@northwind.example>"
