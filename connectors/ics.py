@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 import icalendar
+from dealnudge.connectors import ics_scan
 from dealnudge.connectors.ics_bounds import (
     MAX_RULE_STEPS,
     Damaged,
@@ -92,18 +93,31 @@ def parse_calendar(data: bytes, *, window_start: dt.datetime, window_end: dt.dat
 
 def parse_calendar_report(data: bytes, *, window_start: dt.datetime, window_end: dt.datetime,
                           default_tz: ZoneInfo, owner: str, source_prefix: str = "",
-                          self_addresses: Iterable[str] = ()) -> CalendarParse:
-    """Like ``parse_calendar`` but returns the skipped VEVENTs instead of only logging them."""
+                          self_addresses: Iterable[str] = (),
+                          whole_file: bool = False) -> CalendarParse:
+    """Like ``parse_calendar`` but returns the skipped VEVENTs instead of only logging them.
+
+    The file is split into its components and events that certainly lie outside the
+    window are not parsed (``ics_scan``); ``whole_file`` parses it in one go instead,
+    the slower reading the split one is tested against.
+    """
     out = CalendarParse()
-    calendars = _load(data, out.problems)
+    window = (window_start, window_end)
+    _check(data)
+    calendars = None if whole_file else _load_split(data, window, out.problems)
+    if calendars is None:
+        calendars = [ics_scan.LoadedCalendar(
+            str(c.get("METHOD", "")), [z for z in c.subcomponents if z.name == "VTIMEZONE"],
+            c.walk("VEVENT")) for c in _load(data, out.problems)]
+    if not calendars:
+        raise MalformedCalendar("no VCALENDAR object")
     ctx = _Context(default_tz, {owner.lower(), *(a.lower() for a in self_addresses)},
                    source_prefix)
     for calendar in calendars:
-        cancelled_all = str(calendar.get("METHOD", "")).upper() == "CANCEL"
-        zones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
-        for uid, group in _by_uid(calendar).items():
+        cancelled_all = calendar.method.upper() == "CANCEL"
+        for uid, group in _by_uid(calendar.events).items():
             try:
-                found = _expand(uid, group, zones, (window_start, window_end), ctx, out.problems)
+                found = _expand(uid, group, calendar.zones, window, ctx, out.problems)
             except Exception as err:  # noqa: BLE001 - one bad series must not hide the rest
                 out.problems.append(skip_reason(uid, err, _EXPECTED))
                 continue
@@ -114,7 +128,8 @@ def parse_calendar_report(data: bytes, *, window_start: dt.datetime, window_end:
     return out
 
 
-def _load(data: bytes, problems: list[str]) -> list[icalendar.Calendar]:
+def _check(data: bytes) -> None:
+    """Refuse what is no calendar at all, too large, or cut off."""
     if not data.strip():
         raise MalformedCalendar("empty calendar data")
     if len(data) > MAX_CALENDAR_BYTES:
@@ -126,6 +141,24 @@ def _load(data: bytes, problems: list[str]) -> list[icalendar.Calendar]:
         check_complete(data)
     except Damaged as err:
         raise MalformedCalendar(str(err)) from None
+
+
+def _load_split(data: bytes, window: tuple[dt.datetime, dt.datetime],
+                problems: list[str]) -> list[ics_scan.LoadedCalendar] | None:
+    """``ics_scan.load``; should the scan itself fail (a defect: it only reads text), the
+    file is still read, whole, and the defect logged."""
+    found: list[str] = []
+    try:
+        calendars = ics_scan.load(data, window, found)
+    except Exception:  # logged with its traceback; the whole parse follows
+        log.exception("the split reading of a calendar failed; parsing it whole")
+        return None
+    problems.extend(found)
+    return calendars
+
+
+def _load(data: bytes, problems: list[str]) -> list[icalendar.Calendar]:
+    """The whole file parsed in one go; on an error, component by component."""
     try:
         found = icalendar.Calendar.from_ical(data, multiple=True)
     except RecursionError:
@@ -139,12 +172,12 @@ def _load(data: bytes, problems: list[str]) -> list[icalendar.Calendar]:
     return calendars
 
 
-def _by_uid(calendar: icalendar.Calendar) -> dict[str, list[icalendar.Component]]:
+def _by_uid(events: list[icalendar.Component]) -> dict[str, list[icalendar.Component]]:
     groups: dict[str, list[icalendar.Component]] = {}
-    for event in calendar.walk("VEVENT"):
+    for event in events:
         uid = str(event.get("UID", "")).strip()
         if not uid:  # RFC 5545 requires one; old exporters omit it: derive a stable one
-            uid = hashlib.sha256(event.to_ical()).hexdigest()[:32] + "@dealnudge.invalid"
+            uid = hashlib.sha256(event.to_ical()).hexdigest()[:32] + ics_scan.DERIVED_UID
             event["UID"] = uid
         groups.setdefault(uid, []).append(event)
     return groups
@@ -238,6 +271,8 @@ def _zone_for(tzid: str, uid: str) -> dt.tzinfo | None:
 
 
 def _record(uid: str, vevent: icalendar.Component, recurring: bool, ctx: _Context) -> CalendarEvent:
+    # A lone event reaches here without its X-*, CLASS, TRANSP and COMMENT lines
+    # (ics_scan._unread_removed): reading one of them needs a change there first.
     start, all_day = _instant(vevent["DTSTART"], ctx.default_tz)
     end = _end(vevent, start, all_day, ctx.default_tz)
     recurrence_id: dt.datetime | None = None

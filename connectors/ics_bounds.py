@@ -35,6 +35,11 @@ _FREQ_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400,
 _FAN_OUT = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
             "BYMONTH")
 _LINE = re.compile(rb"^(BEGIN|END):([A-Za-z0-9-]+)[ \t\r]*$", re.IGNORECASE | re.MULTILINE)
+# The same lines, each found after its "\n" (the data gets one in front): a pattern that
+# starts with a literal is searched for quickly, one that starts with "^" is tried at
+# every byte (0.6 s for a 25 MB calendar).
+_LINE_AFTER_NEWLINE = re.compile(rb"\n(BEGIN|END):([A-Za-z0-9-]+)[ \t\r]*(?=\n|\Z)",
+                                 re.IGNORECASE)
 
 
 class Damaged(ValueError):
@@ -47,15 +52,16 @@ def check_complete(data: bytes) -> None:
     Lines after the last END:VCALENDAR that open nothing (stray text some exporters
     append) are tolerated; a BEGIN after it is a second calendar that was cut off.
     """
-    depth, last_end, closed = 0, "", True
-    for match in _LINE.finditer(data):
-        opening = match.group(1).upper() == b"BEGIN"
+    depth, last_end, closed = 0, b"", True
+    for match in _LINE_AFTER_NEWLINE.finditer(b"\n" + data):
+        kind, name = match.group(1, 2)
+        opening = kind.upper() == b"BEGIN"
         depth += 1 if opening else -1
         if depth < 0:
             raise Damaged("the calendar data is damaged: an END line closes nothing")
-        last_end = "" if opening else match.group(2).upper().decode("ascii")
+        last_end = b"" if opening else name
         closed = depth == 0
-    if not closed or last_end != "VCALENDAR":
+    if not closed or last_end.upper() != b"VCALENDAR":
         raise Damaged("the calendar data is cut off (it does not end with END:VCALENDAR); "
                       "a partial file or download is not read")
 

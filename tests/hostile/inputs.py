@@ -90,3 +90,38 @@ def big_calendar(count: int, start: dt.datetime) -> bytes:
         at = (start + dt.timedelta(minutes=10 * i)).strftime("%Y%m%dT%H%M%SZ")
         parts.append(vevent(f"bulk-{i}", f"DTSTART:{at}", attendee=f"c{i % 97}@customer.example"))
     return calendar(*parts)
+
+
+OUTLOOK_ZONE = ("BEGIN:VTIMEZONE\r\nTZID:China Standard Time\r\n"
+                "BEGIN:STANDARD\r\nDTSTART:16010101T000000\r\nTZOFFSETFROM:+0800\r\n"
+                "TZOFFSETTO:+0800\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n")
+
+
+def years_calendar(count: int, first: dt.datetime, last: dt.datetime) -> bytes:
+    """``count`` one-hour meetings spread evenly from ``first`` to ``last`` (local wall
+    times in an Outlook-style zone with its VTIMEZONE), three attendees and a reminder
+    each; every 250th is a weekly series of 12 with one moved instance."""
+    step = (last - first) / max(count, 1)
+    parts = []
+    for i in range(count):
+        at = (first + step * i).replace(second=0, microsecond=0)
+        local = at.strftime("%Y%m%dT%H%M%S")
+        extra = ("BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Reminder\r\n"
+                 "TRIGGER:-PT15M\r\nEND:VALARM\r\n"
+                 f"ATTENDEE;CN=Colleague {i % 7};PARTSTAT=TENTATIVE:mailto:c{i % 7}"
+                 "@northwind.example\r\n"
+                 f"ATTENDEE;CN=\"Buyer, {i % 13}\";PARTSTAT=NEEDS-ACTION;ROLE=OPT-PARTICIPANT:"
+                 f"mailto:b{i % 13}@customer{i % 31}.example\r\n")
+        start = f"DTSTART;TZID=China Standard Time:{local}"
+        if i % 250 == 0:
+            parts.append(vevent(f"series-{i}", start, attendee=f"a{i % 97}@customer.example",
+                                extra=extra + "RRULE:FREQ=WEEKLY;COUNT=12\r\n"))
+            moved = (at + dt.timedelta(weeks=3)).strftime("%Y%m%dT%H%M%S")
+            later = (at + dt.timedelta(weeks=3, hours=2)).strftime("%Y%m%dT%H%M%S")
+            parts.append(vevent(f"series-{i}", f"DTSTART;TZID=China Standard Time:{later}",
+                                attendee=f"a{i % 97}@customer.example",
+                                extra=f"RECURRENCE-ID;TZID=China Standard Time:{moved}\r\n"))
+            continue
+        parts.append(vevent(f"meeting-{i}", start, attendee=f"a{i % 97}@customer.example",
+                            extra=extra))
+    return calendar(*parts, zones=OUTLOOK_ZONE)
