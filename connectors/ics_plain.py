@@ -53,6 +53,7 @@ _LINE = re.compile(r'([A-Z0-9-]+)((?:;(?:[^":\\\r\n]|"[^"\r\n]*")+)?):([^\r\n]*)
 _NEWLINE = re.compile(r"\r?\n")
 _SPECIAL = frozenset({"BEGIN", "END", "CATEGORIES", "FREEBUSY", "RDATE"})
 _NESTED = frozenset({"VALARM"})
+_DATETIME_NAMES = frozenset(ComponentIcalParser.datetime_names) if ENABLED else frozenset()
 
 
 class _NotPlain(Exception):
@@ -115,20 +116,26 @@ class PlainReader:
 
     def _add(self, component: icalendar.Component, name: str, raw_params: str,
              value: str) -> None:
-        cached = self._params.get(raw_params)
-        if cached is None:
-            cached = self._params[raw_params] = _parameters(raw_params)
-        params = Parameters((key, list(item) if isinstance(item, list) else item)
-                            for key, item in cached.items())
+        if raw_params:
+            cached = self._params.get(raw_params)
+            if cached is None:
+                cached = self._params[raw_params] = _parameters(raw_params)
+            params = Parameters((key, list(item) if isinstance(item, list) else item)
+                                for key, item in cached.items())
+        else:
+            params = Parameters()
         key = (name, params.value)
         factory: Any = self._types.get(key)
         if factory is None:
             factory = self._types[key] = self._factory.for_property(name, params.value)
-        if getattr(factory, "get_value_from_content_line", None) is not None:
+            if getattr(factory, "get_value_from_content_line", None) is not None:
+                self._types[key] = False  # a type that reads its own content line
+                raise _NotPlain
+        if factory is False:
             raise _NotPlain
-        vals = unescape_backslash(value)
-        tzid = params.get("TZID") if params and name in ComponentIcalParser.datetime_names \
-            else None
+        # unescape_backslash replaces backslash sequences only: without one it is the text
+        vals = unescape_backslash(value) if "\\" in value else value
+        tzid = params.get("TZID") if params and name in _DATETIME_NAMES else None
         parsed = factory.from_ical(vals, tzid) if tzid else factory.from_ical(vals)
         instance = factory(parsed)
         instance.params = params
