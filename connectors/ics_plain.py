@@ -19,9 +19,10 @@ Everything after the split is icalendar's own code, called in the order
 unescaping (cached per parameter text, a fresh copy per property), the value through
 ``unescape_backslash``, the value type's ``from_ical`` (with the TZID for the date-time
 names) and ``Component.add``. A line in any other form, a value type that reads its
-own content line (``get_value_from_content_line``), CATEGORIES, FREEBUSY, RDATE, any
-component inside but VALARM, and any error at all hand the whole block back to
-``Component.from_ical``, which then reads it (and reports it) as before.
+own content line (``get_value_from_content_line``), CATEGORIES, FREEBUSY, RDATE, a block
+that is no VEVENT, any component inside but VALARM, and any error at all hand the
+whole block back to ``Component.from_ical``, which then reads it (and reports it) as
+before.
 
 It is used for the VEVENTs ``ics_scan.load`` reads alone (no recurrence, unique UID);
 the splitting rules depend on icalendar's parser, so it is on only for the icalendar
@@ -52,6 +53,7 @@ else:
 _LINE = re.compile(r'([A-Z0-9-]+)((?:;(?:[^":\\\r\n]|"[^"\r\n]*")+)?):([^\r\n]*)')
 _NEWLINE = re.compile(r"\r?\n")
 _SPECIAL = frozenset({"BEGIN", "END", "CATEGORIES", "FREEBUSY", "RDATE"})
+_TOP = frozenset({"VEVENT"})  # not VTIMEZONE: icalendar caches those as it reads them
 _NESTED = frozenset({"VALARM"})
 _DATETIME_NAMES = frozenset(ComponentIcalParser.datetime_names) if ENABLED else frozenset()
 
@@ -92,7 +94,7 @@ class PlainReader:
                 raise _NotPlain
             name, raw_params, value = match.groups()
             if name == "BEGIN":
-                if raw_params or (stack and value not in _NESTED) or (not stack and done):
+                if raw_params or value not in (_NESTED if stack else _TOP) or done:
                     raise _NotPlain
                 component = self._components.get_component_class(value)()
                 if not getattr(component, "name", ""):
