@@ -20,7 +20,7 @@ others are read) unless its text proves it lies outside the window:
   window.
 
 An event that stays, lone and without recurrence, loses before parsing the text-valued
-lines ics.py never reads (``_unread_removed``: X-ALT-DESC and the like)) and is read by
+lines ics.py never reads (``_unread_removed``: X-ALT-DESC and the like) and is read by
 ``ics_plain.PlainReader`` (icalendar's own value parsing without its per-character line
 splitting) when its lines are in plain forms.
 
