@@ -20,7 +20,9 @@ others are read) unless its text proves it lies outside the window:
   window.
 
 An event that stays, lone and without recurrence, loses before parsing the text-valued
-lines ics.py never reads (``_unread_removed``: X-ALT-DESC and the like).
+lines ics.py never reads (``_unread_removed``: X-ALT-DESC and the like) and is read by
+``ics_plain.PlainReader`` (icalendar's own value parsing without its per-character line
+splitting) when its lines are in plain forms.
 
 Anything else — odd lines icalendar reads differently than they look, names with
 spaces or non-ASCII letters (icalendar folds case and drops blanks in names), BEGIN or
@@ -38,6 +40,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import icalendar
+from dealnudge.connectors import ics_plain
 from icalendar.parser_tools import to_unicode
 
 try:  # how icalendar reads TEXT escapes ("\\,", "\\n") in a UID
@@ -347,6 +350,7 @@ def load(data: bytes, window: tuple[dt.datetime, dt.datetime],
     zones = [[z for b in calendar.blocks if b.name == "VTIMEZONE"
               for z in _parse(scan.block(b), problems)] for calendar in scan.calendars]
     loaded: list[LoadedCalendar] = []
+    reader = ics_plain.PlainReader()
     for calendar, own_zones in zip(scan.calendars, zones, strict=True):
         events: list[icalendar.Component] = []
         skipped = 0
@@ -358,8 +362,12 @@ def load(data: bytes, window: tuple[dt.datetime, dt.datetime],
             if single and outside(scan, block, window):
                 skipped += 1
                 continue
-            events.extend(_parse(_unread_removed(scan, block) if single else scan.block(block),
-                                 problems))
+            if single:
+                text = _unread_removed(scan, block)
+                event = reader.read(text)
+                events.extend([event] if event is not None else _parse(text, problems))
+            else:
+                events.extend(_parse(scan.block(block), problems))
         loaded.append(LoadedCalendar(_method(calendar.header), own_zones, events, skipped))
     return loaded
 
