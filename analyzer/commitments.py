@@ -172,6 +172,7 @@ _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, 
 
 _PROPOSES = re.compile(r"(?:propose|suggest|new\s+(?:date|time)|as\s+follows|如下|改为|调整为|新的时间)"
                        r"[^\n]*[:：]$", re.IGNORECASE)
+_COLON_ENDS = (":", "：", ":\n", "：\n")  # where _PROPOSES's "$" can follow its colon
 _DATE_LINE = re.compile(r"^[-*•\s]*[^a-z\u4e00-\u9fff]*(?:[a-z]+day|[周星礼]|\d)", re.IGNORECASE)
 
 
@@ -182,7 +183,7 @@ def _proposed_below(sentences: list[str], today: dt.date, author: Author,
     Exactly one such day is the author's step; several are a choice, not yet a step.
     """
     for index, sentence in enumerate(sentences[:-1]):
-        if not _PROPOSES.search(sentence):
+        if not sentence.endswith(_COLON_ENDS) or not _PROPOSES.search(sentence):
             continue
         offered = []
         for line in sentences[index + 1:index + 4]:

@@ -57,6 +57,8 @@ ACCEPTS = Cue(
 _EXPLICIT_HINT = re.compile(
     r"\d\s*(?:[/.月-]|(?:st|nd|rd|th)?\s+(?:of\s+)?[JFMASONDjfmasond][a-z]{2})|"
     r"(?:[JFMASONDjfmasond][a-z]{2,8})\.?\s+\d")
+# Both alternatives hold a digit: a one-class search skips the hint on most sentences.
+_DIGIT = re.compile(r"\d")
 
 
 _CHOICE = re.compile(r"\s+or\s+|或者?|还是")
@@ -88,7 +90,7 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None,
     explicit: list[dt.date] = []
     clock_only = False
     for sentence in _SENTENCE.findall(offered):
-        if explicit_only and not _EXPLICIT_HINT.search(sentence):
+        if explicit_only and (_DIGIT.search(sentence) is None or not _EXPLICIT_HINT.search(sentence)):
             continue  # pinning a weekday needs a calendar date
         if not _OFFERS.search(sentence) or _CONFLICT.search(sentence):
             continue  # "我周五前把议程发给您" promises, "I have a conflict tomorrow" rules out
