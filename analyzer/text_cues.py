@@ -61,13 +61,17 @@ class Cue:
         self._zh_gate = zh_gate  # the same for the Chinese half
 
     def search(self, clause: Clause) -> re.Match[str] | None:
-        if self._en is not None and clause.latin and self._open(clause.low):
-            found = self._en.search(clause.low)
-            if found is not None:
-                return found
-        if self._zh is not None and clause.cjk and (
-                not self._zh_gate or _any_in(self._zh_gate, clause.low)):
-            return self._zh.search(clause.low)
+        low = clause.low
+        if clause.latin:
+            en, gate = self._en, self._gate
+            if en is not None and (not gate or any(map(low.__contains__, gate))):
+                found = en.search(low)
+                if found is not None:
+                    return found
+        if clause.cjk:
+            zh, gate = self._zh, self._zh_gate
+            if zh is not None and (not gate or any(map(low.__contains__, gate))):
+                return zh.search(low)
         return None
 
     def _open(self, low: str) -> bool:
@@ -85,12 +89,18 @@ class Cue:
         return found
 
     def __call__(self, clause: Clause) -> bool:
-        if self._en is not None and clause.latin and self._open(clause.low) \
-                and self._en.search(clause.low) is not None:
-            return True
-        return self._zh is not None and clause.cjk and (
-            not self._zh_gate or _any_in(self._zh_gate, clause.low)) \
-            and self._zh.search(clause.low) is not None
+        # _open and _any_in written out: cues are asked ~80 times per mail
+        low = clause.low
+        if clause.latin:
+            en, gate = self._en, self._gate
+            if en is not None and (not gate or any(map(low.__contains__, gate))) \
+                    and en.search(low) is not None:
+                return True
+        if clause.cjk:
+            zh, gate = self._zh, self._zh_gate
+            return zh is not None and (not gate or any(map(low.__contains__, gate))) \
+                and zh.search(low) is not None
+        return False
 
 
 def _any_in(gate: tuple[str, ...], low: str) -> bool:
