@@ -84,7 +84,8 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None,
     if not (_EXPLICIT_HINT if explicit_only else _HAS_TIME_WORD).search(quoted):
         return days
     header = _header(quoted)
-    written = _header_day(header.group(), today, order) if header else None
+    written: dt.date | None = None
+    dated = header is None  # the header's day is read once a sentence needs it
     text = quoted[:header.start()] + quoted[header.end():] if header else quoted
     offered = _CHOICE.sub("，", text)  # "周二（7月28日）或周四（7月30日）": each is proposed
     explicit: list[dt.date] = []
@@ -94,6 +95,8 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None,
             continue  # pinning a weekday needs a calendar date
         if not _OFFERS.search(sentence) or _CONFLICT.search(sentence):
             continue  # "我周五前把议程发给您" promises, "I have a conflict tomorrow" rules out
+        if not dated and header is not None:
+            written, dated = _header_day(header.group(), today, order), True
         mentions = find_times(sentence, written or today, None, order)
         if not mentions and written is not None and written >= today and not explicit_only \
                 and _CLOCK.search(sentence):
