@@ -317,7 +317,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   state: _SentenceState, order: Order | None) -> Commitment | None:
     state.conditional = state.conditional or (
         cues.CONDITIONAL(clause) and not sides.OTHER_PRECONDITION(clause))
-    times = find_times(clause.text, today, clause.low, order)
+    times = find_times(clause.text, today, clause.low, order, (clause.latin, clause.cjk))
     moved = cues.RESCHEDULE.search(clause) if times else None
     if moved is not None:  # "改到7月7日", "moved from July 14 to July 16": the new day
         times = _new_days(clause.low, times, moved.start())
