@@ -28,6 +28,7 @@ Everything is a cut point or a dropped line, so stripping twice changes nothing
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -109,10 +110,9 @@ def strip_quoted(text: str) -> str:
     later pass would cut at; sign-offs are cut until none is left to cut. Together
     that makes stripping idempotent in one pass.
     """
-    body = _QUOTE_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    cut = _find_cut(body)
+    body, cut = _unquoted_and_cut(text)
     if cut is not None:
-        body = body[:cut.start()]
+        body = body[:cut]
     while True:
         shorter = _cut_sign_off(body)
         if shorter == body:
@@ -122,9 +122,8 @@ def strip_quoted(text: str) -> str:
 
 def unquoted_part(text: str) -> str:
     """The body above the quoted messages, signature included."""
-    body = _QUOTE_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    cut = _find_cut(body)
-    return body if cut is None else body[:cut.start()]
+    body, cut = _unquoted_and_cut(text)
+    return body if cut is None else body[:cut]
 
 
 def quoted_part(text: str) -> str:
@@ -134,10 +133,22 @@ def quoted_part(text: str) -> str:
     """
     body = text.replace("\r\n", "\n").replace("\r", "\n")
     quoted = "".join(m.group() for m in _QUOTE_LINE.finditer(body))
-    cut = _find_cut(_QUOTE_LINE.sub("", body))
+    unquoted, cut = _unquoted_and_cut(text)
     if cut is not None:  # the attribution line too: it dates the quoted message
-        quoted += "\n" + _QUOTE_LINE.sub("", body)[cut.start():]
+        quoted += "\n" + unquoted[cut:]
     return quoted
+
+
+@functools.lru_cache(maxsize=4)
+def _unquoted_and_cut(text: str) -> tuple[str, int | None]:
+    """The body without its ``>`` lines, and where the quoted messages begin in it.
+
+    strip_quoted, unquoted_part and quoted_part all need it, for the same mail in turn
+    (extract_commitments asks all three): it is worked out once.
+    """
+    body = _QUOTE_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    cut = _find_cut(body)
+    return body, None if cut is None else cut.start()
 
 
 def _cut_sign_off(body: str) -> str:
