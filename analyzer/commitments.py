@@ -110,18 +110,20 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
         if key not in seen:
             seen.add(key)
             found.append(commitment)
-    return _read_against_quote(found, body, text, today, author, order)
+    return _read_against_quote(found, body, text, today, author, order,
+                               sentences if rest == body else None)
 
 
 def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt.date,
-                        author: Author, order: Order | None) -> list[Commitment]:
+                        author: Author, order: Order | None,
+                        sentences: list[str] | None = None) -> list[Commitment]:
     """Pin weekdays to the quoted proposal, and date a bare acceptance of it."""
     if len(body) == len(text) or not body:
         return found  # nothing quoted
     clocked = [c for c in found if c.due == today and c.actor != "seller" and not c.vague
                and not find_times(c.text, today)]  # "2pm is fine": the day is the quote's
     dated = any(c.due is not None and c.actor != "seller" and c not in clocked for c in found)
-    accepting = None if dated else _accepting_sentence(body) or (
+    accepting = None if dated else _accepting_sentence(body, sentences) or (
         clocked[0].text if clocked else None)
     if not (accepting or any(c.due is not None and c.actor != "seller"
                              and _WEEKDAY.search(c.text) for c in found)):
@@ -150,13 +152,16 @@ _MEET_WORD = re.compile(r"(?i)(?<![a-z])(?:meet|meeting|call|chat|session|sync|d
                         r"|会议|开会|见面|碰面|聚|沙龙|活动")
 
 
-def _accepting_sentence(body: str) -> str | None:
+def _accepting_sentence(body: str, sentences: list[str] | None = None) -> str | None:
     """The first sentence of the reply that accepts ("Yes, that works.", "没问题。"),
-    read sentence by sentence so a signature below does not hide a one-word reply."""
+    read sentence by sentence so a signature below does not hide a one-word reply.
+    ``sentences`` is ``split_sentences(body)`` when the caller has it."""
     clause = Clause.of(body)
-    if not ACCEPTS(clause) and not any(map(clause.low.__contains__, _ACCEPT_HINTS)):
-        return None
-    return next((s for s in split_sentences(body) if ACCEPTS(Clause.of(s))), None)
+    if not any(map(clause.low.__contains__, _ACCEPT_HINTS)) and not ACCEPTS(clause):
+        return None  # the cheap test first
+    if sentences is None:
+        sentences = split_sentences(body)
+    return next((s for s in sentences if ACCEPTS(Clause.of(s))), None)
 
 
 # The short replies the per-sentence reading exists for; a body with none of them and
