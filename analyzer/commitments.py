@@ -110,18 +110,20 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
         if key not in seen:
             seen.add(key)
             found.append(commitment)
-    return _read_against_quote(found, body, text, today, author, order)
+    return _read_against_quote(found, body, text, today, author, order,
+                               sentences if rest == body else None)
 
 
 def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt.date,
-                        author: Author, order: Order | None) -> list[Commitment]:
+                        author: Author, order: Order | None,
+                        sentences: list[str] | None = None) -> list[Commitment]:
     """Pin weekdays to the quoted proposal, and date a bare acceptance of it."""
     if len(body) == len(text) or not body:
         return found  # nothing quoted
     clocked = [c for c in found if c.due == today and c.actor != "seller" and not c.vague
                and not find_times(c.text, today)]  # "2pm is fine": the day is the quote's
     dated = any(c.due is not None and c.actor != "seller" and c not in clocked for c in found)
-    accepting = None if dated else _accepting_sentence(body) or (
+    accepting = None if dated else _accepting_sentence(body, sentences) or (
         clocked[0].text if clocked else None)
     if not (accepting or any(c.due is not None and c.actor != "seller"
                              and _WEEKDAY.search(c.text) for c in found)):
@@ -150,13 +152,16 @@ _MEET_WORD = re.compile(r"(?i)(?<![a-z])(?:meet|meeting|call|chat|session|sync|d
                         r"|会议|开会|见面|碰面|聚|沙龙|活动")
 
 
-def _accepting_sentence(body: str) -> str | None:
+def _accepting_sentence(body: str, sentences: list[str] | None = None) -> str | None:
     """The first sentence of the reply that accepts ("Yes, that works.", "没问题。"),
-    read sentence by sentence so a signature below does not hide a one-word reply."""
+    read sentence by sentence so a signature below does not hide a one-word reply.
+    ``sentences`` is ``split_sentences(body)`` when the caller has it."""
     clause = Clause.of(body)
-    if not ACCEPTS(clause) and not any(map(clause.low.__contains__, _ACCEPT_HINTS)):
-        return None
-    return next((s for s in split_sentences(body) if ACCEPTS(Clause.of(s))), None)
+    if not any(map(clause.low.__contains__, _ACCEPT_HINTS)) and not ACCEPTS(clause):
+        return None  # the cheap test first
+    if sentences is None:
+        sentences = split_sentences(body)
+    return next((s for s in sentences if ACCEPTS(Clause.of(s))), None)
 
 
 # The short replies the per-sentence reading exists for; a body with none of them and
@@ -172,6 +177,7 @@ _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, 
 
 _PROPOSES = re.compile(r"(?:propose|suggest|new\s+(?:date|time)|as\s+follows|如下|改为|调整为|新的时间)"
                        r"[^\n]*[:：]$", re.IGNORECASE)
+_COLON_ENDS = (":", "：", ":\n", "：\n")  # where _PROPOSES's "$" can follow its colon
 _DATE_LINE = re.compile(r"^[-*•\s]*[^a-z\u4e00-\u9fff]*(?:[a-z]+day|[周星礼]|\d)", re.IGNORECASE)
 
 
@@ -182,7 +188,7 @@ def _proposed_below(sentences: list[str], today: dt.date, author: Author,
     Exactly one such day is the author's step; several are a choice, not yet a step.
     """
     for index, sentence in enumerate(sentences[:-1]):
-        if not _PROPOSES.search(sentence):
+        if not sentence.endswith(_COLON_ENDS) or not _PROPOSES.search(sentence):
             continue
         offered = []
         for line in sentences[index + 1:index + 4]:
@@ -316,7 +322,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   state: _SentenceState, order: Order | None) -> Commitment | None:
     state.conditional = state.conditional or (
         cues.CONDITIONAL(clause) and not sides.OTHER_PRECONDITION(clause))
-    times = find_times(clause.text, today, clause.low, order)
+    times = find_times(clause.text, today, clause.low, order, (clause.latin, clause.cjk))
     moved = cues.RESCHEDULE.search(clause) if times else None
     if moved is not None:  # "改到7月7日", "moved from July 14 to July 16": the new day
         times = _new_days(clause.low, times, moved.start())
@@ -332,7 +338,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
     state.unclaimed = None
     if due is not None and sides.CHECKING(clause):
         due, times = None, []  # "let me check my calendar for Thursday": no day promised
-    if due is None and not times and _CLOCK.search(clause.low) and not cues.ROUTINE(clause):
+    if due is None and not times and _CLOCK_GATE.search(clause.low) and _CLOCK.search(clause.low) \
+            and not cues.ROUTINE(clause):
         due = today  # "I can come to the library at 4", "下午三点见": a time today
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):
@@ -430,6 +437,9 @@ _CLOCK = re.compile(
     r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
     r"(?<=at )\d{1,2}(?![\d:%,]|\.\d))(?![\d])|(?:上午|下午|晚上|中午|早上)?[0-9一二三四五六七八九十两]{1,3}点"
     r"|(?<![明后昨前天日一二三四五六号末])(?:上午|下午|晚上|中午|傍晚)")
+# Every _CLOCK match holds a digit, "点", or "午"/"晚" (上午 下午 中午 晚上 傍晚): a one-class
+# search rules most clauses out ~20x cheaper than the pattern's alternation.
+_CLOCK_GATE = re.compile(r"[\d点午晚]")
 _NUMERIC_DATE = re.compile(r"\d[/.]\d")  # only then does the writer's date order matter
 _WEEKDAY = re.compile(r"(?i)mon|tue|wed|thu|fri|sat|sun|周[一二三四五六日天]|星期|礼拜")
 _QUOTE_WINDOW = 1500  # the message replied to heads the quote; older ones lie below

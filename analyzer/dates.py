@@ -366,21 +366,28 @@ def _names_a_time(low: str) -> bool:
 
 
 def find_times(text: str, today: dt.date, low: str | None = None,
-               order: Order | None = "md") -> list[TimeMention]:
+               order: Order | None = "md", scripts: tuple[bool, bool] | None = None
+               ) -> list[TimeMention]:
     """Every day or vague time named in ``text``; unresolvable matches are dropped.
 
     ``low`` is ``text.lower()`` when the caller already has it. ``order`` says how the
     writer orders numeric dates ("3/10"); None means undecided, and a numeric date
-    that reads two ways is then a vague time, never a guessed day.
+    that reads two ways is then a vague time, never a guessed day. ``scripts`` is
+    whether ``low`` has Latin letters ([a-z]) and CJK characters, when the caller
+    already knows (``text_cues.Clause``).
     """
     low = fold(text) if low is None else low
+    if scripts is None:
+        latin, cjk = _HAS_LATIN.search(low) is not None, _HAS_CJK.search(low) is not None
+    else:
+        latin, cjk = scripts
     found: list[TimeMention] = []
     digits = _HAS_DIGIT.search(low) is not None
     if digits:
         found += _scan(_NUM_RE, text, low, today, order)
-    if _HAS_LATIN.search(low) and (digits or _names_a_time(low)):
+    if latin and (digits or _names_a_time(low)):
         found += _scan(_EN_RE, text, low, today, order)
-    if _HAS_CJK.search(low):
+    if cjk:
         found += _scan(_ZH_RE, text, low, today, order)
         if "后" in low:  # "节后", "国庆节后", "春节以后": after a holiday, no day
             found += [TimeMention(m.start(), m.end(), None, 1) for m in _AFTER_HOLIDAY.finditer(low)]

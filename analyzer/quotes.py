@@ -28,6 +28,7 @@ Everything is a cut point or a dropped line, so stripping twice changes nothing
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -52,6 +53,40 @@ _CUT = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 _SIGNATURE_LINES = 8  # name, title, company, phones, address: no more
+# Where a _CUT match can start. Every alternative but two begins (after blanks) with one
+# of these characters, case-folded by the engine itself; the other two lie on one line:
+# "…于…写道：", and a line with an address or a digit holding one of _CUT_WORDS
+# ("… <a@b.c> wrote:"). A line that passes neither test cannot start a match, so _CUT
+# runs only from the lines that do: the long lines of the new text are skipped cheaply.
+_CUT_FIRST = re.compile(r"[ \t]*[ob_*fvdsg在发来-]", re.IGNORECASE)
+_CUT_WORDS = ("wrote", "écrit", "escribió", "scritto", "schreef", "schrieb")
+# The characters IGNORECASE reads as a letter of those words that str.lower does not
+# turn into it ("ſ" as "s", "ı" as "i"): a line holding one is always tried.
+_CUT_FOLDS = ("\u0130", "\u0131", "\u017f")
+_ADDRESS_OR_DIGIT = re.compile(r"[@0-9]")
+
+
+def _find_cut(body: str) -> re.Match[str] | None:
+    """``_CUT.search(body)``, trying only the lines a match can start on."""
+    start = 0
+    for line in body.split("\n"):
+        if _CUT_FIRST.match(line) or _may_name_writer(line):
+            found = _CUT.match(body, start)
+            if found is not None:
+                return found
+        start += len(line) + 1
+    return None
+
+
+def _may_name_writer(line: str) -> bool:
+    if "写道" in line:
+        return True
+    if _ADDRESS_OR_DIGIT.search(line) is None:
+        return False
+    low = line.lower()
+    return any(map(low.__contains__, _CUT_WORDS)) or any(map(line.__contains__, _CUT_FOLDS))
+
+
 _QUOTE_LINE = re.compile(r"^[ \t]*>[^\n]*\n?", re.MULTILINE)
 _SIGN_OFF = re.compile(
     r"^[ \t]*(?:best(?: regards| wishes)?|regards|kind regards|warm regards|warmly|cheers|"
@@ -75,10 +110,9 @@ def strip_quoted(text: str) -> str:
     later pass would cut at; sign-offs are cut until none is left to cut. Together
     that makes stripping idempotent in one pass.
     """
-    body = _QUOTE_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    cut = _CUT.search(body)
+    body, cut = _unquoted_and_cut(text)
     if cut is not None:
-        body = body[:cut.start()]
+        body = body[:cut]
     while True:
         shorter = _cut_sign_off(body)
         if shorter == body:
@@ -88,9 +122,8 @@ def strip_quoted(text: str) -> str:
 
 def unquoted_part(text: str) -> str:
     """The body above the quoted messages, signature included."""
-    body = _QUOTE_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    cut = _CUT.search(body)
-    return body if cut is None else body[:cut.start()]
+    body, cut = _unquoted_and_cut(text)
+    return body if cut is None else body[:cut]
 
 
 def quoted_part(text: str) -> str:
@@ -100,10 +133,22 @@ def quoted_part(text: str) -> str:
     """
     body = text.replace("\r\n", "\n").replace("\r", "\n")
     quoted = "".join(m.group() for m in _QUOTE_LINE.finditer(body))
-    cut = _CUT.search(_QUOTE_LINE.sub("", body))
+    unquoted, cut = _unquoted_and_cut(text)
     if cut is not None:  # the attribution line too: it dates the quoted message
-        quoted += "\n" + _QUOTE_LINE.sub("", body)[cut.start():]
+        quoted += "\n" + unquoted[cut:]
     return quoted
+
+
+@functools.lru_cache(maxsize=4)
+def _unquoted_and_cut(text: str) -> tuple[str, int | None]:
+    """The body without its ``>`` lines, and where the quoted messages begin in it.
+
+    strip_quoted, unquoted_part and quoted_part all need it, for the same mail in turn
+    (extract_commitments asks all three): it is worked out once.
+    """
+    body = _QUOTE_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    cut = _find_cut(body)
+    return body, None if cut is None else cut.start()
 
 
 def _cut_sign_off(body: str) -> str:
@@ -158,7 +203,7 @@ def zones(text: str) -> Zones:
     quoted = [line.strip() for line in _QUOTE_LINE.findall(body) if line.strip(" \t\n>")]
     body = _QUOTE_LINE.sub("", body)
     signature: list[str] = []
-    cut = _CUT.search(body)
+    cut = _find_cut(body)
     if cut is not None:
         tail = body[cut.start():].strip()
         (signature if _SIGNATURE_CUT.match(cut.group()) else quoted).append(tail)

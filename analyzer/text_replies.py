@@ -57,6 +57,8 @@ ACCEPTS = Cue(
 _EXPLICIT_HINT = re.compile(
     r"\d\s*(?:[/.月-]|(?:st|nd|rd|th)?\s+(?:of\s+)?[JFMASONDjfmasond][a-z]{2})|"
     r"(?:[JFMASONDjfmasond][a-z]{2,8})\.?\s+\d")
+# Both alternatives hold a digit: a one-class search skips the hint on most sentences.
+_DIGIT = re.compile(r"\d")
 
 
 _CHOICE = re.compile(r"\s+or\s+|或者?|还是")
@@ -82,16 +84,19 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None,
     if not (_EXPLICIT_HINT if explicit_only else _HAS_TIME_WORD).search(quoted):
         return days
     header = _header(quoted)
-    written = _header_day(header.group(), today, order) if header else None
+    written: dt.date | None = None
+    dated = header is None  # the header's day is read once a sentence needs it
     text = quoted[:header.start()] + quoted[header.end():] if header else quoted
     offered = _CHOICE.sub("，", text)  # "周二（7月28日）或周四（7月30日）": each is proposed
     explicit: list[dt.date] = []
     clock_only = False
     for sentence in _SENTENCE.findall(offered):
-        if explicit_only and not _EXPLICIT_HINT.search(sentence):
+        if explicit_only and (_DIGIT.search(sentence) is None or not _EXPLICIT_HINT.search(sentence)):
             continue  # pinning a weekday needs a calendar date
         if not _OFFERS.search(sentence) or _CONFLICT.search(sentence):
             continue  # "我周五前把议程发给您" promises, "I have a conflict tomorrow" rules out
+        if not dated and header is not None:
+            written, dated = _header_day(header.group(), today, order), True
         mentions = find_times(sentence, written or today, None, order)
         if not mentions and written is not None and written >= today and not explicit_only \
                 and _CLOCK.search(sentence):

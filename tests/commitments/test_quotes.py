@@ -115,3 +115,22 @@ def test_zones_keep_exactly_the_new_text_and_name_what_was_cut() -> None:
     assert split.signature and split.signature[0].startswith("Best regards")
     phone = zones("好的，下周三见。\n\n发自我的iPhone\n")
     assert phone.new == "好的，下周三见。" and phone.signature == ("发自我的iPhone",)
+
+
+LINE_STARTS = [
+    *CLIENT_REPLIES.values(),
+    "ON Mon\nwrote:", "x\nſent from my phone", "x\n  Sent from my iPhone", "x\n\tdE: Tom\nDatum: Mo",
+    "a\nFrom\n\n:\nx\nSent: Sunday", "x\n在 2026-03-01 18:22，李明 写道：", "x\n李明 于2026年3月1日 写道：",
+    "Long line 3pm, 好的，我们 next Tuesday 把报告发给您。\nLe 3 mars, X <x@y.fr> a écrit :",
+    "x\nAm 3. März schrieb Tom <t@x.de>:", "x\n_________\nFrom: a", "x\n--", "x\n-- \nDana",
+    "\n\nOn\nMon, 3 Mar wrote:", "Dear Tom,\nOur plan: we meet on Friday.", "de: x\n\n\nSent: y",
+]
+
+
+@pytest.mark.parametrize("body", LINE_STARTS)
+def test_the_cut_is_looked_for_only_where_it_can_start(body: str) -> None:
+    """Trying only the lines a cut can start on finds exactly the full search's cut."""
+    from dealnudge.analyzer.quotes import _CUT, _find_cut
+
+    full, quick = _CUT.search(body), _find_cut(body)
+    assert (full and (full.span(), full.group())) == (quick and (quick.span(), quick.group()))
