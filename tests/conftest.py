@@ -72,6 +72,7 @@ class _Server:
     root: Path
     port: int
     as_postgres_user: bool
+    durable: bool = False  # synchronous commits (for tests that stop it with -m immediate)
 
     @property
     def data(self) -> Path:
@@ -100,9 +101,11 @@ class _Server:
 
     def launch(self) -> None:
         """Start the server on an initialised data directory (again, after ``stop``)."""
+        # Speed over durability, except for a server a test stops with -m immediate and
+        # restarts: there a commit acknowledged before the stop must survive it.
+        lax = "" if self.durable else "-c synchronous_commit=off "
         options = (f"-p {self.port} -h 127.0.0.1 -k {self.root} -F "
-                   "-c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200")
+                   f"{lax}-c full_page_writes=off -c max_connections=200")
         self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options,
                  "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
 
@@ -134,15 +137,16 @@ def postgres_url() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def private_postgres() -> Iterator[_Server]:
+def private_postgres(*, durable: bool = False) -> Iterator[_Server]:
     """A private PostgreSQL server for the duration of the block (tests that restart it
-    use their own, not the session's)."""
+    use their own, not the session's, with ``durable=True``)."""
     bindir = _pg_bindir()
     as_root = os.geteuid() == 0
     root = Path(tempfile.mkdtemp(prefix="dealnudge-pg-"))
     if as_root:
         shutil.chown(root, user=PG_USER, group=PG_USER)
-    server = _Server(bindir=bindir, root=root, port=_free_port(), as_postgres_user=as_root)
+    server = _Server(bindir=bindir, root=root, port=_free_port(), as_postgres_user=as_root,
+                     durable=durable)
     try:
         server.start()
         server.stop_when_we_die()

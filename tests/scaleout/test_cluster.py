@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 import signal
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import yaml
+from dealnudge.scheduler.sending import delivery_label
 from dealnudge.store import NudgeRecord, Store
 
 from tests.conftest import private_postgres
@@ -35,12 +37,19 @@ def _digests(store: Store) -> list[NudgeRecord]:
 
 
 def assert_exactly_one_digest_each(cluster: Cluster, store: Store) -> None:
+    """Every rep claimed a digest, at most one per local day, and the outbox holds
+    exactly the claimed digests: no file without its claim, no claim without its file.
+    A test that runs across a rep's local midnight (Asia/Shanghai's at 16:00 UTC)
+    rightly sends that rep the new day's digest as well."""
     reps = sorted(r.email for r in cluster.config.reps)
-    claims = sorted(c.rep for c in _digests(store))
-    assert claims == reps
+    claims = _digests(store)
+    assert sorted({c.rep for c in claims}) == reps
+    per_day = Counter((c.rep, c.local_day) for c in claims)
+    assert set(per_day.values()) == {1}, per_day
     outbox = Path(cluster.config.nudges.delivery.path)  # type: ignore[union-attr]
     files = sorted(p.name for p in outbox.glob("*.eml"))
-    assert len(files) == len(reps), files
+    assert files == sorted(f"{delivery_label(c.local_day, 'digest', c.rep)}.eml"
+                           for c in claims), files
     assert not list(outbox.glob(".*.tmp"))
 
 
@@ -120,7 +129,7 @@ def test_a_frozen_worker_is_taken_over_and_writes_nothing_when_it_wakes(
 
 
 def test_postgresql_restarted_under_running_workers(tmp_path: Path) -> None:
-    with private_postgres() as server:
+    with private_postgres(durable=True) as server:
         logs = tmp_path / "logs"
         logs.mkdir()
         cluster = Cluster(write_cluster_config(tmp_path / "team", server.url), logs)
