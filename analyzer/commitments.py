@@ -123,8 +123,12 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
     clocked = [c for c in found if c.due == today and c.actor != "seller" and not c.vague
                and not find_times(c.text, today)]  # "2pm is fine": the day is the quote's
     dated = any(c.due is not None and c.actor != "seller" and c not in clocked for c in found)
-    accepting = None if dated else _accepting_sentence(body, sentences) or (
-        clocked[0].text if clocked else None)
+    withdrawn = author == "customer" and _withdraws(body)
+    if withdrawn:  # "临时加班，取消报名": the reply takes the sign-up back
+        found = [c for c in found if c not in clocked]
+        clocked = []
+    accepting = None if dated or withdrawn else _accepting_sentence(body, sentences) or (
+        clocked[0].text if clocked else None) or _form_reply(body, text, author)
     if not (accepting or any(c.due is not None and c.actor != "seller"
                              and _WEEKDAY.search(c.text) for c in found)):
         return found  # only a weekday can need the quote to say which week
@@ -139,7 +143,11 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
         if author == "seller" and _ASKED_TO_ACT.search(quoted) and not _MEET_WORD.search(quoted):
             return pinned  # "Yes" to "Could you please do a review this week": the seller's work
         actor: Actor = "customer" if author == "customer" else "joint"
-        pinned.append(Commitment(actor, proposals[0], False, accepting))
+        clause = Clause.of(accepting)
+        if cues.CONDITIONAL(clause):  # "先报名吧，如果没有突发情况……"
+            pinned.append(Commitment(actor, None, True, accepting))
+        else:
+            pinned.append(Commitment(actor, proposals[0], False, accepting))
     return pinned
 
 
@@ -162,6 +170,33 @@ def _accepting_sentence(body: str, sentences: list[str] | None = None) -> str | 
     if sentences is None:
         sentences = split_sentences(body)
     return next((s for s in sentences if ACCEPTS(Clause.of(s))), None)
+
+
+def _withdraws(body: str) -> bool:
+    """The reply calls the writer's own attendance off ("取消报名", "I have to cancel")."""
+    return any(cues.CANCEL(clause) or cues.NEGATION(clause)
+               for sentence in split_sentences(body) for clause in map(
+                   Clause.of, cues.CLAUSE_BREAK.split(sentence)) if _ATTENDS.search(clause.low))
+
+
+def _form_reply(body: str, text: str, author: Author) -> str | None:
+    """A reply that fills in the sign-up form the quoted notice asked for ("报名: 回复说明
+    以下关键信息", "reply with your name to register"): the customer's sign-up."""
+    if author != "customer" or len(body) > _FORM_REPLY_CHARS or not _SIGN_UP_CALL.search(
+            quoted_part(text)[:_QUOTE_WINDOW]):
+        return None
+    clause = Clause.of(body)
+    if cues.NEGATION(clause) or cues.CANCEL(clause) or "?" in body or "？" in body:
+        return None
+    return next((line.strip() for line in body.split("\n") if line.strip()), None)
+
+
+_ATTENDS = re.compile(r"报名|参加|出席|到场|attend|make\s+it|sign(?:ed)?[-\s]?up|registration|join")
+# A notice asking readers to sign up by replying to it.
+_SIGN_UP_CALL = re.compile(r"报名\W{0,3}(?:请|方式\W{0,3})?(?:直接)?(?:回复|留言|跟帖)|(?:回复|留言|跟帖)[^\n]{0,12}报名"
+                           r"|(?<![a-z])(?:reply|respond|comment)[^\n]{0,40}(?:sign\s*up|register|rsvp)"
+                           r"|(?<![a-z])rsvp(?![a-z])", re.IGNORECASE)
+_FORM_REPLY_CHARS = 600  # a filled-in form, not a letter
 
 
 # The short replies the per-sentence reading exists for; a body with none of them and
@@ -430,7 +465,7 @@ _SUBJECT_LINE = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?P<s>
 _SUBJECT_EVENT = re.compile(
     r"(?<![a-z])(?:meeting|meetup|call|sync|review|demo|workshop|webinar|kick-?off|session|party|"
     r"lunch|dinner|visit|onsite|training|hackathon|conference)s?(?![a-z])"
-    r"|会议|例会|聚会|沙龙|活动|分享会?|讲座|培训|座谈|研讨|评审|面基|见面|拜访|开标|大会|站")
+    r"|会议|例会|聚会|沙龙|活动|分享会?|讲座|培训|座谈|研讨|评审|面基|见面|拜访|开标|大会|站|专场")
 _LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
 _CLOCK = re.compile(

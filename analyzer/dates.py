@@ -94,6 +94,10 @@ def _r_iso(m: re.Match[str], today: dt.date) -> dt.date | None:
     return safe_date(int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"]))
 
 
+def _r_iso8(m: re.Match[str], today: dt.date) -> dt.date | None:
+    return safe_date(int(m["iso8_y"]), int(m["iso8_m"]), int(m["iso8_d"]))
+
+
 def _r_en_md(m: re.Match[str], today: dt.date) -> dt.date | None:
     return month_day(today, _MONTHS[m["en_md_m"]], int(m["en_md_d"]), m["en_md_y"])
 
@@ -263,7 +267,7 @@ def _vague(m: re.Match[str], today: dt.date) -> dt.date | None:
 
 
 _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
-    "iso": _r_iso, "num_dm": _r_num_dm, "en_md": _r_en_md, "en_dm": _r_en_dm,
+    "iso": _r_iso, "iso8": _r_iso8, "num_dm": _r_num_dm, "en_md": _r_en_md, "en_dm": _r_en_dm,
     "en_weekof": _vague,
     "en_from_today": lambda m, today: _ahead(today, _EN_NUMBERS[m["eft_n"]], m["eft_u"]),
     "zh_tmd": lambda m, today: safe_date(today.year, today.month, zh_number(m["zh_tmd_d"]) or 0),
@@ -300,7 +304,7 @@ _VAGUE_KINDS = frozenset({"en_vague", "zh_vague", "en_weekof"})
 
 
 def _family(name: str) -> str:
-    return "num" if name in ("iso", "num_dm", "us", "dot") else name.split("_")[0]
+    return "num" if name in ("iso", "iso8", "num_dm", "us", "dot") else name.split("_")[0]
 
 
 # A guard in front of each family lets the engine skip positions where none of its
@@ -402,7 +406,7 @@ def find_times(text: str, today: dt.date, low: str | None = None,
         kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None and (
             _AFTER_BEFORE.search(low, max(0, m.start - 16), m.start)
             or _AFTER_AFTER.match(low, m.end)) else m for m in kept]
-    if " or " in low or "或" in low or "还是" in low:
+    if " or " in low or "或" in low or "还是" in low or (len(kept) > 1 and _EITHER.search(low)):
         return _unless_a_choice(kept, low)
     return kept
 
@@ -444,11 +448,15 @@ _WEEKDAY_ONLY = re.compile(r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|t
 def _unless_a_choice(kept: list[TimeMention], low: str) -> list[TimeMention]:
     """Once two days are offered as a choice ("Thursday 10/8 or Friday 10/9", "周二或周四"),
     no day of the clause is decided."""
-    if not any(m.due is not None and _offered_as_choice(m, low) for m in kept):
+    if not any(m.due is not None and _offered_as_choice(m, low) for m in kept) and not (
+            _EITHER.search(low) and len({m.due for m in kept if m.due is not None}) > 1):
         return kept
     return [m if m.due is None else TimeMention(m.start, m.end, None, m.rank) for m in kept]
 
 
+# "9月12日 9月13日 都可以", "Monday and Tuesday both work": any of the days named, none chosen.
+_EITHER = re.compile(r"都(?:可以|行|ok|没问题|方便)|均可|(?<![a-z])(?:either\s+(?:one\s+|day\s+)?(?:works|is\s+fine)"
+                     r"|both\s+(?:work|are\s+(?:fine|good|ok))|any\s+of\s+(?:those|these|them))(?![a-z])")
 # "December 9 or 10", "周二或周四": a choice between days is not yet a day.
 _OR_AFTER = re.compile(r"(?:\s*(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*(?:or|或者?|还是)\s*"
                        r"(?:on\s+)?(?:the\s+)?(?:\d|周|星期|礼拜|下|本|这|月|明|后|mon|tue|wed|thu|fri|sat"

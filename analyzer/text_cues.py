@@ -239,7 +239,7 @@ NEGATION = Cue(
        r"no\s+longer|not\s+planning|never|not\s+ready|not\s+in\s+a\s+position|not\s+interested|"
        r"wasn['’]t|weren['’]t|was\s+not|didn['’]t|did\s+not"
        r")\b",
-    zh=r"不会|不能|无法|没法|没办法|来不了|去不了|参加不了|赶不上|不参加|不考虑|暂不|暂时不|不打算|"
+    zh=r"(?<!会)不会|(?<!能)不能|无法|没法|没办法|来不了|去不了|参加不了|赶不上|不参加|不考虑|暂不|暂时不|不打算|"
        r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|不(?:太|大|是很|怎么)(?:方便|合适|行|可以)|不合适|做不到|不来了?|不去了?|不签|不行(?!吗)",
     gate=("n't", "n’t", "not", "never", "unable", "cannot", "longer", "wont", "cant", "wasn",
           "weren", "didn"),

@@ -39,7 +39,7 @@ ACCEPTS = Cue(
        r"|^\W*(?:yes|yep|sure|ok(?:ay)?)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
        r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
        r")\b",
-    zh=r"到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|在[^，,。！!]{0,10}(?:等|恭候)(?:你们?|您|各位)|(?:那天|当天|这个时间|那个时间|^\W*时间)"
+    zh=r"(?:到场|到达|抵达)时间|到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|在[^，,。！!]{0,10}(?:等|恭候)(?:你们?|您|各位)|(?:那天|当天|这个时间|那个时间|^\W*时间)"
        r"(?:我们?|都|也|对我们?来说)*(?:可以|没问题|行|方便|合适)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
        r"|(?:^|[，,\s])\W*(?:先|也|我也)?(?:\+1|报名|报上|报个名|算我一个)|(?:我|我们)(?:也|一定|必须)?(?:想)?(?:去|参加)(?:[啊吧哈呀的了]|一下)?(?=\W*$|[，,。！!~])(?![^，,。！!]*(?:不|没))|(?:必须|一定)(?:去|来|到)(?=\W*$|[，,。！!~啊吧])|(?:走|开车|骑车)?过去\W*$|(?:^|[，,\s])(?:我们?|本人)?也?(?:会|将|一定|准时|届时|到时候?|尽力|尽量)*(?:[^，,。！!不没无]{0,8}?)"
        r"(?<![不没])(?:参加|参会|出席|到场)\W*$|^\W*(?:好的?|可以的?|没问题|行|ok|方便|欢迎|同意)(?:[，,。!！\s]*(?:好的?|可以的?|没问题|行|方便|"
@@ -62,6 +62,8 @@ _DIGIT = re.compile(r"\d")
 
 
 _CHOICE = re.compile(r"\s+or\s+|或者?|还是")
+_WHEN_HEADING = re.compile(r"^([#*> \t]*(?:时[ \t]*间|日[ \t]*期|time|date|when)[ \t]*\**)[ \t]*\n(?:[ \t>]*\n)*[ \t>]*",
+                           re.IGNORECASE | re.MULTILINE)
 
 
 _ATTRIBUTION = re.compile(r"^[^\n]*(?:wrote|写道|sent|date|发送时间|日期|时间)\s*[:：][^\n]*$",
@@ -87,7 +89,8 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None,
     written: dt.date | None = None
     dated = header is None  # the header's day is read once a sentence needs it
     text = quoted[:header.start()] + quoted[header.end():] if header else quoted
-    offered = _CHOICE.sub("，", text)  # "周二（7月28日）或周四（7月30日）": each is proposed
+    offered = _CHOICE.sub("，", _WHEN_HEADING.sub(r"\1: ", text))  # "周二（7月28日）或周四（7月30日）":
+    # each is proposed; a "### 时间" heading is read with the line below it
     explicit: list[dt.date] = []
     clock_only = False
     for sentence in _SENTENCE.findall(offered):

@@ -351,4 +351,7 @@ def _side(owner: str, author: Author) -> Side | None:
 
 def _is_name(owner: str) -> bool:
     """A person or team named as the owner: a few words, no verb-like length."""
-    return len(owner.split()) <= 4 and len(owner) <= 30
+    return len(owner.split()) <= 4 and len(owner) <= 30 and not _STEP_NUMBER.match(owner)
+
+
+_STEP_NUMBER = re.compile(r"\s*(?:step|phase|stage|part|item|no\.?|第)\s*[0-9一二三四五六七八九十]")  # "step3:": no person

@@ -22,6 +22,9 @@ _ORD = r"(?:st|nd|rd|th)?"
 
 PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(?<!\d)(?P<iso_y>20\d\d)[-/.](?P<iso_m>\d{1,2})[-/.](?P<iso_d>\d{1,2})(?!\d)"),
+    # "20260430": eight digits that read as a date of these years, standing alone
+    ("iso8", (r"(?<![0-9a-z_.-])(?P<iso8_y>20[23]\d)(?P<iso8_m>0[1-9]|1[0-2])(?P<iso8_d>0[1-9]|[12]\d|3[01])"
+              r"(?![0-9a-z_.-])")),
     ("num_dm", (rf"(?P<num_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<num_dm_m>{_MON})\b\.?"
                rf"(?:,?\s+(?P<num_dm_y>20\d\d)\b)?")),
     # numeric dates: which part is the month is decided per mail (analyzer.text_locale)
@@ -89,7 +92,8 @@ PATTERNS: list[tuple[str, str]] = [
                  rf"after\s+the\s+holidays|later|this\s+year|in\s+the\s+future)\b")),
     ("zh_nmd", rf"下个?月(?P<zh_nmd_d>{_NUM})[号日]"),
     ("zh_tmd", rf"(?:本|这个)月(?P<zh_tmd_d>{_NUM})[号日]"),
-    ("zh_md", rf"(?:(?P<zh_md_y>\d{{4}})年)?(?P<zh_md_m>{_NUM})月(?P<zh_md_d>{_NUM})[日号]"),
+    # "2026年 4月 11日": some writers space the parts
+    ("zh_md", rf"(?:(?P<zh_md_y>\d{{4}})[ \t]?年[ \t]?)?(?P<zh_md_m>{_NUM})[ \t]?月[ \t]?(?P<zh_md_d>{_NUM})[ \t]?[日号]"),
     # "月底", "下个月底", "4月底" (April's end, not this month's), "本月内"; "半个月内" is no month
     ("zh_eom", rf"(?:(?P<zh_eom_mod>本|这个?|下个?)|(?P<zh_eom_n>{_NUM})|(?<![个半]))月(?:底|末|之?内)"),
     ("zh_thismonth", r"(?:本|这个)月(?![0-9零〇一二两三四五六七八九十初中])"),
@@ -112,5 +116,5 @@ PATTERNS: list[tuple[str, str]] = [
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
-EXPLICIT = frozenset({"en_wdord", "iso", "num_dm", "us", "dot", "en_word_ord", "zh_tmd", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
+EXPLICIT = frozenset({"en_wdord", "iso", "iso8", "num_dm", "us", "dot", "en_word_ord", "zh_tmd", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
                        "zh_day"})

@@ -600,3 +600,64 @@ def test_a_customers_plan_table_owned_by_its_own_departments() -> None:
 ])
 def test_the_old_plans_day_is_not_the_step(text: str) -> None:
     assert dated(text) is None
+
+
+ZH_HEADED = ("\n\n------------------ 原始邮件 ------------------\n发件人: \"李明\";\n"
+             "发送时间: 2026年3月3日(星期二) 上午9:00\n主题: 线下交流\n\n### 时间\n\n"
+             "2026年3月7日（星期六）下午2:00\n\n### 报名\n\n回复本帖报名，写明姓名和到场时间。\n")
+EN_RSVP = ("\n\nOn Tue, Mar 3, 2026 at 9:00 AM, Sam Lee <sam@vendor.com> wrote:\n"
+           "> ## Date\n>\n> Saturday, March 7, 2 pm\n>\n> Reply to this thread to register.\n")
+
+
+@pytest.mark.parametrize(("reply", "quote"), [
+    ("姓名：王伟\n到场时间：14:00", ZH_HEADED),  # a filled-in form under a "时间" heading
+    ("账号：wangwei\n大概两点到", ZH_HEADED),  # a form without a sign-up word
+    ("先报名，晚上看能不能把问题整理出来", ZH_HEADED),  # "能不能" asks, it does not refuse
+    ("Name: Wang Wei\nTeam: data platform", EN_RSVP),
+])
+def test_a_form_reply_to_a_call_for_sign_ups_takes_its_day(reply: str, quote: str) -> None:
+    assert dated(reply + quote) == dt.date(2026, 3, 7)
+
+
+@pytest.mark.parametrize(("reply", "quote"), [
+    ("到场时间 14:00 吧\n临时加班，取消报名", ZH_HEADED),  # the sign-up taken back
+    ("先报名吧，如果没有突发情况……", ZH_HEADED),  # a condition on the writer's side
+    ("Name: Wang Wei\nSorry, I can't make it after all.", EN_RSVP),
+    ("账号：wangwei\n请问需要带电脑吗？", ZH_HEADED),  # a question, not a form
+])
+def test_a_withdrawn_or_conditional_sign_up_takes_no_day(reply: str, quote: str) -> None:
+    assert dated(reply + quote) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("时间：2026年 3月 12日 14:00，我们准时参加。", "2026-03-12"),  # spaced 年 月 日
+    ("我们 2026 年 3 月 12 日召开评审会。", "2026-03-12"),
+    ("评审会时间：20260312 14:00，我们准时参加。", "2026-03-12"),  # eight digits
+])
+def test_spaced_and_compact_dates_are_read(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "订单号 20260312001 已收到，我们会尽快付款。",  # a longer number is no date
+    "附件 report-20260312.pdf 请查收，我们周五前反馈。",  # part of a file name
+])
+def test_digits_inside_numbers_and_names_are_no_date(text: str) -> None:
+    assert dated(text) in (None, dt.date(2026, 3, 6))
+    assert dated(text) != dt.date(2026, 3, 12)
+
+
+@pytest.mark.parametrize("text", [
+    "3月12日 3月13日 都可以",
+    "3月12日和3月13日我们都行。",
+    "Thursday March 12 and Friday March 13 both work for us.",
+])
+def test_several_days_that_all_suit_are_not_yet_a_day(text: str) -> None:
+    assert dated(text) is None
+
+
+def test_a_numbered_step_is_no_owner_in_a_notice() -> None:
+    notice = ("参加须知：\n- step1: 在仓库留言报名\n- step2: 完成当月阅读\n"
+              "- step3: 报名当月线下活动，截止 3 月 31 日\n")
+    assert [c for c in extract_commitments(notice, sent_at=WEDNESDAY, author="seller")
+            if c.actor != "seller" and c.due is not None] == []
