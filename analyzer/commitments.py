@@ -358,11 +358,15 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
     state.conditional = state.conditional or (
         cues.CONDITIONAL(clause) and not sides.OTHER_PRECONDITION(clause))
     times = find_times(clause.text, today, clause.low, order, (clause.latin, clause.cjk))
+    named = bool(times)  # a day named and then ruled out leaves no clock time for today
     moved = cues.RESCHEDULE.search(clause) if times else None
     if moved is not None:  # "改到7月7日", "moved from July 14 to July 16": the new day
         times = _new_days(clause.low, times, moved.start())
     elif times and cues.POSTPONED(clause):
         times = []  # "原计划于明天举行的会议将不得不延期": only the old day is named
+    if len(times) > 1 and "because" in clause.low:  # "… for next Tuesday because X is away this week"
+        reason = clause.low.find("because")
+        times = [t for t in times if t.start < reason] or times
     due = best_day(times, today)
     if due is not None:  # only a day can be misattached; vague times are left as they are
         ahead = _ahead_of_the_past(clause, times)
@@ -373,7 +377,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
     state.unclaimed = None
     if due is not None and sides.CHECKING(clause):
         due, times = None, []  # "let me check my calendar for Thursday": no day promised
-    if due is None and not times and _CLOCK_GATE.search(clause.low) and _CLOCK.search(clause.low) \
+    if due is None and not named and _CLOCK_GATE.search(clause.low) and _CLOCK.search(clause.low) \
             and not cues.ROUTINE(clause):
         due = today  # "I can come to the library at 4", "下午三点见": a time today
     vague_step = cues.VAGUE_STEP(clause)
@@ -387,8 +391,9 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         state.unclaimed = due
         return None
     actor = resolve_actor(clause, author)
-    if actor == author == "seller" and (cues.MEETING(clause) or cues.PROPOSAL(clause)):
-        actor = "joint"  # "We will have our telecon tomorrow": both sides meet
+    if actor == author == "seller" and (cues.MEETING(clause) or cues.PROPOSAL(clause)
+                                        or (due is not None and cues.SUITS(clause))):
+        actor = "joint"  # "We will have our telecon tomorrow", "Thursday looks good": both sides meet
     if due is None or tentative:
         return Commitment(actor, None, True, sentence)
     return Commitment(actor, due, False, sentence)

@@ -406,11 +406,15 @@ def find_times(text: str, today: dt.date, low: str | None = None,
         kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None and (
             _AFTER_BEFORE.search(low, max(0, m.start - 16), m.start)
             or _AFTER_AFTER.match(low, m.end)) else m for m in kept]
+    if "except" in low or "除了" in low:  # "any day except Tuesday": ruled out, not named
+        kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None
+                and _EXCEPT.search(low, max(0, m.start - 40), m.start) else m for m in kept]
     if " or " in low or "或" in low or "还是" in low or (len(kept) > 1 and _EITHER.search(low)):
         return _unless_a_choice(kept, low)
     return kept
 
 
+_EXCEPT = re.compile(r"(?<![a-z])except(?:\s+for)?(?![a-z])[^.;!?。；]*$|除了[^。；，,]*$")
 # "after March 15", "3月15日之后": some time after the day, not the day.
 _AFTER_BEFORE = re.compile(r"(?<![a-z])(?:until\s+|till\s+|not\s+)?after\s+(?:the\s+)?$")
 _AFTER_AFTER = re.compile(r"\s*(?:之后|以后|后)(?![天日\d一二三四五六七八九十两])")
@@ -456,6 +460,7 @@ def _unless_a_choice(kept: list[TimeMention], low: str) -> list[TimeMention]:
 
 # "9月12日 9月13日 都可以", "Monday and Tuesday both work": any of the days named, none chosen.
 _EITHER = re.compile(r"都(?:可以|行|ok|没问题|方便)|均可|(?<![a-z])(?:either\s+(?:one\s+|day\s+)?(?:works|is\s+fine)"
+                     r"|(?<![a-z])work(?:\s+(?:ok|okay|fine|well))?\s+for\s+(?:me|us)"
                      r"|both\s+(?:work|are\s+(?:fine|good|ok))|any\s+of\s+(?:those|these|them))(?![a-z])")
 # "December 9 or 10", "周二或周四": a choice between days is not yet a day.
 _OR_AFTER = re.compile(r"(?:\s*(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*(?:or|或者?|还是)\s*"

@@ -134,6 +134,9 @@ def quoted_part(text: str) -> str:
     body = text.replace("\r\n", "\n").replace("\r", "\n")
     quoted = "".join(m.group() for m in _QUOTE_LINE.finditer(body))
     unquoted, cut = _unquoted_and_cut(text)
+    heads = _inline_attributions(text)
+    if heads:  # the attribution lines of quotes answered below them: they date the quote
+        quoted += "\n" + "\n".join(heads)
     if cut is not None:  # the attribution line too: it dates the quoted message
         quoted += "\n" + unquoted[cut:]
     return quoted
@@ -146,9 +149,43 @@ def _unquoted_and_cut(text: str) -> tuple[str, int | None]:
     strip_quoted, unquoted_part and quoted_part all need it, for the same mail in turn
     (extract_commitments asks all three): it is worked out once.
     """
-    body = _QUOTE_LINE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    body, _ = _without_quote_lines(text)
     cut = _find_cut(body)
     return body, None if cut is None else cut.start()
+
+
+def _inline_attributions(text: str) -> tuple[str, ...]:
+    return _without_quote_lines(text)[1]
+
+
+@functools.lru_cache(maxsize=4)
+def _without_quote_lines(text: str) -> tuple[str, tuple[str, ...]]:
+    """The body without its ``>`` lines, and the attribution lines that head them.
+
+    A "wrote:" line directly above ``>`` lines heads a quote of its own: with the quote
+    gone, what follows it is the writer's answer (bottom-posting on mailing lists,
+    inline replies), not the quoted message, so the line is taken out instead of
+    cutting the body there.
+    """
+    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+    if ">" not in normal:
+        return normal, ()
+    heads: list[str] = []
+    for head in _HEADS_QUOTE.finditer(normal):
+        rest = _QUOTE_LINE.sub("", normal[head.end():]).lstrip()
+        if rest and _CUT.match(rest) is None:  # an answer follows, not an older message
+            heads.append(head["line"])
+    body = _QUOTE_LINE.sub("", normal)
+    for line in heads:
+        body = body.replace(line + "\n", "", 1)
+    return body, tuple(heads)
+
+
+# An attribution line ("On Mon, 2026-03-02 at 18:44 +0000, Dan wrote:", "… 写道：") with
+# ``>`` lines right below it (blank lines between allowed).
+_HEADS_QUOTE = re.compile(
+    r"^(?P<line>[ \t]*(?=[^\n]*(?:wrote|写道)\s*[:：][ \t]*$)[^\n>][^\n]*)\n(?=(?:[ \t]*\n)*[ \t]*>)",
+    re.MULTILINE | re.IGNORECASE)
 
 
 def _cut_sign_off(body: str) -> str:
@@ -199,9 +236,9 @@ class Zones:
 
 def zones(text: str) -> Zones:
     """The new text, and what ``strip_quoted`` removed as quoted text or signature."""
-    body = text.replace("\r\n", "\n").replace("\r", "\n")
-    quoted = [line.strip() for line in _QUOTE_LINE.findall(body) if line.strip(" \t\n>")]
-    body = _QUOTE_LINE.sub("", body)
+    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+    body, heads = _without_quote_lines(text)
+    quoted = [*heads, *(line.strip() for line in _QUOTE_LINE.findall(normal) if line.strip(" \t\n>"))]
     signature: list[str] = []
     cut = _find_cut(body)
     if cut is not None:

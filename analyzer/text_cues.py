@@ -128,13 +128,16 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
 # you on May 4" only hopes for one).
 _LOOK_FORWARD = (r"look(?:ing)?\s+forward\s+to\s+(?:our|the)\s+(?:[a-z-]+\s+)?(?:call|meeting|demo|"
                  r"session|visit|onsite|workshop|chat|conversation|discussion|review|kick-?off)")
-_WORKS = (r"works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great|"
+_WORKS = (r"looks?\s+(?:good|great|fine|perfect)(?:\s+(?:to|for)\s+(?:me|us))?\s*[.!]*$|works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great|"
           r"better|best)|(?:is|are)\s+(?:best|better|ideal)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
           r"(?:to\s+you\s+)?(?:on\s+)?(?:tomorrow|today|tonight|mon|tue|wed|thu|fri|sat|sun|next|this|\d)"
           r"[a-z0-9]*|we['’]re\s+on\s+for|^\s*(?:feel\s+free\s+to\s+|you['’]re\s+(?:welcome|invited)\s+to\s+|come\s+(?:and\s+)?)?join\s+us\b|confirming\s+our\b"
           r"|works\s*[.!]?$"  # "Wed at 10 works"
           r"|^\W*(?:but\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:\s+[a-z0-9:]+){0,2}\s+"
           r"(?:does|is\s+(?:open|free))\s*[.!]?$")  # "…, but Friday does"
+# A day that suits ("Thursday works for us", "Yes, Thursday looks good"): said by the seller,
+# the meeting of both sides.
+SUITS = Cue(en=_WORKS)
 MARKER = Cue(
     en=r"(?:will|shall|should|please\s+expect|going\s+to|gonna|on\s+track\s+to|next\s+steps?|"
        r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
@@ -154,7 +157,8 @@ MARKER = Cue(
        + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target(?:\s+[a-z-]+)?\s+(?:date|day)"
        r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
-       r"conference|session|demo|walkthrough|inspection)\s+(?:is|will\s+be)\b)\b",
+       r"conference|session|demo|walkthrough|inspection|class|lecture|seminar|meetup|hackathon|"
+       r"presentation)\s+(?:is|will\s+be)\b)\b",
     en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:m\s+free\s+to|re\s+free\s+to|ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
               r"confirm|share|review|come|meet|decide|make|return|join))\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|"
@@ -355,7 +359,7 @@ RETROSPECTIVE = Cue(
 # Where one look-back stretch ends and the next step may begin.
 STRETCH_BREAK = re.compile(ascii_bounds(
     r"(?=[,，、:：;；—–\s然但不回到])"
-    r"(?:[,，](?!\s*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))|[、:：;；—–]|\s-\s|\s(?:and|but|so|then|while)\s|然后|但是?|不过|回头|到时)"))
+    r"(?:[,，](?!\s*(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))|[、:：;；—–]|\s-\s|\s(?:and|but|so|then|while|because)\s|然后|但是?|不过|回头|到时|因为)"))
 # Perfective scheduling of a future event: the customer has already acted, the event is
 # ahead ("I have put the proposal on our committee agenda for March 12").
 SCHEDULED = Cue(
@@ -364,9 +368,12 @@ SCHEDULED = Cue(
        r"(?:pencil+ed|slotted)\s+(?:[a-z0-9'’-]+\s+){0,4}?in\b|"
        r"(?:put|placed)\s+(?:a\s+)?hold\s+on\b|"
        r"sent\s+(?:you\s+|out\s+|over\s+)?(?:an?|the|our)\s+(?:calendar\s+|meeting\s+)?"
-       r"(?:invite|invitation)\b",
+       r"(?:invite|invitation)\b|"
+       # "Date locked in for the 29th Oct", "The date is set for May 4": a fixed day
+       r"locked\s+in\b|(?:date|day|time)\s+(?:is\s+|has\s+been\s+)?(?:now\s+)?(?:set|fixed|confirmed|agreed)"
+       r"\s+(?:for|as|to|on)\b",
     gate=("agenda", "calendar", "schedule", "docket", "diary", "pencil", "slotted", "hold",
-          "invit"),
+          "invit", "locked", "set", "fixed", "confirmed", "agreed"),
 )
 # Present tense with a day is a decision on the calendar ("Our board decides by the end of
 # this month", "Legal returns the contract Friday"), the English twin of "月底前做决定".
@@ -478,20 +485,23 @@ MEETING = Cue(
        r"another|this|next)?\s*(?:[a-z-]+\s+){0,2}?(?:meeting|call|telecon|conference|session|lunch|"
        r"workshop|webinar|discussion|sync|standup|get-together|demo|onsite|on-site|visit|kick-?off)\b"
        r"|(?:invite|invitation)\s+for\b|(?:meeting|call|telecon|conference|demo|onsite|on-site|visit|"
-       r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop)\s+(?:is|will\s+be|starts?|on|at|tomorrow|"
+       r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop|class|lecture|seminar|meetup|hackathon)"
+       r"\s+(?:is|will\s+be|starts?|on|at|scheduled|booked|set|confirmed|tomorrow|"
        r"today|tonight|next|this)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
        r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b"
        # "Confirmed for January 6", "It's scheduled as Tuesday 4 pm", "I'll be on zoom at 2",
        # "Moving the June 4th meeting to June 11th": the meeting both sides attend
        r"|^\W*(?:(?:it['’]s|it\s+is|that['’]s|this\s+is|we['’]re)\s+)?(?:confirmed|booked|scheduled|all\s+set)"
-       r"\s+(?:for|on|as)\b|(?:be|hop|jump|get)\s+on\s+(?:zoom|teams|skype|webex|the\s+(?:call|line|bridge))\b"
+       r"\s+(?:for|on|as)\b|schedul(?:e|ed|ing)\s+(?:this|it)\s+for\b|^\W*(?:the\s+|our\s+|new\s+)?(?:meeting\s+)?date\s+(?:is\s+|has\s+been\s+)?"
+       r"(?:locked\s+in|set|fixed|confirmed|moved|changed|rescheduled)\b|(?:be|hop|jump|get)\s+on\s+(?:zoom|teams|skype|webex|the\s+(?:call|line|bridge))\b"
        r"|(?:mov|postpon|reschedul|push|shift|bump)[a-z]*\s+(?:[a-z0-9'’-]+\s+){0,4}?(?:meeting|call|sync|session|"
        r"demo|review|workshop|standup|check-?in)\b",
     zh=r"召开|举行|开会|碰头|见面|北京时间|(?:视频|电话|线上|腾讯|钉钉|飞书)会议?|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)|(?:会|会议|讨论|例会|评审会?|活动|聚会)[^，。]{0,6}(?:改|调整?|推迟|延期|顺延|挪)",
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
           "webinar", "discussion", "sync", "standup", "together", "demo", "onsite", "on-site",
           "visit", "kick", "invit", "confirmed", "booked", "scheduled", "all set", "zoom", "teams",
-          "skype", "webex", "on the call", "on the line", "on the bridge", "mov", "postpon", "reschedul", "push", "shift", "bump"),
+          "skype", "webex", "on the call", "on the line", "on the bridge", "mov", "postpon", "reschedul", "push", "shift", "bump",
+          "date", "class", "lecture", "seminar", "hackathon", "schedul"),
     zh_gate=("改", "调", "推迟", "延", "挪", "召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙", "视频",
              "参加", "不见不散"),
 )
@@ -499,8 +509,11 @@ MEETING = Cue(
 # at 2pm?"): the proposal counts like "let's".
 PROPOSAL = Cue(
     en=r"(?:shall\s+we|how\s+about|what\s+about|how\s+does|why\s+don['’]t\s+we|can\s+we\s+(?:meet|do|try|"
-       r"schedule|say)|could\s+we\s+(?:meet|do|try|say))\b",
-    gate=("shall", "about", "don", "can we", "could we", "how does"),
+       r"schedule|say)|could\s+we\s+(?:meet|do|try|say))\b"
+       # a day alone, asked: "This Thursday at 3:30?", "For instance, Wednesday 23/9?"
+       r"|^(?:for\s+(?:instance|example)|say|maybe|perhaps)[,\s]+(?:(?:this|next|coming)\s+)?"
+       r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[^?.!]{0,25}\?\s*$",
+    gate=("shall", "about", "don", "can we", "could we", "how does", "?"),
 )
 # An invitation to one's own meeting is no request for work ("请到我司参加评审",
 # "please join us for the kickoff on March 9"): the meeting is a step of both sides.

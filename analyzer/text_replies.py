@@ -34,7 +34,8 @@ ACCEPTS = Cue(
        # "I'll be attending.", "Noted, will attend.", "I will join too.": the quoted event
        r"|^\W*(?:[a-z]+[,.!]+\s*)?(?:(?:i|we)\s*)?(?:['’]ll|will|['’]m|am|['’]re|are)?\s*(?:be\s+)?"
        r"(?:attending|attend|joining|join)(?:\s+(?:it|this|that|then|too|as\s+well|the\s+(?:call|meeting)))?"
-       r"\s*[.!]*$|^\W*(?:\+1|i['’]m\s+in|count\s+me\s+in|sign\s+me\s+up|i['’]ll\s+come(?!\s+back))\b"
+       r"\s*[.!]*$|^\W*(?:\+1|i['’]?m\s+in|count\s+me\s+in|sign\s+me\s+up|i['’]ll\s+come(?!\s+back))\b"
+       r"|^\W*(?:i['’]m\s+|we['’]re\s+)?going[.!]*$"  # "Going.": an RSVP
        r"|^\W*(?:ok(?:ay)?|fine|good|works)\s+(?:for|with)\s+(?:me|us)\W*$"
        r"|^\W*(?:yes|yep|sure|ok(?:ay)?)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
        r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
@@ -47,7 +48,7 @@ ACCEPTS = Cue(
     gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
           "ok", "yes", "yep", "sure", "perfect", "great", "will do", "confirmed", "work", "fine",
           "good", "make it", "make that", "then", "invit", "attend", "join", "+1", "i'm in", "i’m in",
-          "sign me up", "come"),
+          "sign me up", "come", "im in", "going"),
     en_inside=r"^\W*\+1(?![\d.])",  # "+1", "+1, will be there": the sign-up of issue threads
 )
 
@@ -170,7 +171,7 @@ _OFFERS = re.compile(
     r"时\s*间\s*[:：]|日\s*期\s*[:：]|(?<![a-z])(?:time|date|when)\s*:|"
     r"(?:主\s*题|subject)\s*[:：][^\n]*(?:会|活动|聚会|沙龙|讲座|分享|站|party|meetup|meeting|call|workshop|webinar)|"
     r"(?<![a-z])(?:meet|meeting|meetup|event|party|workshop|webinar|lunch|dinner|call|session|appointment|"
-    r"works?|available|free|how\s+about|"
+    r"works?|available|free|how\s+about|reserved|booked|hoping\s+to|planning\s+to|demo|"
     r"would|could|can\s+we|shall|let['’]s|invite|join|it\s+is)(?![a-z])", re.IGNORECASE)
 
 

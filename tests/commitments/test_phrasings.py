@@ -661,3 +661,43 @@ def test_a_numbered_step_is_no_owner_in_a_notice() -> None:
               "- step3: 报名当月线下活动，截止 3 月 31 日\n")
     assert [c for c in extract_commitments(notice, sent_at=WEDNESDAY, author="seller")
             if c.actor != "seller" and c.due is not None] == []
+
+
+HACK_NIGHT = _quote(GMAIL_MON, "Subject: 3/12 - Data night - Room 4 - 6-7",
+                    "We have reserved the room for 6-7 on Thursday, 3/12.",
+                    "If you think you'll make it, add a comment.")
+
+
+@pytest.mark.parametrize("reply", ["Going.", "im in +1", "I'll be there"])
+def test_an_rsvp_takes_the_reserved_day(reply: str) -> None:
+    assert dated(reply + HACK_NIGHT) == dt.date(2026, 3, 12)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Date locked in for the 12th March", "2026-03-12"),
+    ("Date moved to Mar 12.", "2026-03-12"),
+    ("90 min session scheduled with Kim on Friday, 3/6 - 1:30-3pm.", "2026-03-06"),
+    ("Last class is tomorrow (Thursday 5th).", "2026-03-05"),
+    ("Schedule is now:\nFriday, Mar 13\n11am - 2pm", "2026-03-13"),
+    ("Yes, Thursday looks good.", "2026-03-05"),
+])
+def test_a_sellers_fixed_or_moved_session_is_both_sides(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "Any afternoon works, except Tuesday and Wednesday.",
+    "Friday and Thursday work OK for me.",
+    "I need to reschedule the appointment we had for Friday, March 6 at 9:30 a.m.",
+    "Friday morning?",  # asked alone, a day is a question
+])
+def test_days_ruled_out_offered_or_asked_are_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Wednesday would be fine. For instance, Wednesday 11/3?", "2026-03-11"),
+    ("Let's plan it for next Tuesday because half the team is away this week.", "2026-03-10"),
+])
+def test_a_suggested_day_and_a_reason_named_after_it(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)

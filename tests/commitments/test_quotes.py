@@ -134,3 +134,19 @@ def test_the_cut_is_looked_for_only_where_it_can_start(body: str) -> None:
 
     full, quick = _CUT.search(body), _find_cut(body)
     assert (full and (full.span(), full.group())) == (quick and (quick.span(), quick.group()))
+
+
+def test_an_answer_below_the_quote_it_answers_is_new_text() -> None:
+    # bottom-posting (mailing lists, inline replies): the attribution heads the ">" lines,
+    # and what follows them is the writer's answer
+    text = (f"On Mon, 2026-03-02 at 18:44 +0000, Tom Reed wrote:\n> {QUOTED}\n> more of it\n\n"
+            f"{NEW}\n\nCheers,\nDana\n")
+    assert strip_quoted(text) == NEW
+    assert zones(text).new == NEW
+    assert "Tom Reed wrote:" in " ".join(zones(text).quoted)
+
+
+def test_an_older_message_below_a_quote_stays_quoted() -> None:
+    text = (f"{NEW}\n\nOn Mon, Mar 2, 2026 at 9:00 AM Tom Reed <tom@northwind.example> wrote:\n"
+            f"> {QUOTED}\n\n-----Original Message-----\nFrom: Li\nSent: Sunday\n\n{QUOTED}")
+    assert strip_quoted(text) == NEW
