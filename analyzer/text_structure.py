@@ -285,11 +285,14 @@ def _side_line(owner: str, bullet: re.Match[str] | None, author: Author) -> bool
     """An unbulleted line led by a side ("You: intro to procurement by Friday", "我方：…"):
     an owner line like a bulleted one, however the recap lays its items out."""
     words = owner.lower().split()
+    if not owner.isascii() and _ZH_CLAUSE.search(owner):
+        return False  # "我们需要改期：…" is a sentence, not an owner
     return bullet is None and len(owner) <= (20 if owner.isascii() else 10) and 0 < len(words) <= 2 \
         and words[0] not in _NOT_OWNERS and not _EVENT_LABEL.search(owner) \
         and _side(owner, author) is not None
 
 
+_ZH_CLAUSE = re.compile(r"[需要想会将能可把已在是有做改看]")  # a verb: the words before the colon say something
 _NOT_OWNERS = _words("for to in on at as by re fyi note ps cc from about regarding per with")
 
 

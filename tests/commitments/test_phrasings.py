@@ -701,3 +701,15 @@ def test_days_ruled_out_offered_or_asked_are_no_step(text: str) -> None:
 ])
 def test_a_suggested_day_and_a_reason_named_after_it(text: str, day: str) -> None:
     assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "我们需要改期：原定3月6日上午9:30的会议我无法参加。",  # the old day, and a sentence, not an owner line
+    "原定3月6日的培训我们这边暂时去不了。",
+])
+def test_the_old_day_of_a_plan_is_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+def test_a_move_away_from_the_old_day_keeps_the_new_one() -> None:
+    assert dated("原定3月6日的评审会改到3月9日，我们准时参加。") == dt.date(2026, 3, 9)
