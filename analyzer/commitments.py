@@ -204,7 +204,8 @@ _FORM_REPLY_CHARS = 600  # a filled-in form, not a letter
 _ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "fine", "work", "good",
                  "好", "可以", "没问题", "行", "方便", "欢迎", "同意",
                  "attend", "join", "参加", "参会", "出席", "到场", "+1", "i'm in", "i’m in", "报名", "报上", "报个名", "算我",
-                 "我去", "我们去", "过去", "必须去", "一定去", "想参加")
+                 "我去", "我们去", "过去", "必须去", "一定去", "想参加", "going", "coming", "come", "be there",
+                 "im in", "we're in", "we’re in", "rsvp", "register", "plan", "love to", "我来", "我们来")
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any

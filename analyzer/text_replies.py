@@ -34,21 +34,27 @@ ACCEPTS = Cue(
        # "I'll be attending.", "Noted, will attend.", "I will join too.": the quoted event
        r"|^\W*(?:[a-z]+[,.!]+\s*)?(?:(?:i|we)\s*)?(?:['’]ll|will|['’]m|am|['’]re|are)?\s*(?:be\s+)?"
        r"(?:attending|attend|joining|join)(?:\s+(?:it|this|that|then|too|as\s+well|the\s+(?:call|meeting)))?"
-       r"\s*[.!]*$|^\W*(?:\+1|i['’]?m\s+in|count\s+me\s+in|sign\s+me\s+up|i['’]ll\s+come(?!\s+back))\b"
+       r"\s*[.!]*$|^\W*(?:\+1|i['’]?m\s+in(?=\W*$|\s+(?:too|as\s+well|for|\+1))|count\s+me\s+in|sign\s+me\s+up|i['’]ll\s+come(?!\s+back))\b"
        r"|^\W*(?:i['’]m\s+|we['’]re\s+)?going[.!]*$"  # "Going.": an RSVP
+       # "Great, I'm in.", "I'm coming", "Will be there!", "I'd love to come", "RSVP yes"
+       r"|^\W*(?:(?:great|yes|ok(?:ay)?|sure|cool)[,!.]*\s*)?(?:i['’]?m|we['’]re|i\s+am|we\s+are)\s+"
+       r"(?:going|coming|in)(?:\s+too)?[.!]*$|^\W*(?:(?:i|we)\s*)?(?:['’]ll|will)\s+be\s+there\b"
+       r"|sounds\s+like\s+a\s+plan|(?:i|we)['’]d\s+love\s+to\s+(?:come|join|attend)"
+       r"|(?:i|we)\s+(?:will|['’]ll)\s+come[.!]*$|plan(?:ning)?\s+to\s+(?:attend|come|join)"
+       r"|register\s+(?:me|us)|rsvp\W*yes"
        r"|^\W*(?:ok(?:ay)?|fine|good|works)\s+(?:for|with)\s+(?:me|us)\W*$"
        r"|^\W*(?:yes|yep|sure|ok(?:ay)?)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
        r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
        r")\b",
     zh=r"(?:到场|到达|抵达)时间|到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|在[^，,。！!]{0,10}(?:等|恭候)(?:你们?|您|各位)|(?:那天|当天|这个时间|那个时间|^\W*时间)"
        r"(?:我们?|都|也|对我们?来说)*(?:可以|没问题|行|方便|合适)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
-       r"|(?:^|[，,\s])\W*(?:先|也|我也)?(?:\+1|报名|报上|报个名|算我一个)|(?:我|我们)(?:也|一定|必须)?(?:想)?(?:去|参加)(?:[啊吧哈呀的了]|一下)?(?=\W*$|[，,。！!~])(?![^，,。！!]*(?:不|没))|(?:必须|一定)(?:去|来|到)(?=\W*$|[，,。！!~啊吧])|(?:走|开车|骑车)?过去\W*$|(?:^|[，,\s])(?:我们?|本人)?也?(?:会|将|一定|准时|届时|到时候?|尽力|尽量)*(?:[^，,。！!不没无]{0,8}?)"
+       r"|(?:^|[，,\s])\W*(?:先|也|我也)?(?:\+1|报名|报上|报个名|算我一个)|^\W*(?:我|我们)也?(?:来|报名)\W*$|(?:我|我们)(?:也|一定|必须)?(?:想)?(?:去|参加)(?:[啊吧哈呀的了]|一下)?(?=\W*$|[，,。！!~])(?![^，,。！!]*(?:不|没))|(?:必须|一定)(?:去|来|到)(?=\W*$|[，,。！!~啊吧])|(?:走|开车|骑车)?过去\W*$|(?:^|[，,\s])(?:我们?|本人)?也?(?:会|将|一定|准时|届时|到时候?|尽力|尽量)*(?:[^，,。！!不没无]{0,8}?)"
        r"(?<![不没])(?:参加|参会|出席|到场)\W*$|^\W*(?:好的?|可以的?|没问题|行|ok|方便|欢迎|同意)(?:[，,。!！\s]*(?:好的?|可以的?|没问题|行|方便|"
        r"欢迎|同意))*\W*$",
     gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
           "ok", "yes", "yep", "sure", "perfect", "great", "will do", "confirmed", "work", "fine",
           "good", "make it", "make that", "then", "invit", "attend", "join", "+1", "i'm in", "i’m in",
-          "sign me up", "come", "im in", "going"),
+          "sign me up", "come", "im in", "going", "coming", "in", "plan", "love", "register", "rsvp"),
     en_inside=r"^\W*\+1(?![\d.])",  # "+1", "+1, will be there": the sign-up of issue threads
 )
 

@@ -713,3 +713,23 @@ def test_the_old_day_of_a_plan_is_no_step(text: str) -> None:
 
 def test_a_move_away_from_the_old_day_keeps_the_new_one() -> None:
     assert dated("原定3月6日的评审会改到3月9日，我们准时参加。") == dt.date(2026, 3, 9)
+
+
+MEETUP = _quote(GMAIL_MON, "Hi all, the next meetup is on Thursday, March 12 at 6pm at the library.")
+MEETUP_ZH = ("\n\n李明 <liming@example.com> 于2026年3月2日周一 上午9:00写道：\n"
+             "> 各位好，下次交流会定于3月12日（周四）晚上7点，地点：三楼会议室。\n")
+
+
+@pytest.mark.parametrize(("reply", "quote"), [
+    ("I'm going", MEETUP), ("Will be there!", MEETUP), ("Sounds like a plan.", MEETUP),
+    ("I'd love to come.", MEETUP), ("I will come.", MEETUP), ("I plan to attend.", MEETUP),
+    ("I'm coming.", MEETUP), ("Great, I'm in.", MEETUP), ("Register me please.", MEETUP),
+    ("RSVP yes", MEETUP), ("We're in.", MEETUP), ("我来。", MEETUP_ZH), ("我报名。", MEETUP_ZH),
+])
+def test_more_rsvp_wordings_take_the_announced_day(reply: str, quote: str) -> None:
+    assert dated(reply + "\nAnna" + quote) == dt.date(2026, 3, 12)
+
+
+@pytest.mark.parametrize("reply", ["I'm in the office on Friday.", "I plan to review it."])
+def test_words_an_rsvp_shares_are_not_one(reply: str) -> None:
+    assert dated(reply + "\nAnna" + MEETUP) is None
