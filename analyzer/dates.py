@@ -417,7 +417,8 @@ def find_times(text: str, today: dt.date, low: str | None = None,
 _EXCEPT = re.compile(r"(?<![a-z])except(?:\s+for)?(?![a-z])[^.;!?。；]*$|除了[^。；，,]*$")
 # "after March 15", "3月15日之后": some time after the day, not the day.
 _AFTER_BEFORE = re.compile(r"(?<![a-z])(?:until\s+|till\s+|not\s+)?after\s+(?:the\s+)?$")
-_AFTER_AFTER = re.compile(r"\s*(?:之后|以后|后)(?![天日\d一二三四五六七八九十两])")
+_AFTER_AFTER = re.compile(r"\s*(?:之后|以后|后)(?![天日\d一二三四五六七八九十两])"
+                          r"|[^\s，,。]{1,4}?(?:之后|以后|后)(?=再|才)")  # "下周三回来后再定"
 _BESIDE = re.compile(r"[\s,，(（)）]{0,3}")
 
 

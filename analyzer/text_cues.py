@@ -161,7 +161,7 @@ MARKER = Cue(
        r"presentation)\s+(?:is|will\s+be)\b)\b",
     en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:m\s+free\s+to|re\s+free\s+to|ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
               r"confirm|share|review|come|meet|decide|make|return|join))\b",
-    zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|"
+    zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|(?:就|那就|先|暂)定(?!金)|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|报批|报审|送审|打款|汇款|转账|打过去|挂网|公示|回传|盖章|(?:视频|电话|线上)会议?|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
@@ -280,7 +280,9 @@ HEDGE = Cue(
 CONDITIONAL = Cue(
     en=r"(?:if|unless|provided\s+that|assuming|as\s+long\s+as|once|depending\s+on|pending)\b",
     zh=r"如果|假如|要是|倘若|如若|若(?!干)|只要|万一|除非|一旦|视情况|看情况|取决于|"
-       r"等[^，,。]{0,10}(?:批|同意|通过|确认|定)了?(?:以后|之后|再)",
+       r"等[^，,。]{0,10}(?:批|同意|通过|确认|定)了?(?:以后|之后|再)|"
+       # "发票收到后，我们30天内付款": counted from an event the mail does not date
+       r"(?:收到|接到|签订|签署|到货|验收|开具|开票|交付|上线)[^，,。]{0,8}(?:以后|之后|后)(?:[，,]|$)",
     gate=("if", "unless", "provided", "assuming", "as long", "once", "depending",
           "pending"),
 )
@@ -384,7 +386,7 @@ PRESENT_ACTION = Cue(
        r"starts?|begins?|launch(?:es)?|go(?:es)?\s+live|"
        r"chooses?|picks?|votes?|announces?|issues?|places?|commits?|reverts?|"
        r"reviews?|discuss(?:es)?|evaluates?|considers?|meets?|takes?\s+(?:it|this)\s+up|"
-       r"goes\s+(?:to|before)|"
+       r"goes\s+(?:to|before|out)|go\s+out|"
        r"kicks?\s+off|gets?\s+back|makes?\s+(?:a|the|its|our|their)\s+(?:final\s+)?"
        r"(?:decision|call|choice))\b",
     gate=("decide", "sign", "approve", "confirm", "repl", "respond", "return", "send", "start",

@@ -733,3 +733,19 @@ def test_more_rsvp_wordings_take_the_announced_day(reply: str, quote: str) -> No
 @pytest.mark.parametrize("reply", ["I'm in the office on Friday.", "I plan to review it."])
 def test_words_an_rsvp_shares_are_not_one(reply: str) -> None:
     assert dated(reply + "\nAnna" + MEETUP) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("好的，那就定周四下午两点。", "2026-03-05"),
+    ("Our board approved the purchase yesterday and the PO goes out Friday.", "2026-03-06"),
+])
+def test_settling_a_day_and_a_plain_present_dispatch(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "发票收到后，我们30天内付款。",  # counted from an undated event
+    "领导出差了，下周三回来后再定。",  # decided some time after Wednesday
+])
+def test_days_after_an_event_are_no_due_day(text: str) -> None:
+    assert dated(text) is None
