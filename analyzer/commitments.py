@@ -205,7 +205,7 @@ _ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "f
                  "好", "可以", "没问题", "行", "方便", "欢迎", "同意",
                  "attend", "join", "参加", "参会", "出席", "到场", "+1", "i'm in", "i’m in", "报名", "报上", "报个名", "算我",
                  "我去", "我们去", "过去", "必须去", "一定去", "想参加", "going", "coming", "come", "be there",
-                 "im in", "we're in", "we’re in", "rsvp", "register", "plan", "love to", "我来", "我们来")
+                 "im in", "we're in", "we’re in", "rsvp", "register", "plan", "love to", "would be", "will be", "我来", "我们来")
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any
@@ -451,6 +451,9 @@ def _subject_event(line: str, body: str, today: dt.date, author: Author, order: 
     if moved is not None:
         times = _new_days(clause.low, times, moved.start())
     due = best_day(times, today)
+    if due is None and not times:
+        due = _day_line(body, today, order)  # "Subject: Prep Meeting" … "Monday, November 23rd - 12pm"
+        return [] if due is None else [Commitment("joint" if author == "seller" else "customer", due, False, line)]
     if due is None:
         return []
     others = body.replace(line, "", 1)[:_BODY_DATES]
@@ -461,6 +464,22 @@ def _subject_event(line: str, body: str, today: dt.date, author: Author, order: 
 
 
 _BODY_DATES = 2000
+
+
+def _day_line(body: str, today: dt.date, order: Order | None) -> dt.date | None:
+    """The one day a notice gives on a line of its own near the top ("Monday, November 23rd
+    - 12pm", "2026-03-12 14:00"), under a subject that names the event but no day."""
+    days = set()
+    for line in body.split("\n")[:_DAY_LINE_LINES]:
+        line = line.strip()
+        if not line or len(line) > 40 or not _DATE_LINE.match(line):
+            continue
+        days |= {t.due for t in find_times(line, today, None, order) if t.rank == 0 and t.due is not None
+                 and t.due >= today}
+    return days.pop() if len(days) == 1 else None
+
+
+_DAY_LINE_LINES = 12
 
 
 def _refuses(clause: Clause) -> bool:
@@ -479,7 +498,7 @@ _SUBJECT_FIRST = frozenset("SsUu主#")
 _SUBJECT_LINE = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?P<s>[^\n]*)$", re.IGNORECASE | re.MULTILINE)
 _SUBJECT_EVENT = re.compile(
     r"(?<![a-z])(?:meeting|meetup|call|sync|review|demo|workshop|webinar|kick-?off|session|party|"
-    r"lunch|dinner|visit|onsite|training|hackathon|conference)s?(?![a-z])"
+    r"lunch|dinner|visit|onsite|training|hackathon|conference|agenda|agm)s?(?![a-z])"
     r"|会议|例会|聚会|沙龙|活动|分享会?|讲座|培训|座谈|研讨|评审|面基|见面|拜访|开标|大会|站|专场")
 _LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)

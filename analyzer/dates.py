@@ -211,6 +211,22 @@ def _r_en_wdord(m: re.Match[str], today: dt.date) -> dt.date | None:
     return None
 
 
+_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+
+
+def _r_en_nthwd(m: re.Match[str], today: dt.date) -> dt.date | None:
+    """"The second Sunday in August": that day of the named month, this year's or next."""
+    weekday, nth = _EN_WEEKDAYS[m["nthwd_w"]], _NTH[m["nthwd_n"]]
+    month = _MONTHS[m["nthwd_m"].rstrip(".")]
+    for year in (today.year, today.year + 1):
+        days = [d for d in (safe_date(year, month, dom) for dom in range(1, 32))
+                if d is not None and d.weekday() == weekday]
+        found = days[nth - 1] if nth > 0 else days[-1]
+        if found >= today:
+            return found
+    return None
+
+
 def _r_zh_wkin(m: re.Match[str], today: dt.date) -> dt.date | None:
     mod = m["zh_wkin_mod"].replace("个", "")
     within_next = mod == "下" and m["zh_wkin_k"].endswith("内")
@@ -287,7 +303,7 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "en_eonamed": lambda m, today: (month_end(int(m["en_eonamed_y"]), _MONTHS[m["en_eonamed_m"].rstrip(".")])
                                     if m["en_eonamed_y"] else
                                     _named_month_end(today, _MONTHS[m["en_eonamed_m"].rstrip(".")])),
-    "en_wdord": _r_en_wdord,
+    "en_wdord": _r_en_wdord, "en_nthwd": _r_en_nthwd,
     "en_eoy": lambda m, today: dt.date(today.year, 12, 31), "en_eoq": _r_en_eoq,
     "zh_eoq": _r_zh_eoq,
     "en_nwwd": _r_en_nwwd, "en_wkfrom": _r_en_wkfrom, "en_wdm": _r_en_wdm, "en_wd": _r_en_wd, "en_vague": _vague,

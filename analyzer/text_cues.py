@@ -129,7 +129,7 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
 _LOOK_FORWARD = (r"look(?:ing)?\s+forward\s+to\s+(?:our|the)\s+(?:[a-z-]+\s+)?(?:call|meeting|demo|"
                  r"session|visit|onsite|workshop|chat|conversation|discussion|review|kick-?off)")
 _WORKS = (r"looks?\s+(?:good|great|fine|perfect)(?:\s+(?:to|for)\s+(?:me|us))?\s*[.!]*$|works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great|"
-          r"better|best)|(?:is|are)\s+(?:best|better|ideal)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
+          r"better|best)|(?:is|are|would\s+be)\s+(?:best|better|ideal|perfect|great)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
           r"(?:to\s+you\s+)?(?:on\s+)?(?:tomorrow|today|tonight|mon|tue|wed|thu|fri|sat|sun|next|this|\d)"
           r"[a-z0-9]*|we['’]re\s+on\s+for|^\s*(?:feel\s+free\s+to\s+|you['’]re\s+(?:welcome|invited)\s+to\s+|come\s+(?:and\s+)?)?join\s+us\b|confirming\s+our\b"
           r"|works\s*[.!]?$"  # "Wed at 10 works"
@@ -150,6 +150,7 @@ MARKER = Cue(
        r"(?:meeting|call|sync|standup|session|telecon|webinar|workshop|lunch|dinner|meetup|demo|visit|onsite|kick-?off)\s+(?:is\s+|will\s+be\s+)?(?:on|at|"
        r"tomorrow|today|tonight|next|this|(?:mon|tues|wednes|thurs|fri)day)|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\W*(?:this|it)\s+(?:is|['’]s|will\s+be)\s+due\b|(?:am|are)\s+free\s+to\s+[a-z]+|look(?:ing)?\s+forward\s+to\s+hearing|^\W*to\s+be\s+[a-z]+(?:ed|en)\b(?:\s+out)?|^\s*expect\s+(?:the|our|a|it|them)"
+       r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
        r"|to\s+follow\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
@@ -158,7 +159,7 @@ MARKER = Cue(
        r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
        r"conference|session|demo|walkthrough|inspection|class|lecture|seminar|meetup|hackathon|"
-       r"presentation)\s+(?:is|will\s+be)\b)\b",
+       r"presentation|agm)\s+(?:is|will\s+be)\b)\b",
     en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:m\s+free\s+to|re\s+free\s+to|ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
               r"confirm|share|review|come|meet|decide|make|return|join))\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|(?:就|那就|先|暂)定(?!金)|"
@@ -365,7 +366,7 @@ STRETCH_BREAK = re.compile(ascii_bounds(
 # Perfective scheduling of a future event: the customer has already acted, the event is
 # ahead ("I have put the proposal on our committee agenda for March 12").
 SCHEDULED = Cue(
-    en=r"(?:put|added|placed|slotted|got)\s+(?:[a-z0-9'’-]+\s+){0,6}?(?:on|onto|to|in|into)\s+"
+    en=r"(?:put|added|placed|slotted|got|listed)\s+(?:[a-z0-9'’-]+\s+){0,6}?(?:on|onto|to|in|into)\s+"
        r"(?:[a-z0-9'’-]+\s+){0,4}?(?:agenda|calendar|schedule|docket|diary)\b|"
        r"(?:pencil+ed|slotted)\s+(?:[a-z0-9'’-]+\s+){0,4}?in\b|"
        r"(?:put|placed)\s+(?:a\s+)?hold\s+on\b|"
@@ -374,7 +375,7 @@ SCHEDULED = Cue(
        # "Date locked in for the 29th Oct", "The date is set for May 4": a fixed day
        r"locked\s+in\b|(?:date|day|time)\s+(?:is\s+|has\s+been\s+)?(?:now\s+)?(?:set|fixed|confirmed|agreed)"
        r"\s+(?:for|as|to|on)\b",
-    gate=("agenda", "calendar", "schedule", "docket", "diary", "pencil", "slotted", "hold",
+    gate=("agenda", "calendar", "schedule", "docket", "diary", "pencil", "slotted", "hold", "listed",
           "invit", "locked", "set", "fixed", "confirmed", "agreed"),
 )
 # Present tense with a day is a decision on the calendar ("Our board decides by the end of
@@ -487,14 +488,15 @@ MEETING = Cue(
        r"another|this|next)?\s*(?:[a-z-]+\s+){0,2}?(?:meeting|call|telecon|conference|session|lunch|"
        r"workshop|webinar|discussion|sync|standup|get-together|demo|onsite|on-site|visit|kick-?off)\b"
        r"|(?:invite|invitation)\s+for\b|(?:meeting|call|telecon|conference|demo|onsite|on-site|visit|"
-       r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop|class|lecture|seminar|meetup|hackathon)"
+       r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop|class|lecture|seminar|meetup|hackathon|agm)"
        r"\s+(?:is|will\s+be|starts?|on|at|scheduled|booked|set|confirmed|tomorrow|"
        r"today|tonight|next|this)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
        r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b"
        # "Confirmed for January 6", "It's scheduled as Tuesday 4 pm", "I'll be on zoom at 2",
        # "Moving the June 4th meeting to June 11th": the meeting both sides attend
        r"|^\W*(?:(?:it['’]s|it\s+is|that['’]s|this\s+is|we['’]re)\s+)?(?:confirmed|booked|scheduled|all\s+set)"
-       r"\s+(?:for|on|as)\b|schedul(?:e|ed|ing)\s+(?:this|it)\s+for\b|^\W*(?:the\s+|our\s+|new\s+)?(?:meeting\s+)?date\s+(?:is\s+|has\s+been\s+)?"
+       r"\s+(?:for|on|as)\b|schedul(?:e|ed|ing)\s+(?:this|it)\s+for\b"
+       r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)|^\W*(?:the\s+|our\s+|new\s+)?(?:meeting\s+)?date\s+(?:is\s+|has\s+been\s+)?"
        r"(?:locked\s+in|set|fixed|confirmed|moved|changed|rescheduled)\b|(?:be|hop|jump|get)\s+on\s+(?:zoom|teams|skype|webex|the\s+(?:call|line|bridge))\b"
        r"|(?:mov|postpon|reschedul|push|shift|bump)[a-z]*\s+(?:[a-z0-9'’-]+\s+){0,4}?(?:meeting|call|sync|session|"
        r"demo|review|workshop|standup|check-?in)\b",
@@ -503,7 +505,7 @@ MEETING = Cue(
           "webinar", "discussion", "sync", "standup", "together", "demo", "onsite", "on-site",
           "visit", "kick", "invit", "confirmed", "booked", "scheduled", "all set", "zoom", "teams",
           "skype", "webex", "on the call", "on the line", "on the bridge", "mov", "postpon", "reschedul", "push", "shift", "bump",
-          "date", "class", "lecture", "seminar", "hackathon", "schedul"),
+          "date", "class", "lecture", "seminar", "hackathon", "schedul", "agm", "remember", "forget"),
     zh_gate=("改", "调", "推迟", "延", "挪", "召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙", "视频",
              "参加", "不见不散"),
 )

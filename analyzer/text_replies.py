@@ -42,6 +42,7 @@ ACCEPTS = Cue(
        r"|sounds\s+like\s+a\s+plan|(?:i|we)['’]d\s+love\s+to\s+(?:come|join|attend)"
        r"|(?:i|we)\s+(?:will|['’]ll)\s+come[.!]*$|plan(?:ning)?\s+to\s+(?:attend|come|join)"
        r"|register\s+(?:me|us)|rsvp\W*yes"
+       r"|(?:that|this|[a-z]+day)\s+would\s+be\s+(?:perfect|great|fine|good|best|ideal)(?:\s+for\s+(?:me|us))?\W*$"
        r"|^\W*(?:ok(?:ay)?|fine|good|works)\s+(?:for|with)\s+(?:me|us)\W*$"
        r"|^\W*(?:yes|yep|sure|ok(?:ay)?)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
        r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
@@ -54,8 +55,10 @@ ACCEPTS = Cue(
     gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
           "ok", "yes", "yep", "sure", "perfect", "great", "will do", "confirmed", "work", "fine",
           "good", "make it", "make that", "then", "invit", "attend", "join", "+1", "i'm in", "i’m in",
-          "sign me up", "come", "im in", "going", "coming", "in", "plan", "love", "register", "rsvp"),
-    en_inside=r"^\W*\+1(?![\d.])",  # "+1", "+1, will be there": the sign-up of issue threads
+          "sign me up", "come", "im in", "going", "coming", "in", "plan", "love", "register", "rsvp", "be "),
+    # "+1", "+1, will be there": the sign-up of issue threads; "11 would be perfect": a time
+    en_inside=r"^\W*\+1(?![\d.])|(?<![\d:])\d{1,2}(?::\d\d)?(?:\s*[ap]\.?m\.?)?\s+would\s+be\s+"
+              r"(?:perfect|great|fine|good|best|ideal)(?:\s+for\s+(?:me|us))?\W*$",
 )
 
 
@@ -177,7 +180,8 @@ _OFFERS = re.compile(
     r"时\s*间\s*[:：]|日\s*期\s*[:：]|(?<![a-z])(?:time|date|when)\s*:|"
     r"(?:主\s*题|subject)\s*[:：][^\n]*(?:会|活动|聚会|沙龙|讲座|分享|站|party|meetup|meeting|call|workshop|webinar)|"
     r"(?<![a-z])(?:meet|meeting|meetup|event|party|workshop|webinar|lunch|dinner|call|session|appointment|"
-    r"works?|available|free|how\s+about|reserved|booked|hoping\s+to|planning\s+to|demo|"
+    r"works?|available|free|how\s+about|reserved|booked|hoping\s+to|planning\s+to|demo|hold(?:ing)?|host(?:ing)?|"
+    r"office\s+hours|"
     r"would|could|can\s+we|shall|let['’]s|invite|join|it\s+is)(?![a-z])", re.IGNORECASE)
 
 

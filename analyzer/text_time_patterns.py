@@ -43,6 +43,10 @@ PATTERNS: list[tuple[str, str]] = [
     ("en_from_today", (r"(?P<eft_n>a|one|two|three|four)\s+(?P<eft_u>days?|weeks?)\s+from\s+"
                        r"(?:today|now)\b")),
     ("en_word_ord", rf"the\s+(?P<wo_d>{_ORDINAL_WORDS})\s+of\s+(?P<wo_m>{_MON})\b\.?"),
+    # "the second Sunday in August", "first Monday of March": a weekday of a named month
+    ("en_nthwd", (r"(?P<nthwd_n>first|second|third|fourth|last|1st|2nd|3rd|4th)\s+"
+                  r"(?P<nthwd_w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\)?\s+(?:of|in)\s+"
+                  rf"(?P<nthwd_m>{_MONFULL}|{_MON}\.)")),
     # "Friday 13th", "Weds the 11th": the day of the month, checked against the weekday
     ("en_wdord", (rf"(?P<en_wdord_w>{_WD})\.?,?\s+(?:the\s+)?(?P<en_wdord_d>\d{{1,2}})(?:st|nd|rd|th)\b"
                  rf"(?!\s+(?:of\s+)?{_MON}\b)")),
@@ -116,5 +120,5 @@ PATTERNS: list[tuple[str, str]] = [
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
-EXPLICIT = frozenset({"en_wdord", "iso", "iso8", "num_dm", "us", "dot", "en_word_ord", "zh_tmd", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
+EXPLICIT = frozenset({"en_wdord", "en_nthwd", "iso", "iso8", "num_dm", "us", "dot", "en_word_ord", "zh_tmd", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
                        "zh_day"})

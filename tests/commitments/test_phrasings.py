@@ -749,3 +749,38 @@ def test_settling_a_day_and_a_plain_present_dispatch(text: str, day: str) -> Non
 ])
 def test_days_after_an_event_are_no_due_day(text: str) -> None:
     assert dated(text) is None
+
+
+OFFICE_HOURS = _quote(GMAIL_MON.replace("Mon, Mar 2", "Wed, Mar 4"),
+                      "I'll be holding office hours tonight in the cafeteria from 6-7PM.",
+                      "Let me know if you plan on attending!")
+CALL_TIMES = _quote(GMAIL_MON.replace("Mon, Mar 2", "Wed, Mar 4"), "Thurs at 10:30 work?  I'm free all day.")
+
+
+@pytest.mark.parametrize(("reply", "quote", "day"), [
+    ("I plan to attend.", OFFICE_HOURS, "2026-03-04"),
+    ("Late addition but I'm planning to attend also.", OFFICE_HOURS, "2026-03-04"),
+    ("actually 11 would be perfect", CALL_TIMES, "2026-03-05"),
+    ("Thursday at 1 would be best for me!", CALL_TIMES, "2026-03-05"),
+])
+def test_attending_office_hours_and_a_better_time_take_the_day(reply: str, quote: str, day: str) -> None:
+    assert dated(reply + "\nAnna" + quote) == dt.date.fromisoformat(day)
+
+
+def test_it_will_be_fine_accepts_nothing() -> None:
+    assert dated("I'll look at it next week. So, it will be fine.\nAnna" + CALL_TIMES) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Subject: Prep Meeting\nDiscussion about the project plan\nMonday, March 9th - 12pm\nZoom: https://z.example/j/1",
+     "2026-03-09"),
+    ("Subject: Agenda for 12 March 2026\nAdd the agenda before the meeting.", "2026-03-12"),
+    ("The AGM is still planned at the usual date (Second Sunday) in April.", "2026-04-12"),
+    ("We're listed on the agenda for Monday afternoon.", None),  # the seller's own slot
+])
+def test_a_notice_dates_its_meeting(text: str, day: str | None) -> None:
+    assert seller_dated(text) == (None if day is None else dt.date.fromisoformat(day))
+
+
+def test_the_nth_weekday_of_a_month() -> None:
+    assert dated("Our board meets on the first Monday of April and will decide then.") == dt.date(2026, 4, 6)
