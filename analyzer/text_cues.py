@@ -224,7 +224,7 @@ REQUEST = Cue(
        r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect|accept\s+(?:this|our|my))[a-z]+"
        # "we request delivery by 20 March": the other side's date
        r"|(?:request|require)s?\s+(?:that\s+)?(?:the\s+)?(?:delivery|shipment|dispatch|installation|goods|your)\b)",
-    zh=r"(?:提交|递交|报名|截止|交货|到货)(?:时间|日期|期限)(?:为|是)|(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
+    zh=r"(?:提交|递交|报名|截止|交货|到货)(?:时间|日期|期限)(?:为|是)|(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问|示)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
        r"|(?<![邀申提宴聘回我们您你])请(?!放心|知悉|查收|注意|问|假|示|教|客|柬)",
     anchored=True,
     gate=("please", "pls", "kindly", "know", "need", "appreciate", "request", "require"),
@@ -273,7 +273,7 @@ HEDGE = Cue(
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
        r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to|" + _APPROXIMATE_DAY + r")\b",
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
-       r"|说不定|不确定|还没定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
+       r"|说不定|不确定|还没定|初定|暂定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
           "not sure", "decided", "hoping", "couple", "around", "about", "approx", "roughly", "circa", "or so",
           "ish"),

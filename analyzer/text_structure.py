@@ -53,7 +53,8 @@ _EVENT_LABEL = re.compile(
     r"|^\s*(?P<bare>时间|日期|time|date|when)\s*$"
     # "复查时间", "竞价开始时间", "活动日期": an activity's time; not a delivery, a sign-up or a
     # deadline set for the other side ("交货时间", "报名时间", "投标截止时间")
-    r"|^\s*(?!.*(?:交货|送货|发货|到货|供货|报名|投标|提交|递交|截止|结束|发布|下发|发出|签发|成立|生效))"
+    r"|^\s*(?!.*(?:交货|送货|发货|到货|供货|报名|投标|提交|递交|截止|结束|发布|下发|发出|签发|成立|生效"
+    r"|停运|停止|恢复|放假|休假|营业|上班|停业|暂停|接单))"
     r"(?P<activity>[\u4e00-\u9fff]{2,6}?)(?:开始)?(?:时间|日期)\s*$")
 _DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|提交)")
 _DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
@@ -106,8 +107,8 @@ def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
             continue
         columns = None
         if when_next and low:
-            when_next = False
-            due = best_day(find_times(low, today, None, order), today)
+            when_next = False  # the day's own line, not a paragraph under a "时间安排" heading
+            due = best_day(find_times(low, today, None, order), today) if len(low) <= _DAY_LINE_CHARS else None
             if due is not None and due != today:
                 items.append(Item("joint" if author == "seller" else "customer", due, line.strip()))
                 kept.append("")
@@ -275,10 +276,19 @@ def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> It
         side, rest = _owner_side(fold(named["owner"]), reading), fold(named["rest"])
     else:
         side, rest = (owner if bullet else None), text
-    if side is None or _DONE.search(rest):
+    if side is None or _DONE.search(rest) or _NOT_A_STEP.search(rest):
         return None
     due = best_day(find_times(rest, reading.today, None, reading.order), reading.today)
+    if due == reading.today and _DATED_STAMP.search(rest):
+        return None  # "日期: 2026年1月12日" under the sign-off: the letter's own date
     return Item(side, due, line.strip())
+
+
+# Not a step of the owner's: a request to the reader ("请于2月28日前完成下单"), a closure
+# ("4月24日放假一天").
+_NOT_A_STEP = re.compile(r"^\W*请|放假|休假|停业|停运|暂停|(?<![a-z])(?:closed|holiday)(?![a-z])")
+_DATED_STAMP = re.compile(r"20\d\d\s*年|20\d\d-\d")
+_DAY_LINE_CHARS = 40
 
 
 def _side_line(owner: str, bullet: re.Match[str] | None, author: Author) -> bool:
@@ -354,7 +364,12 @@ def _side(owner: str, author: Author) -> Side | None:
 
 def _is_name(owner: str) -> bool:
     """A person or team named as the owner: a few words, no verb-like length."""
-    return len(owner.split()) <= 4 and len(owner) <= 30 and not _STEP_NUMBER.match(owner)
+    return len(owner.split()) <= 4 and len(owner) <= 30 and not _STEP_NUMBER.match(owner) \
+        and not _LABEL_NOUN.search(owner)
+
+
+# A Chinese label, not a person ("备货建议", "停运时间", "联系方式").
+_LABEL_NOUN = re.compile(r"(?:建议|说明|时间|日期|地点|要求|方式|范围|事项|内容|原因|区域|安排|须知|备注|附件|落款|标题|编号)$")
 
 
 _STEP_NUMBER = re.compile(r"\s*(?:step|phase|stage|part|item|no\.?|第)\s*[0-9一二三四五六七八九十]")  # "step3:": no person

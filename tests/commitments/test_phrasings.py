@@ -784,3 +784,32 @@ def test_a_notice_dates_its_meeting(text: str, day: str | None) -> None:
 
 def test_the_nth_weekday_of_a_month() -> None:
     assert dated("Our board meets on the first Monday of April and will decide then.") == dt.date(2026, 4, 6)
+
+
+@pytest.mark.parametrize("text", [
+    "春节安排如下：\n停止接单时间：2026年3月14日\n恢复接单时间：2026年3月26日",  # service hours, not events
+    "通知：\n- 停运时间：2026年3月11日 0:00 至 3月13日 24:00\n- 备货建议：请于2026年3月10日前完成下单",
+    "放假安排：\n1、单位总部：3月13日(星期五)放假一天。",
+    "三、时间安排\n3月13日至14日各单位组织企业填写调查问卷，15日将扫描件发送到我处邮箱，19日前寄出纸质问卷。",
+    "模板如下，领取任务请按格式留言：\n相信我们的共同努力会换来孩子的美好明天！",
+    "沙龙初定于3月底4月初在杭州举行，具体时间另行通知。",
+])
+def test_a_sellers_notice_of_service_hours_tasks_or_tentative_plans_is_no_joint_step(text: str) -> None:
+    assert seller_dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("经研究并请示领导同意，决定于2026年3月11日上午8:30在三楼会议室召开工作会议，现将有关事项通知如下：", "2026-03-11"),
+    ("二、會議時間：2026年3月10日(星期二) 下午5:30\n相信我們的共同努力會換來孩子的美好明天！", "2026-03-10"),
+])
+def test_a_notice_of_a_meeting_keeps_its_day(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "[落款]：华联超市股份有限公司 日期]：2026年3月4日",  # the letter's own date
+    "[函件编号]：华联函[2026]第01号",  # a number, not the 1st
+    "我看不到林老师11月26点在杭州的沙龙地点，你能告诉我吗？",  # "26点" is no clock time
+])
+def test_stamps_numbers_and_impossible_hours_are_no_day(text: str) -> None:
+    assert dated(text) is None
