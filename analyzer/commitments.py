@@ -144,7 +144,7 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
             return pinned  # "Yes" to "Could you please do a review this week": the seller's work
         actor: Actor = "customer" if author == "customer" else "joint"
         clause = Clause.of(accepting)
-        if cues.CONDITIONAL(clause):  # "先报名吧，如果没有突发情况……"
+        if cues.CONDITIONAL(clause) and not sides.OTHER_PRECONDITION(clause):  # "先报名吧，如果没有突发情况……"
             pinned.append(Commitment(actor, None, True, accepting))
         else:
             pinned.append(Commitment(actor, proposals[0], False, accepting))
@@ -205,7 +205,7 @@ _ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "f
                  "好", "可以", "没问题", "行", "方便", "欢迎", "同意",
                  "attend", "join", "参加", "参会", "出席", "到场", "+1", "i'm in", "i’m in", "报名", "报上", "报个名", "算我",
                  "我去", "我们去", "过去", "必须去", "一定去", "想参加", "going", "coming", "come", "be there",
-                 "im in", "we're in", "we’re in", "rsvp", "register", "plan", "love to", "would be", "will be", "我来", "我们来")
+                 "im in", "we're in", "we’re in", "rsvp", "register", "plan", "love to", "would be", "will be", "fine by", "fine with", "我来", "我们来")
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any

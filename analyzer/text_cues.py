@@ -143,7 +143,7 @@ MARKER = Cue(
        r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
        r"aim(?:s)?\s+to|propos(?:e|es|ing)\s+to\s+(?!you\b)[a-z]+|promise\s+to\s+pay|"
        r"expect(?:s)?\s+to|would\s+like\s+to|want(?:s)?\s+to|need(?:s)?\s+to|have\s+to|"
-       r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|"
+       r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|repurposed|"
        r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|on\s+(?:my|our)\s+way|"
        + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
        r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|^\W*(?:reminder\W*)?(?:(?:our|the|next|team|weekly|a)\s+){0,3}"

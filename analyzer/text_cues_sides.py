@@ -29,9 +29,10 @@ OTHER_DELIVERS = Cue(
 OTHER_PRECONDITION = Cue(
     en=r"(?:once|as\s+soon\s+as)\s+(?:you|your|we\s+(?:receive|get|have)\s+(?:it|them|that|your|the\s+"
        r"(?:revised|updated|final|signed|new)))\b|if\s+(?:someone|somebody|anyone|anybody)\b"
-       r"|if\s+(?:it|that|the\s+(?:meeting|call|session|demo))\s*(?:is|['’]s)\s+still\b",
+       r"|if\s+(?:it|that|the\s+(?:meeting|call|session|demo))\s*(?:is|['’]s)\s+still\b"
+       r"|if\s+(?:you|everyone|everybody)\s+(?:are|is|['’]re)\s+(?:ok|okay|fine|happy|good)\s+with\b",
     zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)",
-    gate=("once", "soon", "if some", "if any", "still"),
+    gate=("once", "soon", "if some", "if any", "still", "if you", "if every"),
     zh_gate=("等", "收到"),
 )
 # Thanks for a promise the other side made is a recap of it, not a look back ("Thanks for

@@ -77,6 +77,8 @@ def numeric_order(text: str, sent_at: dt.datetime) -> Order | None:
 def _from_unambiguous_dates(low: str) -> Order | None:
     votes: dict[Order, int] = {"dm": 0, "md": 0}
     for m in _NUMERIC.finditer(low):
+        if m[2] == "." and _BEFORE_A_TIME.search(low, max(0, m.start() - 4), m.start()):
+            continue  # "Rhea - 05/03, 3.30": a time after the date, not a date
         first, second = int(m[1]), int(m[3])
         if first > 12 and 1 <= second <= 12 and first <= 31:
             votes["dm"] += 1
@@ -91,6 +93,7 @@ def _from_written_dates(low: str) -> Order | None:
     return _winner(votes)
 
 
+_BEFORE_A_TIME = re.compile(r"(?:,\s*|(?<![a-z])at\s+|@\s*)$")
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 
 

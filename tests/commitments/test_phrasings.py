@@ -813,3 +813,33 @@ def test_a_notice_of_a_meeting_keeps_its_day(text: str, day: str) -> None:
 ])
 def test_stamps_numbers_and_impossible_hours_are_no_day(text: str) -> None:
     assert dated(text) is None
+
+
+SPEAKER_NIGHT = _quote(GMAIL_MON, "I still only have one speaker confirmed for next Wednesday.")
+
+
+@pytest.mark.parametrize(("reply", "quote", "day"), [
+    ("I'll be there on the night but I've been really busy this month.", SPEAKER_NIGHT, "2026-03-11"),
+    ("If you are ok with it, it's fine by me!", _quote(GMAIL_MON, "## Date", "Would Friday 13th of March be ok?"),
+     "2026-03-13"),
+])
+def test_attending_a_confirmed_night_or_a_day_fine_by_me(reply: str, quote: str, day: str) -> None:
+    assert dated(reply + "\nAnna" + quote) == dt.date.fromisoformat(day)
+
+
+def test_a_day_both_sides_already_have_booked_is_not_offered() -> None:
+    quote = _quote(GMAIL_MON, "We both have stuff scheduled ~5PM on Wednesday. What if we just do it",
+                   "another time?")
+    assert dated("that's fine\nAnna" + quote) is None
+
+
+def test_a_time_after_a_numeric_date_does_not_decide_the_order() -> None:
+    sent = dt.datetime(2026, 3, 3, 11, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
+    found = extract_commitments("Subject: Interview\nInterview with Rhea on 05/03, 3.30 is confirmed.",
+                                sent_at=sent, author="seller")
+    assert [c.due for c in found if c.due] == [dt.date(2026, 3, 5)]
+
+
+def test_a_meeting_repurposed_for_the_step() -> None:
+    assert dated("I repurposed our sprint planning meeting on Monday at 1pm to perform testing.") == \
+        dt.date(2026, 3, 9)
