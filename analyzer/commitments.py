@@ -87,7 +87,7 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     body = strip_quoted(text)
     subject = _SUBJECT_LINE.search(body[:_SUBJECT_WINDOW]) if body[:_SUBJECT_WINDOW].lstrip(
         " \t#")[:1] in _SUBJECT_FIRST else None
-    body = _SUBJECT.sub("", body)
+    body = _SUBJECT.sub("", _REPLY_SUBJECT.sub("", body))  # a reply's subject is the other message's
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
@@ -444,7 +444,7 @@ def _subject_event(line: str, body: str, today: dt.date, author: Author, order: 
     postpones without a new day names no step."""
     clause = Clause.of(line)
     if not _SUBJECT_EVENT.search(clause.low) or _SUBJECT_NOT_EVENT.search(clause.low) \
-            or cues.CANCEL(clause) or (cues.POSTPONED(clause) and not cues.RESCHEDULE(clause)):
+            or cues.CANCEL(clause) or cues.ROUTINE(clause) or (cues.POSTPONED(clause) and not cues.RESCHEDULE(clause)):
         return []
     times = find_times(line, today, clause.low, order)
     moved = cues.RESCHEDULE.search(clause) if times else None
@@ -501,6 +501,8 @@ _SUBJECT_EVENT = re.compile(
     r"lunch|dinner|visit|onsite|training|hackathon|conference|agenda|agm)s?(?![a-z])"
     r"|会议|例会|聚会|沙龙|活动|分享会?|讲座|培训|座谈|研讨|评审|面基|见面|拜访|开标|大会|站|专场")
 _LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
+_REPLY_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?:re|回复|答复|fw|fwd|转发)\s*[:：][^\n]*$",
+                            re.IGNORECASE | re.MULTILINE)
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
 _CLOCK = re.compile(
     r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"

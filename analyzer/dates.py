@@ -283,7 +283,8 @@ def _vague(m: re.Match[str], today: dt.date) -> dt.date | None:
 
 
 _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
-    "iso": _r_iso, "iso8": _r_iso8, "num_dm": _r_num_dm, "en_md": _r_en_md, "en_dm": _r_en_dm,
+    "iso": _r_iso, "iso8": _r_iso8,
+    "md_dash": lambda m, today: month_day(today, int(m["md_dash_m"]), int(m["md_dash_d"]), None), "num_dm": _r_num_dm, "en_md": _r_en_md, "en_dm": _r_en_dm,
     "en_weekof": _vague,
     "en_from_today": lambda m, today: _ahead(today, _EN_NUMBERS[m["eft_n"]], m["eft_u"]),
     "zh_tmd": lambda m, today: safe_date(today.year, today.month, zh_number(m["zh_tmd_d"]) or 0),
@@ -320,7 +321,7 @@ _VAGUE_KINDS = frozenset({"en_vague", "zh_vague", "en_weekof"})
 
 
 def _family(name: str) -> str:
-    return "num" if name in ("iso", "iso8", "num_dm", "us", "dot") else name.split("_")[0]
+    return "num" if name in ("iso", "iso8", "md_dash", "num_dm", "us", "dot") else name.split("_")[0]
 
 
 # A guard in front of each family lets the engine skip positions where none of its

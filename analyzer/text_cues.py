@@ -273,6 +273,7 @@ HEDGE = Cue(
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
        r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to|" + _APPROXIMATE_DAY + r")\b",
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
+       r"|(?:大约|大概|约)(?=[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}[日号])"
        r"|说不定|不确定|还没定|初定|暂定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
           "not sure", "decided", "hoping", "couple", "around", "about", "approx", "roughly", "circa", "or so",
@@ -401,7 +402,7 @@ PRESENT_ACTION = Cue(
 ROUTINE = Cue(
     en=r"(?:usually|normally|typically|generally|always|routinely|every|"
        r"(?:mon|tues|wednes|thurs|fri|satur|sun)days|from\s+now\s+on)\b",
-    zh=r"通常|一般(?!般)|一向|向来|总是|往往|每(?:周|个?星期|个?礼拜|天|个?月|年|季度)|(?<![的次])例会",
+    zh=r"通常|一般(?!般)|一向|向来|总是|往往|每(?:周|个?星期|个?礼拜|天|个?月|年|季度|双周|两周|隔周)|(?<![的次])例会",
     gate=("usual", "normal", "typical", "general", "always", "routine", "every", "days",
           "now on"),
     zh_gate=("通常", "一般", "一向", "向来", "总是", "往往", "每", "例会"),

@@ -307,8 +307,14 @@ _NOT_OWNERS = _words("for to in on at as by re fyi note ps cc from about regardi
 
 
 def _unspaced(label: str) -> str:
-    """"时 间" as "时间": notices space out their two-character labels."""
+    """"时 间" as "时间": notices space out their two-character labels; "时间【周末】" as
+    "时间": some annotate them in brackets."""
+    if "【" in label:
+        label = _ANNOTATION.sub("", label)
     return _CJK_GAP.sub("", label) if " " in label else label
+
+
+_ANNOTATION = re.compile(r"【[^】]{0,8}】")
 
 
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
@@ -326,7 +332,7 @@ def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Aut
     if _DEADLINE_LABEL.search(label) or event is None:
         return None
     rest = labelled["rest"]
-    if _COUNTED_TERM.search(rest):
+    if _COUNTED_TERM.search(rest) or _EVERY.search(rest):
         return None  # "付款时间：收到本通知后10个工作日内": a term counted from an event
     moved = _MOVED_TO.search(rest)
     if moved is not None:  # "“开标时间：4月22日”更正为：4月29日": the new day
@@ -342,6 +348,7 @@ _SPAN_ONLY = re.compile(r"^(?!.*(?:\d{1,2}\s*月|\d{1,2}/\d{1,2}|\d{4}-\d)).*(?:
 _COUNTED_TERM = re.compile(r"(?:后|之日起|起)\s*[0-9一二三四五六七八九十两]+\s*个?(?:工作日|天|日|周|个月)"
                            r"|(?:days?|weeks?)\s+(?:of|after|from|following)\s+(?:the\s+|your\s+)?"
                            r"(?:receipt|delivery|invoice|signing|acceptance)")
+_EVERY = re.compile(r"(?<![a-z])(?:every|bi-?weekly|fortnightly)(?![a-z])|每|双周")  # "Date: Every 2 weeks, Wednesday"
 _MOVED_TO = re.compile(r"(?:改|调整|推迟|延期|顺延|修正|更正|变更|修改)(?:到|至|为|成)|(?:moved|changed|postponed|rescheduled)\s+to")
 
 

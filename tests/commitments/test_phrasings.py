@@ -843,3 +843,28 @@ def test_a_time_after_a_numeric_date_does_not_decide_the_order() -> None:
 def test_a_meeting_repurposed_for_the_step() -> None:
     assert dated("I repurposed our sprint planning meeting on Monday at 1pm to perform testing.") == \
         dt.date(2026, 3, 9)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("聚会【羊村】：周末聚会来了！！\n时间【周末】：2026-03-07 ～ 2026-03-08 (默认周六)\n地方【公园】：森林公园站", "2026-03-07"),
+    ("最新的会议信息：\nTheme：社区双周会\nTime：03-12 20:00 - 03-12 21:00", "2026-03-12"),
+    ("We will have our bi-weekly telecon tomorrow, Thursday, March 5th at 12:30 PM PT.", "2026-03-05"),
+])
+def test_annotated_labels_and_month_day_with_a_time(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "主题：Bi-weekly meeting\nWelcome to join our bi-weekly meeting.\nDate: Every 2 weeks, Wednesday, 14:00 CST.",
+    "主题：Community meeting | 每双周三晚 8:00 ～ 9:00，不见不散\nWhat does the community meeting involve?",
+])
+def test_a_recurring_meeting_is_no_dated_step(text: str) -> None:
+    assert seller_dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "主题：Re: Chapter 10 - 3月20日完成\n之前把这事儿给忘记了，最近应该能完成。",  # the subject is the other message's
+    "我们大约3月20日完成。",  # an approximate day
+])
+def test_a_replys_subject_and_an_approximate_chinese_day_are_no_day(text: str) -> None:
+    assert dated(text) is None
