@@ -41,9 +41,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import re._constants as _sre
+import re._parser as _sre_parse
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from dealnudge.analyzer.text_calendar import (
     add_business_days,
@@ -345,7 +348,88 @@ def _compile_family(family: str) -> re.Pattern[str]:
         f"(?P<{name}>{body})" for name, body in PATTERNS if _family(name) == family) + ")"))
 
 
-_NUM_RE, _EN_RE, _ZH_RE = (_compile_family(f) for f in ("num", "en", "zh"))
+_NUM_RE, _ZH_RE = (_compile_family(f) for f in ("num", "zh"))
+
+
+# Letters a pattern can match first, as far as its parsed form tells: zero-width items
+# (look-arounds, anchors) are stepped over, and anything not understood counts as any
+# letter, so the set is never too small.
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+def _first_letters(items: Any) -> tuple[frozenset[str], bool]:
+    """The letters ``items`` (a parsed pattern) can start with, and whether it can match
+    the empty string (then what follows it may start the match too)."""
+    found: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            return frozenset(found | ({chr(av)} & _LETTERS)), False
+        if op is _sre.IN:
+            for kind, value in av:
+                if kind is _sre.LITERAL:
+                    found |= {chr(value)} & _LETTERS
+                elif kind is _sre.RANGE:
+                    found |= {letter for letter in _LETTERS if value[0] <= ord(letter) <= value[1]}
+                else:  # a negated set, a category (\w): any letter
+                    return _LETTERS, False
+            return frozenset(found), False
+        if op is _sre.SUBPATTERN or op is _sre.BRANCH or op in _REPEATS:
+            parts = [av[3]] if op is _sre.SUBPATTERN else av[1] if op is _sre.BRANCH else [av[2]]
+            empty = op in _REPEATS and av[0] == 0
+            for part in parts:
+                letters, part_empty = _first_letters(part)
+                found |= letters
+                empty = empty or part_empty
+            if not empty:
+                return frozenset(found), False
+        elif op not in _ZERO_WIDTH:
+            return _LETTERS, False  # ".", a back reference …: any letter
+    return frozenset(found), True
+
+
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_ZERO_WIDTH = (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT)
+
+
+class _ByFirstLetter:
+    """The English family, tried only at word starts and only with the patterns that can
+    start with the word's first letter.
+
+    Same matches as one alternation behind the word-start guard (the alternatives keep
+    their order within each letter's pattern, and the others cannot match there), but
+    the engine no longer tries ~30 alternatives at every word: ~4x faster on a sentence.
+    """
+
+    _WORD_START = re.compile(r"(?<![a-z0-9])[a-z]")  # the family's guard
+
+    def __init__(self, patterns: list[tuple[str, str]]) -> None:
+        starts = []
+        for name, body in patterns:
+            letters, empty = _first_letters(_sre_parse.parse(ascii_bounds(body)))
+            if empty:
+                raise ValueError(f"{name} can match the empty string")
+            starts.append((letters, f"(?P<{name}>{body})"))
+        self._by_letter = {
+            letter: re.compile(ascii_bounds("(?:" + "|".join(
+                alternative for letters, alternative in starts if letter in letters) + ")"))
+            for letter in sorted(_LETTERS) if any(letter in letters for letters, _ in starts)}
+
+    def finditer(self, low: str) -> Iterator[re.Match[str]]:
+        end = 0
+        by_letter = self._by_letter
+        for word in self._WORD_START.finditer(low):
+            start = word.start()
+            if start < end:
+                continue
+            pattern = by_letter.get(word.group())
+            if pattern is not None:
+                found = pattern.match(low, start)
+                if found is not None:
+                    end = found.end()
+                    yield found
+
+
+_EN_RE = _ByFirstLetter([(name, body) for name, body in PATTERNS if _family(name) == "en"])
 _AFTER_HOLIDAY = re.compile(r"(?:国庆|春节|五一|十一|中秋|元旦|端午|清明|节|假期?|放假|开学)(?:之?后|以后|前后)")
 _HAS_DIGIT = re.compile(r"[0-9]")
 _HAS_LATIN = re.compile(r"[a-z]")
@@ -472,7 +556,7 @@ _HOURS_CHOICE = re.compile(
     r"|\s*(?:上午|下午|晚上)?[0-9一二三四五六七八九十两]{1,3}点(?:半)?\s*(?:或者?|还是)\s*[0-9一二三四五六七八九十两]{1,3}点")
 
 
-def _scan(pattern: re.Pattern[str], text: str, low: str, today: dt.date,
+def _scan(pattern: re.Pattern[str] | _ByFirstLetter, text: str, low: str, today: dt.date,
           order: Order | None) -> list[TimeMention]:
     found: list[TimeMention] = []
     for m in pattern.finditer(low):
