@@ -124,6 +124,21 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     re.IGNORECASE,
 )
 
+# Every CLAUSE_BREAK match holds a comma (",", "，", "、") or one of its joining words; a
+# sentence with neither is one clause, and the split, an IGNORECASE pattern tried at every
+# space, is skipped. IGNORECASE also reads "İ", "ı" and "ſ" as "i" and "s", which str.lower
+# does not: a sentence holding one is always split.
+_BREAK_MARKS = (",", "，", "、", "\u0130", "\u0131", "\u017f")
+_BREAK_WORDS = ("and", "but", "so", "then", "while")
+
+
+def clauses(sentence: str, low: str) -> list[str]:
+    """``CLAUSE_BREAK.split(sentence)``; ``low`` is the sentence lower-cased (``Clause.low``)."""
+    if any(map(sentence.__contains__, _BREAK_MARKS)) or any(map(low.__contains__, _BREAK_WORDS)):
+        return CLAUSE_BREAK.split(sentence)
+    return [sentence]
+
+
 # "Looking forward to our call on Thursday": a meeting both sides already set ("meeting
 # you on May 4" only hopes for one).
 _LOOK_FORWARD = (r"look(?:ing)?\s+forward\s+to\s+(?:our|the)\s+(?:[a-z-]+\s+)?(?:call|meeting|demo|"
