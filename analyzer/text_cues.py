@@ -16,6 +16,7 @@ start, and a Chinese half, run only when the clause has CJK characters.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dealnudge.analyzer.dates import ascii_bounds, fold
@@ -43,11 +44,18 @@ class Clause:
         return cls(text, low, bool(_LATIN.search(low)), bool(_CJK.search(low)))
 
 
+def _any_of(substrings: tuple[str, ...]) -> Callable[[str], re.Match[str] | None] | None:
+    """A search for any of ``substrings``, or None when there are none."""
+    return re.compile("|".join(map(re.escape, substrings))).search if substrings else None
+
+
 class Cue:
     """A pattern with an English half and a Chinese half, each run only where it can match.
 
     ``gate`` lists substrings of which every English match contains at least one; a
-    clause with none of them skips the regex (a substring test is ~20x cheaper).
+    clause with none of them skips the regex. The substrings are looked for in one pass,
+    as a plain alternation (a few times cheaper than the cue's own pattern, and than one
+    ``in`` test per substring once a gate lists more than a handful, or on Chinese text).
     """
 
     def __init__(self, en: str | None = None, zh: str | None = None, *, anchored: bool = False,
@@ -57,20 +65,20 @@ class Cue:
         inside = f"|{en_inside}" if en_inside else ""  # may start inside a word: "we'll"
         self._en = re.compile(ascii_bounds(f"{guard}(?:{en}){inside}")) if en else None
         self._zh = re.compile(zh) if zh else None
-        self._gate = gate
-        self._zh_gate = zh_gate  # the same for the Chinese half
+        self._gate = _any_of(gate)
+        self._zh_gate = _any_of(zh_gate)  # the same for the Chinese half
 
     def search(self, clause: Clause) -> re.Match[str] | None:
         low = clause.low
         if clause.latin:
             en, gate = self._en, self._gate
-            if en is not None and (not gate or any(map(low.__contains__, gate))):
+            if en is not None and (gate is None or gate(low) is not None):
                 found = en.search(low)
                 if found is not None:
                     return found
         if clause.cjk:
             zh, gate = self._zh, self._zh_gate
-            if zh is not None and (not gate or any(map(low.__contains__, gate))):
+            if zh is not None and (gate is None or gate(low) is not None):
                 return zh.search(low)
         return None
 
@@ -80,26 +88,25 @@ class Cue:
         low = clause.low
         if clause.latin:
             en, gate = self._en, self._gate
-            if en is not None and (not gate or any(map(low.__contains__, gate))):
+            if en is not None and (gate is None or gate(low) is not None):
                 found += [m.span() for m in en.finditer(low)]
         if clause.cjk:
             zh, gate = self._zh, self._zh_gate
-            if zh is not None and (not gate or any(map(low.__contains__, gate))):
+            if zh is not None and (gate is None or gate(low) is not None):
                 found += [m.span() for m in zh.finditer(low)]
         return found
 
     def __call__(self, clause: Clause) -> bool:
-        # the gates tested inline (any(map(...)), ~2x a generator expression): cues are
-        # asked ~80 times per mail
+        # the gates tested inline: cues are asked ~80 times per mail
         low = clause.low
         if clause.latin:
             en, gate = self._en, self._gate
-            if en is not None and (not gate or any(map(low.__contains__, gate))) \
+            if en is not None and (gate is None or gate(low) is not None) \
                     and en.search(low) is not None:
                 return True
         if clause.cjk:
             zh, gate = self._zh, self._zh_gate
-            return zh is not None and (not gate or any(map(low.__contains__, gate))) \
+            return zh is not None and (gate is None or gate(low) is not None) \
                 and zh.search(low) is not None
         return False
 
