@@ -230,8 +230,10 @@ SINGULAR = re.compile(ascii_bounds(r"\s*(?:i\b|[我您你](?!们))"))  # .match(
 QUESTION = Cue(
     en=r"^\s*(?:could|can|would|will|shall|should|do|does|did|is|are|may)\s+"
        r"(?:you|we|i|it|there|the|your|this|that|they)\b",
-    zh=r"请问|能否|可否|(?<!讨论|决定|确认|评估|考虑|研究|商量|判断|知道|看看)是否|能不能|可不可以|行不行|好不好|方便吗|有没有|吗\s*[。.]?\s*$|呢\s*[。.]?\s*$"
-       r"|怎么样",
+    # every alternative opens with a character, so the engine skips to the candidates
+    # (~5x faster than with the look-behind in front of "是否")
+    zh=r"请问|能否|可否|是否(?<!讨论是否|决定是否|确认是否|评估是否|考虑是否|研究是否|商量是否|判断是否|知道是否"
+       r"|看看是否)|能不能|可不可以|行不行|好不好|方便吗|有没有|吗\s*[。.]?\s*$|呢\s*[。.]?\s*$|怎么样",
     anchored=True,
 )
 REQUEST = Cue(
@@ -323,7 +325,7 @@ AUTO_REPLY = Cue(
     en=r"(?:out\s+of\s+(?:the\s+)?office|ooo|automatic\s+reply|auto[-\s]?reply|autoreply|"
        r"on\s+(?:annual\s+|parental\s+|sick\s+)?leave|away\s+from\s+(?:the|my)\s+(?:office|desk)|"
        r"limited\s+access\s+to\s+e-?mail|personal\s+day)\b",
-    zh=r"自动回复|休[\u4e00-\u9fff]?假|[产病婚事年]假|不在办公室|外出",
+    zh=r"自动回复|休[\u4e00-\u9fff]?假|产假|病假|婚假|事假|年假|不在办公室|外出",
     gate=("office", "ooo", "reply", "leave", "away", "access", "personal"),
 )
 # A stretch that looks back at what already happened ("今天聊得很好", "great call today",
