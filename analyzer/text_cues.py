@@ -16,8 +16,12 @@ start, and a Chinese half, run only when the clause has CJK characters.
 from __future__ import annotations
 
 import re
+import re._compiler as _sre_compiler
+import re._constants as _sre
+import re._parser as _sre_parse
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from dealnudge.analyzer.dates import ascii_bounds, fold
 
@@ -44,6 +48,58 @@ class Clause:
         return cls(text, low, bool(_LATIN.search(low)), bool(_CJK.search(low)))
 
 
+def _skipping(pattern: str) -> re.Pattern[str]:
+    """``pattern``, behind a look-ahead for the characters it can start with when the
+    engine cannot skip ahead by itself (an alternative opens with a look-behind, a group
+    or a class): one class test per position instead of every alternative. The same
+    matches: the characters come from the parsed pattern and are never too few."""
+    compiled = re.compile(pattern)
+    parsed = _sre_parse.parse(pattern)
+    if _sre_compiler._get_literal_prefix(parsed, 0)[0] or _sre_compiler._get_charset_prefix(parsed, 0) \
+            or pattern.startswith("(?=["):
+        return compiled  # the engine skips ahead already, or the pattern has its look-ahead
+    chars, empty = _opening_chars(parsed)
+    if chars is None or empty:
+        return compiled
+    return re.compile(f"(?=[{''.join(map(re.escape, sorted(chars)))}])(?:{pattern})")
+
+
+def _opening_chars(items: Any) -> tuple[set[str] | None, bool]:
+    """The characters a parsed pattern can start with (None: not known), and whether it
+    can match the empty string."""
+    found: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            return found | {chr(av)}, False
+        if op is _sre.IN:
+            for kind, value in av:
+                if kind is _sre.LITERAL:
+                    found.add(chr(value))
+                elif kind is _sre.RANGE and value[1] - value[0] < 64:
+                    found.update(map(chr, range(value[0], value[1] + 1)))
+                else:
+                    return None, False
+            return found, False
+        if op is _sre.SUBPATTERN or op is _sre.BRANCH or op in _REPEATS:
+            parts = [av[3]] if op is _sre.SUBPATTERN else av[1] if op is _sre.BRANCH else [av[2]]
+            empty = op in _REPEATS and av[0] == 0
+            for part in parts:
+                chars, part_empty = _opening_chars(part)
+                if chars is None:
+                    return None, False
+                found |= chars
+                empty = empty or part_empty
+            if not empty:
+                return found, False
+        elif op not in _ZERO_WIDTH:
+            return None, False
+    return found, True
+
+
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_ZERO_WIDTH = (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT)
+
+
 def _any_of(substrings: tuple[str, ...]) -> Callable[[str], re.Match[str] | None] | None:
     """A search for any of ``substrings``, or None when there are none."""
     return re.compile("|".join(map(re.escape, substrings))).search if substrings else None
@@ -64,7 +120,7 @@ class Cue:
         guard = "" if anchored else _WORD
         inside = f"|{en_inside}" if en_inside else ""  # may start inside a word: "we'll"
         self._en = re.compile(ascii_bounds(f"{guard}(?:{en}){inside}")) if en else None
-        self._zh = re.compile(zh) if zh else None
+        self._zh = _skipping(zh) if zh else None
         self._gate = _any_of(gate)
         self._zh_gate = _any_of(zh_gate)  # the same for the Chinese half
 
