@@ -322,7 +322,7 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author,
             return []
         sentence = lead
     whole = Clause.of(sentence)
-    parts = cues.CLAUSE_BREAK.split(sentence)
+    parts = cues.clauses(sentence, whole.low)
     asked = sentence.endswith(("?", "？"))
     questioned = asked or cues.QUESTION(whole)
     moving = questioned and (cues.RESCHEDULE(whole) or cues.PROPOSAL(whole))

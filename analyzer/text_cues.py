@@ -16,7 +16,12 @@ start, and a Chinese half, run only when the clause has CJK characters.
 from __future__ import annotations
 
 import re
+import re._compiler as _sre_compiler
+import re._constants as _sre
+import re._parser as _sre_parse
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from dealnudge.analyzer.dates import ascii_bounds, fold
 
@@ -43,11 +48,70 @@ class Clause:
         return cls(text, low, bool(_LATIN.search(low)), bool(_CJK.search(low)))
 
 
+def _skipping(pattern: str) -> re.Pattern[str]:
+    """``pattern``, behind a look-ahead for the characters it can start with when the
+    engine cannot skip ahead by itself (an alternative opens with a look-behind, a group
+    or a class): one class test per position instead of every alternative. The same
+    matches: the characters come from the parsed pattern and are never too few."""
+    compiled = re.compile(pattern)
+    parsed = _sre_parse.parse(pattern)
+    if _sre_compiler._get_literal_prefix(parsed, 0)[0] or _sre_compiler._get_charset_prefix(parsed, 0) \
+            or pattern.startswith("(?=["):
+        return compiled  # the engine skips ahead already, or the pattern has its look-ahead
+    chars, empty = _opening_chars(parsed)
+    if chars is None or empty:
+        return compiled
+    return re.compile(f"(?=[{''.join(map(re.escape, sorted(chars)))}])(?:{pattern})")
+
+
+def _opening_chars(items: Any) -> tuple[set[str] | None, bool]:
+    """The characters a parsed pattern can start with (None: not known), and whether it
+    can match the empty string."""
+    found: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            return found | {chr(av)}, False
+        if op is _sre.IN:
+            for kind, value in av:
+                if kind is _sre.LITERAL:
+                    found.add(chr(value))
+                elif kind is _sre.RANGE and value[1] - value[0] < 64:
+                    found.update(map(chr, range(value[0], value[1] + 1)))
+                else:
+                    return None, False
+            return found, False
+        if op is _sre.SUBPATTERN or op is _sre.BRANCH or op in _REPEATS:
+            parts = [av[3]] if op is _sre.SUBPATTERN else av[1] if op is _sre.BRANCH else [av[2]]
+            empty = op in _REPEATS and av[0] == 0
+            for part in parts:
+                chars, part_empty = _opening_chars(part)
+                if chars is None:
+                    return None, False
+                found |= chars
+                empty = empty or part_empty
+            if not empty:
+                return found, False
+        elif op not in _ZERO_WIDTH:
+            return None, False
+    return found, True
+
+
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+_ZERO_WIDTH = (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT)
+
+
+def _any_of(substrings: tuple[str, ...]) -> Callable[[str], re.Match[str] | None] | None:
+    """A search for any of ``substrings``, or None when there are none."""
+    return re.compile("|".join(map(re.escape, substrings))).search if substrings else None
+
+
 class Cue:
     """A pattern with an English half and a Chinese half, each run only where it can match.
 
     ``gate`` lists substrings of which every English match contains at least one; a
-    clause with none of them skips the regex (a substring test is ~20x cheaper).
+    clause with none of them skips the regex. The substrings are looked for in one pass,
+    as a plain alternation (a few times cheaper than the cue's own pattern, and than one
+    ``in`` test per substring once a gate lists more than a handful, or on Chinese text).
     """
 
     def __init__(self, en: str | None = None, zh: str | None = None, *, anchored: bool = False,
@@ -56,21 +120,21 @@ class Cue:
         guard = "" if anchored else _WORD
         inside = f"|{en_inside}" if en_inside else ""  # may start inside a word: "we'll"
         self._en = re.compile(ascii_bounds(f"{guard}(?:{en}){inside}")) if en else None
-        self._zh = re.compile(zh) if zh else None
-        self._gate = gate
-        self._zh_gate = zh_gate  # the same for the Chinese half
+        self._zh = _skipping(zh) if zh else None
+        self._gate = _any_of(gate)
+        self._zh_gate = _any_of(zh_gate)  # the same for the Chinese half
 
     def search(self, clause: Clause) -> re.Match[str] | None:
         low = clause.low
         if clause.latin:
             en, gate = self._en, self._gate
-            if en is not None and (not gate or any(map(low.__contains__, gate))):
+            if en is not None and (gate is None or gate(low) is not None):
                 found = en.search(low)
                 if found is not None:
                     return found
         if clause.cjk:
             zh, gate = self._zh, self._zh_gate
-            if zh is not None and (not gate or any(map(low.__contains__, gate))):
+            if zh is not None and (gate is None or gate(low) is not None):
                 return zh.search(low)
         return None
 
@@ -80,26 +144,25 @@ class Cue:
         low = clause.low
         if clause.latin:
             en, gate = self._en, self._gate
-            if en is not None and (not gate or any(map(low.__contains__, gate))):
+            if en is not None and (gate is None or gate(low) is not None):
                 found += [m.span() for m in en.finditer(low)]
         if clause.cjk:
             zh, gate = self._zh, self._zh_gate
-            if zh is not None and (not gate or any(map(low.__contains__, gate))):
+            if zh is not None and (gate is None or gate(low) is not None):
                 found += [m.span() for m in zh.finditer(low)]
         return found
 
     def __call__(self, clause: Clause) -> bool:
-        # the gates tested inline (any(map(...)), ~2x a generator expression): cues are
-        # asked ~80 times per mail
+        # the gates tested inline: cues are asked ~80 times per mail
         low = clause.low
         if clause.latin:
             en, gate = self._en, self._gate
-            if en is not None and (not gate or any(map(low.__contains__, gate))) \
+            if en is not None and (gate is None or gate(low) is not None) \
                     and en.search(low) is not None:
                 return True
         if clause.cjk:
             zh, gate = self._zh, self._zh_gate
-            return zh is not None and (not gate or any(map(low.__contains__, gate))) \
+            return zh is not None and (gate is None or gate(low) is not None) \
                 and zh.search(low) is not None
         return False
 
@@ -123,6 +186,21 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     r"|[，,]\s*(?=[^，,。；;\s]{0,6}(?:请(?!示)|麻烦|烦请|劳烦|还请|务必))|,\s+(?=please\b))"),
     re.IGNORECASE,
 )
+
+# Every CLAUSE_BREAK match holds a comma (",", "，", "、") or one of its joining words; a
+# sentence with neither is one clause, and the split, an IGNORECASE pattern tried at every
+# space, is skipped. IGNORECASE also reads "İ", "ı" and "ſ" as "i" and "s", which str.lower
+# does not: a sentence holding one is always split.
+_BREAK_MARKS = (",", "，", "、", "\u0130", "\u0131", "\u017f")
+_BREAK_WORDS = ("and", "but", "so", "then", "while")
+
+
+def clauses(sentence: str, low: str) -> list[str]:
+    """``CLAUSE_BREAK.split(sentence)``; ``low`` is the sentence lower-cased (``Clause.low``)."""
+    if any(map(sentence.__contains__, _BREAK_MARKS)) or any(map(low.__contains__, _BREAK_WORDS)):
+        return CLAUSE_BREAK.split(sentence)
+    return [sentence]
+
 
 # "Looking forward to our call on Thursday": a meeting both sides already set ("meeting
 # you on May 4" only hopes for one).
@@ -213,8 +291,10 @@ SINGULAR = re.compile(ascii_bounds(r"\s*(?:i\b|[我您你](?!们))"))  # .match(
 QUESTION = Cue(
     en=r"^\s*(?:could|can|would|will|shall|should|do|does|did|is|are|may)\s+"
        r"(?:you|we|i|it|there|the|your|this|that|they)\b",
-    zh=r"请问|能否|可否|(?<!讨论|决定|确认|评估|考虑|研究|商量|判断|知道|看看)是否|能不能|可不可以|行不行|好不好|方便吗|有没有|吗\s*[。.]?\s*$|呢\s*[。.]?\s*$"
-       r"|怎么样",
+    # every alternative opens with a character, so the engine skips to the candidates
+    # (~5x faster than with the look-behind in front of "是否")
+    zh=r"请问|能否|可否|是否(?<!讨论是否|决定是否|确认是否|评估是否|考虑是否|研究是否|商量是否|判断是否|知道是否"
+       r"|看看是否)|能不能|可不可以|行不行|好不好|方便吗|有没有|吗\s*[。.]?\s*$|呢\s*[。.]?\s*$|怎么样",
     anchored=True,
 )
 REQUEST = Cue(
@@ -309,7 +389,7 @@ AUTO_REPLY = Cue(
     en=r"(?:out\s+of\s+(?:the\s+)?office|ooo|automatic\s+reply|auto[-\s]?reply|autoreply|"
        r"on\s+(?:annual\s+|parental\s+|sick\s+)?leave|away\s+from\s+(?:the|my)\s+(?:office|desk)|"
        r"limited\s+access\s+to\s+e-?mail|personal\s+day)\b",
-    zh=r"自动回复|休[\u4e00-\u9fff]?假|[产病婚事年]假|不在办公室|外出",
+    zh=r"自动回复|休[\u4e00-\u9fff]?假|产假|病假|婚假|事假|年假|不在办公室|外出",
     gate=("office", "ooo", "reply", "leave", "away", "access", "personal"),
 )
 # A stretch that looks back at what already happened ("今天聊得很好", "great call today",
