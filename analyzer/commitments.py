@@ -498,7 +498,7 @@ _SUBJECT_FIRST = frozenset("SsUu主#")
 _SUBJECT_LINE = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?P<s>[^\n]*)$", re.IGNORECASE | re.MULTILINE)
 _SUBJECT_EVENT = re.compile(
     r"(?<![a-z])(?:meeting|meetup|call|sync|review|demo|workshop|webinar|kick-?off|session|party|"
-    r"lunch|dinner|visit|onsite|training|hackathon|conference|agenda|agm)s?(?![a-z])"
+    r"lunch|dinner|visit|onsite|training|hackathon|conference|agenda|agm|meet|event|gathering|social)s?(?![a-z])"
     r"|会议|例会|聚会|沙龙|活动|分享会?|讲座|培训|座谈|研讨|评审|面基|见面|拜访|开标|大会|站|专场")
 _LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _REPLY_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?:re|回复|答复|fw|fwd|转发)\s*[:：][^\n]*$",

@@ -221,7 +221,7 @@ MARKER = Cue(
        r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
        r"aim(?:s)?\s+to|propos(?:e|es|ing)\s+to\s+(?!you\b)[a-z]+|promise\s+to\s+pay|"
        r"expect(?:s)?\s+to|would\s+like\s+to|want(?:s)?\s+to|need(?:s)?\s+to|have\s+to|"
-       r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|repurposed|"
+       r"promise[sd]?|commit(?:ted)?\s+to|agreed|booked|scheduled|confirmed|blocked|reserved|repurposed|decided\s+to|will\s+be\s+held|"
        r"arranged|set\s+up|invited|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|on\s+(?:my|our)\s+way|"
        + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
        r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|^\W*(?:reminder\W*)?(?:(?:our|the|next|team|weekly|a)\s+){0,3}"
@@ -331,9 +331,10 @@ NEGATION = Cue(
 )
 CANCEL = Cue(
     en=r"(?:cancel[a-z]*|call(?:ing|ed)?\s+off|declin[a-z]+|pass\s+on\s+this|"
+       r"no\s+(?:meeting|meetup|meet|call|session|class|event|practice|lecture)s?\s+(?:this|next|on|today|tomorrow|tonight)|"
        r"put\s+(?:[a-z]+\s+)?on\s+hold|on\s+hold|withdraw[a-z]*|pull(?:ing)?\s+out)\b",
     zh=r"取消|推掉|作废|谢绝|婉拒|暂停|搁置|先放一放|叫停",
-    gate=("cancel", "call", "declin", "pass on", "hold", "withdraw", "pull"),
+    gate=("cancel", "call", "declin", "pass on", "hold", "withdraw", "pull", "no "),
 )
 # Gratitude looks back ("谢谢您今天的介绍", "thanks for Tuesday"): it promises nothing.
 GRATITUDE = Cue(en=r"^\s*(?:thanks?\s+(?:you\s+)?(?:again\s+)?for)\b", zh=r"^\s*(?:谢谢|感谢|多谢)",
@@ -343,7 +344,7 @@ GRATITUDE = Cue(en=r"^\s*(?:thanks?\s+(?:you\s+)?(?:again\s+)?for)\b", zh=r"^\s*
 # an exact day ("around 2pm on Thursday"), so only a day or a span follows the word.
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _APPROXIMATE_DAY = (
-    r"(?:around|about|approximately|approx\.?|roughly|circa)\s+(?:the\s+)?(?:" + _MONTH
+    r"(?:around|about|approximately|approx\.?|roughly|circa|towards?)\s+(?:the\s+)?(?:" + _MONTH
     + r"\s+\d+|\d{1,2}(?:st|nd|rd|th)\b|\d{1,2}\s+" + _MONTH + r"|\d{1,2}[/.]\d{1,2}\b(?!\s*(?:am|pm|a\.m|p\.m|h\b|uhr))"
     r"|(?:the\s+)?(?:end|middle|start|beginning)\s+of|mid-?\s*[a-z]|early\s+next|next\s+week"
     r"|(?<!about\s)(?<!about\sthe\s)(?:mon|tues|wednes|thurs|fri)day)|(?:day|week|month)s?\s+or\s+so"
@@ -351,13 +352,13 @@ _APPROXIMATE_DAY = (
 HEDGE = Cue(
     en=r"(?:maybe|perhaps|possibly|probably|might|could|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
-       r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to|" + _APPROXIMATE_DAY + r")\b",
+       r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to(?!\s+see\s+(?:you|everyone|all|many))|" + _APPROXIMATE_DAY + r")\b",
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
        r"|(?:大约|大概|约)(?=[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}[日号])"
        r"|说不定|不确定|还没定|初定|暂定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
           "not sure", "decided", "hoping", "couple", "around", "about", "approx", "roughly", "circa", "or so",
-          "ish"),
+          "ish", "toward"),
 )
 CONDITIONAL = Cue(
     en=r"(?:if|unless|provided\s+that|assuming|as\s+long\s+as|once|depending\s+on|pending)\b",
@@ -545,12 +546,12 @@ RESCHEDULE = Cue(
 AWAY = Cue(
     en=r"(?:will\s+be|is|are|am|i['’]m|we['’]re|be)\s+(?:closed|away|out\s+of\s+(?:the\s+)?office|on\s+"
        r"(?:leave|holiday|vacation|annual\s+leave)|unavailable|travell?ing|abroad|off|gone|"
-       r"out(?!\s+(?:to|for|there|with|of\s+(?:stock|scope))(?![a-z])))\b|"
+       r"out(?!\s+(?:to|for|there|with|of\s+(?:stock|scope))(?![a-z]))|elsewhere)\b|have\s+to\s+be\s+elsewhere\b|"
        r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b|"
        r"(?:am|are|is|i['’]m|we['’]re)\s+(?:really\s+|very\s+|pretty\s+|quite\s+|a\s+bit\s+)?(?:busy|swamped|slammed|tied\s+up)\b",
     zh=r"在国外|出差|休假|放假|不在(?!乎|于|话下|意|少数|此列|范围|其中|这里)|请假|在外地|(?:临时)?有事|没空|(?:比较|很|太|非常|特别|有点|有些)忙|事(?:情|儿)?(?:比较|很|太|非常|特别)多",
     gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel", "out",
-          "abroad", "personal", " off", "reopen", "busy", "swamped", "slammed", "tied up", "gone"),
+          "abroad", "personal", " off", "reopen", "busy", "swamped", "slammed", "tied up", "gone", "elsewhere"),
     zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空", "忙", "事情", "事儿", "事比", "事很", "事太", "事非", "事特"),
 )
 # Postponed without a new day: the named day is the old one ("原计划于明天举行的会议将不得不延期",
@@ -569,7 +570,7 @@ MEETING = Cue(
        r"another|this|next)?\s*(?:[a-z-]+\s+){0,2}?(?:meeting|call|telecon|conference|session|lunch|"
        r"workshop|webinar|discussion|sync|standup|get-together|demo|onsite|on-site|visit|kick-?off)\b"
        r"|(?:invite|invitation)\s+for\b|(?:meeting|call|telecon|conference|demo|onsite|on-site|visit|"
-       r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop|class|lecture|seminar|meetup|hackathon|agm)"
+       r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop|class|lecture|seminar|meetup|hackathon|agm|practice|rehearsal|game|match)"
        r"\s+(?:is|will\s+be|starts?|on|at|scheduled|booked|set|confirmed|tomorrow|"
        r"today|tonight|next|this)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
        r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b"
@@ -577,6 +578,11 @@ MEETING = Cue(
        # "Moving the June 4th meeting to June 11th": the meeting both sides attend
        r"|^\W*(?:(?:it['’]s|it\s+is|that['’]s|this\s+is|we['’]re)\s+)?(?:confirmed|booked|scheduled|all\s+set)"
        r"\s+(?:for|on|as)\b|schedul(?:e|ed|ing)\s+(?:this|it)\s+for\b"
+       # an organiser's notice: "will be held Tuesday", "at our next meeting, Monday", "rooms
+       # reserved … for the installfest", "a location and date locked in for Saturday"
+       r"|(?:will\s+(?:now\s+|still\s+)?be|is\s+being|is|are)\s+held\b|(?:our|the)\s+next\s+(?:meeting|meetup|meet|call|session|event|gathering)\b"
+       r"|(?:rooms?|space|venue|hall)\s+(?:reserved|booked)\b|(?:reserved|booked)\s+(?:a\s+|the\s+|some\s+)?(?:rooms?|space|venue|hall)\b"
+       r"|locked\s+in\s+for\b"
        r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)|^\W*(?:the\s+|our\s+|new\s+)?(?:meeting\s+)?date\s+(?:is\s+|has\s+been\s+)?"
        r"(?:locked\s+in|set|fixed|confirmed|moved|changed|rescheduled)\b|(?:be|hop|jump|get)\s+on\s+(?:zoom|teams|skype|webex|the\s+(?:call|line|bridge))\b"
        r"|(?:mov|postpon|reschedul|push|shift|bump)[a-z]*\s+(?:[a-z0-9'’-]+\s+){0,4}?(?:meeting|call|sync|session|"
@@ -586,7 +592,8 @@ MEETING = Cue(
           "webinar", "discussion", "sync", "standup", "together", "demo", "onsite", "on-site",
           "visit", "kick", "invit", "confirmed", "booked", "scheduled", "all set", "zoom", "teams",
           "skype", "webex", "on the call", "on the line", "on the bridge", "mov", "postpon", "reschedul", "push", "shift", "bump",
-          "date", "class", "lecture", "seminar", "hackathon", "schedul", "agm", "remember", "forget"),
+          "date", "class", "lecture", "seminar", "hackathon", "schedul", "agm", "remember", "forget", "held", "next", "reserved", "locked", "practice",
+          "rehearsal", "game", "match"),
     zh_gate=("改", "调", "推迟", "延", "挪", "召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙", "视频",
              "参加", "不见不散"),
 )

@@ -40,7 +40,7 @@ PATTERNS: list[tuple[str, str]] = [
     ("en_dm", (rf"the\s+(?P<en_dm_d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<en_dm_m>{_MON})\b\.?"
               rf"(?:,?\s+(?P<en_dm_y>20\d\d)\b)?")),
     # "the week of March 9" names a week, not a day
-    ("en_weekof", (rf"(?:the\s+)?week\s+of\s+(?:the\s+)?(?:{_WD}\.?,?\s+)?(?:{_MON}\.?\s+\d{{1,2}}{_ORD}"
+    ("en_weekof", (rf"(?:(?:the\s+)?week\s+of|w/c|(?:the\s+)?week\s+(?:commencing|beginning|starting))\s+(?:the\s+)?(?:{_WD}\.?,?\s+)?(?:{_MON}\.?\s+\d{{1,2}}{_ORD}"
                    rf"|\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MON}|\d{{1,2}}/\d{{1,2}}|\d{{1,2}}{_ORD})\b")),
     ("en_from_today", (r"(?P<eft_n>a|one|two|three|four)\s+(?P<eft_u>days?|weeks?)\s+from\s+"
                        r"(?:today|now)\b")),
@@ -59,7 +59,7 @@ PATTERNS: list[tuple[str, str]] = [
     # "today's discussion" / "今天讨论的要点" look back at the meeting, not ahead
     ("en_today", (r"(?:(?:today(?!['’]s)|tonight|this\s+(?:morning|afternoon|evening))\b"
                   r"|in\s+a\s+(?:few|bit|sec|minute)(?:\s+(?:minutes?|mins?|hours?))?(?=\s*(?:[.!,;)]|$))"
-                  r"|on\s+(?:my|our)\s+way\b)")),
+                  r"|on\s+(?:my|our)\s+way\b(?!\s+(?:home|to\s+work|back|out)\b))")),
     ("en_eonw", r"(?:the\s+end|end)\s+of\s+next\s+week\b"),
     ("en_wkby", r"(?<=by |re )(?:the|this)\s+weekend\b"),
     ("en_wkend", r"(?P<en_wkend_mod>this|next|the|over\s+the)\s+weekend\b"),

@@ -868,3 +868,36 @@ def test_a_recurring_meeting_is_no_dated_step(text: str) -> None:
 ])
 def test_a_replys_subject_and_an_approximate_chinese_day_are_no_day(text: str) -> None:
     assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("The meeting will now be held on Wednesday 11 March at 2:00 p.m. in the Council Chamber.", "2026-03-11"),
+    ("Our first-ever meetup will be held Tuesday, March 10, after the book signing.", "2026-03-10"),
+    ("We'll discuss this in more detail at our next meeting, Monday, March 9th.", "2026-03-09"),
+    ("I've got some rooms reserved at the university for the installfest on Saturday, March 7.", "2026-03-07"),
+    ("We have a location and date locked in for Saturday, March 7.", "2026-03-07"),
+    ("The Executive Board has decided to hold a virtual annual meeting on Wednesday March 18 via Zoom.", "2026-03-18"),
+    ("We should still be able to get outside for practice tonight.", "2026-03-04"),
+    ("We hope to see you at the next meeting which will be the 12th March.", "2026-03-12"),
+    ("Subject: Presentations Meet - 25th March 2026\nSpeakers: please bring your slides.", "2026-03-25"),
+])
+def test_an_organisers_notice_is_the_meeting_of_both_sides(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "2026-03-06: No meetup this week",
+    ("In today's meeting Sam confirmed we have a room booked, and just needed to check which days "
+     "in the w/c 29th June it was booked for."),
+])
+def test_no_meetup_and_a_week_commencing_are_no_day(text: str) -> None:
+    assert seller_dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "I have to be elsewhere on the 11th.",
+    "I walk past on my way home from work, so I'll let you know when the lights are back on.",
+    "The completion date has now been pushed more toward the end of the year.",
+])
+def test_absence_habit_and_an_approximate_end_are_no_customer_day(text: str) -> None:
+    assert dated(text) is None
