@@ -366,7 +366,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
     elif times and cues.POSTPONED(clause):
         times = []  # "原计划于明天举行的会议将不得不延期": only the old day is named
     if times and _OLD_DAY_HINT.search(clause.low):  # "原定3月6日的会议", "originally set for Friday"
-        times = [t for t in times if not _OLD_DAY.search(clause.low, max(0, t.start - 24), t.start)]
+        times = [t for t in times if not _OLD_DAY.search(clause.low, max(0, t.start - 80), t.start)]
     if len(times) > 1 and "because" in clause.low:  # "… for next Tuesday because X is away this week"
         reason = clause.low.find("because")
         times = [t for t in times if t.start < reason] or times
@@ -404,7 +404,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
 
 # A day named as the old one of a plan ("原定3月6日上午的会议", "originally scheduled for Friday").
 _OLD_DAY_HINT = re.compile(r"原定|原计划|原先|原来|本来|originally|was\s+(?:scheduled|planned|supposed|due)")
-_OLD_DAY = re.compile(r"(?:原定|原计划|原先|原来|本来)(?:于|在|是|为)?\s*$"
+_OLD_DAY = re.compile(r"(?:原定|原计划|原先|原来|本来)(?:于|在|是|为)?\s*$|(?:原定|原计划)[^，,。；;]{0,60}?于[^，,。；;]{0,8}$"
                       r"|(?:originally|was\s+(?:scheduled|planned|due))(?:\s+(?:scheduled|planned|set))?"
                       r"(?:\s+(?:for|on|to\s+be))?(?:\s+the)?\s*$")
 

@@ -605,7 +605,10 @@ PROPOSAL = Cue(
        # a day alone, asked: "This Thursday at 3:30?", "For instance, Wednesday 23/9?"
        r"|^(?:for\s+(?:instance|example)|say|maybe|perhaps)[,\s]+(?:(?:this|next|coming)\s+)?"
        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[^?.!]{0,25}\?\s*$",
+    # "我们定在6月13日发布吧？": a day suggested for both, asked
+    zh=r"(?:我们|咱们)[^，,。？?]{0,20}(?:定在|定于|安排在|放在)[^，,。？?]{0,20}吧\s*[?？]\s*$",
     gate=("shall", "about", "don", "can we", "could we", "how does", "?"),
+    zh_gate=("吧",),
 )
 # An invitation to one's own meeting is no request for work ("请到我司参加评审",
 # "please join us for the kickoff on March 9"): the meeting is a step of both sides.

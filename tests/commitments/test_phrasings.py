@@ -901,3 +901,12 @@ def test_no_meetup_and_a_week_commencing_are_no_day(text: str) -> None:
 ])
 def test_absence_habit_and_an_approximate_end_are_no_customer_day(text: str) -> None:
     assert dated(text) is None
+
+
+def test_a_suggested_release_day_asked_with_ba() -> None:
+    assert dated("貌似没有必须完成的 issue，我们定在北京时间3月14日（周六）发布吧？") == dt.date(2026, 3, 14)
+
+
+def test_the_old_days_of_a_named_meeting_are_no_step() -> None:
+    text = "原定“第九届一次会员大会暨2026年年会”于3月25-26日在成都召开，截止目前会议回执总人数已达到550名。"
+    assert seller_dated(text) is None
