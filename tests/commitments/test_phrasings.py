@@ -910,3 +910,8 @@ def test_a_suggested_release_day_asked_with_ba() -> None:
 def test_the_old_days_of_a_named_meeting_are_no_step() -> None:
     text = "原定“第九届一次会员大会暨2026年年会”于3月25-26日在成都召开，截止目前会议回执总人数已达到550名。"
     assert seller_dated(text) is None
+
+
+@pytest.mark.parametrize("text", ["今天继续会议：#54", "今天下午3点是新一次会议。"])
+def test_an_organisers_meeting_today(text: str) -> None:
+    assert seller_dated(text) == WEDNESDAY.date()
