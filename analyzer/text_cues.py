@@ -237,7 +237,8 @@ MARKER = Cue(
        r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
        r"conference|session|demo|walkthrough|inspection|class|lecture|seminar|meetup|hackathon|"
-       r"presentation|agm)\s+(?:is|will\s+be)\b)\b",
+       r"presentation|agm|defen[cs]e|concert|ceremony|party|dinner|picnic|fair|festival|reception)\s+"
+       r"(?:date\s+)?(?:is|will\s+be)\b|reminder\s+that\b|confirmed\s+the\s+(?:date|day)\b)\b",
     en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:m\s+free\s+to|re\s+free\s+to|ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
               r"confirm|share|review|come|meet|decide|make|return|join))\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|(?:就|那就|先|暂)定(?!金)|"
@@ -351,14 +352,16 @@ _APPROXIMATE_DAY = (
     r"|(?:mon|tues|wednes|thurs|fri)day-?ish|(?:a\s+)?couple\s+(?:of\s+)?(?:days|weeks)")
 HEDGE = Cue(
     en=r"(?:maybe|perhaps|possibly|probably|might|could|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
-       r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;])|hopefully|tentatively|"
-       r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to(?!\s+see\s+(?:you|everyone|all|many))|" + _APPROXIMATE_DAY + r")\b",
+       r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;)])|hopefully|tentatively|"
+       r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to(?!\s+see\s+(?:you|everyone|all|many))|"
+       # "we will hold two events at the end of the month": some day near it; "by the end of" is a deadline
+       r"(?:at|in|towards?)\s+the\s+end\s+of\s+(?:the\s+|this\s+|next\s+)?(?:month|year|quarter)|" + _APPROXIMATE_DAY + r")\b",
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
        r"|(?:大约|大概|约)(?=[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}[日号])"
        r"|说不定|不确定|还没定|初定|暂定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
     gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
           "not sure", "decided", "hoping", "couple", "around", "about", "approx", "roughly", "circa", "or so",
-          "ish", "toward"),
+          "ish", "toward", "the end of"),
 )
 CONDITIONAL = Cue(
     en=r"(?:if|unless|provided\s+that|assuming|as\s+long\s+as|once|depending\s+on|pending)\b",
@@ -582,7 +585,9 @@ MEETING = Cue(
        # reserved … for the installfest", "a location and date locked in for Saturday"
        r"|(?:will\s+(?:now\s+|still\s+)?be|is\s+being|is|are)\s+held\b|(?:our|the)\s+next\s+(?:meeting|meetup|meet|call|session|event|gathering)\b"
        r"|(?:rooms?|space|venue|hall)\s+(?:reserved|booked)\b|(?:reserved|booked)\s+(?:a\s+|the\s+|some\s+)?(?:rooms?|space|venue|hall)\b"
-       r"|locked\s+in\s+for\b"
+       r"|locked\s+in\s+for\b|confirmed\s+the\s+(?:date|day|venue)\b|reminder\s+that\b"
+       r"|(?:at|for)\s+(?:our|the)\s+(?:[a-z0-9.]+\s+){0,3}?(?:meeting|meetup|session|event|agm)\b"
+       r"|(?:meeting|event|defen[cs]e|party|launch|kick-?off|class|session|concert|ceremony)\s+date\s+(?:is|will\s+be)\b"
        r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)|^\W*(?:the\s+|our\s+|new\s+)?(?:meeting\s+)?date\s+(?:is\s+|has\s+been\s+)?"
        r"(?:locked\s+in|set|fixed|confirmed|moved|changed|rescheduled)\b|(?:be|hop|jump|get)\s+on\s+(?:zoom|teams|skype|webex|the\s+(?:call|line|bridge))\b"
        r"|(?:mov|postpon|reschedul|push|shift|bump)[a-z]*\s+(?:[a-z0-9'’-]+\s+){0,4}?(?:meeting|call|sync|session|"
@@ -593,7 +598,8 @@ MEETING = Cue(
           "visit", "kick", "invit", "confirmed", "booked", "scheduled", "all set", "zoom", "teams",
           "skype", "webex", "on the call", "on the line", "on the bridge", "mov", "postpon", "reschedul", "push", "shift", "bump",
           "date", "class", "lecture", "seminar", "hackathon", "schedul", "agm", "remember", "forget", "held", "next", "reserved", "locked", "practice",
-          "rehearsal", "game", "match"),
+          "rehearsal", "game", "match", "confirmed", "reminder", "at our", "at the", "for our",
+          "for the", " date"),
     zh_gate=("改", "调", "推迟", "延", "挪", "召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙", "视频", "会议",
              "参加", "不见不散"),
 )

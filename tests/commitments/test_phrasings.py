@@ -915,3 +915,18 @@ def test_the_old_days_of_a_named_meeting_are_no_step() -> None:
 @pytest.mark.parametrize("text", ["今天继续会议：#54", "今天下午3点是新一次会议。"])
 def test_an_organisers_meeting_today(text: str) -> None:
     assert seller_dated(text) == WEDNESDAY.date()
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("A wee reminder that it is the Hall AGM a week on Wednesday – 11th March at 7.30pm.", "2026-03-11"),
+    ("We have confirmed the date (9 May) and venue Crawshaw School.", "2026-05-09"),
+    ("My defense date is Thursday March 12th, 11am-12noon, Room 2246.", "2026-03-12"),
+    ("We'll also have a sign up at our Mar. 21 meeting.", "2026-03-21"),
+])
+def test_reminders_confirmed_dates_and_named_events_of_an_organiser(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+def test_an_event_at_the_end_of_the_month_is_no_exact_day() -> None:
+    assert seller_dated("At the end of the month, we will hold two events on-site here.") is None
+    assert dated("We'll send the signed order by the end of the month.") == dt.date(2026, 3, 31)
