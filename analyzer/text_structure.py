@@ -57,6 +57,9 @@ _EVENT_LABEL = re.compile(
     r"|停运|停止|恢复|放假|休假|营业|上班|停业|暂停|接单))"
     r"(?P<activity>[\u4e00-\u9fff]{2,6}?)(?:开始)?(?:时间|日期)\s*$")
 _DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|提交)")
+# A bare deadline label: in the customer's own mail, the customer's own day (a label that
+# names what is due, "Proposals due:", is a deadline set for the other side).
+_OWN_DEADLINE = re.compile(r"(?:[-*•]\s*)?(?:ddl|due|due\s+date|deadline)")
 _DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
 
 
@@ -261,6 +264,10 @@ def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> It
     if labelled is not None and find_times(labelled["owner"], reading.today, None,
                                            reading.order):
         labelled = None  # "3月17日前: …" is a day, not an owner
+    if labelled is not None and reading.author == "customer" and _OWN_DEADLINE.fullmatch(labelled["owner"].strip()):
+        # "DDL: 8/11 23:00", "Due: May 15th" on the customer's own claim or checklist
+        due = best_day(find_times(labelled["rest"], reading.today, None, reading.order), reading.today)
+        return Item("customer", due, line.strip()) if due is not None else None
     if labelled is not None and _DEADLINE_LABEL.search(labelled["owner"]) \
             and not _EVENT_LABEL.search(_unspaced(labelled["owner"])):
         return Item("seller", None, line.strip())  # "截止: 周五前": a deadline set, not a step

@@ -23,7 +23,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(?<!\d)(?P<iso_y>20\d\d)[-/.](?P<iso_m>\d{1,2})[-/.](?P<iso_d>\d{1,2})(?!\d)"),
     # "07-23 20:00": month and day with a clock time after them
-    ("md_dash", r"(?<![\d-])(?P<md_dash_m>0[1-9]|1[0-2])-(?P<md_dash_d>0[1-9]|[12]\d|3[01])(?=\s+\d{1,2}:\d\d)"),
+    ("md_dash", r"(?<![\d-])(?P<md_dash_m>0[1-9]|1[0-2])-(?P<md_dash_d>0[1-9]|[12]\d|3[01])(?=[\s-]+\d{1,2}:\d\d)"),
     # "20260430": eight digits that read as a date of these years, standing alone
     ("iso8", (r"(?<![0-9a-z_.-])(?P<iso8_y>20[23]\d)(?P<iso8_m>0[1-9]|1[0-2])(?P<iso8_d>0[1-9]|[12]\d|3[01])"
               r"(?![0-9a-z_.-])")),

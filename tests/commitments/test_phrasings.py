@@ -930,3 +930,16 @@ def test_reminders_confirmed_dates_and_named_events_of_an_organiser(text: str, d
 def test_an_event_at_the_end_of_the_month_is_no_exact_day() -> None:
     assert seller_dated("At the end of the month, we will hold two events on-site here.") is None
     assert dated("We'll send the signed order by the end of the month.") == dt.date(2026, 3, 31)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("主题：[翻译] 07\nDDL: 3/11 23:00", "2026-03-11"),
+    ("推后一天 DDL: 03-12-23:59", "2026-03-12"),
+    ("Subject: Send the summary to Clara\nDue: March 15th\n[ ] Write summary\n[ ] Send to Clara", "2026-03-15"),
+])
+def test_a_bare_deadline_label_in_the_customers_own_mail_is_their_day(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_deadline_label_in_the_sellers_notice_is_no_customer_step() -> None:
+    assert seller_dated("报名须知：\n截止: 3月13日前\nDue: March 13") is None
