@@ -59,7 +59,7 @@ _EVENT_LABEL = re.compile(
 _DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|提交)")
 # A bare deadline label: in the customer's own mail, the customer's own day (a label that
 # names what is due, "Proposals due:", is a deadline set for the other side).
-_OWN_DEADLINE = re.compile(r"(?:[-*•]\s*)?(?:ddl|due|due\s+date|deadline)")
+_OWN_DEADLINE = re.compile(r"(?:[-*•]\s*)?(?:[^\x00-\x7f]{1,8}\s*)?(?:ddl|due|due\s+date|deadline)")  # "推后一天 DDL"
 _DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
 
 
