@@ -212,7 +212,7 @@ _ACCEPT_HINTS = ("ok", "yes", "sure", "yep", "perfect", "great", "confirmed", "f
                  "好", "可以", "没问题", "行", "方便", "欢迎", "同意",
                  "attend", "join", "参加", "参会", "出席", "到场", "+1", "i'm in", "i’m in", "报名", "报上", "报个名", "算我",
                  "我去", "我们去", "过去", "必须去", "一定去", "想参加", "going", "coming", "come", "be there",
-                 "im in", "we're in", "we’re in", "rsvp", "register", "plan", "love to", "would be", "will be", "fine by", "fine with", "我来", "我们来")
+                 "im in", "we're in", "we’re in", "rsvp", "register", "plan", "love to", "would be", "will be", "fine by", "fine with", "invit", "fine", "我来", "我们来")
 
 
 _SIGNATURE_CHARS = 300  # the end of the unquoted text: the author's signature, if any
@@ -505,7 +505,8 @@ _SUBJECT_FIRST = frozenset("SsUu主#")
 _SUBJECT_LINE = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?P<s>[^\n]*)$", re.IGNORECASE | re.MULTILINE)
 _SUBJECT_EVENT = re.compile(
     r"(?<![a-z])(?:meeting|meetup|call|sync|review|demo|workshop|webinar|kick-?off|session|party|"
-    r"lunch|dinner|visit|onsite|training|hackathon|conference|agenda|agm|meet|event|gathering|social)s?(?![a-z])"
+    r"lunch|dinner|visit|onsite|training|hackathon|conference|agenda|agm|meet|event|gathering|social|telecon|"
+    r"teleconference|con-?call)s?(?![a-z])"
     r"|会议|例会|聚会|沙龙|活动|分享会?|讲座|培训|座谈|研讨|评审|面基|见面|拜访|开标|大会|站|专场")
 _LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _REPLY_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?:re|回复|答复|fw|fwd|转发)\s*[:：][^\n]*$",

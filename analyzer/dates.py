@@ -294,6 +294,7 @@ _RESOLVERS: dict[str, Callable[[re.Match[str], dt.date], dt.date | None]] = {
     "en_word_ord": lambda m, today: month_day(today, _MONTHS[m["wo_m"]],
                                               ordinal_word(m["wo_d"]), None),
     "en_ord": lambda m, today: day_of_month(today, int(m["ord_d"])),
+    "num_ord": lambda m, today: day_of_month(today, int(m["num_ord_d"])),
     "en_dat": _fixed(2), "en_tom": _fixed(1), "en_today": _fixed(0), "en_eod": _fixed(0),
     "en_in": _r_en_in,
     "en_eonw": lambda m, today: week_friday(today, 1),

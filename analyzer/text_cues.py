@@ -238,8 +238,9 @@ MARKER = Cue(
        r"|(?:meeting|call|kick-?off|review|window|go-?live|launch|workshop|visit|training|cutover|"
        r"conference|session|demo|walkthrough|inspection|class|lecture|seminar|meetup|hackathon|"
        r"presentation|agm|defen[cs]e|concert|ceremony|party|dinner|picnic|fair|festival|reception)\s+"
-       r"(?:date\s+)?(?:is|will\s+be)\b|reminder\s+that\b|confirmed\s+the\s+(?:date|day)\b)\b",
-    en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:m\s+free\s+to|re\s+free\s+to|ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
+       r"(?:date\s+)?(?:is|will\s+be)\b|reminder\s+that\b|confirmed\s+the\s+(?:date|day)\b"
+       r"|^\W*it['’]s\s+(?:this|next|on)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*$)\b",
+    en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:m\s+free\s+to|re\s+free\s+to|ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+be\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
               r"confirm|share|review|come|meet|decide|make|return|join))\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|(?:就|那就|先|暂)定(?!金)|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
@@ -399,7 +400,10 @@ AUTO_REPLY = Cue(
 # A stretch that looks back at what already happened ("今天聊得很好", "great call today",
 # "we met today"): a day named inside it dates the past event, never the next step.
 RETROSPECTIVE = Cue(
-    en=r"(?:great|good|nice|productive|fruitful|excellent|wonderful|lovely|helpful|useful|"
+    # "that's what I did this morning", "the movers came right on time this morning"
+    en=r"(?:did|came|went|arrived|showed\s+up|called|finished|loaded|got\s+back)(?![a-z])[^.;!?]{0,40}?"
+       r"(?<![a-z])this\s+morning\b|"
+       r"(?:great|good|nice|productive|fruitful|excellent|wonderful|lovely|helpful|useful|"
        r"fantastic|terrific|awesome|pleasure)\s+(?:to\s+)?(?:meeting|meet|call|chat(?:ting)?|"
        r"talk(?:ing)?|speaking|session|demo|discussion|conversation|workshop|visit|"
        r"presentation|see(?:ing)?|speak|connect(?:ing)?|catch(?:ing)?\s+up|catch-up)\b|"
@@ -441,7 +445,7 @@ RETROSPECTIVE = Cue(
           "enjoyed", "appreciated", "sent", "paid", "signed", "approved", "transferred",
           "completed", "submitted", "processed", "received", "wired", "settled", "as ", "discussed",
           "account",
-          "talked", "spoke"),
+          "talked", "spoke", "this morning"),
     zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已", "预计"),
 )
 # Where one look-back stretch ends and the next step may begin.
@@ -550,11 +554,12 @@ AWAY = Cue(
     en=r"(?:will\s+be|is|are|am|i['’]m|we['’]re|be)\s+(?:closed|away|out\s+of\s+(?:the\s+)?office|on\s+"
        r"(?:leave|holiday|vacation|annual\s+leave)|unavailable|travell?ing|abroad|off|gone|"
        r"out(?!\s+(?:to|for|there|with|of\s+(?:stock|scope))(?![a-z]))|elsewhere)\b|have\s+to\s+be\s+elsewhere\b|"
+       r"(?:going|heading|be)\s+out\s+of\s+town\b|"
        r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b|"
        r"(?:am|are|is|i['’]m|we['’]re)\s+(?:really\s+|very\s+|pretty\s+|quite\s+|a\s+bit\s+)?(?:busy|swamped|slammed|tied\s+up)\b",
     zh=r"在国外|出差|休假|放假|不在(?!乎|于|话下|意|少数|此列|范围|其中|这里)|请假|在外地|(?:临时)?有事|没空|(?:比较|很|太|非常|特别|有点|有些)忙|事(?:情|儿)?(?:比较|很|太|非常|特别)多",
     gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel", "out",
-          "abroad", "personal", " off", "reopen", "busy", "swamped", "slammed", "tied up", "gone", "elsewhere"),
+          "abroad", "personal", " off", "reopen", "busy", "swamped", "slammed", "tied up", "gone", "elsewhere", "town"),
     zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空", "忙", "事情", "事儿", "事比", "事很", "事太", "事非", "事特"),
 )
 # Postponed without a new day: the named day is the old one ("原计划于明天举行的会议将不得不延期",
@@ -586,6 +591,7 @@ MEETING = Cue(
        r"|(?:will\s+(?:now\s+|still\s+)?be|is\s+being|is|are)\s+held\b|(?:our|the)\s+next\s+(?:meeting|meetup|meet|call|session|event|gathering)\b"
        r"|(?:rooms?|space|venue|hall)\s+(?:reserved|booked)\b|(?:reserved|booked)\s+(?:a\s+|the\s+|some\s+)?(?:rooms?|space|venue|hall)\b"
        r"|locked\s+in\s+for\b|confirmed\s+the\s+(?:date|day|venue)\b|reminder\s+that\b"
+       r"|^\W*it['’]s\s+(?:this|next|on)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*$"  # "It's THIS SATURDAY."
        r"|(?:at|for)\s+(?:our|the)\s+(?:[a-z0-9.]+\s+){0,3}?(?:meeting|meetup|session|event|agm)\b"
        r"|(?:meeting|event|defen[cs]e|party|launch|kick-?off|class|session|concert|ceremony)\s+date\s+(?:is|will\s+be)\b"
        r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)|^\W*(?:the\s+|our\s+|new\s+)?(?:meeting\s+)?date\s+(?:is\s+|has\s+been\s+)?"
@@ -599,7 +605,7 @@ MEETING = Cue(
           "skype", "webex", "on the call", "on the line", "on the bridge", "mov", "postpon", "reschedul", "push", "shift", "bump",
           "date", "class", "lecture", "seminar", "hackathon", "schedul", "agm", "remember", "forget", "held", "next", "reserved", "locked", "practice",
           "rehearsal", "game", "match", "confirmed", "reminder", "at our", "at the", "for our",
-          "for the", " date"),
+          "for the", " date", "it's", "it’s"),
     zh_gate=("改", "调", "推迟", "延", "挪", "召开", "举行", "开会", "碰头", "见面", "时间", "会", "讨论", "一场", "司", "分享", "沙龙", "视频", "会议",
              "参加", "不见不散"),
 )

@@ -41,7 +41,7 @@ ACCEPTS = Cue(
        r"(?:going|coming|in)(?:\s+too)?[.!]*$|^\W*(?:(?:i|we)\s*)?(?:['’]ll|will)\s+be\s+there\b"
        r"|sounds\s+like\s+a\s+plan|(?:i|we)['’]d\s+love\s+to\s+(?:come|join|attend)"
        r"|(?:i|we)\s+(?:will|['’]ll)\s+come[.!]*$|plan(?:ning)?\s+to\s+(?:attend|come|join)"
-       r"|register\s+(?:me|us)|rsvp\W*yes|(?:it['’]s|that['’]s|is)\s+fine\s+(?:by|with)\s+(?:me|us)"
+       r"|register\s+(?:me|us)|rsvp\W*yes|(?:send|provide|forward)\s+(?:me\s+|us\s+)?(?:a|an|the)\s+(?:calendar\s+)?invit[a-z]*|(?:i|we)\s*(?:am|['’]m|are|['’]re)\s+(?:fine|ok|okay|good|happy)\s+with\s+(?:that|this|it)|(?:it['’]s|that['’]s|is)\s+fine\s+(?:by|with)\s+(?:me|us)"
        r"|(?:that|this|[a-z]+day)\s+would\s+be\s+(?:perfect|great|fine|good|best|ideal)(?:\s+for\s+(?:me|us))?\W*$"
        r"|^\W*(?:ok(?:ay)?|fine|good|works)\s+(?:for|with)\s+(?:me|us)\W*$"
        r"|^\W*(?:yes|yep|sure|ok(?:ay)?)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
@@ -181,7 +181,7 @@ _OFFERS = re.compile(
     r"(?:主\s*题|subject)\s*[:：][^\n]*(?:会|活动|聚会|沙龙|讲座|分享|站|party|meetup|meeting|call|workshop|webinar)|"
     r"(?<![a-z])(?:meet|meeting|meetup|event|party|workshop|webinar|lunch|dinner|call|session|appointment|"
     r"works?|available|free|how\s+about|reserved|booked|confirmed|hoping\s+to|planning\s+to|demo|hold(?:ing)?|host(?:ing)?|"
-    r"office\s+hours|"
+    r"office\s+hours|ok(?:ay)?|"
     r"would|could|can\s+we|shall|let['’]s|invite|join|it\s+is)(?![a-z])", re.IGNORECASE)
 
 

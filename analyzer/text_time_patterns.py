@@ -24,6 +24,8 @@ PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(?<!\d)(?P<iso_y>20\d\d)[-/.](?P<iso_m>\d{1,2})[-/.](?P<iso_d>\d{1,2})(?!\d)"),
     # "07-23 20:00": month and day with a clock time after them
     ("md_dash", r"(?<![\d-])(?P<md_dash_m>0[1-9]|1[0-2])-(?P<md_dash_d>0[1-9]|[12]\d|3[01])(?=[\s-]+\d{1,2}:\d\d)"),
+    # "24th works for me", "24th then?": a day of the month alone, answering
+    ("num_ord", r"^\W*(?P<num_ord_d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)(?=\s+(?:works|is\s+(?:fine|good|ok)|would|then)|\W*$)"),
     # "20260430": eight digits that read as a date of these years, standing alone
     ("iso8", (r"(?<![0-9a-z_.-])(?P<iso8_y>20[23]\d)(?P<iso8_m>0[1-9]|1[0-2])(?P<iso8_d>0[1-9]|[12]\d|3[01])"
               r"(?![0-9a-z_.-])")),
@@ -122,5 +124,5 @@ PATTERNS: list[tuple[str, str]] = [
 ]
 # Explicit calendar dates outrank weekdays and relative days in the same clause
 # ("Thursday, March 12", "Tuesday the 17th"); "end of day" yields to anything.
-EXPLICIT = frozenset({"en_wdord", "en_nthwd", "iso", "iso8", "md_dash", "num_dm", "us", "dot", "en_word_ord", "zh_tmd", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
+EXPLICIT = frozenset({"en_wdord", "en_nthwd", "iso", "iso8", "md_dash", "num_ord", "num_dm", "us", "dot", "en_word_ord", "zh_tmd", "en_md", "en_dm", "en_ord", "zh_nmd", "zh_md",
                        "zh_day"})

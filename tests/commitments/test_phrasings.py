@@ -943,3 +943,34 @@ def test_a_bare_deadline_label_in_the_customers_own_mail_is_their_day(text: str,
 
 def test_a_deadline_label_in_the_sellers_notice_is_no_customer_step() -> None:
     assert seller_dated("报名须知：\n截止: 3月13日前\nDue: March 13") is None
+
+
+@pytest.mark.parametrize(("reply", "quote", "day"), [
+    ("24th works for me", _quote(GMAIL_MON, "24th then? @dana @lee"), "2026-03-24"),
+    ("Yes I am fine with that!", _quote(GMAIL_MON, "OK, Mar 12, 2pm EST."), "2026-03-12"),
+    ("Hey Sam, could you provide a calendar invite please ?",
+     _quote(GMAIL_MON, "The next call will be on Thur, Mar 12th at 6 pm CET."), "2026-03-12"),
+])
+def test_a_day_of_the_month_alone_fine_with_that_and_asking_for_the_invite(reply: str, quote: str, day: str) -> None:
+    assert dated(reply + quote) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("I said I'd be depositing the funds to cover it first thing Monday.", "2026-03-09"),
+])
+def test_id_be_doing_it_on_a_day(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "The movers came right on time this morning at 8:45.",
+    "I'm going out of town this weekend.",
+    "We're on the 5th floor.",
+])
+def test_a_morning_already_past_an_absence_and_an_ordinal_are_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+def test_an_organisers_event_this_saturday() -> None:
+    assert seller_dated("Subject: Conference\nIt's THIS SATURDAY.\nDoors open at 10.30am.") == dt.date(2026, 3, 7)
+    assert seller_dated("Subject: telecon March 12\nWe have not set up the poll yet.") == dt.date(2026, 3, 12)
