@@ -73,9 +73,10 @@ def test_per_mail_figures_count_positives_and_dates() -> None:
     assert bootstrap(outcomes, resamples=200) == bootstrap(outcomes, resamples=200)
 
 
-# Measured on dev at the end of the third round: en F1 0.98, zh 0.97, dates 1.0 (see
-# bench/README.md). The floors are the targets; a rule that breaks the corpus
-# fails here before the bench is run.
+# Measured on dev at the end of the fourth round: en F1 0.90, zh 0.94, dates 0.97 / 1.0
+# (see bench/README.md; dev now holds the fresh batches, which are harder than the first
+# ones). The floors are the targets; a rule that breaks the corpus fails here before the
+# bench is run.
 DEV_F1_FLOOR = 0.90
 DEV_DATE_FLOOR = 0.95
 
