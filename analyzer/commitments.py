@@ -174,9 +174,9 @@ def _accepting_sentence(body: str, sentences: list[str] | None = None) -> str | 
 
 def _withdraws(body: str) -> bool:
     """The reply calls the writer's own attendance off ("取消报名", "I have to cancel")."""
-    low = body.lower()
-    if not any(map(low.__contains__, _CALL_OFF_HINTS)) or not _ATTENDS.search(low):
-        return False  # the cheap tests first: most replies neither attend nor refuse
+    whole = Clause.of(body)
+    if not _ATTENDS.search(whole.low) or not (cues.NEGATION(whole) or cues.CANCEL(whole)):
+        return False  # a clause can refuse only if the whole reply does: test that first
     return any(cues.CANCEL(clause) or cues.NEGATION(clause)
                for sentence in split_sentences(body) for clause in map(
                    Clause.of, cues.CLAUSE_BREAK.split(sentence)) if _ATTENDS.search(clause.low))
@@ -194,10 +194,6 @@ def _form_reply(body: str, text: str, author: Author) -> str | None:
     return next((line.strip() for line in body.split("\n") if line.strip()), None)
 
 
-# Every CANCEL and NEGATION match holds one of these (or a Chinese negation).
-_CALL_OFF_HINTS = ("cancel", "call", "declin", "withdraw", "pull", "hold", "pass on", "no ", "n't", "n’t", "not",
-                   "never", "unable", "cannot", "longer", "wont", "cant", "wasn", "weren", "didn", "取消", "推掉", "作废", "谢绝", "婉拒", "暂停", "搁置", "放一放",
-                   "叫停", "不", "无法", "没")
 _ATTENDS = re.compile(r"报名|参加|出席|到场|attend|make\s+it|sign(?:ed)?[-\s]?up|registration|join")
 # A notice asking readers to sign up by replying to it.
 _SIGN_UP_CALL = re.compile(r"报名\W{0,3}(?:请|方式\W{0,3})?(?:直接)?(?:回复|留言|跟帖)|(?:回复|留言|跟帖)[^\n]{0,12}报名"
