@@ -228,7 +228,7 @@ MARKER = Cue(
        r"(?:meeting|call|sync|standup|session|telecon|webinar|workshop|lunch|dinner|meetup|demo|visit|onsite|kick-?off)\s+(?:is\s+|will\s+be\s+)?(?:on|at|"
        r"tomorrow|today|tonight|next|this|(?:mon|tues|wednes|thurs|fri)day)|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\W*(?:this|it)\s+(?:is|['’]s|will\s+be)\s+due\b|(?:am|are)\s+free\s+to\s+[a-z]+|look(?:ing)?\s+forward\s+to\s+hearing|^\W*to\s+be\s+[a-z]+(?:ed|en)\b(?:\s+out)?|^\s*expect\s+(?:the|our|a|it|them)"
-       r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)"
+       r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)[a-z0-9]+"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
        r"|to\s+follow\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
@@ -322,7 +322,7 @@ ASKS_OTHER = Cue(
 NEGATION = Cue(
     en=r"(?:won['’]?t|will\s+not|can['’]?t|cannot|can\s+not|couldn['’]t|could\s+not|unable\s+to"
        r"|not\s+able\s+to|not\s+be\s+able|not\s+going\s+to|aren['’]t\s+going|isn['’]t\s+going|"
-       r"don['’]t(?!\s+(?:worry|hesitate))|do\s+not(?!\s+hesitate)|doesn['’]t|does\s+not|"
+       r"don['’]t(?!\s+(?:worry|hesitate|forget))|do\s+not(?!\s+(?:hesitate|forget))|doesn['’]t|does\s+not|"
        r"no\s+longer|not\s+planning|never|not\s+ready|not\s+in\s+a\s+position|not\s+interested|"
        r"wasn['’]t|weren['’]t|was\s+not|didn['’]t|did\s+not"
        r")\b",

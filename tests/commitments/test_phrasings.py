@@ -974,3 +974,12 @@ def test_a_morning_already_past_an_absence_and_an_ordinal_are_no_step(text: str)
 def test_an_organisers_event_this_saturday() -> None:
     assert seller_dated("Subject: Conference\nIt's THIS SATURDAY.\nDoors open at 10.30am.") == dt.date(2026, 3, 7)
     assert seller_dated("Subject: telecon March 12\nWe have not set up the poll yet.") == dt.date(2026, 3, 12)
+
+
+@pytest.mark.parametrize("text", [
+    "So, everyone remember, THURSDAY MARCH 12 at 5:30 PM at the cafe upstairs.",
+    "Don't forget: Thursday March 12, 7pm, room 4.",
+])
+def test_a_reminder_to_everyone_of_the_day(text: str) -> None:
+    assert seller_dated(text) == dt.date(2026, 3, 12)
+    assert dated(text) == dt.date(2026, 3, 12)
