@@ -584,6 +584,8 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     """Joint, the other side (second-person subject) or the author's side."""
     other: Actor = "seller" if author == "customer" else "customer"
     subject = _subject(clause)
+    if sides.SELLER_DELIVERY(clause):
+        return "seller"
     if sides.OTHER_DELIVERS(clause) or _OTHERS_WORDS.match(clause.low):
         return other  # "Your team mentioned a release on March 20, which works for us"
     if cues.JOINT(clause) and not _joint_only_looking_back(clause):

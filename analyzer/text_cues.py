@@ -210,7 +210,7 @@ _WORKS = (r"looks?\s+(?:good|great|fine|perfect)(?:\s+(?:to|for)\s+(?:me|us))?\s
           r"better|best)|(?:is|are|would\s+be)\s+(?:best|better|ideal|perfect|great)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
           r"(?:to\s+you\s+)?(?:on\s+)?(?:tomorrow|today|tonight|mon|tue|wed|thu|fri|sat|sun|next|this|\d)"
           r"[a-z0-9]*|we['’]re\s+on\s+for|^\s*(?:feel\s+free\s+to\s+|you['’]re\s+(?:welcome|invited)\s+to\s+|come\s+(?:and\s+)?)?join\s+us\b|confirming\s+our\b"
-          r"|works\s*[.!]?$"  # "Wed at 10 works"
+          r"|works\s*(?:[.!]?$|[-–—](?=\s)|,\s*(?:thanks?|thank\s+you|cheers)\b)"  # "Wed at 10 works", "… works, thanks!"
           r"|^\W*(?:but\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:\s+[a-z0-9:]+){0,2}\s+"
           r"(?:does|is\s+(?:open|free))\s*[.!]?$")  # "…, but Friday does"
 # A day that suits ("Thursday works for us", "Yes, Thursday looks good"): said by the seller,
@@ -456,7 +456,7 @@ STRETCH_BREAK = re.compile(ascii_bounds(
 # ahead ("I have put the proposal on our committee agenda for March 12").
 SCHEDULED = Cue(
     en=r"(?:put|added|placed|slotted|got|listed)\s+(?:[a-z0-9'’-]+\s+){0,6}?(?:on|onto|to|in|into)\s+"
-       r"(?:[a-z0-9'’-]+\s+){0,4}?(?:agenda|calendar|schedule|docket|diary)\b|"
+       r"(?:[a-z0-9'’-]+\s+){0,4}?(?:agenda|calendar|schedule|docket|diary)s?\b|"
        r"(?:pencil+ed|slotted)\s+(?:[a-z0-9'’-]+\s+){0,4}?in\b|"
        r"(?:put|placed)\s+(?:a\s+)?hold\s+on\b|"
        r"sent\s+(?:you\s+|out\s+|over\s+)?(?:an?|the|our)\s+(?:calendar\s+|meeting\s+)?"

@@ -23,6 +23,17 @@ OTHER_DELIVERS = Cue(
        r"(?:your|the)\s+(?:[a-z-]+\s+){0,2}(?:delivery|shipment|shipping|dispatch|installation|arrival)\s+date\b",
     gate=("works", "work ", "fine", "good", "ok", "perfect", "great", "sounds", "suits", "date"),
 )
+# The seller's delivery, acknowledged or announced ("Noted that the goods will arrive on
+# Friday", "收到，周五发货没问题"): the seller's step, whoever writes it.
+SELLER_DELIVERY = Cue(
+    en=r"(?:goods|order|shipment|parts|equipment|hardware|items?|package|parcel|consignment)\s+"
+       r"(?:will|should|(?:is|are)\s+(?:going|due|scheduled|expected)\s+to)\s+"
+       r"(?:arrive|ship|land|reach\s+us|be\s+(?:delivered|shipped|dispatched))\b",
+    zh=r"(?<![们方司])(?:发货|到货|交货|送货|出货|供货)(?:时间|日期)?[^，,。；;！!？?]{0,6}?"
+       r"(?:没问题|没有问题|可以|行|ok|好的|接受|同意)",
+    gate=("arriv", "ship", "land", "reach", "deliver", "dispatch"),
+    zh_gate=("货",),
+)
 # A condition the other side fulfils in the ordinary course ("Once you accept those, I'll
 # countersign by Tuesday", "等你们确认后，我们周五签") leaves the author's day firm: only a
 # condition on the author's own side or on chance ("once legal approves", "if") hedges.

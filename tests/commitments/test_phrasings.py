@@ -983,3 +983,24 @@ def test_an_organisers_event_this_saturday() -> None:
 def test_a_reminder_to_everyone_of_the_day(text: str) -> None:
     assert seller_dated(text) == dt.date(2026, 3, 12)
     assert dated(text) == dt.date(2026, 3, 12)
+
+
+@pytest.mark.parametrize("text", [
+    "Thursday at 2 works - sending an invite now.",
+    "Thursday works, thanks!",
+    "I've put time on our calendars for Thursday at 2pm.",
+])
+def test_a_day_that_works_with_a_tail_and_time_on_the_calendars(text: str) -> None:
+    assert dated(text) == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("text", [
+    "Noted that the goods will arrive on Friday.",
+    "Thanks, our order should ship Friday.",
+    "收到，周五发货没问题。",
+    "好的，周五到货可以。",
+    "周五交货没问题，谢谢。",
+])
+def test_acknowledging_the_sellers_delivery_day_is_no_customer_step(text: str) -> None:
+    assert dated(text) is None
+    assert not vague(text)
