@@ -586,6 +586,8 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
     subject = _subject(clause)
     if sides.SELLER_DELIVERY(clause):
         return "seller"
+    if sides.CUSTOMER_PAYS(clause):
+        return "customer"
     if sides.OTHER_DELIVERS(clause) or _OTHERS_WORDS.match(clause.low):
         return other  # "Your team mentioned a release on March 20, which works for us"
     if cues.JOINT(clause) and not _joint_only_looking_back(clause):

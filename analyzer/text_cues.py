@@ -207,7 +207,7 @@ def clauses(sentence: str, low: str) -> list[str]:
 _LOOK_FORWARD = (r"look(?:ing)?\s+forward\s+to\s+(?:our|the)\s+(?:[a-z-]+\s+)?(?:call|meeting|demo|"
                  r"session|visit|onsite|workshop|chat|conversation|discussion|review|kick-?off)")
 _WORKS = (r"looks?\s+(?:good|great|fine|perfect)(?:\s+(?:to|for)\s+(?:me|us))?\s*[.!]*$|works\s+(?:for\s+(?:me|us|both|everyone|all\s+of\s+us|(?:our|my)\s+[a-z]+)|fine|well|great|"
-          r"better|best)|(?:is|are|would\s+be)\s+(?:best|better|ideal|perfect|great)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
+          r"better|best)|would\s+work\s+(?:(?:better|best|well|fine|great)\s+)?for\s+(?:me|us|both|everyone|(?:our|my)\s+[a-z]+)|(?:is|are|would\s+be)\s+(?:best|better|ideal|perfect|great)\s+for\s+(?:us|me)|^\s*(?:talk|speak|chat)\s+"
           r"(?:to\s+you\s+)?(?:on\s+)?(?:tomorrow|today|tonight|mon|tue|wed|thu|fri|sat|sun|next|this|\d)"
           r"[a-z0-9]*|we['’]re\s+on\s+for|^\s*(?:feel\s+free\s+to\s+|you['’]re\s+(?:welcome|invited)\s+to\s+|come\s+(?:and\s+)?)?join\s+us\b|confirming\s+our\b"
           r"|works\s*(?:[.!]?$|[-–—](?=\s)|,\s*(?:thanks?|thank\s+you|cheers)\b)"  # "Wed at 10 works", "… works, thanks!"
@@ -300,10 +300,10 @@ QUESTION = Cue(
     anchored=True,
 )
 REQUEST = Cue(
-    en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+aware|find|see|expect|accept\s+(?:this|our|my)))"
+    en=r"^\s*(?:please|pls|kindly)\b(?!\s+(?:note|be\s+(?:aware|advised|informed)|find|see|expect|accept\s+(?:this|our|my)))"
        r"|(?<![a-z])(?:let\s+(?:me|us)\s+know\b|i\s+need\s+you\s+to\b|(?:i|we)(?:['’]ll|\s+will|\s+would)?\s+"
        r"need\s+(?:your|you\s+to)\b|(?:i|we)(?:['’]d|\s+would)"
-       r"\s+appreciate\b|please\s+(?!note|find|see|be\s+aware|expect|accept\s+(?:this|our|my))[a-z]+"
+       r"\s+appreciate\b|please\s+(?!note|find|see|be\s+(?:aware|advised|informed)|expect|accept\s+(?:this|our|my))[a-z]+"
        # "we request delivery by 20 March": the other side's date
        r"|(?:request|require)s?\s+(?:that\s+)?(?:the\s+)?(?:delivery|shipment|dispatch|installation|goods|your)\b)",
     zh=r"(?:提交|递交|报名|截止|交货|到货)(?:时间|日期|期限)(?:为|是)|(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问|示)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
@@ -352,7 +352,7 @@ _APPROXIMATE_DAY = (
     r"|(?<!about\s)(?<!about\sthe\s)(?:mon|tues|wednes|thurs|fri)day)|(?:day|week|month)s?\s+or\s+so"
     r"|(?:mon|tues|wednes|thurs|fri)day-?ish|(?:a\s+)?couple\s+(?:of\s+)?(?:days|weeks)")
 HEDGE = Cue(
-    en=r"(?:maybe|perhaps|possibly|probably|might|could|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
+    en=r"(?:maybe|perhaps|possibly|probably|(?:most\s+|more\s+than\s+)?likely|might|could|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;)])|hopefully|tentatively|"
        r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to(?!\s+see\s+(?:you|everyone|all|many))|"
        # "we will hold two events at the end of the month": some day near it; "by the end of" is a deadline
@@ -360,7 +360,7 @@ HEDGE = Cue(
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
        r"|(?:大约|大概|约)(?=[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}[日号])"
        r"|说不定|不确定|还没定|初定|暂定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
-    gate=("may", "might", "could", "perhaps", "possibl", "probabl", "hope", "tentative",
+    gate=("may", "might", "could", "perhaps", "possibl", "probabl", "likely", "hope", "tentative",
           "not sure", "decided", "hoping", "couple", "around", "about", "approx", "roughly", "circa", "or so",
           "ish", "toward", "the end of"),
 )

@@ -34,6 +34,16 @@ SELLER_DELIVERY = Cue(
     gate=("arriv", "ship", "land", "reach", "deliver", "dispatch"),
     zh_gate=("货",),
 )
+# A payment announced as such ("payment for invoice #4471 will be remitted on March 20",
+# "款项将于3月20日前支付"): the customer pays, whichever side is named first.
+CUSTOMER_PAYS = Cue(
+    en=r"(?<!re)payments?(?:\s+(?:of|for|on|against|under)\s+[^,.;]{1,40}?)?\s+(?:will|shall|should|is\s+going\s+to)\s+be\s+"
+       r"(?:remitted|made|sent|wired|paid|released|processed|issued|transferred|effected)\b",
+    zh=r"(?<!退)(?:款项|货款|尾款|首付款|预付款|余款|进度款|合同款|发票款)(?:将|会|预计|计划|拟)(?:于|在)?"
+       r"[^，,。；;]{0,16}?(?:支付|付清|结清|打款|汇出|汇款|转账|付款)",
+    gate=("payment",),
+    zh_gate=("款",),
+)
 # A condition the other side fulfils in the ordinary course ("Once you accept those, I'll
 # countersign by Tuesday", "等你们确认后，我们周五签") leaves the author's day firm: only a
 # condition on the author's own side or on chance ("once legal approves", "if") hedges.

@@ -1004,3 +1004,19 @@ def test_a_day_that_works_with_a_tail_and_time_on_the_calendars(text: str) -> No
 def test_acknowledging_the_sellers_delivery_day_is_no_customer_step(text: str) -> None:
     assert dated(text) is None
     assert not vague(text)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    (("Dear Sam,\n\nPlease be advised that payment for invoice #4471 will be remitted on March 20, 2026 "
+      "via wire transfer.\n\nRegards,\nLinda"), "2026-03-20"),
+    ("王经理您好：\n\n贵司3月5日开具的发票我司已收到，款项将于2026年3月20日前支付。\n\n李明", "2026-03-20"),
+    ("I need to reschedule our demo. Monday the 9th at 10am would work better for our team.", "2026-03-09"),
+])
+def test_a_payment_notice_and_a_day_that_would_work_better(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_most_likely_on_a_day_is_tentative() -> None:
+    text = "We expect to sign the week of March 16, most likely on Monday."
+    assert dated(text) is None
+    assert vague(text)
