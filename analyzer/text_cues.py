@@ -256,11 +256,11 @@ EN_SUBJECT = re.compile(ascii_bounds(
     r"\s*(?:['’](?:ll|re|m|ve|d)|\s+(?:will|shall|would|can|could|are|am|is"
     r"|have|has|plan|plans|intend|aim|want|need|agreed|promised|said|mentioned|confirmed|booked"
     r"|scheduled|arranged|check|get|send|sign|bring|review|run|take|think|discuss|circle|touch|"
-    r"find|talk|meet|decide))\b",
+    r"find|talk|meet|decide|meets|decides|votes|convenes))\b",
 ))
 # "You'll have our answer" / "you will hear from us": the author acts, "you" receives.
 YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|receive|get|see|hear|"
-                     r"find)\b|(?:you|you['’]ll)\s+(?:can|should|may|will)?\s*(?:expect|count\s+on)\b",
+                     r"find)\b(?!(?:\s+[a-z'’-]+){0,3}\s+from\s+your\b)|(?:you|you['’]ll)\s+(?:can|should|may|will)?\s*(?:expect|count\s+on)\b",
                   gate=("you",))
 OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|(?:you|your\s+[a-z]+)\s+(?:said|mentioned|told\s+me|"
                      r"promised|confirmed|agreed)\b|as\s+(?:agreed|discussed)[,:]?\s+(?!(?:i|we|our|my)\b)"

@@ -60,7 +60,7 @@ OTHER_PRECONDITION = Cue(
 # agreeing to meet again on Tuesday", "感谢您答应周五前给我们答复").
 THANKS_FOR_PROMISE = Cue(
     en=r"thanks?\s+(?:you\s+)?(?:again\s+)?for\s+(?:agreeing|confirming|accepting|offering|committing|"
-       r"making\s+time|setting\s+up|scheduling|booking)\b",
+       r"making\s+time|setting\s+up|scheduling|booking|letting\s+(?:me|us)\s+know)\b",
     zh=r"^\s*(?:谢谢|感谢|多谢)(?:您|你们?|贵司)?(?:答应|同意|确认|安排)",
     anchored=True,
     gate=("thank",),

@@ -1020,3 +1020,12 @@ def test_most_likely_on_a_day_is_tentative() -> None:
     text = "We expect to sign the week of March 16, most likely on Monday."
     assert dated(text) is None
     assert vague(text)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Per our conversation, you'll get sign-off from your CFO on Tuesday and we'll finalize the paperwork.",
+     "2026-03-10"),
+    ("Thanks for letting me know your board meets on the 18th to approve the budget.", "2026-03-18"),
+])
+def test_a_sellers_recap_of_the_customers_own_steps(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
