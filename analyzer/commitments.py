@@ -355,6 +355,7 @@ class _SentenceState:
 
     conditional: bool = False  # "如果预算批下来，我们下周三就可以签约": the condition carries on
     unclaimed: dt.date | None = None  # "Deadline 是 3/15，我们会按时提交": the day carries on
+    ahead: dt.date | None = None  # "I'm flying in tomorrow, so let's meet at 10": a clock time's day
 
 
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
@@ -385,7 +386,9 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         due, times = None, []  # "let me check my calendar for Thursday": no day promised
     if due is None and not named and _CLOCK_GATE.search(clause.low) and _CLOCK.search(clause.low) \
             and not cues.ROUTINE(clause):
-        due = today  # "I can come to the library at 4", "下午三点见": a time today
+        due = state.ahead or today  # "I can come to the library at 4", "下午三点见": a time today
+    elif due is not None and due > today:
+        state.ahead = due
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):
         return None  # names no day and no next step

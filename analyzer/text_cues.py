@@ -182,7 +182,7 @@ CLAUSE_BREAK = re.compile(ascii_bounds(
     r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
-    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|\s+but\s+(?=(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun|next|this|tomorrow|the\s+\d|\d))|(?<=不行|没空)[，,]|(?<=方便|合适)[，,]"
+    r"|[，,]\s*(?:但是?|不过|可是)|,\s+but\s+|\s+but\s+(?=(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun|next|this|tomorrow|the\s+\d|\d))|(?<=不行|没空)[，,]|(?<=不行了|没空了)[，,]|(?<=方便|合适)[，,]"
     r"|[，,]\s*(?=[^，,。；;\s]{0,6}(?:请(?!示)|麻烦|烦请|劳烦|还请|务必))|,\s+(?=please\b))"),
     re.IGNORECASE,
 )
@@ -544,7 +544,8 @@ RESCHEDULE = Cue(
     en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|(?:push|shift|bump|switch)(?:ed|ing)?"
        r"\s+(?:(?:it|this|that|our|the|my|your|today['’]s|tomorrow['’]s|[a-z]+day['’]s)\s+)?"
        r"(?:[a-z-]+\s+)?(?:back\s+|out\s+)?to)\b",
-    zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期|修正|更正|变更|修改)(?:到|至|为|成|在)",
+    zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期|修正|更正|变更|修改)(?:到|至|为|成|在)"
+       r"|(?<![修更])改(?=(?:下|这|本)?(?:周|星期|礼拜)[一二三四五六日天]|明天|后天|下周|\d{1,2}[号日])",  # "改周四可以吗"
     gate=("instead", "mov", "reschedul", "postpon", "push", "shift", "bump", "switch"),
     zh_gate=("改", "调", "换", "挪", "推", "延", "修正", "更正", "变更", "修改"),
 )

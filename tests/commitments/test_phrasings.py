@@ -1029,3 +1029,11 @@ def test_most_likely_on_a_day_is_tentative() -> None:
 ])
 def test_a_sellers_recap_of_the_customers_own_steps(text: str, day: str) -> None:
     assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("I'm flying in tomorrow, so let's meet at your office at 10.", "2026-03-05"),
+    ("周二不行了，改周四可以吗？", "2026-03-05"),
+])
+def test_a_clock_time_after_a_named_day_and_a_move_after_a_refusal(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
