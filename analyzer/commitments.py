@@ -129,6 +129,13 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
         clocked = []
     accepting = None if dated or withdrawn else _accepting_sentence(body, sentences) or (
         clocked[0].text if clocked else None) or _form_reply(body, text, author)
+    if not (dated or withdrawn or accepting) and author == "customer":
+        referring = _on_the_quoted_day(body, sentences)
+        if referring is not None:  # "We'll pay by the due date": the one date the quote names
+            days = {t.due for t in find_times(quoted_part(text)[:_QUOTE_WINDOW], today, None, order)
+                    if t.rank == 0 and t.due is not None and t.due >= today}
+            if len(days) == 1:
+                return [*found, Commitment("customer", days.pop(), False, referring)]
     if not (accepting or any(c.due is not None and c.actor != "seller"
                              and _WEEKDAY.search(c.text) for c in found)):
         return found  # only a weekday can need the quote to say which week
@@ -149,6 +156,26 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
         else:
             pinned.append(Commitment(actor, proposals[0], False, accepting))
     return pinned
+
+
+# A step dated by the quoted message's own day ("We'll pay by the due date", "我们会按时付款").
+_QUOTED_DAY_REF = re.compile(r"(?i)(?<![a-z])(?:(?:by|on|before)\s+(?:the|that)\s+(?:due\s+date|deadline|date|day)"
+                             r"|(?:by|before)\s+then|on\s+time)(?![a-z])|按时|如期|届时|截止(?:日期|时间)?前")
+
+
+def _on_the_quoted_day(body: str, sentences: list[str] | None) -> str | None:
+    """The sentence that promises a step on the quoted message's own day ("We'll pay by
+    the due date", "我们会按时付款"), if any."""
+    if not _QUOTED_DAY_REF.search(body):
+        return None
+    for sentence in sentences if sentences is not None else split_sentences(body):
+        clause = Clause.of(sentence)
+        if _QUOTED_DAY_REF.search(sentence) and cues.MARKER(clause) and resolve_actor(
+                clause, "customer") == "customer" and not (
+                cues.NEGATION(clause) or cues.QUESTION(clause) or cues.REQUEST(clause)
+                or cues.HEDGE(clause) or cues.CONDITIONAL(clause)):
+            return sentence
+    return None
 
 
 # The quoted message asks the reader to do something (not to meet): saying yes takes the

@@ -44,7 +44,7 @@ ACCEPTS = Cue(
        r"|register\s+(?:me|us)|rsvp\W*yes|(?:send|provide|forward)\s+(?:me\s+|us\s+)?(?:a|an|the)\s+(?:calendar\s+)?invit[a-z]*|(?:i|we)\s*(?:am|['’]m|are|['’]re)\s+(?:fine|ok|okay|good|happy)\s+with\s+(?:that|this|it)|(?:it['’]s|that['’]s|is)\s+fine\s+(?:by|with)\s+(?:me|us)"
        r"|(?:that|this|[a-z]+day)\s+would\s+be\s+(?:perfect|great|fine|good|best|ideal)(?:\s+for\s+(?:me|us))?\W*$"
        r"|^\W*(?:ok(?:ay)?|fine|good|works)\s+(?:for|with)\s+(?:me|us)\W*$"
-       r"|^\W*(?:yes|yep|sure|ok(?:ay)?)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
+       r"|^\W*(?:yes|yep|sure|ok(?:ay)?|perfect)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
        r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
        r")\b",
     zh=r"(?:到场|到达|抵达)时间|到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|在[^，,。！!]{0,10}(?:等|恭候)(?:你们?|您|各位)|(?:那天|当天|这个时间|那个时间|^\W*时间)"

@@ -1038,3 +1038,23 @@ def test_a_sellers_recap_of_the_customers_own_steps(text: str, day: str) -> None
 def test_a_clock_time_after_a_named_day_and_a_move_after_a_refusal(text: str, day: str) -> None:
     days = {c.due for c in extract_commitments(text, sent_at=WEDNESDAY, author="customer") if c.due}
     assert days == {dt.date.fromisoformat(day)}
+
+
+@pytest.mark.parametrize(("reply", "quote", "day"), [
+    ("Received, thanks. We'll pay by the due date.",
+     _quote(GMAIL_MON, "Hi Linda, the invoice is attached; payment is due by March 20."), "2026-03-20"),
+    ("收到，我们会按时付款。", _quote(GMAIL_MON, "李总您好，发票已开具，请于3月20日前付款。"), "2026-03-20"),
+    ("Perfect, thank you.", _quote(GMAIL_MON, "I've booked the demo for Thursday March 5 at 2pm. Does that work?"),
+     "2026-03-05"),
+])
+def test_a_reply_on_the_quoted_day_and_perfect_thank_you(reply: str, quote: str, day: str) -> None:
+    assert dated(reply + quote) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("reply", "quote"), [
+    ("We'll pay by the due date.", _quote(GMAIL_MON, "The first instalment is due March 20, the second April 20.")),
+    ("We won't make the deadline, sorry.", _quote(GMAIL_MON, "Reminder: the forms are due by March 20.")),
+    ("We might not pay by the due date.", _quote(GMAIL_MON, "Payment is due by March 20.")),
+])
+def test_no_day_when_the_quote_names_several_or_the_reply_refuses(reply: str, quote: str) -> None:
+    assert dated(reply + quote) is None
