@@ -412,7 +412,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
     if due is not None and sides.CHECKING(clause):
         due, times = None, []  # "let me check my calendar for Thursday": no day promised
     if due is None and not named and _CLOCK_GATE.search(clause.low) and _CLOCK.search(clause.low) \
-            and not cues.ROUTINE(clause):
+            and not cues.ROUTINE(clause) and not cues.RETROSPECTIVE(clause):
         due = state.ahead or today  # "I can come to the library at 4", "下午三点见": a time today
     elif due is not None and due > today:
         state.ahead = due

@@ -247,7 +247,7 @@ MARKER = Cue(
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
        r"碰一下|面谈|启动|上线|付款|下单|审批|报批|报审|送审|打款|汇款|转账|打过去|挂网|公示|回传|盖章|(?:视频|电话|线上)会议?|带|邀请|落实|定下来|之前|以前|前|定于|定在|列入|开工|开标|"
        r"(?<![截提递报交到发])(?<!止|交|名|货)(?:会议?|时间|日期)为(?=\s*[0-9一二三四五六七八九十下本这明后周])|"
-       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|准时|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题|不见不散|欢迎(?:大家|各位|您)?参加|(?:继续|补充|新一次)(?:的)?会议|是[^，,。]{0,6}会议",
+       r"(?<=[一二三四五六日天号点半午])(?:吧|没问题|行|见)|(?<=[一二三四五六日天号晚])再?(?:做|弄|写|改|搞|处理|补|看|测|试)(?![了过])|准时|(?<=[号日])起|确定|召开|举行|进行|会议通知|定为|北京时间|安排一场|没问题|不见不散|欢迎(?:大家|各位|您)?参加|(?:继续|补充|新一次)(?:的)?会议|是[^，,。]{0,6}会议",
 )
 EN_SUBJECT = re.compile(ascii_bounds(
     _WORD + r"(?P<s>i|we|you|they|he|she|let['’]s|lets|let\s+us|let\s+me"
@@ -427,7 +427,7 @@ RETROSPECTIVE = Cue(
        # a payment already made arriving: "should be in your account within two working days"
        r"(?:should|will|would)\s+(?:be\s+in|arrive\s+in|reach|show\s+(?:up\s+)?in|clear\s+(?:in|into))\s+"
        r"your\s+(?:bank\s+)?account\b",
-    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已预dmcwsp])"  # every first character below: 3x faster
+    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已预才dmcwsp])"  # every first character below: 3x faster
        r"(?:(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
        r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获|清楚|明白)"
        r"|已经?(?![^，,。；;]{0,14}?(?:安排|约|定|列入|订|报名|排|邀请|议程|日程|日历))"
@@ -439,14 +439,15 @@ RETROSPECTIVE = Cue(
        r"(?:好|愉快|顺利|成功|有收获|有帮助|充分|开心|高兴|精彩|圆满)"
        r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}(?:再|以后|之后|后))"
        # what was sent arriving: "已经盖章寄出，预计周五到"
-       r"|预计[^，,。；;]{0,8}?(?:送达|到达|到账|寄到|能到|可到|就到|到)(?=[，,。；;！!]|$))",
+       r"|预计[^，,。；;]{0,8}?(?:送达|到达|到账|寄到|能到|可到|就到|到)(?=[，,。；;！!]|$)"
+       r"|才[^，,。；;！!？?]{0,6}的(?=[，,。；;！!~\s]|$))",  # "我是下午才报名的": done already
     gate=("great", "good", "nice", "productive", "ful", "excellent", "lovely", "fantastic",
           "terrific", "awesome", "pleasure", "was ", "met", "spoke", "talked", "chatted", "had ",
           "enjoyed", "appreciated", "sent", "paid", "signed", "approved", "transferred",
           "completed", "submitted", "processed", "received", "wired", "settled", "as ", "discussed",
           "account",
           "talked", "spoke", "this morning"),
-    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已", "预计"),
+    zh_gate=("得", "高兴", "开心", "很", "非常", "挺", "特别", "十分", "了", "已", "预计", "才"),
 )
 # Where one look-back stretch ends and the next step may begin.
 STRETCH_BREAK = re.compile(ascii_bounds(

@@ -1058,3 +1058,16 @@ def test_a_reply_on_the_quoted_day_and_perfect_thank_you(reply: str, quote: str,
 ])
 def test_no_day_when_the_quote_names_several_or_the_reply_refuses(reply: str, quote: str) -> None:
     assert dated(reply + quote) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("周日做...", "2026-03-08"),
+    ("内容加上了, 明晚再写邮件", "2026-03-05"),
+])
+def test_a_chinese_day_right_before_its_verb(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", ["恩那 我是下午才报名的！", "今天做了，已经提交。"])
+def test_a_chinese_deed_already_done_is_no_step(text: str) -> None:
+    assert dated(text) is None
