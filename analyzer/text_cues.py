@@ -178,7 +178,7 @@ ABBREVIATION = re.compile(  # checked on the lower-cased six characters before a
     r"[ap]\.m|e\.g|i\.e)$")
 # A new subject after "and"/"but"/a Chinese comma starts a clause of its own.
 CLAUSE_BREAK = re.compile(ascii_bounds(
-    r"(?=[,\s，、])(?:,?\s+(?:and|but|so|then|while)\s+(?=(?:i|we|you|they|let's|our|your|my)\b)"
+    r"(?=[,\s，、])(?:,?\s+(?:and|but|so|then|while)\s+(?=(?:i|we|you|they|let's|our|your|my|if)\b)"
     r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
@@ -226,7 +226,7 @@ MARKER = Cue(
        + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
        r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|^\W*(?:reminder\W*)?(?:(?:our|the|next|team|weekly|a)\s+){0,3}"
        r"(?:meeting|call|sync|standup|session|telecon|webinar|workshop|lunch|dinner|meetup|demo|visit|onsite|kick-?off)\s+(?:is\s+|will\s+be\s+)?(?:on|at|"
-       r"tomorrow|today|tonight|next|this|(?:mon|tues|wednes|thurs|fri)day)|planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
+       r"tomorrow|today|tonight|next|this|(?:mon|tues|wednes|thurs|fri)day)|(?<!our\s)(?<!the\s)(?<!a\s)(?<!your\s)(?<!my\s)planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\W*(?:this|it)\s+(?:is|['’]s|will\s+be)\s+due\b|(?:am|are)\s+free\s+to\s+[a-z]+|look(?:ing)?\s+forward\s+to\s+hearing|^\W*to\s+be\s+[a-z]+(?:ed|en)\b(?:\s+out)?|^\s*expect\s+(?:the|our|a|it|them)"
        r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)[a-z0-9]+"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
@@ -427,7 +427,7 @@ RETROSPECTIVE = Cue(
        # a payment already made arriving: "should be in your account within two working days"
        r"(?:should|will|would)\s+(?:be\s+in|arrive\s+in|reach|show\s+(?:up\s+)?in|clear\s+(?:in|into))\s+"
        r"your\s+(?:bank\s+)?account\b",
-    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已预才dmcwsp])"  # every first character below: 3x faster
+    zh=r"(?=[聊谈见开讲交沟介演讨合高会拜面已预才做弄写改搞测处补dmcwsp])"  # every first character below: 3x faster
        r"(?:(?:聊|谈|见|开|讲|交流|沟通|介绍|演示|讨论|合作)得(?:很|非常|挺|特别|蛮|十分|相当|比较|还)?"
        r"(?:好|愉快|顺利|开心|充分|不错|成功|投机|有收获|清楚|明白)"
        r"|已经?(?![^，,。；;]{0,14}?(?:安排|约|定|列入|订|报名|排|邀请|议程|日程|日历))"
@@ -437,7 +437,7 @@ RETROSPECTIVE = Cue(
        r"|(?:(?<![我您你他她们将也都还])会|会议|交流|沟通|讨论|演示|介绍|见面|拜访|面谈|聊天|"
        r"demo|meeting|call|workshop|session|presentation)\s*(?:很|非常|挺|特别|十分)"
        r"(?:好|愉快|顺利|成功|有收获|有帮助|充分|开心|高兴|精彩|圆满)"
-       r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍)了(?![^，,。]{0,4}(?:再|以后|之后|后))"
+       r"|(?:聊|谈|见|开|讨论|沟通|交流|演示|介绍|做|弄|写|改|搞|测|处理|补)了(?![^，,。]{0,4}(?:再|以后|之后|后))"
        # what was sent arriving: "已经盖章寄出，预计周五到"
        r"|预计[^，,。；;]{0,8}?(?:送达|到达|到账|寄到|能到|可到|就到|到)(?=[，,。；;！!]|$)"
        r"|才[^，,。；;！!？?]{0,6}的(?=[，,。；;！!~\s]|$))",  # "我是下午才报名的": done already
@@ -544,10 +544,10 @@ RELATIVE_TERM = Cue(
 RESCHEDULE = Cue(
     en=r"(?:instead|move[ds]?|moving|reschedul[a-z]*|postpon[a-z]*|(?:push|shift|bump|switch)(?:ed|ing)?"
        r"\s+(?:(?:it|this|that|our|the|my|your|today['’]s|tomorrow['’]s|[a-z]+day['’]s)\s+)?"
-       r"(?:[a-z-]+\s+)?(?:back\s+|out\s+)?to)\b",
+       r"(?:[a-z-]+\s+)?(?:back\s+|out\s+)?to|(?:changed|moved|shifted)\s+from)\b",  # "has to be changed from X to Y"
     zh=r"(?:改|调整?|换|挪|推迟|延期|延后|延|推|顺延|改期|修正|更正|变更|修改)(?:到|至|为|成|在)"
        r"|(?<![修更])改(?=(?:下|这|本)?(?:周|星期|礼拜)[一二三四五六日天]|明天|后天|下周|\d{1,2}[号日])",  # "改周四可以吗"
-    gate=("instead", "mov", "reschedul", "postpon", "push", "shift", "bump", "switch"),
+    gate=("instead", "mov", "reschedul", "postpon", "push", "shift", "bump", "switch", "changed from"),
     zh_gate=("改", "调", "换", "挪", "推", "延", "修正", "更正", "变更", "修改"),
 )
 # A stretch about being away or closed ("our office will be closed from 16 to 18 Feb",
@@ -582,7 +582,11 @@ MEETING = Cue(
        r"|(?:invite|invitation)\s+for\b|(?:meeting|call|telecon|conference|demo|onsite|on-site|visit|"
        r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop|class|lecture|seminar|meetup|hackathon|agm|practice|rehearsal|game|match)"
        r"\s+(?:is|will\s+be|starts?|on|at|scheduled|booked|set|confirmed|tomorrow|"
-       r"today|tonight|next|this)\b|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
+       r"today|tonight|next|this)\b"
+       # "The annual general meeting will take place on …", "the Business Meeting should be moved to …"
+       r"|(?:meeting|meetup|agm|conference|session|workshop|kick-?off)\s+(?:will|shall|should|is\s+to|has\s+to|had\s+to|must)\s+"
+       r"(?:now\s+)?(?:take\s+place|be\s+(?:moved|postponed|rescheduled|changed|held))\b"
+       r"|(?<!to\s)meet(?:ing)?\s+(?:at|on|"
        r"tomorrow|today|next|this)\b|meet\s+(?:with\s+)?(?:you|everyone|all)\b"
        # "Confirmed for January 6", "It's scheduled as Tuesday 4 pm", "I'll be on zoom at 2",
        # "Moving the June 4th meeting to June 11th": the meeting both sides attend
@@ -615,13 +619,13 @@ MEETING = Cue(
 # at 2pm?"): the proposal counts like "let's".
 PROPOSAL = Cue(
     en=r"(?:shall\s+we|how\s+about|what\s+about|how\s+does|why\s+don['’]t\s+we|can\s+we\s+(?:meet|do|try|"
-       r"schedule|say)|could\s+we\s+(?:meet|do|try|say))\b"
+       r"schedule|say)|could\s+we\s+(?:meet|do|try|say)|would\s+you\s+like\s+to\s+(?:meet|talk|chat|catch\s+up|hop\s+on|join\s+(?:a|the)\s+call))\b"
        # a day alone, asked: "This Thursday at 3:30?", "For instance, Wednesday 23/9?"
        r"|^(?:for\s+(?:instance|example)|say|maybe|perhaps)[,\s]+(?:(?:this|next|coming)\s+)?"
        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[^?.!]{0,25}\?\s*$",
     # "我们定在6月13日发布吧？": a day suggested for both, asked
     zh=r"(?:我们|咱们)[^，,。？?]{0,20}(?:定在|定于|安排在|放在)[^，,。？?]{0,20}吧\s*[?？]\s*$",
-    gate=("shall", "about", "don", "can we", "could we", "how does", "?"),
+    gate=("shall", "about", "don", "can we", "could we", "how does", "would you like", "?"),
     zh_gate=("吧",),
 )
 # An invitation to one's own meeting is no request for work ("请到我司参加评审",

@@ -52,9 +52,9 @@ OTHER_PRECONDITION = Cue(
        r"(?:revised|updated|final|signed|new)))\b|if\s+(?:someone|somebody|anyone|anybody)\b"
        r"|if\s+(?:it|that|the\s+(?:meeting|call|session|demo))\s*(?:is|['’]s)\s+still\b"
        r"|if\s+(?:you|everyone|everybody)\s+(?:are|is|['’]re)\s+(?:ok|okay|fine|happy|good)\s+with\b",
-    zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)",
+    zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)|没(?:有)?人(?:认领|领|做|接)",  # "如果没人认领的话我就先翻译"
     gate=("once", "soon", "if some", "if any", "still", "if you", "if every"),
-    zh_gate=("等", "收到"),
+    zh_gate=("等", "收到", "人"),
 )
 # Thanks for a promise the other side made is a recap of it, not a look back ("Thanks for
 # agreeing to meet again on Tuesday", "感谢您答应周五前给我们答复").

@@ -1071,3 +1071,27 @@ def test_a_chinese_day_right_before_its_verb(text: str, day: str) -> None:
 @pytest.mark.parametrize("text", ["恩那 我是下午才报名的！", "今天做了，已经提交。"])
 def test_a_chinese_deed_already_done_is_no_step(text: str) -> None:
     assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("The annual general meeting will take place on Thursday 12th March in the club rooms at 7.30pm.", "2026-03-12"),
+    ("Therefore it was decided that the Business Meeting should be moved to next Thursday.", "2026-03-12"),
+    ("The time of the kick-off meeting has to be changed from Tuesday, March 10 to Thursday, March 12.",
+     "2026-03-12"),
+    ("The next meeting will be March 12 at 6:30 pm so if you would like to join, please call the library.",
+     "2026-03-12"),
+    (("The weather for this Saturday looks ominous for our planned meeting, so the board has postponed "
+      "the meeting by one week to March 14th."), "2026-03-14"),
+])
+def test_an_organisers_meeting_moved_or_taking_place(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Would you like to meet on Friday at 9:00 LA / 17:00 Bristol?", "2026-03-06"),
+    ("如果没人认领的话我就先翻译，截止日期放到周一。", "2026-03-09"),
+])
+def test_a_day_proposed_to_both_and_a_condition_on_nobody_else(text: str, day: str) -> None:
+    days = {c.due for c in extract_commitments(text, sent_at=WEDNESDAY, author="customer")
+            if c.due and not c.vague and c.actor != "seller"}
+    assert days == {dt.date.fromisoformat(day)}
