@@ -1095,3 +1095,15 @@ def test_a_day_proposed_to_both_and_a_condition_on_nobody_else(text: str, day: s
     days = {c.due for c in extract_commitments(text, sent_at=WEDNESDAY, author="customer")
             if c.due and not c.vague and c.actor != "seller"}
     assert days == {dt.date.fromisoformat(day)}
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Sam - Legal approved. Countersigned copy coming your way Friday.", "2026-03-06"),
+    ("王经理您好，明天下午两点可以，到时候线上聊。", "2026-03-05"),
+])
+def test_coming_your_way_and_a_greeting_is_no_subject(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_not_able_to_decide_this_week_names_no_day_this_week() -> None:
+    assert dated("王经理，这周我们定不下来，领导出差了。") is None
