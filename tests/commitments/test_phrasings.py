@@ -1107,3 +1107,11 @@ def test_coming_your_way_and_a_greeting_is_no_subject(text: str, day: str) -> No
 
 def test_not_able_to_decide_this_week_names_no_day_this_week() -> None:
     assert dated("王经理，这周我们定不下来，领导出差了。") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Reminder: community call tomorrow at 5pm UTC.",
+    "Steering committee meeting is on Thursday at 10.",
+])
+def test_a_named_call_or_meeting_on_a_day(text: str) -> None:
+    assert dated(text) == dt.date(2026, 3, 5)
