@@ -1115,3 +1115,7 @@ def test_not_able_to_decide_this_week_names_no_day_this_week() -> None:
 ])
 def test_a_named_call_or_meeting_on_a_day(text: str) -> None:
     assert dated(text) == dt.date(2026, 3, 5)
+
+
+def test_a_chinese_notice_naming_the_event_after_its_time() -> None:
+    assert seller_dated("通知：本周六（3月7日）上午9点全体会员大会，请大家相互转告。") == dt.date(2026, 3, 7)
