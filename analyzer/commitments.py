@@ -427,8 +427,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         state.unclaimed = due
         return None
     actor = resolve_actor(clause, author)
-    if actor == author == "seller" and (cues.MEETING(clause) or cues.PROPOSAL(clause)
-                                        or (due is not None and cues.SUITS(clause))):
+    if actor == author == "seller" and (cues.MEETING(clause) or cues.PROPOSAL(clause) or (
+            due is not None and (cues.SUITS(clause) or cues.HOSTED_EVENT(clause)))):
         actor = "joint"  # "We will have our telecon tomorrow", "Thursday looks good": both sides meet
     if due is None or tentative:
         return Commitment(actor, None, True, sentence)

@@ -628,6 +628,17 @@ PROPOSAL = Cue(
     gate=("shall", "about", "don", "can we", "could we", "how does", "would you like", "?"),
     zh_gate=("吧",),
 )
+# An event the writer's side holds ("we are holding a social evening on Friday 24th July",
+# "an event scheduled for the evening of Friday September 11"): an organiser's
+# notice of it is the meeting of both sides.
+_EVENTS = (r"(?:event|evening|party|lunch|dinner|social|hackathon|meetup|workshop|session|gathering|picnic"
+           r"|fair|festival|tournament|celebration|reception|outing|concert|night|day|webinar|open\s+house)s?")
+HOSTED_EVENT = Cue(
+    en=r"(?:we|i)(?:['’]re|['’]m|\s+are|\s+am|\s+will\s+be)\s+(?:holding|hosting|organi[sz]ing|throwing|running)\s+"
+       r"(?:(?!on\b|at\b|in\b)[a-z0-9'’`-]+\s+){0,4}?" + _EVENTS
+       + r"\b|" + _EVENTS + r"\s+(?:(?:is|are|has\s+been|have\s+been)\s+)?(?:scheduled|planned|set)\s+for\b",
+    gate=("holding", "hosting", "organi", "throwing", "running", "scheduled", "planned", "set for"),
+)
 # An invitation to one's own meeting is no request for work ("请到我司参加评审",
 # "please join us for the kickoff on March 9"): the meeting is a step of both sides.
 INVITED = Cue(

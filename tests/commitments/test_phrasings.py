@@ -1119,3 +1119,17 @@ def test_a_named_call_or_meeting_on_a_day(text: str) -> None:
 
 def test_a_chinese_notice_naming_the_event_after_its_time() -> None:
     assert seller_dated("通知：本周六（3月7日）上午9点全体会员大会，请大家相互转告。") == dt.date(2026, 3, 7)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("We are in the late planning stages for an event scheduled for the evening of Friday March 13.", "2026-03-13"),
+    ("We're hosting our spring social evening on Friday 13th March at the club.", "2026-03-13"),
+])
+def test_an_organisers_own_event_is_the_meeting_of_both_sides(text: str, day: str) -> None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == "joint"]
+    assert [c.due for c in steps] == [dt.date.fromisoformat(day)]
+
+
+def test_a_third_partys_event_is_not_the_organisers() -> None:
+    text = "This Saturday, Major League Hacking will be hosting a Local Hack Day all around the world."
+    assert not [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == "joint"]
