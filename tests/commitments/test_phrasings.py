@@ -1133,3 +1133,12 @@ def test_an_organisers_own_event_is_the_meeting_of_both_sides(text: str, day: st
 def test_a_third_partys_event_is_not_the_organisers() -> None:
     text = "This Saturday, Major League Hacking will be hosting a Local Hack Day all around the world."
     assert not [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == "joint"]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Tonight at 6 pm at the home of our treasurer will be the first meeting of the planning group.", "2026-03-04"),
+    ("I am hereby inviting anyone and everyone to our house, Friday, March 13th for a potluck dinner.", "2026-03-13"),
+])
+def test_an_organisers_first_meeting_and_an_open_invitation(text: str, day: str) -> None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == "joint"]
+    assert [c.due for c in steps] == [dt.date.fromisoformat(day)]
