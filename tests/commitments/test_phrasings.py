@@ -1142,3 +1142,9 @@ def test_a_third_partys_event_is_not_the_organisers() -> None:
 def test_an_organisers_first_meeting_and_an_open_invitation(text: str, day: str) -> None:
     steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == "joint"]
     assert [c.due for c in steps] == [dt.date.fromisoformat(day)]
+
+
+def test_i_think_i_can_by_a_day_is_tentative() -> None:
+    text = "Same here, I think I can finish by next weekend at the latest."
+    assert dated(text) is None
+    assert vague(text)
