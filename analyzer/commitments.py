@@ -383,6 +383,7 @@ class _SentenceState:
     conditional: bool = False  # "如果预算批下来，我们下周三就可以签约": the condition carries on
     unclaimed: dt.date | None = None  # "Deadline 是 3/15，我们会按时提交": the day carries on
     ahead: dt.date | None = None  # "I'm flying in tomorrow, so let's meet at 10": a clock time's day
+    hedged: dt.date | None = None  # "I think we can finish before the 18th, and I will send it then"
 
 
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
@@ -408,6 +409,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
             times, due = ahead, best_day(ahead, today)
     if due is None and not times:  # "这周比较忙，下周再说吧": the clause names its own time
         due = state.unclaimed
+        if due is None and state.hedged is not None and _THEN.search(clause.low):
+            due = state.hedged  # "…, and I will send it over then": the hedged day, promised
     state.unclaimed = None
     if due is not None and sides.CHECKING(clause):
         due, times = None, []  # "let me check my calendar for Thursday": no day promised
@@ -431,8 +434,13 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
             due is not None and (cues.SUITS(clause) or cues.HOSTED_EVENT(clause)))):
         actor = "joint"  # "We will have our telecon tomorrow", "Thursday looks good": both sides meet
     if due is None or tentative:
+        if due is not None and not state.conditional:
+            state.hedged = due
         return Commitment(actor, None, True, sentence)
     return Commitment(actor, due, False, sentence)
+
+
+_THEN = re.compile(r"(?<![a-z])(?:then|that\s+day|by\s+that\s+date)(?![a-z])|届时|到时")
 
 
 # A day named as the old one of a plan ("原定3月6日上午的会议", "originally scheduled for Friday").
