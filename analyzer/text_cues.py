@@ -472,7 +472,7 @@ SCHEDULED = Cue(
 # this month", "Legal returns the contract Friday"), the English twin of "月底前做决定".
 PRESENT_ACTION = Cue(
     en=r"(?:i|we|they|he|she|(?:our|the|my|their|your)(?:\s+[a-z0-9-]+){1,2}|legal|procurement|"
-       r"finance|management)\s+(?:decides?|signs?|approves?|confirms?|replies|reply|responds?|"
+       r"finance|management|uat|pilot|poc|trial|training|onboarding|rollout|go-live|implementation|testing)\s+(?:decides?|signs?|approves?|confirms?|replies|reply|responds?|"
        r"returns?|sends?|submits?|delivers?|finali[sz]es?|completes?|finish(?:es)?|"
        r"starts?|begins?|launch(?:es)?|go(?:es)?\s+live|"
        r"chooses?|picks?|votes?|announces?|issues?|places?|commits?|reverts?|"

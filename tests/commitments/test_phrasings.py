@@ -1148,3 +1148,13 @@ def test_i_think_i_can_by_a_day_is_tentative() -> None:
     text = "Same here, I think I can finish by next weekend at the latest."
     assert dated(text) is None
     assert vague(text)
+
+
+def test_uat_starts_monday() -> None:
+    assert dated("UAT starts Monday.") == dt.date(2026, 3, 9)
+
+
+def test_a_weekday_in_the_week_of_a_later_date_is_not_this_weeks() -> None:
+    text = "Our team will be onsite for training the week of March 16, starting Monday."
+    assert dated(text) is None
+    assert vague(text)
