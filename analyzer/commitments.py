@@ -196,7 +196,12 @@ def _accepting_sentence(body: str, sentences: list[str] | None = None) -> str | 
         return None  # the cheap test first
     if sentences is None:
         sentences = split_sentences(body)
+    if _PLUS_ONE.fullmatch(body):  # a reply of "+1" alone: no letters, so the cue never reads it
+        return body
     return next((s for s in sentences if ACCEPTS(Clause.of(s))), None)
+
+
+_PLUS_ONE = re.compile(r"\W*\+1[!.\s]*")
 
 
 def _withdraws(body: str) -> bool:

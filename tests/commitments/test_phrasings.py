@@ -1158,3 +1158,9 @@ def test_a_weekday_in_the_week_of_a_later_date_is_not_this_weeks() -> None:
     text = "Our team will be onsite for training the week of March 16, starting Monday."
     assert dated(text) is None
     assert vague(text)
+
+
+def test_a_bare_plus_one_signs_up_for_the_quoted_meeting() -> None:
+    quote = _quote(GMAIL_MON, "想要参加本次会议的小伙伴请直接在评论里盖楼", "会议时间：2026/03/12 20:00-21:00")
+    assert dated("+1" + quote) == dt.date(2026, 3, 12)
+    assert dated("+1\n9月12日  9月13日 都可以" + quote) is None  # several days: a choice
