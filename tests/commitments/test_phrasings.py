@@ -1063,6 +1063,7 @@ def test_no_day_when_the_quote_names_several_or_the_reply_refuses(reply: str, qu
 @pytest.mark.parametrize(("text", "day"), [
     ("周日做...", "2026-03-08"),
     ("内容加上了, 明晚再写邮件", "2026-03-05"),
+    ("#246 明天merge并发布pdf，即可进入102了。", "2026-03-05"),
 ])
 def test_a_chinese_day_right_before_its_verb(text: str, day: str) -> None:
     assert dated(text) == dt.date.fromisoformat(day)
