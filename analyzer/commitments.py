@@ -98,6 +98,8 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
     if subject is not None and not _refuses(Clause.of(rest[:_SUBJECT_WINDOW])):
         candidates += _subject_event(subject["s"], rest, today, author, order)
+    if "://" in rest:  # a link's "?" and "." end no sentence, and its digits are no dates
+        rest = _URL.sub("(link)", rest)
     sentences = split_sentences(rest)
     for sentence in sentences:
         candidates += _sentence_commitments(sentence, today, author, order)
@@ -439,7 +441,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         return None
     actor = resolve_actor(clause, author)
     if actor == author == "seller" and (cues.MEETING(clause) or cues.PROPOSAL(clause) or (
-            due is not None and (cues.SUITS(clause) or cues.HOSTED_EVENT(clause)))):
+            due is not None and (cues.SUITS(clause) or cues.HOSTED_EVENT(clause)
+                                 or (_WE_ASK.search(clause.low) and cues.RESCHEDULE(clause))))):
         actor = "joint"  # "We will have our telecon tomorrow", "Thursday looks good": both sides meet
     if due is None or tentative:
         if due is not None and not state.conditional:
@@ -448,6 +451,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
     return Commitment(actor, due, False, sentence)
 
 
+_WE_ASK = re.compile(r"(?<![a-z])(?:can|could|shall|should)\s+we(?![a-z])")  # "Can we reschedule for Tuesday?"
+_URL = re.compile(r"https?://[^\s<>()\[\]]+")
 _WEEK_OF = re.compile(r"(?<![a-z])(?:the\s+)?week\s+(?:of|beginning|starting|commencing)\s+(?:the\s+)?(?:\d|[a-z]{3,9}\.?\s+\d)")
 _BARE_WEEKDAY = re.compile(r"(?:on\s+)?(?:(?:this|next|coming)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*")
 _THEN = re.compile(r"(?<![a-z])(?:then|that\s+day|by\s+that\s+date)(?![a-z])|届时|到时")
@@ -571,7 +576,7 @@ def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]
     after "to" when the clause names both ("reschedule Tuesday's call to Thursday")."""
     after = [t for t in times if t.start >= cue and not _FROM_DAY.search(low, 0, t.start)
              and not _POSSESSIVE.match(low, t.end)]
-    targeted = [t for t in after if _TO_DAY.search(low, max(cue, t.start - 24), t.start)]
+    targeted = [t for t in after if _TO_DAY.search(low, max(cue, t.start - 40), t.start)]
     if targeted:
         return targeted
     if _ONLY_OLD.match(low, cue):
@@ -580,7 +585,7 @@ def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]
 
 
 _ONLY_OLD = re.compile(r"reschedul|postpon")
-_TO_DAY = re.compile(r"(?:\bto|reschedul(?:ed|ing|e)?\s+(?:it\s+|this\s+|that\s+)?for|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:[a-z]+day,?\s+)?"
+_TO_DAY = re.compile(r"(?:\bto|reschedul(?:ed|ing|e)?\s+(?:it\s+|this\s+|that\s+)?for|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:(?:the\s+)?same\s+time\s+(?:on\s+)?)?(?:[a-z]+day,?\s+)?"
                      r"[^\s,，。]{0,10}$")
 _POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one
 _FROM_DAY = re.compile(r"(?:from|instead\s+of|rather\s+than|原定|原来|原先|原计划)\s*(?:the\s+|on\s+)?"

@@ -231,7 +231,7 @@ MARKER = Cue(
        r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)[a-z0-9]+"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
-       r"|to\s+follow\b|coming\s+(?:your|you['’]?r)\s+way\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
+       r"|to\s+follow\b|coming\s+(?:your|you['’]?r)\s+way\b|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|call|session|gathering)\s+(?:would|will)\s+be\s+(?:on|at)\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
        r"|give\s+(?:us|me)\s+until|(?:asked|told|instructed|got)\s+(?!you\b|your\b|them\b)(?:our\s+|my\s+|the\s+)?[a-z]+(?:\s+[a-z]+)?\s+to\s+[a-z]+|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
        + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target(?:\s+[a-z-]+)?\s+(?:date|day)"
        r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
@@ -598,7 +598,7 @@ MEETING = Cue(
        r"\s+(?:for|on|as)\b|schedul(?:e|ed|ing)\s+(?:this|it)\s+for\b"
        # an organiser's notice: "will be held Tuesday", "at our next meeting, Monday", "rooms
        # reserved … for the installfest", "a location and date locked in for Saturday"
-       r"|(?:will\s+(?:now\s+|still\s+)?be|is\s+being|is|are)\s+held\b|(?:our|the)\s+next\s+(?:meeting|meetup|meet|call|session|event|gathering)\b"
+       r"|(?:will\s+(?:now\s+|still\s+)?be|is\s+being|is|are)\s+held\b|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|meet|call|session|event|gathering)\b"
        r"|(?:rooms?|space|venue|hall)\s+(?:reserved|booked)\b|(?:reserved|booked)\s+(?:a\s+|the\s+|some\s+)?(?:rooms?|space|venue|hall)\b"
        r"|locked\s+in\s+for\b|confirmed\s+the\s+(?:date|day|venue)\b|reminder\s+that\b"
        r"|^\W*it['’]s\s+(?:this|next|on)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*$"  # "It's THIS SATURDAY."

@@ -38,10 +38,11 @@ SELLER_DELIVERY = Cue(
 # "款项将于3月20日前支付"): the customer pays, whichever side is named first.
 CUSTOMER_PAYS = Cue(
     en=r"(?<!re)payments?(?:\s+(?:of|for|on|against|under)\s+[^,.;]{1,40}?)?\s+(?:will|shall|should|is\s+going\s+to)\s+be\s+"
-       r"(?:remitted|made|sent|wired|paid|released|processed|issued|transferred|effected)\b",
+       r"(?:remitted|made|sent|wired|paid|released|processed|issued|transferred|effected)\b"
+       r"|(?:it|invoice|the\s+invoice|the\s+balance|the\s+amount)\s+(?:will|should|shall)\s+be\s+paid\b",
     zh=r"(?<!退)(?:款项|货款|尾款|首付款|预付款|余款|进度款|合同款|发票款)(?:将|会|预计|计划|拟)(?:于|在)?"
        r"[^，,。；;]{0,16}?(?:支付|付清|结清|打款|汇出|汇款|转账|付款)",
-    gate=("payment",),
+    gate=("payment", "paid"),
     zh_gate=("款",),
 )
 # A condition the other side fulfils in the ordinary course ("Once you accept those, I'll
@@ -51,7 +52,8 @@ OTHER_PRECONDITION = Cue(
     en=r"(?:once|as\s+soon\s+as)\s+(?:you|your|we\s+(?:receive|get|have)\s+(?:it|them|that|your|the\s+"
        r"(?:revised|updated|final|signed|new)))\b|if\s+(?:someone|somebody|anyone|anybody)\b"
        r"|if\s+(?:it|that|the\s+(?:meeting|call|session|demo))\s*(?:is|['’]s)\s+still\b"
-       r"|if\s+(?:you|everyone|everybody)\s+(?:are|is|['’]re)\s+(?:ok|okay|fine|happy|good)\s+with\b",
+       r"|if\s+(?:you|everyone|everybody)\s+(?:are|is|['’]re)\s+(?:ok|okay|fine|happy|good)\s+with\b"
+       r"|if\s+you\s+(?:have|send|submit|accept|sign|confirm)\s+(?:an?|the|your|us|it|them)\b",  # "if you have an invoice for January"
     zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)|没(?:有)?人(?:认领|领|做|接)",  # "如果没人认领的话我就先翻译"
     gate=("once", "soon", "if some", "if any", "still", "if you", "if every"),
     zh_gate=("等", "收到", "人"),

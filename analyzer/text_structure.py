@@ -60,6 +60,8 @@ _DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|
 # A bare deadline label: in the customer's own mail, the customer's own day (a label that
 # names what is due, "Proposals due:", is a deadline set for the other side).
 _OWN_DEADLINE = re.compile(r"(?:[-*•]\s*)?(?:[^\x00-\x7f]{1,8}\s*)?(?:ddl|due|due\s+date|deadline)")  # "推后一天 DDL"
+# A heading that only says when something is due, with the day on the next line.
+_DUE_HEADING = re.compile(r"^[#*\s]*(?:deadline|due(?:\s+date)?|date\s+due(?:\s+by)?|ddl|截止(?:日期|时间)?)\s*[:：]?\s*\**\s*$")
 _DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
 
 
@@ -98,6 +100,7 @@ def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
     owner: Side | None = None
     columns: int | None = None  # the owner column of a table being read
     when_next = False  # the line before was a "时间" / "Date" heading
+    due_next = False  # … a "Deadline" heading in the customer's own mail
     for line in body.split("\n"):
         low = fold(line).strip()
         cells = _cells(low)
@@ -116,8 +119,19 @@ def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
                 items.append(Item("joint" if author == "seller" else "customer", due, line.strip()))
                 kept.append("")
                 continue
+        if due_next and low:
+            due_next = False  # "### Deadline" over "18.03.2026 - Wednesday - 23.59": the customer's day
+            due = best_day(find_times(low, today, None, order), today) if len(low) <= _DAY_LINE_CHARS else None
+            if due is not None:
+                items.append(Item("customer", due, line.strip()))
+                kept.append("")
+                continue
         if _WHEN_HEADING.match(low):
             when_next = True
+            kept.append("")
+            continue
+        if author == "customer" and _DUE_HEADING.match(low):
+            due_next = True
             kept.append("")
             continue
         heading = _heading_owner(low, author) or _side_heading(low, reading)

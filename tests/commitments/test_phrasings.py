@@ -1165,3 +1165,23 @@ def test_a_bare_plus_one_signs_up_for_the_quoted_meeting() -> None:
     quote = _quote(GMAIL_MON, "想要参加本次会议的小伙伴请直接在评论里盖楼", "会议时间：2026/03/12 20:00-21:00")
     assert dated("+1" + quote) == dt.date(2026, 3, 12)
     assert dated("+1\n9月12日  9月13日 都可以" + quote) is None  # several days: a choice
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    (("This means our next dev call would be on THURSDAY, March 12 at 4:00 PM CET "
+     "[Check your time here](https://www.timeanddate.com/worldclock/fixedtime.html?iso=20260312T10&p1=263)"),
+     "2026-03-12"),
+    ("Sincere apologies. Can we reschedule for the same time on Tuesday?", "2026-03-10"),
+])
+def test_a_sellers_next_call_beside_a_link_and_a_move_asked_of_both(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    (("However, if you have an invoice for February, you can still send it in now, and it should be paid "
+     "next Wednesday."), "2026-03-11"),
+    (("### Solution\n\nI will organize the notes that I took and publish them.\n\n### Deadline\n\n"
+     "06.03.2026 - Friday - 23.59"), "2026-03-06"),
+])
+def test_an_invoice_to_be_paid_and_a_deadline_heading_in_the_customers_own_mail(text: str, day: str) -> None:
+    assert dated(text) == dt.date.fromisoformat(day)
