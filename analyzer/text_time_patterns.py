@@ -100,8 +100,9 @@ PATTERNS: list[tuple[str, str]] = [
                  rf"after\s+the\s+holidays|later|this\s+year|in\s+the\s+future)\b")),
     ("zh_nmd", rf"下个?月(?P<zh_nmd_d>{_NUM})[号日]"),
     ("zh_tmd", rf"(?:本|这个)月(?P<zh_tmd_d>{_NUM})[号日]"),
-    # "2026年 4月 11日": some writers space the parts
-    ("zh_md", rf"(?:(?P<zh_md_y>\d{{4}})[ \t]?年[ \t]?)?(?P<zh_md_m>{_NUM})[ \t]?月[ \t]?(?P<zh_md_d>{_NUM})[ \t]?[日号]"),
+    # "2026年 4月 11日": some writers space the parts; "12月11-13日": a range, from its first day
+    ("zh_md", (rf"(?:(?P<zh_md_y>\d{{4}})[ \t]?年[ \t]?)?(?P<zh_md_m>{_NUM})[ \t]?月[ \t]?(?P<zh_md_d>{_NUM})"
+               rf"(?:[ \t]?[-－~～至到][ \t]?{_NUM})?[ \t]?[日号]")),
     # "月底", "下个月底", "4月底" (April's end, not this month's), "本月内"; "半个月内" is no month
     ("zh_eom", rf"(?:(?P<zh_eom_mod>本|这个?|下个?)|(?P<zh_eom_n>{_NUM})|(?<![个半]))月(?:底|末|之?内)"),
     ("zh_thismonth", r"(?:本|这个)月(?![0-9零〇一二两三四五六七八九十初中])"),

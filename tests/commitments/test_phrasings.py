@@ -1185,3 +1185,21 @@ def test_a_sellers_next_call_beside_a_link_and_a_move_asked_of_both(text: str, d
 ])
 def test_an_invoice_to_be_paid_and_a_deadline_heading_in_the_customers_own_mail(text: str, day: str) -> None:
     assert dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("组委会决定将原定于2026年3月13-15日举办的年会延期至2026年4月11-13日召开。", "2026-04-11"),
+    ("40重聚大會和校慶典禮同一天舉辦──2026/3/15的5PM辦桌。", "2026-03-15"),
+    ("决赛定于3月18日，在此之前，各部门要做好准备工作。", "2026-03-18"),
+    ("现将有关事项通知如下：\n一、时间地点\n2026年3月13日(星期五)19:00\n南湖校区体育馆", "2026-03-13"),
+])
+def test_an_organisers_chinese_notice(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "尊敬的各位客户：\n\n我司定于2026年3月18日在杭州举办年度客户答谢会，诚邀您莅临。",
+    "现定于2026年3月7日(星期六)上午9:00至下午16:00对该区域实施临时停电。",
+])
+def test_an_invitation_not_yet_accepted_and_an_outage_are_no_joint_step(text: str) -> None:
+    assert seller_dated(text) is None
