@@ -100,6 +100,8 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
         candidates += _subject_event(subject["s"], rest, today, author, order)
     if "://" in rest:  # a link's "?" and "." end no sentence, and its digits are no dates
         rest = _URL.sub("(link)", rest)
+    if "~" in rest:  # "~this Friday~ next Friday": struck through, taken back
+        rest = _STRUCK.sub("", rest)
     sentences = split_sentences(rest)
     for sentence in sentences:
         candidates += _sentence_commitments(sentence, today, author, order)
@@ -452,6 +454,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
 
 
 _WE_ASK = re.compile(r"(?<![a-z])(?:can|could|shall|should)\s+we(?![a-z])")  # "Can we reschedule for Tuesday?"
+_STRUCK = re.compile(r"(?<![\w:~])(~~?)(?=[^\s\d~])[^~\n]{1,60}?(?<=[^\s~])\1(?![\w~])")
 _URL = re.compile(r"https?://[^\s<>()\[\]]+")
 _WEEK_OF = re.compile(r"(?<![a-z])(?:the\s+)?week\s+(?:of|beginning|starting|commencing)\s+(?:the\s+)?(?:\d|[a-z]{3,9}\.?\s+\d)")
 _BARE_WEEKDAY = re.compile(r"(?:on\s+)?(?:(?:this|next|coming)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*")

@@ -576,7 +576,7 @@ _EITHER = re.compile(r"都(?:可以|行|ok|没问题|方便)|均可|(?<![a-z])(?
 _OR_AFTER = re.compile(r"(?:\s*(?:at\s+)?\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)?)?\s*(?:or|或者?|还是)\s*"
                        r"(?:on\s+)?(?:the\s+)?(?:\d|周|星期|礼拜|下|本|这|月|明|后|mon|tue|wed|thu|fri|sat"
                        r"|sun|early|mid|late|end|next)")
-_OR_BEFORE = re.compile(r"(?:(?:\d|day|am|pm|(?<![a-z])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\s+or\s+"
+_OR_BEFORE = re.compile(r"(?:(?:\d|day|am|pm|[)）]|(?<![a-z])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)\s+or\s+"
                         r"|[\d一二三四五六日天号][)）]?\s*(?:或者?|还是)\s*)(?:on\s+)?(?:the\s+)?"
                         r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?$")
 

@@ -1203,3 +1203,25 @@ def test_an_organisers_chinese_notice(text: str, day: str) -> None:
 ])
 def test_an_invitation_not_yet_accepted_and_an_outage_are_no_joint_step(text: str) -> None:
     assert seller_dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("The next edition of this meeting is coming up ~this Friday~ next Friday (9:00AM - 10:00AM PDT).", "2026-03-13"),
+    ("~~Monday~~ Tuesday works for us.", "2026-03-10"),
+])
+def test_a_struck_through_day_is_taken_back(text: str, day: str) -> None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.due and not c.vague]
+    assert [c.due for c in steps] == [dt.date.fromisoformat(day)]
+
+
+def test_a_range_written_with_tildes_is_not_struck() -> None:
+    assert dated("我们周五9:00~10:00，14:00~15:00都在会议室等您。") == dt.date(2026, 3, 6)
+
+
+@pytest.mark.parametrize("text", [
+    "**Possible dates:** Tuesday (10.3), Wednesday (11.3) or Thursday (12.3) at 16:00.",
+    "Coming to this late, is this meeting on 12/11 or 12/4? I'm guessing 12/4 as that's what is on the calendar.",
+    "During this week's call, I nominated myself for the Subgroup chair position, which was accepted.",
+])
+def test_a_choice_a_guess_and_this_weeks_call_already_held_name_no_day(text: str) -> None:
+    assert dated(text) is None
