@@ -178,7 +178,7 @@ ABBREVIATION = re.compile(  # checked on the lower-cased six characters before a
     r"[ap]\.m|e\.g|i\.e)$")
 # A new subject after "and"/"but"/a Chinese comma starts a clause of its own.
 CLAUSE_BREAK = re.compile(ascii_bounds(
-    r"(?=[,\s，、])(?:,?\s+(?:and|but|so|then|while)\s+(?=(?:i|we|you|they|let's|our|your|my|if)\b)"
+    r"(?=[,\s，、])(?:,?\s+(?:and|but|so|then|while)\s+(?=(?:i|we|you|they|let's|our|your|my|if)\b)|\s+but\s+(?=(?:will|can|would|shall)\b)"
     r"|,\s+(?=(?:i|we|you|they|let's)(?:['’](?:ll|d|m|re|ve)|\s+(?:will|shall|can|would|could"
     r"|should|are|am|have|need|plan|want)))"
     r"|[，,、]\s*(?:但是?|不过|可是|然后|并且|同时|而且|另外)?\s*(?=我|您|你|咱|双方|贵司|贵方)"
@@ -225,8 +225,8 @@ MARKER = Cue(
        r"arranged|set\s+up|invited|inviting\s+(?:you|everyone|anyone|all)|lined\s+up|see(?:ing)?\s+you|let['’]?s|let\s+us|let\s+me|can|on\s+(?:my|our)\s+way|"
        + _WORKS + r"|(?:am|are|is)\s+[a-z]+ing|(?:is|are|sounds)\s+(?:fine|good|great|perfect|ok|okay)"
        r"|suits\s+(?:us|me)|it\s+is\s*[.!]*$|^\W*(?:reminder\W*)?(?:(?:our|the|next|team|weekly|a|community|board|project|steering|committee|status|planning)\s+){0,3}"
-       r"(?:meeting|call|sync|standup|session|telecon|webinar|workshop|lunch|dinner|meetup|demo|visit|onsite|kick-?off)\s+(?:is\s+|will\s+be\s+)?(?:on|at|"
-       r"tomorrow|today|tonight|next|this|(?:mon|tues|wednes|thurs|fri)day)|(?<!our\s)(?<!the\s)(?<!a\s)(?<!your\s)(?<!my\s)planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
+       r"(?:meeting|call|sync|standup|session|telecon|webinar|workshop|lunch|dinner|meetup|demo|visit|onsite|kick-?off)\s+(?:is\s+|will\s+be\s+|to\s+be\s+)?(?:on|at|"
+       r"tomorrow|today|tonight|next|this|(?:mon|tues|wednes|thurs|fri)day|20\d\d-\d\d?-\d\d?)|(?<!our\s)(?<!the\s)(?<!a\s)(?<!your\s)(?<!my\s)planned|slated|penciled|pencilled|accepted|count\s+(?:us|me)\s+in"
        r"|(?:is|are)\s+(?:set|fixed)\s+for|needs?\s+until|^\W*(?:this|it)\s+(?:is|['’]s|will\s+be)\s+due\b|(?:am|are)\s+free\s+to\s+[a-z]+|look(?:ing)?\s+forward\s+to\s+hearing|^\W*to\s+be\s+[a-z]+(?:ed|en)\b(?:\s+out)?|^\s*expect\s+(?:the|our|a|it|them)"
        r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)[a-z0-9]+"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
@@ -325,11 +325,14 @@ NEGATION = Cue(
        r"don['’]t(?!\s+(?:worry|hesitate|forget))|do\s+not(?!\s+(?:hesitate|forget))|doesn['’]t|does\s+not|"
        r"no\s+longer|not\s+planning|never|not\s+ready|not\s+in\s+a\s+position|not\s+interested|"
        r"wasn['’]t|weren['’]t|was\s+not|didn['’]t|did\s+not"
+       # "I'll miss this week", "have to, unfortunately, miss the event tomorrow", "I have a conflict"
+       r"|(?:i|we)(?:['’]ll|\s+will|\s+(?:have|need)\s+to|['’]m\s+going\s+to|\s+am\s+going\s+to)?[,\s]+(?:[a-z]+,\s+){0,2}(?:miss|skip)"
+       r"|(?:have|having|['’]ve\s+got|['’]m\s+going\s+to\s+have|am\s+going\s+to\s+have)\s+a\s+conflict"
        r")\b",
     zh=r"(?<!会)不会|(?<!能)不能|无法|没法|没办法|来不了|去不了|参加不了|赶不上|不参加|不考虑|暂不|暂时不|不打算|"
        r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|定不下来|定不了|不(?:太|大|是很|怎么)(?:方便|合适|行|可以)|不合适|做不到|不来了?|不去了?|不签|不行(?!吗)",
     gate=("n't", "n’t", "not", "never", "unable", "cannot", "longer", "wont", "cant", "wasn",
-          "weren", "didn"),
+          "weren", "didn", "miss", "skip", "conflict"),
 )
 CANCEL = Cue(
     en=r"(?:cancel[a-z]*|call(?:ing|ed)?\s+off|declin[a-z]+|pass\s+on\s+this|"
@@ -582,7 +585,7 @@ MEETING = Cue(
        r"workshop|webinar|discussion|sync|standup|get-together|demo|onsite|on-site|visit|kick-?off)\b"
        r"|(?:invite|invitation)\s+for\b|(?:meeting|call|telecon|conference|demo|onsite|on-site|visit|"
        r"kick-?off|session|lunch|discussion|sync|standup|webinar|workshop|class|lecture|seminar|meetup|hackathon|agm|practice|rehearsal|game|match)"
-       r"\s+(?:is|will\s+be|starts?|on|at|scheduled|booked|set|confirmed|tomorrow|"
+       r"\s+(?:is|will\s+be|to\s+be|starts?|on|at|scheduled|booked|set|confirmed|tomorrow|"
        r"today|tonight|next|this)\b"
        # "I am hereby inviting anyone and everyone to our house, Friday, May 1st"
        r"|(?:hereby\s+)?inviting\s+(?:you|everyone|anyone|all|y['’]all)\b"
@@ -604,6 +607,7 @@ MEETING = Cue(
        r"|locked\s+in\s+for\b|confirmed\s+the\s+(?:date|day|venue)\b|reminder\s+that\b"
        r"|^\W*it['’]s\s+(?:this|next|on)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*$"  # "It's THIS SATURDAY."
        r"|(?:at|for)\s+(?:our|the)\s+(?:[a-z0-9.]+\s+){0,3}?(?:meeting|meetup|session|event|agm)\b"
+       r"|(?:in|at|during)\s+[`'\"*]+(?:meeting|call|session)\s+#?\d"  # "in `Meeting #3` on `16 February`"
        r"|(?:meeting|event|defen[cs]e|party|launch|kick-?off|class|session|concert|ceremony)\s+date\s+(?:is|will\s+be)\b"
        r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)|^\W*(?:the\s+|our\s+|new\s+)?(?:meeting\s+)?date\s+(?:is\s+|has\s+been\s+)?"
        r"(?:locked\s+in|set|fixed|confirmed|moved|changed|rescheduled)\b|(?:be|hop|jump|get)\s+on\s+(?:zoom|teams|skype|webex|the\s+(?:call|line|bridge))\b"

@@ -43,7 +43,7 @@ ACCEPTS = Cue(
        r"|(?:i|we)\s+(?:will|['’]ll)\s+come[.!]*$|plan(?:ning)?\s+to\s+(?:attend|come|join)"
        r"|register\s+(?:me|us)|rsvp\W*yes|(?:send|provide|forward)\s+(?:me\s+|us\s+)?(?:a|an|the)\s+(?:calendar\s+)?invit[a-z]*|(?:i|we)\s*(?:am|['’]m|are|['’]re)\s+(?:fine|ok|okay|good|happy)\s+with\s+(?:that|this|it)|(?:it['’]s|that['’]s|is)\s+fine\s+(?:by|with)\s+(?:me|us)"
        r"|(?:that|this|[a-z]+day)\s+would\s+be\s+(?:perfect|great|fine|good|best|ideal)(?:\s+for\s+(?:me|us))?\W*$"
-       r"|^\W*(?:ok(?:ay)?|fine|good|works)\s+(?:for|with)\s+(?:me|us)\W*$"
+       r"|^\W*(?:ok(?:ay)?|fine|good|works)\s+(?:for|with)\s+(?:me|us)\W*$|^\W*should\s+be\s+(?:good|fine|ok(?:ay)?|great|perfect)\W*$"
        r"|^\W*(?:yes|yep|sure|ok(?:ay)?|perfect)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
        r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
        r")\b",

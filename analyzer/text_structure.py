@@ -343,7 +343,8 @@ _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _WHEN_HEADING = re.compile(
     r"^[#*\s]*(?:[一二三四五六七八九十]{1,2}[、.]|\d{1,2}[.、)]|[（(][一二三四五六七八九十\d]{1,2}[)）])?\s*"
     r"(?:会议|活动|聚会|培训|开会|讨论)?(?:时\s*间|日\s*期)(?:[、和及与]?地\s*点)?(?:安排)?\s*[:：]?\s*\**\s*$"
-    r"|^[#*\s]*(?:time|date|when|(?:the\s+|new\s+)?(?:schedule|date)\s+is\s+now)\s*:?\s*\**\s*$")
+    r"|^[#*\s]*(?:time|date|when|(?:the\s+|new\s+)?(?:schedule|date)\s+is\s+now"
+    r"|next\s+(?:scheduled\s+)?(?:meeting|call|session)(?:\s+date)?)\s*:?\s*\**\s*$")
 
 
 def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Author,

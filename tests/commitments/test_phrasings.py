@@ -1225,3 +1225,32 @@ def test_a_range_written_with_tildes_is_not_struck() -> None:
 ])
 def test_a_choice_a_guess_and_this_weeks_call_already_held_name_no_day(text: str) -> None:
     assert dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Next meeting to be 2026-03-12 at 14:30 BST.",
+    "Subject: update next meeting notice\n\nNext Scheduled Meeting:\n  Thursday 17:00 UTC March 12th, 2026",
+    "We'll review the result of this poll in `Meeting #3` on `12 March, 2026 - 15:00`.",
+])
+def test_an_organisers_next_meeting_in_issue_thread_forms(text: str) -> None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == "joint"]
+    assert [c.due for c in steps] == [dt.date(2026, 3, 12)]
+
+
+def test_should_be_good_accepts_the_quoted_day() -> None:
+    assert dated("Should be good." + _quote(GMAIL_MON, "How about your weekly meeting day on Thursday?")) \
+        == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("text", [
+    "Dee and I have to, unfortunately, miss the event tomorrow.",
+    "I'll miss this week because I have a work event at the same time.",
+    "I'm going to have a conflict with the Thursday slot relatively often.",
+])
+def test_missing_the_event_and_a_conflict_are_no_step(text: str) -> None:
+    assert dated(text) is None
+
+
+def test_missing_one_thing_but_making_the_other() -> None:
+    text = "I will miss the class this morning but will make it to the meeting at 3pm."
+    assert dated(text) == dt.date(2026, 3, 4)
