@@ -218,7 +218,7 @@ def _cells(low: str) -> list[str] | None:
     return cells if len(cells) >= 3 or (len(cells) >= 2 and low.count("|") >= 3) else None
 
 
-_OWNER_HEADER = re.compile(r"owner|who|assignee|responsible|负责|责任|执行")
+_OWNER_HEADER = re.compile(r"owner|who|assignee|responsible|负责|责任|执行|译者|认领人?")
 
 
 def _owner_column(cells: list[str]) -> int | None:
@@ -230,17 +230,24 @@ def _table_row(cells: list[str], column: int | None, line: str, reading: _Readin
     if column is None or column >= len(cells) or set("".join(cells)) <= set("-: "):
         return None
     side = _owner_side(cells[column], reading)
+    if side is None and reading.author == "customer" and _HANDLE.fullmatch(cells[column].strip()):
+        side = "customer"  # a claim row the customer fills in with their own handle ("@lin-yu")
     if side is None or _OWNER_HEADER.search(cells[column]):
         return None
     rest = " ".join(cell for i, cell in enumerate(cells) if i != column)
     if _DONE.search(rest):
         return None
     due = best_day(find_times(rest, reading.today, None, reading.order), reading.today)
-    if due == reading.today:
+    if due == reading.today and not _RANGE.search(rest):
         return None  # a timeline's row for the sent day is this mail itself ("6月24日 | 通知下发")
     if due is not None and _SPAN_ONLY.search(rest):
         due = None  # "签字盖章 | 5天内 | 双方": counted from a start the table does not give
     return Item(side, due, line.strip())
+
+
+_HANDLE = re.compile(r"@[\w.-]+")
+# "2026.05.19 - 2026.05.23": a window that starts on the sent day, not the sent day's own row
+_RANGE = re.compile(r"\d\s*[-~～至到]\s*20\d\d[./-]\d")
 
 
 def _owner_side(owner: str, reading: _Reading) -> Side | None:

@@ -1254,3 +1254,20 @@ def test_missing_the_event_and_a_conflict_are_no_step(text: str) -> None:
 def test_missing_one_thing_but_making_the_other() -> None:
     text = "I will miss the class this morning but will make it to the meeting at 3pm."
     assert dated(text) == dt.date(2026, 3, 4)
+
+
+@pytest.mark.parametrize(("table", "day"), [
+    ("Section | Title | 译者 | 完成时间\n-- | -- | -- | --\nguide |  install | @lin-yu | 2026.03.06 - 2026.03.09",
+     "2026-03-06"),
+    ("Section | Title | 译者 | 完成时间\n-- | -- | -- | --\nresource |  covers | @gao-rt | 2026.03.04 - 2026.03.05",
+     "2026-03-04"),
+])
+def test_a_claim_row_with_the_customers_own_handle(table: str, day: str) -> None:
+    assert dated(table) == dt.date.fromisoformat(day)
+
+
+def test_signing_up_with_the_sign_up_deadline_and_an_absence_in_the_notice() -> None:
+    quote = ("\n\n------------------ 原始邮件 ------------------\n发件人: \"organiser\" <n@example.org>;\n"
+             "发送时间: 2026年3月4日(星期三) 中午12:20\n主题: 线下活动报名\n\n- 时间: 周六 14:42~16:22\n"
+             "- 截止: 周五 23:42 前有效\n\nPs: 本周 free 技术教练不在, 是小型 C2T2.\n")
+    assert dated("后进的来报名 nicole-y" + quote) == dt.date(2026, 3, 7)
