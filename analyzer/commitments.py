@@ -103,8 +103,9 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     if "~" in rest:  # "~this Friday~ next Friday": struck through, taken back
         rest = _STRUCK.sub("", rest)
     sentences = split_sentences(rest)
+    mail = _MailState()
     for sentence in sentences:
-        candidates += _sentence_commitments(sentence, today, author, order)
+        candidates += _sentence_commitments(sentence, today, author, order, mail)
     candidates += _proposed_below(sentences, today, author, order)
     if author == "customer" and sentences and len(body) != len(text):
         candidates += _day_as_answer(sentences[0], text, today, order, candidates)
@@ -352,7 +353,7 @@ def judge_sentence(sentence: str, today: dt.date, author: Author,
 
 
 def _sentence_commitments(sentence: str, today: dt.date, author: Author,
-                          order: Order | None) -> list[Commitment]:
+                          order: Order | None, mail: _MailState | None = None) -> list[Commitment]:
     if sentence.endswith((":", "：")):
         # a heading ("今天项目周会纪要如下：", "Your action items:"); a long sentence keeps what
         # comes before its last clause ("学校定于…召开…会议，现就有关事宜通知如下：")
@@ -373,7 +374,7 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author,
     elif questioned and not moving:
         return []
     best: dict[Actor, Commitment] = {}
-    state = _SentenceState()
+    state = _SentenceState(ahead=mail.ahead if mail is not None else None)
     for part in parts:
         clause = whole if len(parts) == 1 else Clause.of(part)
         judged = _judge_clause(clause, sentence, today, author, state, order)
@@ -382,7 +383,22 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author,
         held = best.get(judged.actor)
         if held is None or (held.vague and not judged.vague):
             best[judged.actor] = judged
+    if mail is not None and state.ahead is not None and (_DAY_ONLY.fullmatch(sentence) or any(
+            c.due is not None and not c.vague and c.actor != "seller" for c in best.values())):
+        mail.ahead = state.ahead  # a day heading, or a step of the customer's or both sides' on a day
     return list(best.values())
+
+
+# A sentence that is a date and nothing else ("Wed, 06/17/2026", "2026年6月17日（周三）").
+_DAY_ONLY = re.compile(r"(?i)(?=[^\n]*\d)(?:[\s\d/.,:()（）\-年月日号]|(?:mon|tue|wed|thu|fri|sat|sun)(?:nes|rs|ur|s)?(?:day)?"
+                       r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|周[一二三四五六日天]|星期[一二三四五六日天]){1,40}")
+
+
+@dataclass
+class _MailState:
+    """What one sentence hands to the next within a mail."""
+
+    ahead: dt.date | None = None  # "Wed, 06/17/2026 … A regular meeting will be held at 11:30 am"
 
 
 @dataclass
@@ -630,6 +646,8 @@ def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:
     if cues.MARKER(clause) or cues.SCHEDULED(clause) or cues.RESCHEDULE(clause) \
             or cues.PROPOSAL(clause):
         return True
+    if cues.INVITED(clause) and cues.MEETING(clause):
+        return True  # "Please feel welcome to participate in our meeting on Wednesday, May 6"
     if cues.PRESENT_ACTION(clause) and not cues.REPEATED(clause):
         return True  # "Our board decides by the end of this month"
     return clause.cjk and cues.ZH_PRONOUN.search(clause.low) is not None

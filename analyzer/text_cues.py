@@ -651,7 +651,7 @@ HOSTED_EVENT = Cue(
 # An invitation to one's own meeting is no request for work ("请到我司参加评审",
 # "please join us for the kickoff on March 9"): the meeting is a step of both sides.
 INVITED = Cue(
-    en=r"please\s+(?:join|attend|come)\b",
+    en=r"please\s+(?:(?:feel\s+(?:free|welcome)|be\s+sure)\s+to\s+)?(?:join|attend|come|participate)\b",
     zh=r"请(?:您|贵司|贵方|各位|大家)?(?:(?!确认|提供|提交|回复|告知|反馈|报送|填写|上报)[^，,。；;？?]){0,14}?"
        r"(?:参加|出席|参会|莅临)",
     gate=("please",),

@@ -1271,3 +1271,16 @@ def test_signing_up_with_the_sign_up_deadline_and_an_absence_in_the_notice() -> 
              "发送时间: 2026年3月4日(星期三) 中午12:20\n主题: 线下活动报名\n\n- 时间: 周六 14:42~16:22\n"
              "- 截止: 周五 23:42 前有效\n\nPs: 本周 free 技术教练不在, 是小型 C2T2.\n")
     assert dated("后进的来报名 nicole-y" + quote) == dt.date(2026, 3, 7)
+
+
+def test_a_day_heading_dates_the_clock_time_below_it() -> None:
+    text = "Wed, 03/11/2026\n\nA regular meeting will be held at 11:30 am.\n\nWed, 04/15/2026\n\n9:30 am, Lily Day."
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == "joint"]
+    assert [c.due for c in steps] == [dt.date(2026, 3, 11)]
+
+
+def test_an_organisers_invitation_to_participate_dates_the_clock_time_after_it() -> None:
+    text = ("Please feel welcome to participate in our meeting on Wednesday Evening, March 11, 2026 at the "
+            "Museum.\nWe meet at 6:30pm and we are out the doors by 8.")
+    days = {c.due for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == "joint"}
+    assert days == {dt.date(2026, 3, 11)}
