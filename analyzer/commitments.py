@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
@@ -365,12 +365,22 @@ class _SentenceState:
 
     conditional: bool = False  # "如果预算批下来，我们下周三就可以签约": the condition carries on
     unclaimed: dt.date | None = None  # "Deadline 是 3/15，我们会按时提交": the day carries on
+    # Clauses so far whose condition is not yet asked: most clauses name no day and no
+    # step, and never need to know, so the cues run only once a later clause does.
+    unasked: list[Clause] = field(default_factory=list)
+
+    def is_conditional(self) -> bool:
+        """Whether this clause or an earlier one of the sentence sets a condition."""
+        if not self.conditional and self.unasked:
+            self.conditional = any(cues.CONDITIONAL(clause) and not sides.OTHER_PRECONDITION(clause)
+                                   for clause in self.unasked)
+        self.unasked.clear()
+        return self.conditional
 
 
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   state: _SentenceState, order: Order | None) -> Commitment | None:
-    state.conditional = state.conditional or (
-        cues.CONDITIONAL(clause) and not sides.OTHER_PRECONDITION(clause))
+    state.unasked.append(clause)
     times = find_times(clause.text, today, clause.low, order, (clause.latin, clause.cjk))
     named = bool(times)  # a day named and then ruled out leaves no clock time for today
     moved = cues.RESCHEDULE.search(clause) if times else None
@@ -401,7 +411,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         return None  # names no day and no next step
     if _is_excluded(clause):
         return None
-    tentative = (state.conditional or cues.HEDGE(clause)) and not (
+    tentative = (state.is_conditional() or cues.HEDGE(clause)) and not (
         cues.RESCHEDULE(clause) or cues.PROPOSAL(clause))
     if not _promises(clause, vague_step, tentative):
         state.unclaimed = due
