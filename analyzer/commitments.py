@@ -123,7 +123,7 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
     clocked = [c for c in found if c.due == today and c.actor != "seller" and not c.vague
                and not find_times(c.text, today)]  # "2pm is fine": the day is the quote's
     dated = any(c.due is not None and c.actor != "seller" and c not in clocked for c in found)
-    withdrawn = author == "customer" and _withdraws(body)
+    withdrawn = author == "customer" and _withdraws(body, sentences)
     if withdrawn:  # "临时加班，取消报名": the reply takes the sign-up back
         found = [c for c in found if c not in clocked]
         clocked = []
@@ -172,13 +172,16 @@ def _accepting_sentence(body: str, sentences: list[str] | None = None) -> str | 
     return next((s for s in sentences if ACCEPTS(Clause.of(s))), None)
 
 
-def _withdraws(body: str) -> bool:
-    """The reply calls the writer's own attendance off ("取消报名", "I have to cancel")."""
+def _withdraws(body: str, sentences: list[str] | None = None) -> bool:
+    """The reply calls the writer's own attendance off ("取消报名", "I have to cancel").
+    ``sentences`` is ``split_sentences(body)`` when the caller has it."""
     whole = Clause.of(body)
     if not _ATTENDS.search(whole.low) or not (cues.NEGATION(whole) or cues.CANCEL(whole)):
         return False  # a clause can refuse only if the whole reply does: test that first
+    if sentences is None:
+        sentences = split_sentences(body)
     return any(cues.CANCEL(clause) or cues.NEGATION(clause)
-               for sentence in split_sentences(body) for clause in map(
+               for sentence in sentences for clause in map(
                    Clause.of, cues.CLAUSE_BREAK.split(sentence)) if _ATTENDS.search(clause.low))
 
 
@@ -394,8 +397,10 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         reason = clause.low.find("because")
         times = [t for t in times if t.start < reason] or times
     due = best_day(times, today)
+    past: list[tuple[int, int]] | None = None  # the look-back stretches, once worked out
     if due is not None:  # only a day can be misattached; vague times are left as they are
-        ahead = _ahead_of_the_past(clause, times)
+        past = _looking_back(clause)
+        ahead = _ahead_of_the_past(times, past)
         if ahead is not times:
             times, due = ahead, best_day(ahead, today)
     if due is None and not times:  # "这周比较忙，下周再说吧": the clause names its own time
@@ -416,7 +421,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
     if not _promises(clause, vague_step, tentative):
         state.unclaimed = due
         return None
-    actor = resolve_actor(clause, author)
+    actor = resolve_actor(clause, author, past)
     if actor == author == "seller" and (cues.MEETING(clause) or cues.PROPOSAL(clause)
                                         or (due is not None and cues.SUITS(clause))):
         actor = "joint"  # "We will have our telecon tomorrow", "Thursday looks good": both sides meet
@@ -432,13 +437,13 @@ _OLD_DAY = re.compile(r"(?:原定|原计划|原先|原来|本来)(?:于|在|是|
                       r"(?:\s+(?:for|on|to\s+be))?(?:\s+the)?\s*$")
 
 
-def _ahead_of_the_past(clause: Clause, times: list[TimeMention]) -> list[TimeMention]:
-    """The times outside stretches that look back ("今天聊得很好", "great call today").
+def _ahead_of_the_past(times: list[TimeMention], past: list[tuple[int, int]]) -> list[TimeMention]:
+    """The times outside stretches that look back (``past``: "今天聊得很好", "great call
+    today").
 
     A day must belong to the step's own stretch: in "今天聊得很好，回头再联系" the day
     dates the meeting just held, and the step after it stays vague.
     """
-    past = _looking_back(clause) if times else []
     if not past:
         return times
     return [t for t in times if not _inside(t.start, past)]
@@ -603,13 +608,15 @@ def _subject(clause: Clause) -> re.Match[str] | None:
                default=None)
 
 
-def resolve_actor(clause: Clause, author: Author) -> Actor:
-    """Joint, the other side (second-person subject) or the author's side."""
+def resolve_actor(clause: Clause, author: Author,
+                  past: list[tuple[int, int]] | None = None) -> Actor:
+    """Joint, the other side (second-person subject) or the author's side. ``past`` is
+    ``_looking_back(clause)`` when the caller has it (a dated clause)."""
     other: Actor = "seller" if author == "customer" else "customer"
     subject = _subject(clause)
     if sides.OTHER_DELIVERS(clause) or _OTHERS_WORDS.match(clause.low):
         return other  # "Your team mentioned a release on March 20, which works for us"
-    if cues.JOINT(clause) and not _joint_only_looking_back(clause):
+    if cues.JOINT(clause) and not _joint_only_looking_back(clause, past):
         return author if _brings_others(clause, subject) else "joint"
     if cues.TOGETHER(clause) and not (
             subject is not None and cues.SINGULAR.match(clause.low, subject.start())):
@@ -648,7 +655,7 @@ def _brings_others(clause: Clause, subject: re.Match[str] | None) -> bool:
     return own and cues.BRINGS_OTHERS(clause)
 
 
-def _joint_only_looking_back(clause: Clause) -> bool:
+def _joint_only_looking_back(clause: Clause, past: list[tuple[int, int]] | None = None) -> bool:
     """Every joint cue sits in a look-back stretch ("今天见面非常愉快，回头再联系")."""
-    past = _looking_back(clause)
+    past = _looking_back(clause) if past is None else past
     return bool(past) and all(_inside(start, past) for start, _ in cues.JOINT.spans(clause))
