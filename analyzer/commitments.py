@@ -55,7 +55,7 @@ from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer import text_cues_sides as sides
-from dealnudge.analyzer.dates import TimeMention, best_day, find_times
+from dealnudge.analyzer.dates import TimeMention, best_day, find_times, may_name_a_time
 from dealnudge.analyzer.quotes import quoted_part, strip_quoted, unquoted_part
 from dealnudge.analyzer.text_cues import Clause
 from dealnudge.analyzer.text_locale import Order, numeric_order
@@ -338,6 +338,9 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author,
             return []
         sentence = lead
     whole = Clause.of(sentence)
+    if sentence.isascii() and not may_name_a_time(whole.low) \
+            and not cues.VAGUE_STEP.may_match_english(whole.low):
+        return []  # no clause of it names a day, a clock time or a next step (see _judge_clause)
     parts = cues.clauses(sentence, whole.low)
     asked = sentence.endswith(("?", "？"))
     questioned = asked or cues.QUESTION(whole)
@@ -413,7 +416,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         due = today  # "I can come to the library at 4", "下午三点见": a time today
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):
-        return None  # names no day and no next step
+        return None  # names no day and no next step (an ASCII sentence whose every clause
+        # ends here is skipped whole by _sentence_commitments: no digit, no time word, no step word)
     if _is_excluded(clause):
         return None
     tentative = (state.is_conditional() or cues.HEDGE(clause)) and not (

@@ -125,6 +125,11 @@ class Cue:
         self._gate = _any_of(gate)
         self._zh_gate = _any_of(zh_gate)  # the same for the Chinese half
 
+    def may_match_english(self, low: str) -> bool:
+        """False only if the English half matches neither ``low`` nor any part of it:
+        the gate finds none of its words."""
+        return self._en is not None and (self._gate is None or self._gate(low) is not None)
+
     def search(self, clause: Clause) -> re.Match[str] | None:
         low = clause.low
         if clause.latin:
