@@ -87,7 +87,8 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     body = strip_quoted(text)
     subject = _SUBJECT_LINE.search(body[:_SUBJECT_WINDOW]) if body[:_SUBJECT_WINDOW].lstrip(
         " \t#")[:1] in _SUBJECT_FIRST else None
-    body = _SUBJECT.sub("", _REPLY_SUBJECT.sub("", body))  # a reply's subject is the other message's
+    if _may_name_subject(body):
+        body = _SUBJECT.sub("", _REPLY_SUBJECT.sub("", body))  # a reply's subject is the other message's
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
@@ -537,6 +538,14 @@ _LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _REPLY_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?:re|回复|答复|fw|fwd|转发)\s*[:：][^\n]*$",
                             re.IGNORECASE | re.MULTILINE)
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
+
+
+def _may_name_subject(body: str) -> bool:
+    """Whether _SUBJECT or _REPLY_SUBJECT can match: the body holds "主题", "主旨" or
+    "ubject" in any case (IGNORECASE reads no other character as one of those letters;
+    "ſ" as "s" is why the test leaves the "s" out). Both substitutions, tried at every
+    line start, are spared on most mail."""
+    return "主题" in body or "主旨" in body or "ubject" in body.lower()
 _CLOCK = re.compile(
     r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
     r"(?<=at )\d{1,2}(?![\d:%,]|\.\d))(?![\d])|(?:上午|下午|晚上|中午|早上)?(?:(?<!\d)(?:[01]?\d|2[0-4])|[一二三四五六七八九十两]{1,3})点"
