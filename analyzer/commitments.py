@@ -546,6 +546,8 @@ def _may_name_subject(body: str) -> bool:
     "ſ" as "s" is why the test leaves the "s" out). Both substitutions, tried at every
     line start, are spared on most mail."""
     return "主题" in body or "主旨" in body or "ubject" in body.lower()
+
+
 _CLOCK = re.compile(
     r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
     r"(?<=at )\d{1,2}(?![\d:%,]|\.\d))(?![\d])|(?:上午|下午|晚上|中午|早上)?(?:(?<!\d)(?:[01]?\d|2[0-4])|[一二三四五六七八九十两]{1,3})点"
