@@ -50,12 +50,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer import text_cues_sides as sides
-from dealnudge.analyzer.dates import TimeMention, best_day, find_times
+from dealnudge.analyzer.dates import TimeMention, best_day, find_times, may_name_a_time
 from dealnudge.analyzer.quotes import quoted_part, strip_quoted, unquoted_part
 from dealnudge.analyzer.text_cues import Clause
 from dealnudge.analyzer.text_locale import Order, numeric_order
@@ -87,7 +87,8 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     body = strip_quoted(text)
     subject = _SUBJECT_LINE.search(body[:_SUBJECT_WINDOW]) if body[:_SUBJECT_WINDOW].lstrip(
         " \t#")[:1] in _SUBJECT_FIRST else None
-    body = _SUBJECT.sub("", _REPLY_SUBJECT.sub("", body))  # a reply's subject is the other message's
+    if _may_name_subject(body):
+        body = _SUBJECT.sub("", _REPLY_SUBJECT.sub("", body))  # a reply's subject is the other message's
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
@@ -128,7 +129,7 @@ def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt
     clocked = [c for c in found if c.due == today and c.actor != "seller" and not c.vague
                and not find_times(c.text, today)]  # "2pm is fine": the day is the quote's
     dated = any(c.due is not None and c.actor != "seller" and c not in clocked for c in found)
-    withdrawn = author == "customer" and _withdraws(body)
+    withdrawn = author == "customer" and _withdraws(body, sentences)
     if withdrawn:  # "临时加班，取消报名": the reply takes the sign-up back
         found = [c for c in found if c not in clocked]
         clocked = []
@@ -209,13 +210,16 @@ def _accepting_sentence(body: str, sentences: list[str] | None = None) -> str | 
 _PLUS_ONE = re.compile(r"\W*\+1[!.\s]*")
 
 
-def _withdraws(body: str) -> bool:
-    """The reply calls the writer's own attendance off ("取消报名", "I have to cancel")."""
+def _withdraws(body: str, sentences: list[str] | None = None) -> bool:
+    """The reply calls the writer's own attendance off ("取消报名", "I have to cancel").
+    ``sentences`` is ``split_sentences(body)`` when the caller has it."""
     whole = Clause.of(body)
     if not _ATTENDS.search(whole.low) or not (cues.NEGATION(whole) or cues.CANCEL(whole)):
         return False  # a clause can refuse only if the whole reply does: test that first
+    if sentences is None:
+        sentences = split_sentences(body)
     return any(cues.CANCEL(clause) or cues.NEGATION(clause)
-               for sentence in split_sentences(body) for clause in map(
+               for sentence in sentences for clause in map(
                    Clause.of, cues.CLAUSE_BREAK.split(sentence)) if _ATTENDS.search(clause.low))
 
 
@@ -317,7 +321,7 @@ def _clock_only_last(candidates: list[Commitment], today: dt.date) -> list[Commi
 def split_sentences(body: str) -> list[str]:
     """Sentences of the body; "Mar. 12th" and "3 p.m." do not end one, nor does the
     line break of a hard-wrapped paragraph ("… finish the review before\nJanuary 18th.")."""
-    if "\n" in body:
+    if "\n" in body and _may_be_wrapped(body):
         body = _WRAPPED.sub(r"\1 ", body)
     sentences: list[str] = []
     start = 0
@@ -335,6 +339,16 @@ def split_sentences(body: str) -> list[str]:
 # A line break inside a paragraph that a mail client wrapped at ~72 characters: the line
 # before is long and ends mid-sentence, the line after continues it (no bullet, no blank).
 _WRAPPED = re.compile(r"^([^\n]{48,}[^\s.!?:;。！？：；])\n(?=[ \t]*[^\s\-*•>#|\d])", re.MULTILINE)
+_SENTENCE_STOPS = frozenset(".!?:;。！？：；")
+
+
+def _may_be_wrapped(body: str) -> bool:
+    """Whether a line could be one _WRAPPED joins: 49 characters or more, followed by a
+    line break, ending in neither a space nor a stop. Most bodies have none, and the
+    pattern, tried at every line start and backtracking through long lines, costs more
+    than this test."""
+    return any(len(line) > 48 and line[-1] not in _SENTENCE_STOPS and not line[-1].isspace()
+               for line in body.split("\n")[:-1])
 
 
 # Markdown and bullet decoration ahead of a sentence ("### Next lunch is …", "**Note**",
@@ -362,6 +376,9 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author,
             return []
         sentence = lead
     whole = Clause.of(sentence)
+    if sentence.isascii() and not may_name_a_time(whole.low) \
+            and not cues.VAGUE_STEP.may_match_english(whole.low):
+        return []  # no clause of it names a day, a clock time or a next step (see _judge_clause)
     parts = cues.clauses(sentence, whole.low)
     asked = sentence.endswith(("?", "？"))
     questioned = asked or cues.QUESTION(whole)
@@ -409,12 +426,22 @@ class _SentenceState:
     unclaimed: dt.date | None = None  # "Deadline 是 3/15，我们会按时提交": the day carries on
     ahead: dt.date | None = None  # "I'm flying in tomorrow, so let's meet at 10": a clock time's day
     hedged: dt.date | None = None  # "I think we can finish before the 18th, and I will send it then"
+    # Clauses so far whose condition is not yet asked: most clauses name no day and no
+    # step, and never need to know, so the cues run only once a later clause does.
+    unasked: list[Clause] = field(default_factory=list)
+
+    def is_conditional(self) -> bool:
+        """Whether this clause or an earlier one of the sentence sets a condition."""
+        if not self.conditional and self.unasked:
+            self.conditional = any(cues.CONDITIONAL(clause) and not sides.OTHER_PRECONDITION(clause)
+                                   for clause in self.unasked)
+        self.unasked.clear()
+        return self.conditional
 
 
 def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
                   state: _SentenceState, order: Order | None) -> Commitment | None:
-    state.conditional = state.conditional or (
-        cues.CONDITIONAL(clause) and not sides.OTHER_PRECONDITION(clause))
+    state.unasked.append(clause)
     times = find_times(clause.text, today, clause.low, order, (clause.latin, clause.cjk))
     named = bool(times)  # a day named and then ruled out leaves no clock time for today
     moved = cues.RESCHEDULE.search(clause) if times else None
@@ -431,8 +458,10 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         reason = clause.low.find("because")
         times = [t for t in times if t.start < reason] or times
     due = best_day(times, today)
+    past: list[tuple[int, int]] | None = None  # the look-back stretches, once worked out
     if due is not None:  # only a day can be misattached; vague times are left as they are
-        ahead = _ahead_of_the_past(clause, times)
+        past = _looking_back(clause)
+        ahead = _ahead_of_the_past(times, past)
         if ahead is not times:
             times, due = ahead, best_day(ahead, today)
     if due is None and not times:  # "这周比较忙，下周再说吧": the clause names its own time
@@ -449,15 +478,16 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         state.ahead = due
     vague_step = cues.VAGUE_STEP(clause)
     if due is None and not vague_step and all(t.due is not None for t in times):
-        return None  # names no day and no next step
+        return None  # names no day and no next step (an ASCII sentence whose every clause
+        # ends here is skipped whole by _sentence_commitments: no digit, no time word, no step word)
     if _is_excluded(clause):
         return None
-    tentative = (state.conditional or cues.HEDGE(clause)) and not (
+    tentative = (state.is_conditional() or cues.HEDGE(clause)) and not (
         cues.RESCHEDULE(clause) or cues.PROPOSAL(clause))
     if not _promises(clause, vague_step, tentative):
         state.unclaimed = due
         return None
-    actor = resolve_actor(clause, author)
+    actor = resolve_actor(clause, author, past)
     if actor == author == "seller" and (cues.MEETING(clause) or cues.PROPOSAL(clause) or (
             due is not None and (cues.SUITS(clause) or cues.HOSTED_EVENT(clause)
                                  or (_WE_ASK.search(clause.low) and cues.RESCHEDULE(clause))))):
@@ -484,13 +514,13 @@ _OLD_DAY = re.compile(r"(?:原定|原计划|原先|原来|本来)(?:于|在|是|
                       r"(?:\s+(?:for|on|to\s+be))?(?:\s+the)?\s*$")
 
 
-def _ahead_of_the_past(clause: Clause, times: list[TimeMention]) -> list[TimeMention]:
-    """The times outside stretches that look back ("今天聊得很好", "great call today").
+def _ahead_of_the_past(times: list[TimeMention], past: list[tuple[int, int]]) -> list[TimeMention]:
+    """The times outside stretches that look back (``past``: "今天聊得很好", "great call
+    today").
 
     A day must belong to the step's own stretch: in "今天聊得很好，回头再联系" the day
     dates the meeting just held, and the step after it stays vague.
     """
-    past = _looking_back(clause) if times else []
     if not past:
         return times
     return [t for t in times if not _inside(t.start, past)]
@@ -580,6 +610,16 @@ _LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _REPLY_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?:re|回复|答复|fw|fwd|转发)\s*[:：][^\n]*$",
                             re.IGNORECASE | re.MULTILINE)
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
+
+
+def _may_name_subject(body: str) -> bool:
+    """Whether _SUBJECT or _REPLY_SUBJECT can match: the body holds "主题", "主旨" or
+    "ubject" in any case (IGNORECASE reads no other character as one of those letters;
+    "ſ" as "s" is why the test leaves the "s" out). Both substitutions, tried at every
+    line start, are spared on most mail."""
+    return "主题" in body or "主旨" in body or "ubject" in body.lower()
+
+
 _CLOCK = re.compile(
     r"(?<![\d:.])(?:\d{1,2}:[0-5]\d\s*(?:am|pm|a\.m\.|p\.m\.)?|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|"
     r"(?<=at )\d{1,2}(?![\d:%,]|\.\d))(?![\d])|(?:上午|下午|晚上|中午|早上)?(?:(?<!\d)(?:[01]?\d|2[0-4])|[一二三四五六七八九十两]{1,3})点"
@@ -587,7 +627,10 @@ _CLOCK = re.compile(
 # Every _CLOCK match holds a digit, "点", or "午"/"晚" (上午 下午 中午 晚上 傍晚): a one-class
 # search rules most clauses out ~20x cheaper than the pattern's alternation.
 _CLOCK_GATE = re.compile(r"[\d点午晚]")
-_NUMERIC_DATE = re.compile(r"\d[/.]\d")  # only then does the writer's date order matter
+# Only a digit, "/" or ".", digit makes the writer's date order matter. Written from the
+# separator, so the engine skips to the few "/" and "." of a mail instead of trying
+# every character: the same mails match.
+_NUMERIC_DATE = re.compile(r"[/.](?<=\d[/.])(?=\d)")
 _WEEKDAY = re.compile(r"(?i)mon|tue|wed|thu|fri|sat|sun|周[一二三四五六日天]|星期|礼拜")
 _QUOTE_WINDOW = 1500  # the message replied to heads the quote; older ones lie below
 def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]:
@@ -661,8 +704,10 @@ def _subject(clause: Clause) -> re.Match[str] | None:
                default=None)
 
 
-def resolve_actor(clause: Clause, author: Author) -> Actor:
-    """Joint, the other side (second-person subject) or the author's side."""
+def resolve_actor(clause: Clause, author: Author,
+                  past: list[tuple[int, int]] | None = None) -> Actor:
+    """Joint, the other side (second-person subject) or the author's side. ``past`` is
+    ``_looking_back(clause)`` when the caller has it (a dated clause)."""
     other: Actor = "seller" if author == "customer" else "customer"
     subject = _subject(clause)
     if sides.SELLER_DELIVERY(clause):
@@ -671,7 +716,7 @@ def resolve_actor(clause: Clause, author: Author) -> Actor:
         return "customer"
     if sides.OTHER_DELIVERS(clause) or _OTHERS_WORDS.match(clause.low):
         return other  # "Your team mentioned a release on March 20, which works for us"
-    if cues.JOINT(clause) and not _joint_only_looking_back(clause):
+    if cues.JOINT(clause) and not _joint_only_looking_back(clause, past):
         return author if _brings_others(clause, subject) else "joint"
     if cues.TOGETHER(clause) and not (
             subject is not None and cues.SINGULAR.match(clause.low, subject.start())):
@@ -710,7 +755,7 @@ def _brings_others(clause: Clause, subject: re.Match[str] | None) -> bool:
     return own and cues.BRINGS_OTHERS(clause)
 
 
-def _joint_only_looking_back(clause: Clause) -> bool:
+def _joint_only_looking_back(clause: Clause, past: list[tuple[int, int]] | None = None) -> bool:
     """Every joint cue sits in a look-back stretch ("今天见面非常愉快，回头再联系")."""
-    past = _looking_back(clause)
+    past = _looking_back(clause) if past is None else past
     return bool(past) and all(_inside(start, past) for start, _ in cues.JOINT.spans(clause))

@@ -478,6 +478,12 @@ def _names_a_time(low: str) -> bool:
     return any(map(low.__contains__, _EN_GATE))
 
 
+def may_name_a_time(low: str) -> bool:
+    """False only if ``find_times`` finds nothing in ``low`` (lower-cased ASCII) nor in any
+    part of it: no digit, and none of the words every English time pattern holds."""
+    return _HAS_DIGIT.search(low) is not None or _names_a_time(low)
+
+
 def find_times(text: str, today: dt.date, low: str | None = None,
                order: Order | None = "md", scripts: tuple[bool, bool] | None = None
                ) -> list[TimeMention]:

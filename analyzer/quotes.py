@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _CUT = re.compile(
@@ -171,7 +172,7 @@ def _without_quote_lines(text: str) -> tuple[str, tuple[str, ...]]:
     if ">" not in normal:
         return normal, ()
     heads: list[str] = []
-    for head in _HEADS_QUOTE.finditer(normal):
+    for head in _heads_quote(normal):
         rest = _QUOTE_LINE.sub("", normal[head.end():]).lstrip()
         if rest and _CUT.match(rest) is None:  # an answer follows, not an older message
             heads.append(head["line"])
@@ -186,6 +187,20 @@ def _without_quote_lines(text: str) -> tuple[str, tuple[str, ...]]:
 _HEADS_QUOTE = re.compile(
     r"^(?P<line>[ \t]*(?=[^\n]*(?:wrote|写道)\s*[:：][ \t]*$)[^\n>][^\n]*)\n(?=(?:[ \t]*\n)*[ \t]*>)",
     re.MULTILINE | re.IGNORECASE)
+
+
+def _heads_quote(normal: str) -> Iterator[re.Match[str]]:
+    """``_HEADS_QUOTE.finditer(normal)``, tried only at the lines that hold "wrote" or
+    "写道": a match is one whole line holding one, so no other line can start one, and
+    the pattern's look-ahead scan of every line is spared. (No character that
+    IGNORECASE reads as a letter of "wrote" lower-cases to anything else.)"""
+    start = 0
+    for line in normal.split("\n"):
+        if "写道" in line or "wrote" in line.lower():
+            found = _HEADS_QUOTE.match(normal, start)
+            if found is not None:
+                yield found
+        start += len(line) + 1
 
 
 def _cut_sign_off(body: str) -> str:

@@ -20,8 +20,7 @@ import re._compiler as _sre_compiler
 import re._constants as _sre
 import re._parser as _sre_parse
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from dealnudge.analyzer.dates import ascii_bounds, fold
 
@@ -30,9 +29,11 @@ _LATIN = re.compile(r"[a-z]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@dataclass(frozen=True)
-class Clause:
-    """A clause, lower-cased once, with the scripts it contains."""
+class Clause(NamedTuple):
+    """A clause, lower-cased once, with the scripts it contains.
+
+    A named tuple rather than a frozen dataclass: extraction makes a dozen per mail,
+    and a frozen dataclass's ``__init__`` costs several times a tuple's."""
 
     text: str
     low: str
@@ -123,6 +124,11 @@ class Cue:
         self._zh = _skipping(zh) if zh else None
         self._gate = _any_of(gate)
         self._zh_gate = _any_of(zh_gate)  # the same for the Chinese half
+
+    def may_match_english(self, low: str) -> bool:
+        """False only if the English half matches neither ``low`` nor any part of it:
+        the gate finds none of its words."""
+        return self._en is not None and (self._gate is None or self._gate(low) is not None)
 
     def search(self, clause: Clause) -> re.Match[str] | None:
         low = clause.low

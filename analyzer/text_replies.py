@@ -93,9 +93,18 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None,
     keeps calendar dates alone: all that pinning a reply's weekday needs.
     """
     days: list[dt.date] = []
-    if not (_EXPLICIT_HINT if explicit_only else _HAS_TIME_WORD).search(quoted):
+    if explicit_only:
+        hinted = _dated_lines(quoted)
+        if not hinted:
+            return days
+        header = _header(quoted)
+        if header is not None and all(header.start() <= start and end <= header.end()
+                                      for start, end in hinted):
+            return days  # only the attribution names a date: the message proposes none
+    elif not _HAS_TIME_WORD.search(quoted):
         return days
-    header = _header(quoted)
+    else:
+        header = _header(quoted)
     written: dt.date | None = None
     dated = header is None  # the header's day is read once a sentence needs it
     text = quoted[:header.start()] + quoted[header.end():] if header else quoted
@@ -129,6 +138,21 @@ def proposed_days(quoted: str, today: dt.date, order: Order | None,
     if len(days) > 1 and len(explicit) == 1:
         return explicit  # "cancel this week's and pick back up on 2 April": the date decides
     return days
+
+
+def _dated_lines(quoted: str) -> list[tuple[int, int]]:
+    """Where the lines holding an explicit-date hint lie. With ``explicit_only`` a sentence
+    counts only if it holds one, and no sentence spans lines (nor do the heading and
+    "or" rewrites make a hint), so a quote whose only such line is the attribution,
+    which is cut out before reading, proposes nothing: the usual case, settled without
+    the rewrites and the sentence split."""
+    found = []
+    start = 0
+    for line in quoted.split("\n"):
+        if _DIGIT.search(line) is not None and _EXPLICIT_HINT.search(line) is not None:
+            found.append((start, start + len(line)))
+        start += len(line) + 1
+    return found
 
 
 _SENTENCE = re.compile(r"(?:[^。！？!?\n.]+|\.(?!\s|$))+[。！？!?.]?")
