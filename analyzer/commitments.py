@@ -489,7 +489,7 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         return None
     actor = resolve_actor(clause, author, past)
     if actor == author == "seller" and (cues.MEETING(clause) or cues.PROPOSAL(clause) or (
-            due is not None and (cues.SUITS(clause) or cues.HOSTED_EVENT(clause)
+            due is not None and (cues.SUITS(clause) or cues.HOSTED_EVENT(clause) or cues.GROUP_ACTIVITY(clause)
                                  or (_WE_ASK.search(clause.low) and cues.RESCHEDULE(clause))))):
         actor = "joint"  # "We will have our telecon tomorrow", "Thursday looks good": both sides meet
     if due is None or tentative:

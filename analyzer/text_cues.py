@@ -237,7 +237,8 @@ MARKER = Cue(
        r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)[a-z0-9]+"
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
-       r"|to\s+follow\b|coming\s+(?:your|you['’]?r)\s+way\b|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|call|session|gathering)\s+(?:would|will)\s+be\s+(?:on|at)\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
+       r"|to\s+follow\b|coming\s+(?:your|you['’]?r)\s+way\b|to\s+be\s+held\s+(?:on|at|this|next)|"
+       r"(?:first|next|annual|spring|summer|autumn|fall|winter|holiday|christmas)\s+(?:event|party|gathering|social|outing|picnic|potluck)s?\s+(?:[a-z'’-]+\s+){0,4}?(?:is|will\s+be)\s+(?:on|at|this|next|tomorrow|tonight|today)|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|call|session|gathering)\s+(?:would|will)\s+be\s+(?:on|at)\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
        r"|give\s+(?:us|me)\s+until|(?:asked|told|instructed|got)\s+(?!you\b|your\b|them\b)(?:our\s+|my\s+|the\s+)?[a-z]+(?:\s+[a-z]+)?\s+to\s+[a-z]+|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
        + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target(?:\s+[a-z-]+)?\s+(?:date|day)"
        r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
@@ -595,6 +596,9 @@ MEETING = Cue(
        r"today|tonight|next|this)\b"
        # "I am hereby inviting anyone and everyone to our house, Friday, May 1st"
        r"|(?:hereby\s+)?inviting\s+(?:you|everyone|anyone|all|y['’]all)\b"
+       # "The first event for the garden club is on June 11th at 11am"
+       r"|(?:event|party|gathering|social|outing|picnic|potluck)s?\s+(?:[a-z'’-]+\s+){0,4}?(?:is|will\s+be)\s+"
+       r"(?:on|at|this|next|tomorrow|tonight|today)\b"
        # "Tonight at 6 pm … will be the first meeting of the group"
        r"|will\s+be\s+(?:the|our|a)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|meetup|session|social|gathering|workshop)\b"
        # "The annual general meeting will take place on …", "the Business Meeting should be moved to …"
@@ -608,7 +612,7 @@ MEETING = Cue(
        r"\s+(?:for|on|as)\b|schedul(?:e|ed|ing)\s+(?:this|it)\s+for\b"
        # an organiser's notice: "will be held Tuesday", "at our next meeting, Monday", "rooms
        # reserved … for the installfest", "a location and date locked in for Saturday"
-       r"|(?:will\s+(?:now\s+|still\s+)?be|is\s+being|is|are)\s+held\b|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|meet|call|session|event|gathering)\b"
+       r"|(?:will\s+(?:now\s+|still\s+)?be|is\s+being|is|are|to\s+be)\s+held\b|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|meet|call|session|event|gathering)\b"
        r"|(?:rooms?|space|venue|hall)\s+(?:reserved|booked)\b|(?:reserved|booked)\s+(?:a\s+|the\s+|some\s+)?(?:rooms?|space|venue|hall)\b"
        r"|locked\s+in\s+for\b|confirmed\s+the\s+(?:date|day|venue)\b|reminder\s+that\b"
        r"|^\W*it['’]s\s+(?:this|next|on)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*$"  # "It's THIS SATURDAY."
@@ -620,7 +624,8 @@ MEETING = Cue(
        r"|(?:mov|postpon|reschedul|push|shift|bump)[a-z]*\s+(?:[a-z0-9'’-]+\s+){0,4}?(?:meeting|call|sync|session|"
        r"demo|review|workshop|standup|check-?in)\b",
     zh=r"召开|举行|(?<!不再)举办(?![^。；;]*(?:诚邀|邀请您|敬请|莅临))|(?:比赛|决赛|复赛|初赛|大会|会议|活动|典礼|仪式|年会|晚会|聚会)定于|开会|碰头|见面|北京时间|(?<=[点分半])[^，,。；;！!]{0,10}(?:大会|会议|座谈会|研讨会|分享会|读书会|聚会|培训|讲座)(?=[，,。；;！!\s]|$)|(?:继续|补充|新一次|下一次|下次)(?:的)?会议?|是[^，,。]{0,6}会议|(?:视频|电话|线上|腾讯|钉钉|飞书)会议?|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)|(?:会|会议|讨论|例会|评审会?|活动|聚会)[^，。]{0,6}(?:改|调整?|推迟|延期|顺延|挪)",
-    gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop",
+    gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop", "event", "party",
+          "gathering", "social", "outing", "picnic", "potluck",
           "webinar", "discussion", "sync", "standup", "together", "demo", "onsite", "on-site",
           "visit", "kick", "invit", "confirmed", "booked", "scheduled", "all set", "zoom", "teams",
           "skype", "webex", "on the call", "on the line", "on the bridge", "mov", "postpon", "reschedul", "push", "shift", "bump",
@@ -633,21 +638,28 @@ MEETING = Cue(
 # A question that proposes a joint step ("shall we try for Feb 16?", "how about meeting
 # at 2pm?"): the proposal counts like "let's".
 PROPOSAL = Cue(
-    en=r"(?:shall\s+we|how\s+about|what\s+about|how\s+does|why\s+don['’]t\s+we|can\s+we\s+(?:meet|do|try|"
+    en=r"(?:shall\s+we|how\s+about|what\s+about|how\s+does|why\s+don['’]t\s+we|(?:i|we)(?:['’]d|\s+would)?\s+(?:suggest|propose)\s+(?:for\s+)?(?:this|the|our|a|next)\s+(?:meeting|call|session)|can\s+we\s+(?:meet|do|try|"
        r"schedule|say)|could\s+we\s+(?:meet|do|try|say)|would\s+you\s+like\s+to\s+(?:meet|talk|chat|catch\s+up|hop\s+on|join\s+(?:a|the)\s+call))\b"
        # a day alone, asked: "This Thursday at 3:30?", "For instance, Wednesday 23/9?"
        r"|^(?:for\s+(?:instance|example)|say|maybe|perhaps)[,\s]+(?:(?:this|next|coming)\s+)?"
        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[^?.!]{0,25}\?\s*$",
     # "我们定在6月13日发布吧？": a day suggested for both, asked
     zh=r"(?:我们|咱们)[^，,。？?]{0,20}(?:定在|定于|安排在|放在)[^，,。？?]{0,20}吧\s*[?？]\s*$",
-    gate=("shall", "about", "don", "can we", "could we", "how does", "would you like", "?"),
+    gate=("shall", "about", "don", "can we", "could we", "how does", "would you like", "suggest", "propose", "?"),
     zh_gate=("吧",),
 )
 # An event the writer's side holds ("we are holding a social evening on Friday 24th July",
 # "an event scheduled for the evening of Friday September 11"): an organiser's
 # notice of it is the meeting of both sides.
 _EVENTS = (r"(?:event|evening|party|lunch|dinner|social|hackathon|meetup|workshop|session|gathering|picnic"
-           r"|fair|festival|tournament|celebration|reception|outing|concert|night|day|webinar|open\s+house)s?")
+           r"|fair|festival|tournament|celebration|reception|outing|concert|night|day|webinar|open\s+house|potluck|ride|hike)s?")
+# A club's own activity with "we" ("we are planning to ride Sunday", "we should be able to get a
+# ride in on Saturday"): an organiser's notice of it is the meeting of both sides.
+GROUP_ACTIVITY = Cue(
+    en=r"we(?:['’]re|\s+are|['’]ll|\s+will|\s+should|\s+can|\s+plan|\s+are\s+planning)?\s+(?:[a-z]+\s+){0,3}?"
+       r"(?:ride|hike|walk|play|practi[cs]e|gather|get\s+together|get\s+a\s+(?:ride|hike|walk|game)\s+in)\b",
+    gate=("ride", "hike", "walk", "play", "practi", "gather", "together"),
+)
 HOSTED_EVENT = Cue(
     en=r"(?:we|i)(?:['’]re|['’]m|\s+are|\s+am|\s+will\s+be)\s+(?:holding|hosting|organi[sz]ing|throwing|running)\s+"
        r"(?:(?!on\b|at\b|in\b)[a-z0-9'’`-]+\s+){0,4}?" + _EVENTS

@@ -1284,3 +1284,21 @@ def test_an_organisers_invitation_to_participate_dates_the_clock_time_after_it()
             "Museum.\nWe meet at 6:30pm and we are out the doors by 8.")
     days = {c.due for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == "joint"}
     assert days == {dt.date(2026, 3, 11)}
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("The first event for the garden club is on March 11th at 11am.", "2026-03-11"),
+    ("This weekend's star party is intended to be held on Saturday, March 7, at 8:00pm.", "2026-03-07"),
+    ("I'd suggest for this meeting, which I anticipate to take about an hour, Thursday of next week, 12 March.",
+     "2026-03-12"),
+    ("So, we are planning to ride Sunday. No-drop definitely.", "2026-03-08"),
+    ("On Friday, March 13th, we will be hosting our very first potluck in the East Room.", "2026-03-13"),
+])
+def test_an_organisers_event_ride_and_suggested_meeting_day(text: str, day: str) -> None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == "joint"]
+    assert [c.due for c in steps] == [dt.date.fromisoformat(day)]
+
+
+def test_a_customers_suggestion_of_a_day_is_not_yet_a_step() -> None:
+    assert dated("I think it would be beneficial if we reserved a time slot now, and I suggest that it'd be "
+                 "12 March, maybe 1930 UTC.") is None
