@@ -601,6 +601,8 @@ MEETING = Cue(
        r"(?:on|at|this|next|tomorrow|tonight|today)\b"
        # "Tonight at 6 pm … will be the first meeting of the group"
        r"|will\s+be\s+(?:the|our|a)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|meetup|session|social|gathering|workshop)\b"
+       # "the meeting after that will switch to the new schedule, on Friday October 16"
+       r"|(?:meeting|call|session)s?\s+(?:[a-z]+\s+){0,3}?will\s+(?:switch|move|happen|resume)\b"
        # "The annual general meeting will take place on …", "the Business Meeting should be moved to …"
        r"|(?:meeting|meetup|agm|conference|session|workshop|kick-?off)\s+(?:will|shall|should|is\s+to|has\s+to|had\s+to|must)\s+"
        r"(?:now\s+)?(?:take\s+place|be\s+(?:moved|postponed|rescheduled|changed|held))\b"

@@ -53,9 +53,10 @@ OTHER_PRECONDITION = Cue(
        r"(?:revised|updated|final|signed|new)))\b|if\s+(?:someone|somebody|anyone|anybody)\b"
        r"|if\s+(?:it|that|the\s+(?:meeting|call|session|demo))\s*(?:is|['’]s)\s+still\b"
        r"|if\s+(?:you|everyone|everybody)\s+(?:are|is|['’]re)\s+(?:ok|okay|fine|happy|good)\s+with\b"
-       r"|if\s+you\s+(?:have|send|submit|accept|sign|confirm)\s+(?:an?|the|your|us|it|them)\b",  # "if you have an invoice for January"
+       r"|if\s+you\s+(?:have|send|submit|accept|sign|confirm)\s+(?:an?|the|your|us|it|them)\b"  # "if you have an invoice for January"
+       r"|(?:if|unless)\s+(?:no\s*one|nobody|anyone|anybody)\s+objects?\b|unless\s+there\s+are\s+(?:any\s+)?objections\b",
     zh=r"等(?:你们|您|你|贵司|贵方)|收到(?:你们|您|你|贵司|贵方)|没(?:有)?人(?:认领|领|做|接)",  # "如果没人认领的话我就先翻译"
-    gate=("once", "soon", "if some", "if any", "still", "if you", "if every"),
+    gate=("once", "soon", "if some", "if any", "still", "if you", "if every", "object"),
     zh_gate=("等", "收到", "人"),
 )
 # Thanks for a promise the other side made is a recap of it, not a look back ("Thanks for

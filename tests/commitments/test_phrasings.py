@@ -1302,3 +1302,12 @@ def test_an_organisers_event_ride_and_suggested_meeting_day(text: str, day: str)
 def test_a_customers_suggestion_of_a_day_is_not_yet_a_step() -> None:
     assert dated("I think it would be beneficial if we reserved a time slot now, and I suggest that it'd be "
                  "12 March, maybe 1930 UTC.") is None
+
+
+def test_an_organisers_meeting_that_will_switch_to_a_new_day() -> None:
+    text = "The meeting after that will switch to the new schedule, on Friday March 13."
+    assert seller_dated(text) == dt.date(2026, 3, 13)
+
+
+def test_if_no_one_objects_is_a_condition_on_others() -> None:
+    assert dated("If no one objects, I will coordinate the March 10th meeting program.") == dt.date(2026, 3, 10)
