@@ -238,7 +238,7 @@ MARKER = Cue(
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
        r"|to\s+follow\b|coming\s+(?:your|you['’]?r)\s+way\b|to\s+be\s+held\s+(?:on|at|this|next)|"
-       r"(?:first|next|annual|spring|summer|autumn|fall|winter|holiday|christmas)\s+(?:event|party|gathering|social|outing|picnic|potluck)s?\s+(?:[a-z'’-]+\s+){0,4}?(?:is|will\s+be)\s+(?:on|at|this|next|tomorrow|tonight|today)|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|call|session|gathering)\s+(?:would|will)\s+be\s+(?:on|at)\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
+       r"(?:first|next|annual|spring|summer|autumn|fall|winter|holiday|christmas)\s+(?:[a-z-]+\s+)?(?:event|party|gathering|social|outing|picnic|potluck)s?\s+(?:[a-z'’-]+\s+){0,4}?(?:is|will\s+be)\s+(?:on|at|this|next|tomorrow|tonight|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|call|session|gathering)\s+(?:would|will)\s+be\s+(?:on|at)\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
        r"|give\s+(?:us|me)\s+until|(?:asked|told|instructed|got)\s+(?!you\b|your\b|them\b)(?:our\s+|my\s+|the\s+)?[a-z]+(?:\s+[a-z]+)?\s+to\s+[a-z]+|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
        + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target(?:\s+[a-z-]+)?\s+(?:date|day)"
        r"|(?:goal|plan|aim|target|intention|hope)\s+is\s+to"
@@ -598,7 +598,7 @@ MEETING = Cue(
        r"|(?:hereby\s+)?inviting\s+(?:you|everyone|anyone|all|y['’]all)\b"
        # "The first event for the garden club is on June 11th at 11am"
        r"|(?:event|party|gathering|social|outing|picnic|potluck)s?\s+(?:[a-z'’-]+\s+){0,4}?(?:is|will\s+be)\s+"
-       r"(?:on|at|this|next|tomorrow|tonight|today)\b"
+       r"(?:on|at|this|next|tomorrow|tonight|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
        # "Tonight at 6 pm … will be the first meeting of the group"
        r"|will\s+be\s+(?:the|our|a)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|meetup|session|social|gathering|workshop)\b"
        # "the meeting after that will switch to the new schedule, on Friday October 16"
@@ -665,8 +665,10 @@ GROUP_ACTIVITY = Cue(
 HOSTED_EVENT = Cue(
     en=r"(?:we|i)(?:['’]re|['’]m|\s+are|\s+am|\s+will\s+be)\s+(?:holding|hosting|organi[sz]ing|throwing|running)\s+"
        r"(?:(?!on\b|at\b|in\b)[a-z0-9'’`-]+\s+){0,4}?" + _EVENTS
-       + r"\b|" + _EVENTS + r"\s+(?:(?:is|are|has\s+been|have\s+been)\s+)?(?:scheduled|planned|set)\s+for\b",
-    gate=("holding", "hosting", "organi", "throwing", "running", "scheduled", "planned", "set for"),
+       + r"\b|" + _EVENTS + r"\s+(?:(?:is|are|has\s+been|have\s+been)\s+)?(?:scheduled|planned|set)\s+for\b"
+       # "There will still be an On-Site event here … on Nov 13-14"
+       r"|there\s+will\s+(?:still\s+|also\s+)?be\s+(?:an?\s+|the\s+|our\s+)?(?:[a-z'’-]+\s+){0,3}?" + _EVENTS + r"\b",
+    gate=("holding", "hosting", "organi", "throwing", "running", "scheduled", "planned", "set for", "there will"),
 )
 # An invitation to one's own meeting is no request for work ("请到我司参加评审",
 # "please join us for the kickoff on March 9"): the meeting is a step of both sides.

@@ -1311,3 +1311,11 @@ def test_an_organisers_meeting_that_will_switch_to_a_new_day() -> None:
 
 def test_if_no_one_objects_is_a_condition_on_others() -> None:
     assert dated("If no one objects, I will coordinate the March 10th meeting program.") == dt.date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("There will still be an On-Site event here in the San Francisco Bay Area on Mar 13-14.", "2026-03-13"),
+    ("Work Party Weekends\n\nNEXT WORK PARTY IS Saturday, March 7\n\n11am to 5pm", "2026-03-07"),
+])
+def test_an_organisers_event_there_will_be_and_the_next_work_party(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
