@@ -272,6 +272,10 @@ _DEPARTMENT = re.compile(r"^[\w\s]{0,8}?(?:组|部|科|处|团队|中心|办公�
 _NAMED_OWNER = re.compile(
     r"^(?P<owner>[A-Z][\w.&'’()-]*(?:\s+[A-Z(][\w.&'’()-]*){0,3})\s+(?:to\s+(?=[a-z])|[–—-]\s+)"
     r"(?P<rest>\S.*)$")
+# A minutes item opening with a side's role word and going straight on to its step.
+_ZH_ROLE_OWNER = re.compile(
+    r"(?P<owner>(?:甲方|乙方|客户方?|供应商方?|我方|我司|贵方|贵司|双方|采购方|卖方|买方|业主方?)(?:负责人)?)"
+    r"(?P<rest>(?:于|在|将|负责|需|应|要|下|本|这|明天|后天|\d|[一二三四五六七八九十]+月|周[一二三四五六日]|[\u4e00-\u9fff]{2,4}(?=于|在|将|下|本|这|明天|后天|\d)).*)$")
 _VERBS = _words(
     "send share provide confirm review schedule set book get ask introduce prepare sign return "
     "submit follow reach reply forward deliver talk speak move add invite make check update "
@@ -298,6 +302,8 @@ def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> It
     named = _NAMED_OWNER.match(line.strip()[bullet.end():].strip()) if bullet else None
     if named is not None and named["owner"].split()[0].lower() in _VERBS:
         named = None
+    if bullet and named is None and labelled is None:
+        named = _ZH_ROLE_OWNER.match(text)  # "1. 甲方于3月20日前完成需求确认", "1、客户方负责人张三下周五前反馈"
     if labelled is not None:
         side, rest = _owner_side(labelled["owner"], reading), labelled["rest"]
     elif named is not None:
@@ -405,7 +411,7 @@ def _is_name(owner: str) -> bool:
 
 
 # A Chinese label, not a person ("备货建议", "停运时间", "联系方式").
-_LABEL_NOUN = re.compile(r"(?:建议|说明|时间|日期|地点|要求|方式|范围|事项|内容|原因|区域|安排|须知|备注|附件|落款|标题|编号)$")
+_LABEL_NOUN = re.compile(r"(?:建议|说明|时间|日期|地点|要求|方式|范围|事项|内容|原因|区域|安排|须知|备注|附件|落款|标题|编号|单位|人员|参会人|出席人|与会人)$")
 
 
 _STEP_NUMBER = re.compile(r"\s*(?:step|phase|stage|part|item|no\.?|第)\s*[0-9一二三四五六七八九十]")  # "step3:": no person

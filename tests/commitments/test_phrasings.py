@@ -1319,3 +1319,14 @@ def test_if_no_one_objects_is_a_condition_on_others() -> None:
 ])
 def test_an_organisers_event_there_will_be_and_the_next_work_party(text: str, day: str) -> None:
     assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(("minutes", "day"), [
+    (("会议纪要\n\n一、会议时间：2026年3月4日\n二、参会单位：甲方（客户）、乙方（供应商）\n三、会议决定：\n"
+     "1. 甲方于3月20日前完成需求确认；\n2. 乙方于3月27日前提交实施方案。"), "2026-03-20"),
+    ("会议纪要\n\n时间：3月4日下午\n议定事项：\n1、客户方负责人张三下周五前反馈测试结果；\n2、我方周一前提供测试环境。",
+     "2026-03-13"),
+])
+def test_minutes_items_opening_with_the_customers_role(minutes: str, day: str) -> None:
+    steps = [c for c in extract_commitments(minutes, sent_at=WEDNESDAY, author="seller") if c.actor == "customer"]
+    assert [c.due for c in steps] == [dt.date.fromisoformat(day)]
