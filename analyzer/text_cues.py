@@ -267,7 +267,7 @@ EN_SUBJECT = re.compile(ascii_bounds(
 ))
 # "You'll have our answer" / "you will hear from us": the author acts, "you" receives.
 YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|receive|get|see|hear|"
-                     r"find)\b(?!(?:\s+[a-z'’-]+){0,3}\s+from\s+your\b)|(?:you|you['’]ll)\s+(?:can|should|may|will)?\s*(?:expect|count\s+on)\b",
+                     r"find)\b(?!(?:\s+[a-z'’-]+){0,3}\s+from\s+your\b)(?![^,.;]{0,40}?(?<![a-z])to\s+(?:us|me)\b)|(?:you|you['’]ll)\s+(?:can|should|may|will)?\s*(?:expect|count\s+on)\b",
                   gate=("you",))
 OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|(?:you|your\s+[a-z]+)\s+(?:said|mentioned|told\s+me|"
                      r"promised|confirmed|agreed)\b|as\s+(?:agreed|discussed)[,:]?\s+(?!(?:i|we|our|my)\b)"
@@ -283,13 +283,13 @@ ZH_PRONOUN = re.compile(
 JOINT = Cue(
     en=r"let['’]?s\b(?!\s+me)|both\s+(?:of\s+us|teams|sides)\b|see(?:ing)?\s+you\b|"
        r"meet\s+(?:with\s+)?you\b|see\s+(?:everyone|y['’]all|you\s+all|all\s+of\s+you)\b|"
-       r"(?:agreed|plan(?:ned)?)\s+to\s+meet\b|meet\s+again\b|"
+       r"(?:agreed|plan(?:ned)?)\s+to\s+meet\b|meet\s+again\b|reconvene\b|regroup\b|"
        r"(?:confirm(?:ing)?|re)\s+our\s+(?:meeting|call|appointment|session|visit)\b|"
        + _LOOK_FORWARD + r"\b|"
        + _WORKS,
     zh=r"咱们|双方|(?:和|跟|与|同)(?:您|你们?|贵司|贵方)(?:一起|见面|开会|碰|聊|通话|面谈|沟通|讨论)"
        r"|见面|碰面|面谈|碰个头|碰一[下次]|约好|说好|商定|约定(?!的)|(?<=[一二三四五六日天午周点号])见|(?:您|你们)[^，。,]{0,8}过来(?:吧|一趟|看看)",
-    gate=("let", "both", "see", "meet", "works", "our ", "forward", "best", "better", "ideal",
+    gate=("let", "both", "see", "meet", "works", "our ", "forward", "best", "better", "ideal", "reconvene", "regroup",
           "talk", "speak", "chat", "on for", "join", "does", "open", "free"),
 )
 # "Together" makes a joint step unless one person ("I", "我", "您") brings others along.

@@ -270,7 +270,8 @@ _DEPARTMENT = re.compile(r"^[\w\s]{0,8}?(?:组|部|科|处|团队|中心|办公�
 
 
 _NAMED_OWNER = re.compile(
-    r"^(?P<owner>[A-Z][\w.&'’()-]*(?:\s+[A-Z(][\w.&'’()-]*){0,3})\s+(?:to\s+(?=[a-z])|[–—-]\s+)"
+    r"^(?!(?:I|We|You|They|He|She|It|This|That|There|Our|Your|My)\s)"  # a pronoun is the sentence's own subject
+    r"(?P<owner>[A-Z][\w.&'’()-]*(?:\s+[A-Z(][\w.&'’()-]*){0,3})\s+(?:to\s+(?=[a-z])|will\s+(?=[a-z])|[–—-]\s+)"
     r"(?P<rest>\S.*)$")
 # A minutes item opening with a side's role word and going straight on to its step.
 _ZH_ROLE_OWNER = re.compile(

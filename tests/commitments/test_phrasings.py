@@ -1330,3 +1330,15 @@ def test_an_organisers_event_there_will_be_and_the_next_work_party(text: str, da
 def test_minutes_items_opening_with_the_customers_role(minutes: str, day: str) -> None:
     steps = [c for c in extract_commitments(minutes, sent_at=WEDNESDAY, author="seller") if c.actor == "customer"]
     assert [c.due for c in steps] == [dt.date.fromisoformat(day)]
+
+
+@pytest.mark.parametrize(("text", "actor", "day"), [
+    (("Recap of today's call:\n- Linda will confirm budget with the CFO by Friday next week\n"
+     "- I'll send the revised SOW tomorrow\n\nBest,\nSam"), "customer", "2026-03-13"),
+    ("Hi Linda, great speaking today. As agreed, we'll reconvene next Thursday with your IT team.", "joint",
+     "2026-03-12"),
+    ("Linda - confirming you'll have the signed MSA back to us by Friday. Thanks! Sam", "customer", "2026-03-06"),
+])
+def test_a_sellers_recap_names_the_customers_owner_and_a_reconvened_meeting(text: str, actor: str, day: str) -> None:
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == actor]
+    assert [c.due for c in steps] == [dt.date.fromisoformat(day)]
