@@ -97,7 +97,7 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
     items, rest = read_lists(body, today, author, order, lambda: unquoted_part(text)[-_SIGNATURE_CHARS:])
     candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
-    if subject is not None and not _refuses(Clause.of(rest[:_SUBJECT_WINDOW])):
+    if subject is not None and not _refuses(Clause.of(_opening(rest))):
         candidates += _subject_event(subject["s"], rest, today, author, order)
     if "://" in rest:  # a link's "?" and "." end no sentence, and its digits are no dates
         rest = _URL.sub("(link)", rest)
@@ -587,6 +587,12 @@ def _day_line(body: str, today: dt.date, order: Order | None) -> dt.date | None:
 _DAY_LINE_LINES = 12
 
 
+def _opening(body: str) -> str:
+    """The subject's text and the sentence after it: where a reply declines ("Sorry, I can't
+    make it"); a notice's later "for those who are not able to attend" declines nothing."""
+    return " ".join(split_sentences(body[:_SUBJECT_WINDOW])[:2])
+
+
 def _refuses(clause: Clause) -> bool:
     """The mail opens by declining or cancelling ("Sorry, I can't make it"): the subject's
     event is not its step."""
@@ -604,7 +610,7 @@ _SUBJECT_LINE = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?P<s>
 _SUBJECT_EVENT = re.compile(
     r"(?<![a-z])(?:meeting|meetup|call|sync|review|demo|workshop|webinar|kick-?off|session|party|"
     r"lunch|dinner|visit|onsite|training|hackathon|conference|agenda|agm|meet|event|gathering|social|telecon|"
-    r"teleconference|con-?call)s?(?![a-z])"
+    r"teleconference|con-?call|(?:hack|game|trivia|social|movie)\s*night)s?(?![a-z])"
     r"|会议|例会|聚会|沙龙|活动|分享会?|讲座|培训|座谈|研讨|评审|面基|见面|拜访|开标|大会|站|专场")
 _LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _REPLY_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?:re|回复|答复|fw|fwd|转发)\s*[:：][^\n]*$",

@@ -1342,3 +1342,19 @@ def test_minutes_items_opening_with_the_customers_role(minutes: str, day: str) -
 def test_a_sellers_recap_names_the_customers_owner_and_a_reconvened_meeting(text: str, actor: str, day: str) -> None:
     steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.actor == actor]
     assert [c.due for c in steps] == [dt.date.fromisoformat(day)]
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    (("Subject: Open Community Working Meeting 2026-03-12 - 14:00 PT\n\nZoom Meeting link: (link)\n\n"
+     "**Meeting accessibility**:\n- We would like to record the meeting for those who are not able to attend in person."),
+     "2026-03-12"),
+    (("Subject: Meeting Friday, March 6th, 2026 CANCELED\n\nThis meeting is canceled. We'll resume with the "
+     "March 12th meeting. Happy holidays!"), "2026-03-12"),
+    ("Subject: Next hack night: Thursday, March 12th, 6 - 9pm\n\nFeel free to drop by with a project!", "2026-03-12"),
+])
+def test_an_organisers_notice_in_an_issue_thread(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_reply_that_opens_by_declining_still_drops_the_subjects_event() -> None:
+    assert seller_dated("Subject: Planning meeting March 12\n\nSorry, I can't make it this time.") is None
