@@ -205,7 +205,7 @@ _OFFERS = re.compile(
     r"时\s*间\s*[:：]|日\s*期\s*[:：]|(?<![a-z])(?:time|date|when)\s*:|"
     r"(?:主\s*题|subject)\s*[:：][^\n]*(?:会|活动|聚会|沙龙|讲座|分享|站|party|meetup|meeting|call|workshop|webinar)|"
     r"(?<![a-z])(?:meet|meeting|meetup|event|party|workshop|webinar|lunch|dinner|call|session|appointment|"
-    r"works?|available|free|how\s+about|reserved|booked|confirmed|hoping\s+to|planning\s+to|demo|hold(?:ing)?|host(?:ing)?|"
+    r"works?|available|free|how\s+about|reserved|booked|confirmed|scheduled\s+for|hoping\s+to|planning\s+to|demo|hold(?:ing)?|host(?:ing)?|"
     r"office\s+hours|ok(?:ay)?|"
     r"would|could|can\s+we|shall|let['’]s|invite|join|it\s+is)(?![a-z])", re.IGNORECASE)
 

@@ -1358,3 +1358,9 @@ def test_an_organisers_notice_in_an_issue_thread(text: str, day: str) -> None:
 
 def test_a_reply_that_opens_by_declining_still_drops_the_subjects_event() -> None:
     assert seller_dated("Subject: Planning meeting March 12\n\nSorry, I can't make it this time.") is None
+
+
+def test_asking_for_the_invite_to_the_call_the_quote_schedules() -> None:
+    quote = _quote(GMAIL_MON, "The next one is scheduled for 2026-03-12, at 9AM PT.",
+                   "People interested in attending the next call who need the invite: Please respond here.")
+    assert dated("@jsten can you please send me an invite? j.jansen@example.com" + quote) == dt.date(2026, 3, 12)
