@@ -93,6 +93,8 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
         return []
     today = sent_at.astimezone(sent_at.tzinfo).date()
     order = numeric_order(text, sent_at) if _NUMERIC_DATE.search(text) else None
+    if "纪要" in body[:_MINUTES_WINDOW] or "minutes" in body[:_MINUTES_WINDOW].lower():
+        today = _meeting_day(body, today, order) or today  # minutes count "两周后" from the meeting
     found: list[Commitment] = []
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
     items, rest = read_lists(body, today, author, order, lambda: unquoted_part(text)[-_SIGNATURE_CHARS:])
@@ -323,6 +325,8 @@ def split_sentences(body: str) -> list[str]:
     line break of a hard-wrapped paragraph ("… finish the review before\nJanuary 18th.")."""
     if "\n" in body and _may_be_wrapped(body):
         body = _WRAPPED.sub(r"\1 ", body)
+    if "\n" in body and not body.isascii() and _WRAPPED_CJK.search(body):
+        body = _WRAPPED_CJK.sub(r"\1", body)  # "…将于5月7日晚19:00在哈尔\n滨工业大学…举行"
     sentences: list[str] = []
     start = 0
     for end in cues.SENTENCE_END.finditer(body):
@@ -340,6 +344,8 @@ def split_sentences(body: str) -> list[str]:
 # before is long and ends mid-sentence, the line after continues it (no bullet, no blank).
 _WRAPPED = re.compile(r"^([^\n]{48,}[^\s.!?:;。！？：；])\n(?=[ \t]*[^\s\-*•>#|\d])", re.MULTILINE)
 _SENTENCE_STOPS = frozenset(".!?:;。！？：；")
+# The same in Chinese, wrapped at ~36 characters: no space to put back where the line broke.
+_WRAPPED_CJK = re.compile(r"^([^\n]{30,}[\u4e00-\u9fff，、])\n(?=[\u4e00-\u9fff])", re.MULTILINE)
 
 
 def _may_be_wrapped(body: str) -> bool:
@@ -585,6 +591,19 @@ def _day_line(body: str, today: dt.date, order: Order | None) -> dt.date | None:
 
 
 _DAY_LINE_LINES = 12
+
+
+_MINUTES_WINDOW = 200
+_MEETING_DAY = re.compile(r"(?:会议时间|时\s*间|date\s+of\s+meeting|meeting\s+date)\s*[:：]\s*([^\n]{4,40})", re.IGNORECASE)
+
+
+def _meeting_day(body: str, today: dt.date, order: Order | None) -> dt.date | None:
+    """The day of the meeting the minutes record, when it lies in the week before they were sent."""
+    label = _MEETING_DAY.search(body[:_MINUTES_WINDOW * 3])
+    if label is None:
+        return None
+    days = [t.due for t in find_times(label[1], today, None, order) if t.rank == 0 and t.due is not None]
+    return days[0] if days and 0 < (today - days[0]).days <= 7 else None
 
 
 def _opening(body: str) -> str:

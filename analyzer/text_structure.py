@@ -62,6 +62,7 @@ _DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|
 _OWN_DEADLINE = re.compile(r"(?:[-*•]\s*)?(?:[^\x00-\x7f]{1,8}\s*)?(?:ddl|due|due\s+date|deadline)")  # "推后一天 DDL"
 # A heading that only says when something is due, with the day on the next line.
 _DUE_HEADING = re.compile(r"^[#*\s]*(?:deadline|due(?:\s+date)?|date\s+due(?:\s+by)?|ddl|截止(?:日期|时间)?)\s*[:：]?\s*\**\s*$")
+_MINUTES = re.compile(r"(?i)纪要|总结|回顾|记录|minutes|recap|summary|notes|was\s+held|已召开|召开了|举行了")
 _DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
 
 
@@ -80,6 +81,7 @@ class _Reading:
     author: Author
     order: Order | None
     signature: Callable[[], str]  # the end of the author's own text, read only if needed
+    minutes: bool = True  # the text may be minutes of a meeting held (not a notice of one to come)
 
     @cached_property
     def own(self) -> frozenset[str]:
@@ -94,7 +96,7 @@ def read_lists(body: str, today: dt.date, author: Author, order: Order | None,
     ``signature`` is the author's signature block: a list owner named there ("Ana",
     "云策软件") is the author's side, whoever wrote the mail.
     """
-    reading = _Reading(today, author, order, signature)
+    reading = _Reading(today, author, order, signature, _MINUTES.search(body) is not None)
     items: list[Item] = []
     kept: list[str] = []
     owner: Side | None = None
@@ -299,7 +301,7 @@ def _read_line(line: str, low: str, reading: _Reading, owner: Side | None) -> It
         return Item("seller", None, line.strip())  # "截止: 周五前": a deadline set, not a step
     if labelled is not None and (not bullet or _EVENT_LABEL.search(_unspaced(labelled["owner"]))) \
             and not _side_line(labelled["owner"], bullet, reading.author):
-        return _event_label(line, labelled, reading.today, reading.author, reading.order)
+        return _event_label(line, labelled, reading.today, reading.author, reading.order, reading.minutes)
     named = _NAMED_OWNER.match(line.strip()[bullet.end():].strip()) if bullet else None
     if named is not None and named["owner"].split()[0].lower() in _VERBS:
         named = None
@@ -362,7 +364,7 @@ _WHEN_HEADING = re.compile(
 
 
 def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Author,
-                 order: Order | None) -> Item | None:
+                 order: Order | None, minutes: bool = True) -> Item | None:
     label = _unspaced(labelled["owner"])
     event = _EVENT_LABEL.search(label)
     if _DEADLINE_LABEL.search(label) or event is None:
@@ -374,8 +376,9 @@ def _event_label(line: str, labelled: re.Match[str], today: dt.date, author: Aut
     if moved is not None:  # "“开标时间：4月22日”更正为：4月29日": the new day
         rest = rest[moved.end():]
     due = best_day(find_times(rest, today, None, order), today)
-    if due is None or ((event["held"] or event["bare"]) and due == today):
-        return None  # "会议时间：<today>" heads the minutes of a meeting just held
+    stamp = event["bare"] in ("日期", "date")  # "日期：<today>", "Date: 23 July 2026": the letter's own date
+    if due is None or ((event["held"] or event["bare"]) and due == today and (minutes or stamp)):
+        return None  # "会议时间：<today>" heads the minutes of a meeting just held (not a notice for later today)
     return Item("joint" if author == "seller" else "customer", due, line.strip())
 
 

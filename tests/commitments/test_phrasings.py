@@ -1364,3 +1364,23 @@ def test_asking_for_the_invite_to_the_call_the_quote_schedules() -> None:
     quote = _quote(GMAIL_MON, "The next one is scheduled for 2026-03-12, at 9AM PT.",
                    "People interested in attending the next call who need the invite: Please respond here.")
     assert dated("@jsten can you please send me an invite? j.jansen@example.com" + quote) == dt.date(2026, 3, 12)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    (("# Club 第十二次会议纪要\n\n- 会议时间：2026-03-03 19:00 - 20:00\n\n### 下次会议安排\n\n"
+     "确定下次会议的时间为两周后的同一个时间段。"), "2026-03-17"),
+    (("1.站庆庆祝晚会(网友聚会)将于2026年 3月 7日晚 19:00在哈尔滨工业大学第一校区学苑楼\n"
+     "3楼举行,欢迎广大网友参加。"), "2026-03-07"),
+    ("3 月 7 日（周六）晚 8 点，我会和 @cheng-xx 大家在视频号上直播交流一些开源实践。", "2026-03-07"),
+    ("3月4日 开源战略会议\n\n基本信息：\n时间：3月4日13点30~14点30\n地点：线上", "2026-03-04"),
+])
+def test_chinese_minutes_and_notices_of_the_organiser(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize("text", [
+    "尊敬的用户,我们将对您进行停电,请您及时补交电费.\n单位:城北供电所\n日期:2026年3月4日",
+    "# 会议纪要\n\n会议时间：2026年3月4日 10:00\n\n讨论了下一步的安排。",
+])
+def test_the_letters_own_date_and_the_minutes_of_a_meeting_held_today_are_no_step(text: str) -> None:
+    assert seller_dated(text) is None
