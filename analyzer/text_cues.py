@@ -601,6 +601,8 @@ MEETING = Cue(
        r"(?:on|at|this|next|tomorrow|tonight|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
        # "Tonight at 6 pm … will be the first meeting of the group"
        r"|will\s+be\s+(?:the|our|a)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|meetup|session|social|gathering|workshop)\b"
+       # an instructor's office hours: "I will be available in my office on Monday", "I'll be available three more times … to meet in person"
+       r"|(?:i|we)(?:['’]ll|\s+will)\s+be\s+available\b(?=[^.;]*(?:office|to\s+meet|in\s+person|for\s+(?:questions|office\s+hours)|(?:mon|tues|wednes|thurs|fri)day\s+morning|(?:\d|\d\d)(?::\d\d)?\s*(?:am|pm)?\s*[-–]\s*\d))"
        # "We'll resume with the December 3rd meeting", "pick back up on 28 May"
        r"|(?:resume|reconvene|pick\s+(?:it\s+)?back\s+up)\s+(?:with|on|at)\b"
        # "the meeting after that will switch to the new schedule, on Friday October 16"
@@ -629,7 +631,7 @@ MEETING = Cue(
        r"demo|review|workshop|standup|check-?in)\b",
     zh=r"召开|举行|直播|(?<!不再)举办(?![^。；;]*(?:诚邀|邀请您|敬请|莅临))|(?:比赛|决赛|复赛|初赛|大会|会议|活动|典礼|仪式|年会|晚会|聚会)定于|开会|碰头|见面|北京时间|(?<=[点分半])[^，,。；;！!]{0,10}(?:大会|会议|座谈会|研讨会|分享会|读书会|聚会|培训|讲座)(?=[，,。；;！!\s]|$)|(?:继续|补充|新一次|下一次|下次)(?:的)?会议?|是[^，,。]{0,6}会议|(?:视频|电话|线上|腾讯|钉钉|飞书)会议?|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)|(?:会|会议|讨论|例会|评审会?|活动|聚会)[^，。]{0,6}(?:改|调整?|推迟|延期|顺延|挪)",
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop", "event", "party",
-          "resume", "reconvene", "back up",
+          "resume", "reconvene", "back up", "available",
           "gathering", "social", "outing", "picnic", "potluck",
           "webinar", "discussion", "sync", "standup", "together", "demo", "onsite", "on-site",
           "visit", "kick", "invit", "confirmed", "booked", "scheduled", "all set", "zoom", "teams",

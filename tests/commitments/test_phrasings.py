@@ -1384,3 +1384,15 @@ def test_chinese_minutes_and_notices_of_the_organiser(text: str, day: str) -> No
 ])
 def test_the_letters_own_date_and_the_minutes_of_a_meeting_held_today_are_no_step(text: str) -> None:
     assert seller_dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("I will be available in my office on Monday during our normal class time, 9:35-10:50 AM.", "2026-03-09"),
+    ("I will be available tomorrow (Thursday) morning from 9:30am - 11:00am.", "2026-03-05"),
+])
+def test_an_instructors_office_hours_meet_both_sides(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+def test_a_seller_only_available_names_no_meeting() -> None:
+    assert seller_dated("I will be available by phone if anything comes up.") is None
