@@ -101,6 +101,9 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
     if subject is not None and not _refuses(Clause.of(_opening(rest))):
         candidates += _subject_event(subject["s"], rest, today, author, order)
+    elif subject is None and author == "seller" and (title := _TITLE.match(rest)) is not None and any(
+            t.rank == 0 for t in find_times(title["s"], today, None, order)):
+        candidates += _subject_event(title["s"], rest, today, author, order)  # "Spring Work Day – April 11"
     if "://" in rest:  # a link's "?" and "." end no sentence, and its digits are no dates
         rest = _URL.sub("(link)", rest)
     if "~" in rest:  # "~this Friday~ next Friday": struck through, taken back
@@ -593,6 +596,8 @@ def _day_line(body: str, today: dt.date, order: Order | None) -> dt.date | None:
 _DAY_LINE_LINES = 12
 
 
+# A notice's title: a short first line standing alone above the text.
+_TITLE = re.compile(r"\s*(?P<s>[^\n.!?。！？]{6,70})\n[ \t]*\n")
 _MINUTES_WINDOW = 200
 _MEETING_DAY = re.compile(r"(?:会议时间|时\s*间|date\s+of\s+meeting|meeting\s+date)\s*[:：]\s*([^\n]{4,40})", re.IGNORECASE)
 
@@ -629,7 +634,7 @@ _SUBJECT_LINE = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?P<s>
 _SUBJECT_EVENT = re.compile(
     r"(?<![a-z])(?:meeting|meetup|call|sync|review|demo|workshop|webinar|kick-?off|session|party|"
     r"lunch|dinner|visit|onsite|training|hackathon|conference|agenda|agm|meet|event|gathering|social|telecon|"
-    r"teleconference|con-?call|(?:hack|game|trivia|social|movie)\s*night)s?(?![a-z])"
+    r"teleconference|con-?call|(?:hack|game|trivia|social|movie)\s*night|work\s*day|work\s*party|potluck|picnic|cleanup)s?(?![a-z])"
     r"|会议|例会|聚会|沙龙|活动|分享会?|讲座|培训|座谈|研讨|评审|面基|见面|拜访|开标|大会|站|专场")
 _LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _REPLY_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?:re|回复|答复|fw|fwd|转发)\s*[:：][^\n]*$",

@@ -106,7 +106,7 @@ PATTERNS: list[tuple[str, str]] = [
     # "月底", "下个月底", "4月底" (April's end, not this month's), "本月内"; "半个月内" is no month
     ("zh_eom", rf"(?:(?P<zh_eom_mod>本|这个?|下个?)|(?P<zh_eom_n>{_NUM})|(?<![个半]))月(?:底|末|之?内)"),
     ("zh_thismonth", r"(?:本|这个)月(?![0-9零〇一二两三四五六七八九十初中])"),
-    ("zh_eoy", r"(?:今年)?年底|年末"),
+    ("zh_eoy", r"(?:今年)?(?<!\d)年底|(?<!\d)年末"),  # not "2025年底": that year's end, long past
     ("zh_eoq", (r"(?:本|这个?)?季度(?:末|底|之?内|结束前)|第?(?P<zh_eoq_q>[一二三四1-4])季度(?:末|底)")),
     ("zh_wkend", r"(?P<zh_wkend_mod>这个?|本|下个?)?(?:周末|礼拜六日|星期六日)"),
     ("zh_wkin", r"(?P<zh_wkin_mod>本|这个?|下个?)(?:周|星期|礼拜)(?P<zh_wkin_k>之?内|之?前|以前|结束前)"),

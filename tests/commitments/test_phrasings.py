@@ -1396,3 +1396,17 @@ def test_an_instructors_office_hours_meet_both_sides(text: str, day: str) -> Non
 
 def test_a_seller_only_available_names_no_meeting() -> None:
     assert seller_dated("I will be available by phone if anything comes up.") is None
+
+
+def test_a_notices_title_with_its_date_is_the_organisers_event() -> None:
+    text = ("Spring Work Day – March 14\n\nWe need as many hands on deck as possible for our spring workday!\n\n"
+            "Please bring garden gloves.")
+    assert seller_dated(text) == dt.date(2026, 3, 14)
+
+
+@pytest.mark.parametrize("text", [
+    "Monday Morning Meetings\n\nWe are currently considering restarting Monday morning meetings in April.",
+    "2025年底开源爱好者聚会（AA 自助餐）\n\n非常开心能和各位边吃边聊！",
+])
+def test_a_title_with_a_weekday_only_or_a_past_years_end_is_no_step(text: str) -> None:
+    assert seller_dated(text) is None
