@@ -1410,3 +1410,11 @@ def test_a_notices_title_with_its_date_is_the_organisers_event() -> None:
 ])
 def test_a_title_with_a_weekday_only_or_a_past_years_end_is_no_step(text: str) -> None:
     assert seller_dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "This Saturday, I will try to fit a month's worth of work in one day.",
+    "Of course we can try to finagle a Thursday night party.",
+])
+def test_trying_to_is_tentative(text: str) -> None:
+    assert dated(text) is None
