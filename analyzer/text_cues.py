@@ -238,6 +238,7 @@ MARKER = Cue(
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
        r"|to\s+follow\b|coming\s+(?:your|you['’]?r)\s+way\b|to\s+be\s+held\s+(?:on|at|this|next)|"
+       r"^\W*(?:the|our)\s+(?:new\s+)?date\s+(?:is|will\s+be)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d+)|"  # "1. The date is Saturday April 25. 10am-5pm."
        r"(?:first|next|annual|spring|summer|autumn|fall|winter|holiday|christmas)\s+(?:[a-z-]+\s+)?(?:event|party|gathering|social|outing|picnic|potluck)s?\s+(?:[a-z'’-]+\s+){0,4}?(?:is|will\s+be)\s+(?:on|at|this|next|tomorrow|tonight|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|call|session|gathering)\s+(?:would|will)\s+be\s+(?:on|at)\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
        r"|give\s+(?:us|me)\s+until|(?:asked|told|instructed|got)\s+(?!you\b|your\b|them\b)(?:our\s+|my\s+|the\s+)?[a-z]+(?:\s+[a-z]+)?\s+to\s+[a-z]+|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
        + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target(?:\s+[a-z-]+)?\s+(?:date|day)"
@@ -603,6 +604,7 @@ MEETING = Cue(
        r"|will\s+be\s+(?:the|our|a)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|meetup|session|social|gathering|workshop)\b"
        # an instructor's office hours: "I will be available in my office on Monday", "I'll be available three more times … to meet in person"
        r"|(?:i|we)(?:['’]ll|\s+will)\s+be\s+available\b(?=[^.;]*(?:office|to\s+meet|in\s+person|for\s+(?:questions|office\s+hours)|(?:mon|tues|wednes|thurs|fri)day\s+morning|(?:\d|\d\d)(?::\d\d)?\s*(?:am|pm)?\s*[-–]\s*\d))"
+       r"|^\W*(?:the|our)\s+(?:new\s+)?date\s+(?:is|will\s+be)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d+)"
        # "We'll resume with the December 3rd meeting", "pick back up on 28 May"
        r"|(?:resume|reconvene|pick\s+(?:it\s+)?back\s+up)\s+(?:with|on|at)\b"
        # "the meeting after that will switch to the new schedule, on Friday October 16"

@@ -1418,3 +1418,8 @@ def test_a_title_with_a_weekday_only_or_a_past_years_end_is_no_step(text: str) -
 ])
 def test_trying_to_is_tentative(text: str) -> None:
     assert dated(text) is None
+
+
+def test_the_date_is_a_day_in_an_organisers_notice() -> None:
+    text = "Hi,\n\n1. The date is Saturday March 14. 10am-5pm. Allow 1 hour for setup.\n2. Bring power strips."
+    assert seller_dated(text) == dt.date(2026, 3, 14)
