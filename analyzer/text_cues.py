@@ -239,6 +239,7 @@ MARKER = Cue(
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
        r"|to\s+follow\b|coming\s+(?:your|you['’]?r)\s+way\b|to\s+be\s+held\s+(?:on|at|this|next)|"
        r"^\W*(?:the|our)\s+(?:new\s+)?date\s+(?:is|will\s+be)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d+)|"  # "1. The date is Saturday April 25. 10am-5pm."
+       r"(?:bbq|barbecue)\s+(?:[a-z0-9'’-]+\s+){0,4}?is\s+still\s+on\b|"
        r"(?:first|next|annual|spring|summer|autumn|fall|winter|holiday|christmas)\s+(?:[a-z-]+\s+)?(?:event|party|gathering|social|outing|picnic|potluck)s?\s+(?:[a-z'’-]+\s+){0,4}?(?:is|will\s+be)\s+(?:on|at|this|next|tomorrow|tonight|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|call|session|gathering)\s+(?:would|will)\s+be\s+(?:on|at)\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
        r"|give\s+(?:us|me)\s+until|(?:asked|told|instructed|got)\s+(?!you\b|your\b|them\b)(?:our\s+|my\s+|the\s+)?[a-z]+(?:\s+[a-z]+)?\s+to\s+[a-z]+|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
        + r"|put\s+(?:us|me)\s+down\s+for|anticipate[sd]?|count\s+on|target(?:\s+[a-z-]+)?\s+(?:date|day)"
@@ -331,7 +332,7 @@ NEGATION = Cue(
     en=r"(?:won['’]?t|will\s+not|can['’]?t|cannot|can\s+not|couldn['’]t|could\s+not|unable\s+to"
        r"|not\s+able\s+to|not\s+be\s+able|not\s+going\s+to|aren['’]t\s+going|isn['’]t\s+going|"
        r"don['’]t(?!\s+(?:worry|hesitate|forget))|do\s+not(?!\s+(?:hesitate|forget))|doesn['’]t|does\s+not|"
-       r"no\s+longer|not\s+planning|never|not\s+ready|not\s+in\s+a\s+position|not\s+interested|"
+       r"no\s+longer|not\s+planning|never(?!\s+(?:fear|mind))|not\s+ready|not\s+in\s+a\s+position|not\s+interested|"
        r"wasn['’]t|weren['’]t|was\s+not|didn['’]t|did\s+not"
        # "I'll miss this week", "have to, unfortunately, miss the event tomorrow", "I have a conflict"
        r"|(?:i|we)(?:['’]ll|\s+will|\s+(?:have|need)\s+to|['’]m\s+going\s+to|\s+am\s+going\s+to)?[,\s]+(?:[a-z]+,\s+){0,2}(?:miss|skip)"
@@ -598,8 +599,8 @@ MEETING = Cue(
        # "I am hereby inviting anyone and everyone to our house, Friday, May 1st"
        r"|(?:hereby\s+)?inviting\s+(?:you|everyone|anyone|all|y['’]all)\b"
        # "The first event for the garden club is on June 11th at 11am"
-       r"|(?:event|party|gathering|social|outing|picnic|potluck)s?\s+(?:[a-z'’-]+\s+){0,4}?(?:is|will\s+be)\s+"
-       r"(?:on|at|this|next|tomorrow|tonight|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+       r"|(?:bbq|barbecue|event|party|gathering|social|outing|picnic|potluck)s?\s+(?:[a-z0-9'’-]+\s+){0,4}?(?:is\s+still\s+on\b|(?:is|will\s+be)\s+"
+       r"(?:on|at|this|next|tomorrow|tonight|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)"
        # "Tonight at 6 pm … will be the first meeting of the group"
        r"|will\s+be\s+(?:the|our|a)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|meetup|session|social|gathering|workshop)\b"
        # an instructor's office hours: "I will be available in my office on Monday", "I'll be available three more times … to meet in person"
@@ -634,7 +635,7 @@ MEETING = Cue(
     zh=r"召开|举行|直播|(?<!不再)举办(?![^。；;]*(?:诚邀|邀请您|敬请|莅临))|(?:比赛|决赛|复赛|初赛|大会|会议|活动|典礼|仪式|年会|晚会|聚会)定于|开会|碰头|见面|北京时间|(?<=[点分半])[^，,。；;！!]{0,10}(?:大会|会议|座谈会|研讨会|分享会|读书会|聚会|培训|讲座)(?=[，,。；;！!\s]|$)|(?:继续|补充|新一次|下一次|下次)(?:的)?会议?|是[^，,。]{0,6}会议|(?:视频|电话|线上|腾讯|钉钉|飞书)会议?|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)|(?:会|会议|讨论|例会|评审会?|活动|聚会)[^，。]{0,6}(?:改|调整?|推迟|延期|顺延|挪)",
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop", "event", "party",
           "resume", "reconvene", "back up", "available",
-          "gathering", "social", "outing", "picnic", "potluck",
+          "gathering", "social", "outing", "picnic", "potluck", "bbq", "barbecue",
           "webinar", "discussion", "sync", "standup", "together", "demo", "onsite", "on-site",
           "visit", "kick", "invit", "confirmed", "booked", "scheduled", "all set", "zoom", "teams",
           "skype", "webex", "on the call", "on the line", "on the bridge", "mov", "postpon", "reschedul", "push", "shift", "bump",

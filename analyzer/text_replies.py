@@ -24,7 +24,7 @@ from dealnudge.analyzer.text_locale import Order
 
 ACCEPTS = Cue(
     en=r"(?:works\s+(?:for\s+(?:me|us|both)|fine|great|well)|sounds\s+(?:good|great|fine)|"
-       r"see\s+you\s+(?:then|there)|(?:i|we)['’]ll\s+be\s+there|(?:that|this)\s+(?:day|time|date|slot)"
+       r"see\s+you\s+(?:then|there)|(?:i|we)['’]ll\s+(?:be|b)\s+there|(?:that|this)\s+(?:day|time|date|slot)"
        r"\s+(?:works|is\s+fine|suits)|count\s+(?:me|us)\s+in|let['’]s\s+(?:go\s+(?:for|with)|do|say|"
        r"make\s+it)|^\W*(?:ok(?:ay)?|yes|yep|sure(?:\s+thing)?|sounds\s+good|perfect|great|will\s+do|confirmed)\W*$"
        r"|(?:that|this)\s+will\s+be\s+(?:fine|good|perfect|great)|(?:that|this|it)(?:['’]s|['’]d\s+be|\s+is|\s+will|\s+(?:should|would)(?:\s+be)?)?\s+(?:works?|fine|good|perfect|great)"
@@ -55,7 +55,7 @@ ACCEPTS = Cue(
     gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
           "ok", "yes", "yep", "sure", "perfect", "great", "will do", "confirmed", "work", "fine",
           "good", "make it", "make that", "then", "invit", "attend", "join", "+1", "i'm in", "i’m in",
-          "sign me up", "come", "im in", "going", "coming", "in", "plan", "love", "register", "rsvp", "be "),
+          "sign me up", "come", "im in", "going", "coming", "in", "plan", "love", "register", "rsvp", "be ", "b there"),
     # "+1", "+1, will be there": the sign-up of issue threads; "11 would be perfect": a time
     en_inside=r"^\W*\+1(?![\d.])|(?<![\d:])\d{1,2}(?::\d\d)?(?:\s*[ap]\.?m\.?)?\s+would\s+be\s+"
               r"(?:perfect|great|fine|good|best|ideal)(?:\s+for\s+(?:me|us))?\W*$",

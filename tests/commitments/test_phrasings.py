@@ -1423,3 +1423,9 @@ def test_trying_to_is_tentative(text: str) -> None:
 def test_the_date_is_a_day_in_an_organisers_notice() -> None:
     text = "Hi,\n\n1. The date is Saturday March 14. 10am-5pm. Allow 1 hour for setup.\n2. Bring power strips."
     assert seller_dated(text) == dt.date(2026, 3, 14)
+
+
+def test_the_bbq_is_still_on_never_fear_and_well_b_there() -> None:
+    assert seller_dated("Edit: The BBQ on the 14th is still on, never fear.") == dt.date(2026, 3, 14)
+    assert dated("we'll b there" + _quote(GMAIL_MON, "Join the club at 6pm this Saturday, March 7, for a meal and a meeting.")) \
+        == dt.date(2026, 3, 7)
