@@ -1429,3 +1429,8 @@ def test_the_bbq_is_still_on_never_fear_and_well_b_there() -> None:
     assert seller_dated("Edit: The BBQ on the 14th is still on, never fear.") == dt.date(2026, 3, 14)
     assert dated("we'll b there" + _quote(GMAIL_MON, "Join the club at 6pm this Saturday, March 7, for a meal and a meeting.")) \
         == dt.date(2026, 3, 7)
+
+
+def test_join_the_club_on_a_day() -> None:
+    text = "Time for our monthly meeting. Join the club at 6pm this Saturday in an out-of-the-way spot for a meal."
+    assert seller_dated(text) == dt.date(2026, 3, 7)
