@@ -102,8 +102,28 @@ _ZERO_WIDTH = (_sre.ASSERT, _sre.ASSERT_NOT, _sre.AT)
 
 
 def _any_of(substrings: tuple[str, ...]) -> Callable[[str], re.Match[str] | None] | None:
-    """A search for any of ``substrings``, or None when there are none."""
-    return re.compile("|".join(map(re.escape, substrings))).search if substrings else None
+    """A search for any of ``substrings``, or None when there are none.
+
+    Written as a trie ("m(?:eet|ov)|c(?:all|lass)" rather than "meet|mov|call|class"): the
+    engine tries one alternative per first character instead of every substring at every
+    position, 2-4x cheaper for the long gates. It finds a substring exactly where the plain
+    alternation does (only whether one is found matters)."""
+    if not substrings:
+        return None
+    trie: dict[str, Any] = {}
+    for substring in substrings:
+        node = trie
+        for char in substring:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a substring ends here: whatever follows, it is found
+    return re.compile(_trie_pattern(trie)).search
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    if "" in node:
+        return ""  # a shorter substring ends here, so the longer ones need not be tried
+    alternatives = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items())]
+    return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
 
 
 class Cue:
