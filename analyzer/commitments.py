@@ -55,7 +55,7 @@ from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer import text_cues_sides as sides
-from dealnudge.analyzer.dates import TimeMention, best_day, find_times, may_name_a_time
+from dealnudge.analyzer.dates import TimeMention, best_day, find_times, folds_by_character, may_name_a_time
 from dealnudge.analyzer.quotes import quoted_part, strip_quoted, unquoted_part
 from dealnudge.analyzer.text_cues import Clause
 from dealnudge.analyzer.text_locale import Order, numeric_order
@@ -376,9 +376,11 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author,
             return []
         sentence = lead
     whole = Clause.of(sentence)
-    if sentence.isascii() and not may_name_a_time(whole.low) \
-            and not cues.VAGUE_STEP.may_match_english(whole.low):
-        return []  # no clause of it names a day, a clock time or a next step (see _judge_clause)
+    if not may_name_a_time(whole.low) and not cues.VAGUE_STEP.may_match_english(whole.low) and (
+            sentence.isascii() or (_CLOCK_GATE.search(whole.low) is None and folds_by_character(sentence)
+                                   and not cues.VAGUE_STEP.may_match_chinese(whole.low))):
+        return []  # no clause of it names a day, a clock time or a next step (see _judge_clause):
+        # each clause's lower-cased text is a part of the sentence's, so none holds what it lacks
     parts = cues.clauses(sentence, whole.low)
     asked = sentence.endswith(("?", "？"))
     questioned = asked or cues.QUESTION(whole)

@@ -479,9 +479,21 @@ def _names_a_time(low: str) -> bool:
 
 
 def may_name_a_time(low: str) -> bool:
-    """False only if ``find_times`` finds nothing in ``low`` (lower-cased ASCII) nor in any
-    part of it: no digit, and none of the words every English time pattern holds."""
-    return _HAS_DIGIT.search(low) is not None or _names_a_time(low)
+    """False only if ``find_times`` finds nothing in ``low`` (``fold``ed) nor in any part
+    of it: no digit, none of the words every English time pattern holds, and none of the
+    characters a Chinese one starts with."""
+    return _HAS_DIGIT.search(low) is not None or _names_a_time(low) or (
+        not low.isascii() and _ZH_START.search(low) is not None)
+
+
+_ZH_START = re.compile(_GUARDS["zh"])  # "后" of _AFTER_HOLIDAY's "节后" is one too
+
+
+def folds_by_character(text: str) -> bool:
+    """Whether ``fold`` maps ``text`` one character at a time, so that a part of it folds
+    to the same part of ``fold(text)``: it does unless NFKC is applied (full-width forms),
+    which can join a character with the next."""
+    return _FULL_WIDTH.search(text) is None
 
 
 def find_times(text: str, today: dt.date, low: str | None = None,

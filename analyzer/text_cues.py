@@ -150,6 +150,11 @@ class Cue:
         the gate finds none of its words."""
         return self._en is not None and (self._gate is None or self._gate(low) is not None)
 
+    def may_match_chinese(self, low: str) -> bool:
+        """False only if the Chinese half matches neither ``low`` nor any part of it: its
+        gate finds none of its words (without a gate, it may)."""
+        return self._zh is not None and (self._zh_gate is None or self._zh_gate(low) is not None)
+
     def search(self, clause: Clause) -> re.Match[str] | None:
         low = clause.low
         if clause.latin:
@@ -419,6 +424,7 @@ VAGUE_STEP = Cue(
     gate=("time", "back", "base", "follow", "reconnect", "revisit", "posted", "touch",
           "check", "internally", "think", "mull", "run ", "sleep", "talk", "let you know",
           "look into"),
+    zh_gate=("时间", "回头", "再", "内部", "一下", "看看", "改天", "汇报", "商量", "请示", "确认"),
 )
 AUTO_REPLY = Cue(
     en=r"(?:out\s+of\s+(?:the\s+)?office|ooo|automatic\s+reply|auto[-\s]?reply|autoreply|"
