@@ -55,7 +55,13 @@ from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer import text_cues_sides as sides
-from dealnudge.analyzer.dates import TimeMention, best_day, find_times, folds_by_character, may_name_a_time
+from dealnudge.analyzer.dates import (
+    TimeMention,
+    best_day,
+    find_times,
+    folds_by_character,
+    may_name_a_time,
+)
 from dealnudge.analyzer.quotes import quoted_part, strip_quoted, unquoted_part
 from dealnudge.analyzer.text_cues import Clause
 from dealnudge.analyzer.text_locale import Order, numeric_order
