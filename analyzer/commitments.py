@@ -717,7 +717,6 @@ def resolve_actor(clause: Clause, author: Author,
     """Joint, the other side (second-person subject) or the author's side. ``past`` is
     ``_looking_back(clause)`` when the caller has it (a dated clause)."""
     other: Actor = "seller" if author == "customer" else "customer"
-    subject = _subject(clause)
     if sides.SELLER_DELIVERY(clause):
         return "seller"
     if sides.CUSTOMER_PAYS(clause):
@@ -725,7 +724,9 @@ def resolve_actor(clause: Clause, author: Author,
     if sides.OTHER_DELIVERS(clause) or _OTHERS_WORDS.match(clause.low):
         return other  # "Your team mentioned a release on March 20, which works for us"
     if cues.JOINT(clause) and not _joint_only_looking_back(clause, past):
-        return author if _brings_others(clause, subject) else "joint"
+        # the subject is looked for only if someone is brought along: most joint steps are not
+        return author if cues.BRINGS_OTHERS(clause) and _brings_others(clause, _subject(clause)) else "joint"
+    subject = _subject(clause)  # after the tests that need none (a third of dated clauses end above)
     if cues.TOGETHER(clause) and not (
             subject is not None and cues.SINGULAR.match(clause.low, subject.start())):
         return author if _brings_others(clause, subject) else "joint"
@@ -753,14 +754,12 @@ def _brings_others(clause: Clause, subject: re.Match[str] | None) -> bool:
     "我约了我们CFO周四和你们开会" / "we'll bring our CTO to meet you": the meeting is
     joint, but the step taken on is the author's side's.
     """
-    if subject is None:
+    if subject is None or not cues.BRINGS_OTHERS(clause):
         return False
     if subject.re is cues.ZH_PRONOUN:
-        own = subject.lastgroup == "own"
-    else:
-        word = " ".join(subject["s"].split())
-        own = word in ("i", "we") or word.startswith(("our ", "my "))
-    return own and cues.BRINGS_OTHERS(clause)
+        return subject.lastgroup == "own"
+    word = " ".join(subject["s"].split())
+    return word in ("i", "we") or word.startswith(("our ", "my "))
 
 
 def _joint_only_looking_back(clause: Clause, past: list[tuple[int, int]] | None = None) -> bool:
