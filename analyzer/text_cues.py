@@ -41,11 +41,12 @@ class Clause(NamedTuple):
 
     @classmethod
     def of(cls, text: str) -> Clause:
+        # tuple.__new__ directly: the named tuple's own __new__ is one more Python call
         if text.isascii():
             low = text.lower()
-            return cls(text, low, bool(_LATIN.search(low)), False)
+            return tuple.__new__(cls, (text, low, _LATIN.search(low) is not None, False))
         low = fold(text)
-        return cls(text, low, bool(_LATIN.search(low)), bool(_CJK.search(low)))
+        return tuple.__new__(cls, (text, low, _LATIN.search(low) is not None, _CJK.search(low) is not None))
 
 
 def _skipping(pattern: str) -> re.Pattern[str]:
