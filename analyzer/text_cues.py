@@ -106,16 +106,21 @@ class Cue:
 
     ``gate`` lists substrings of which every English match contains at least one; a
     clause with none of them skips the regex. The substrings are looked for in one pass,
-    as a plain alternation (a few times cheaper than the cue's own pattern, and than one
-    ``in`` test per substring once a gate lists more than a handful, or on Chinese text).
+    as a trie (a few times cheaper than the cue's own pattern, and than one ``in`` test
+    per substring once a gate lists more than a handful, or on Chinese text).
+
+    ``likely`` is a pattern made of a few of the English half's own alternatives (the
+    common ones, guard included): the yes/no test tries it first, since a match of it is a
+    match of the whole, and a long pattern that matches late costs more than it.
     """
 
     def __init__(self, en: str | None = None, zh: str | None = None, *, anchored: bool = False,
                  en_inside: str | None = None, gate: tuple[str, ...] = (),
-                 zh_gate: tuple[str, ...] = ()) -> None:
+                 zh_gate: tuple[str, ...] = (), likely: str | None = None) -> None:
         guard = "" if anchored else _WORD
         inside = f"|{en_inside}" if en_inside else ""  # may start inside a word: "we'll"
         self._en = re.compile(ascii_bounds(f"{guard}(?:{en}){inside}")) if en else None
+        self._likely = re.compile(ascii_bounds(likely)) if likely else None
         self._zh = _skipping(zh) if zh else None
         self._gate = any_of(gate)
         self._zh_gate = any_of(zh_gate)  # the same for the Chinese half
@@ -163,8 +168,9 @@ class Cue:
         low = clause.low
         if clause.latin:
             en, gate = self._en, self._gate
-            if en is not None and (gate is None or gate(low) is not None) \
-                    and en.search(low) is not None:
+            if en is not None and (gate is None or gate(low) is not None) and (
+                    (self._likely is not None and self._likely.search(low) is not None)
+                    or en.search(low) is not None):
                 return True
         if clause.cjk:
             zh, gate = self._zh, self._zh_gate
@@ -249,6 +255,8 @@ MARKER = Cue(
        r"|^\W*it['’]s\s+(?:this|next|on)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*$)\b",
     en_inside=r"(?<=you)['’]d\s+(?!(?:like|love|prefer|rather|be)\b)[a-z]+|['’](?:m\s+free\s+to|re\s+free\s+to|ll|d\s+like\s+to|m\s+[a-z]+ing|re\s+[a-z]+ing|d\s+be\s+[a-z]+ing|d\s+(?:get|send|have|bring|sign|"
               r"confirm|share|review|come|meet|decide|make|return|join))\b",
+    # "will", "can", "let's", "we'll": most promises, found before the rest is tried
+    likely=_WORD + r"(?:will|shall|can|let['’]?s)\b|['’]ll\b",
     zh=r"会(?![议谈面晤场员务所长客话计])|将(?![军近])|要(?![求是不然紧么点])|准备|打算|计划|(?:就|那就|先|暂)定(?!金)|"
        r"安排|负责|争取|尽量|可以|能(?![力源否不])|把|给您|给你|发给|签(?!名)|提交|确认|回复|"
        r"答复|决定|参加|出席|拍板|汇报|通知|反馈|敲定|完成|过来|拜访|约(?!定)|见面|碰面|开会|"
