@@ -452,7 +452,6 @@ class _ByFirstChar:
     """
 
     def __init__(self, patterns: list[tuple[str, str]], start: str, alphabet: frozenset[str]) -> None:
-        self._start = re.compile(start)  # one character where the family's guard holds
         starts = []
         for name, body in patterns:
             chars, empty = _first_chars(_sre_parse.parse(ascii_bounds(body)), alphabet)
@@ -463,6 +462,10 @@ class _ByFirstChar:
             char: re.compile(ascii_bounds("(?:" + "|".join(
                 alternative for chars, alternative in starts if char in chars) + ")"))
             for char in sorted(alphabet) if any(char in chars for chars, _ in starts)}
+        # one character where the family's guard holds, and only one a pattern can start
+        # with: no English pattern starts with "b", "h", "r" …, so "be", "have", "review"
+        # are passed over by the engine rather than by the loop below
+        self._start = re.compile(f"(?:{start})(?<=[{''.join(map(re.escape, self._by_char))}])")
 
     def finditer(self, low: str) -> Iterator[re.Match[str]]:
         end = 0
@@ -471,12 +474,10 @@ class _ByFirstChar:
             start = candidate.start()
             if start < end:
                 continue
-            pattern = by_char.get(candidate.group())
-            if pattern is not None:
-                found = pattern.match(low, start)
-                if found is not None:
-                    end = found.end()
-                    yield found
+            found = by_char[low[start]].match(low, start)
+            if found is not None:
+                end = found.end()
+                yield found
 
 
 def _by_first_char(family: str) -> _ByFirstChar:
