@@ -225,8 +225,8 @@ def _withdraws(body: str, sentences: list[str] | None = None) -> bool:
     if sentences is None:
         sentences = split_sentences(body)
     return any(cues.CANCEL(clause) or cues.NEGATION(clause)
-               for sentence in sentences for clause in map(
-                   Clause.of, cues.CLAUSE_BREAK.split(sentence)) if _ATTENDS.search(clause.low))
+               for sentence in sentences for clause in map(  # clauses(): most sentences need no split
+                   Clause.of, cues.clauses(sentence, sentence.lower())) if _ATTENDS.search(clause.low))
 
 
 def _form_reply(body: str, text: str, author: Author) -> str | None:

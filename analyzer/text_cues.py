@@ -344,6 +344,9 @@ NEGATION = Cue(
        r"|(?:i|we)(?:['’]ll|\s+will|\s+(?:have|need)\s+to|['’]m\s+going\s+to|\s+am\s+going\s+to)?[,\s]+(?:[a-z]+,\s+){0,2}(?:miss|skip)"
        r"|(?:have|having|['’]ve\s+got|['’]m\s+going\s+to\s+have|am\s+going\s+to\s+have)\s+a\s+conflict"
        r")\b",
+    # the common negations first: a whole reply is tested too (a withdrawn sign-up)
+    likely=_WORD + r"(?:won['’]?t|can['’]?t|cannot|don['’]t(?!\s+(?:worry|hesitate|forget))|doesn['’]t|didn['’]t"
+                   r"|wasn['’]t|never|unable\s+to)\b",
     zh=r"(?<!会)不会|(?<!能)不能|无法|没法|没办法|来不了|去不了|参加不了|赶不上|不参加|不考虑|暂不|暂时不|不打算|"
        r"不准备|不太可能|没有时间|没时间|不需要|不用了|不方便|定不下来|定不了|不(?:太|大|是很|怎么)(?:方便|合适|行|可以)|不合适|做不到|不来了?|不去了?|不签|不行(?!吗)",
     gate=("n't", "n’t", "not", "never", "unable", "cannot", "longer", "wont", "cant", "wasn",
