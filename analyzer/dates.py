@@ -501,7 +501,9 @@ _EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tmr", "tod
             "some", "late", "early", "mid", "point", "future", "road", "holiday")
 
 
-_NAMES_A_TIME = re.compile(substrings_pattern(_EN_GATE))  # a trie: ~3x cheaper than an "in" test per word
+# A trie: cheaper than fifty "in" tests when no word is there, the usual case (~1.7x on
+# English text, ~15x on Chinese).
+_NAMES_A_TIME = re.compile(substrings_pattern(_EN_GATE))
 
 
 def _names_a_time(low: str) -> bool:
