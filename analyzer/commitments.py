@@ -55,7 +55,13 @@ from typing import Literal
 
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer import text_cues_sides as sides
-from dealnudge.analyzer.dates import TimeMention, best_day, find_times, may_name_a_time
+from dealnudge.analyzer.dates import (
+    TimeMention,
+    best_day,
+    find_times,
+    folds_by_character,
+    may_name_a_time,
+)
 from dealnudge.analyzer.quotes import quoted_part, strip_quoted, unquoted_part
 from dealnudge.analyzer.text_cues import Clause
 from dealnudge.analyzer.text_locale import Order, numeric_order
@@ -224,8 +230,8 @@ def _withdraws(body: str, sentences: list[str] | None = None) -> bool:
     if sentences is None:
         sentences = split_sentences(body)
     return any(cues.CANCEL(clause) or cues.NEGATION(clause)
-               for sentence in sentences for clause in map(
-                   Clause.of, cues.CLAUSE_BREAK.split(sentence)) if _ATTENDS.search(clause.low))
+               for sentence in sentences for clause in map(  # clauses(): most sentences need no split
+                   Clause.of, cues.clauses(sentence, sentence.lower())) if _ATTENDS.search(clause.low))
 
 
 def _form_reply(body: str, text: str, author: Author) -> str | None:
@@ -385,9 +391,11 @@ def _sentence_commitments(sentence: str, today: dt.date, author: Author,
             return []
         sentence = lead
     whole = Clause.of(sentence)
-    if sentence.isascii() and not may_name_a_time(whole.low) \
-            and not cues.VAGUE_STEP.may_match_english(whole.low):
-        return []  # no clause of it names a day, a clock time or a next step (see _judge_clause)
+    if not may_name_a_time(whole.low) and not cues.VAGUE_STEP.may_match_english(whole.low) and (
+            sentence.isascii() or (_CLOCK_GATE.search(whole.low) is None and folds_by_character(sentence)
+                                   and not cues.VAGUE_STEP.may_match_chinese(whole.low))):
+        return []  # no clause of it names a day, a clock time or a next step (see _judge_clause):
+        # each clause's lower-cased text is a part of the sentence's, so none holds what it lacks
     parts = cues.clauses(sentence, whole.low)
     asked = sentence.endswith(("?", "？"))
     questioned = asked or cues.QUESTION(whole)
@@ -739,7 +747,6 @@ def resolve_actor(clause: Clause, author: Author,
     """Joint, the other side (second-person subject) or the author's side. ``past`` is
     ``_looking_back(clause)`` when the caller has it (a dated clause)."""
     other: Actor = "seller" if author == "customer" else "customer"
-    subject = _subject(clause)
     if sides.SELLER_DELIVERY(clause):
         return "seller"
     if sides.CUSTOMER_PAYS(clause):
@@ -747,7 +754,9 @@ def resolve_actor(clause: Clause, author: Author,
     if sides.OTHER_DELIVERS(clause) or _OTHERS_WORDS.match(clause.low):
         return other  # "Your team mentioned a release on March 20, which works for us"
     if cues.JOINT(clause) and not _joint_only_looking_back(clause, past):
-        return author if _brings_others(clause, subject) else "joint"
+        # the subject is looked for only if someone is brought along: most joint steps are not
+        return author if cues.BRINGS_OTHERS(clause) and _brings_others(clause, _subject(clause)) else "joint"
+    subject = _subject(clause)  # after the tests that need none (a third of dated clauses end above)
     if cues.TOGETHER(clause) and not (
             subject is not None and cues.SINGULAR.match(clause.low, subject.start())):
         return author if _brings_others(clause, subject) else "joint"
@@ -775,14 +784,12 @@ def _brings_others(clause: Clause, subject: re.Match[str] | None) -> bool:
     "我约了我们CFO周四和你们开会" / "we'll bring our CTO to meet you": the meeting is
     joint, but the step taken on is the author's side's.
     """
-    if subject is None:
+    if subject is None or not cues.BRINGS_OTHERS(clause):
         return False
     if subject.re is cues.ZH_PRONOUN:
-        own = subject.lastgroup == "own"
-    else:
-        word = " ".join(subject["s"].split())
-        own = word in ("i", "we") or word.startswith(("our ", "my "))
-    return own and cues.BRINGS_OTHERS(clause)
+        return subject.lastgroup == "own"
+    word = " ".join(subject["s"].split())
+    return word in ("i", "we") or word.startswith(("our ", "my "))
 
 
 def _joint_only_looking_back(clause: Clause, past: list[tuple[int, int]] | None = None) -> bool:

@@ -361,6 +361,32 @@ _TRADITIONAL = str.maketrans(
     "们会议周号时间点后贵说确认开发给签约见准备将报还这个来过参请吗联系礼与对应题预计缴经总订单货汇转账帮里么为无没问关于从让处办传达欢谢队场务业产评审论试验标价钱额费条规划图团导长书记电话邮线网页连结较读写学习课实现际师员门东车举布调换迟启动状态历历层楼馆区钟够讨内决尽负责维护术冲机松丽赞买卖户码兴专卫战争创设届听头变证据频适当两岁节阳农厂采购紧宝顺热边担忧征职录盖纪账托饭级属广湾台")
 
 
+def any_of(substrings: tuple[str, ...]) -> Callable[[str], re.Match[str] | None] | None:
+    """A search for any of ``substrings``, or None when there are none."""
+    return re.compile(substrings_pattern(substrings)).search if substrings else None
+
+
+def substrings_pattern(substrings: tuple[str, ...]) -> str:
+    """A pattern that finds any of ``substrings``, written as a trie ("m(?:eet|ov)|c(?:all|lass)"
+    rather than "meet|mov|call|class"): the engine tries one alternative per first character
+    instead of every substring at every position, 2-4x cheaper for long lists. It finds a
+    substring wherever the plain alternation does (only whether one is found matters)."""
+    trie: dict[str, Any] = {}
+    for substring in substrings:
+        node = trie
+        for char in substring:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a substring ends here: whatever follows, it is found
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    if "" in node:
+        return ""  # a shorter substring ends here, so the longer ones need not be tried
+    alternatives = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items())]
+    return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+
 def ascii_bounds(pattern: str) -> str:
     """Read ``\\b`` as the end of an ASCII word, so "我们Friday签" still has a "Friday"."""
     return pattern.replace("\\b", "(?![a-z0-9])")
@@ -426,7 +452,6 @@ class _ByFirstChar:
     """
 
     def __init__(self, patterns: list[tuple[str, str]], start: str, alphabet: frozenset[str]) -> None:
-        self._start = re.compile(start)  # one character where the family's guard holds
         starts = []
         for name, body in patterns:
             chars, empty = _first_chars(_sre_parse.parse(ascii_bounds(body)), alphabet)
@@ -437,6 +462,10 @@ class _ByFirstChar:
             char: re.compile(ascii_bounds("(?:" + "|".join(
                 alternative for chars, alternative in starts if char in chars) + ")"))
             for char in sorted(alphabet) if any(char in chars for chars, _ in starts)}
+        # one character where the family's guard holds, and only one a pattern can start
+        # with: no English pattern starts with "b", "h", "r" …, so "be", "have", "review"
+        # are passed over by the engine rather than by the loop below
+        self._start = re.compile(f"(?:{start})(?<=[{''.join(map(re.escape, self._by_char))}])")
 
     def finditer(self, low: str) -> Iterator[re.Match[str]]:
         end = 0
@@ -445,12 +474,10 @@ class _ByFirstChar:
             start = candidate.start()
             if start < end:
                 continue
-            pattern = by_char.get(candidate.group())
-            if pattern is not None:
-                found = pattern.match(low, start)
-                if found is not None:
-                    end = found.end()
-                    yield found
+            found = by_char[low[start]].match(low, start)
+            if found is not None:
+                end = found.end()
+                yield found
 
 
 def _by_first_char(family: str) -> _ByFirstChar:
@@ -474,14 +501,31 @@ _EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tmr", "tod
             "some", "late", "early", "mid", "point", "future", "road", "holiday")
 
 
+# A trie: cheaper than fifty "in" tests when no word is there, the usual case (~1.7x on
+# English text, ~15x on Chinese).
+_NAMES_A_TIME = re.compile(substrings_pattern(_EN_GATE))
+
+
 def _names_a_time(low: str) -> bool:
-    return any(map(low.__contains__, _EN_GATE))
+    return _NAMES_A_TIME.search(low) is not None
 
 
 def may_name_a_time(low: str) -> bool:
-    """False only if ``find_times`` finds nothing in ``low`` (lower-cased ASCII) nor in any
-    part of it: no digit, and none of the words every English time pattern holds."""
-    return _HAS_DIGIT.search(low) is not None or _names_a_time(low)
+    """False only if ``find_times`` finds nothing in ``low`` (``fold``ed) nor in any part
+    of it: no digit, none of the words every English time pattern holds, and none of the
+    characters a Chinese one starts with."""
+    return _HAS_DIGIT.search(low) is not None or _names_a_time(low) or (
+        not low.isascii() and _ZH_START.search(low) is not None)
+
+
+_ZH_START = re.compile(_GUARDS["zh"])  # "后" of _AFTER_HOLIDAY's "节后" is one too
+
+
+def folds_by_character(text: str) -> bool:
+    """Whether ``fold`` maps ``text`` one character at a time, so that a part of it folds
+    to the same part of ``fold(text)``: it does unless NFKC is applied (full-width forms),
+    which can join a character with the next."""
+    return _FULL_WIDTH.search(text) is None
 
 
 def find_times(text: str, today: dt.date, low: str | None = None,
