@@ -468,6 +468,9 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
         times = []  # "原计划于明天举行的会议将不得不延期": only the old day is named
     if times and _OLD_DAY_HINT.search(clause.low):  # "原定3月6日的会议", "originally set for Friday"
         times = [t for t in times if not _OLD_DAY.search(clause.low, max(0, t.start - 80), t.start)]
+    if times and "after" in clause.low:  # "Wed after TPAC", "the Monday after Easter": that event's week, not this one
+        times = [t for t in times if not (_AFTER_EVENT.match(clause.text, t.end) and not _HAS_DIGIT.search(
+            clause.low, t.start, t.end))]
     if len(times) > 1 and "week" in clause.low and _WEEK_OF.search(clause.low):
         # "the week of March 16, starting Monday": the weekday is that week's, not this one's
         times = [t for t in times if not _BARE_WEEKDAY.fullmatch(clause.low, t.start, t.end)]
@@ -519,6 +522,8 @@ def _judge_clause(clause: Clause, sentence: str, today: dt.date, author: Author,
 _WE_ASK = re.compile(r"(?<![a-z])(?:can|could|shall|should)\s+we(?![a-z])")  # "Can we reschedule for Tuesday?"
 _STRUCK = re.compile(r"(?<![\w:~])(~~?)(?=[^\s\d~])[^~\n]{1,60}?(?<=[^\s~])\1(?![\w~])")
 _URL = re.compile(r"https?://[^\s<>()\[\]]+")
+_AFTER_EVENT = re.compile(r"\s*after\s+(?:the\s+)?[A-Z][A-Za-z]")  # a named event ("TPAC", "Easter"), read on the original text
+_HAS_DIGIT = re.compile(r"\d")
 _WEEK_OF = re.compile(r"(?<![a-z])(?:the\s+)?week\s+(?:of|beginning|starting|commencing)\s+(?:the\s+)?(?:\d|[a-z]{3,9}\.?\s+\d)")
 _BARE_WEEKDAY = re.compile(r"(?:on\s+)?(?:(?:this|next|coming)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day\W*")
 _THEN = re.compile(r"(?<![a-z])(?:then|that\s+day|by\s+that\s+date)(?![a-z])|届时|到时")

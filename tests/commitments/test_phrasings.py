@@ -1434,3 +1434,12 @@ def test_the_bbq_is_still_on_never_fear_and_well_b_there() -> None:
 def test_join_the_club_on_a_day() -> None:
     text = "Time for our monthly meeting. Join the club at 6pm this Saturday in an out-of-the-way spot for a meal."
     assert seller_dated(text) == dt.date(2026, 3, 7)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Judy: Next meeting is scheduled for Wed after TPAC.", None),
+    ("Let's meet Friday after I land.", "2026-03-06"),
+])
+def test_a_weekday_after_a_named_event_is_that_events_week(text: str, day: str | None) -> None:
+    days = {c.due for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.due and not c.vague}
+    assert days == ({dt.date.fromisoformat(day)} if day else set())
