@@ -205,7 +205,7 @@ def _r_en_wdord(m: re.Match[str], today: dt.date) -> dt.date | None:
     """"Friday 13th": the next 13th that is a Friday (this month or the next two); a day
     that matches no such date ("Friday 12th" in a month where the 12th is a Thursday)
     is no day."""
-    weekday, dom = _EN_WEEKDAYS[m["en_wdord_w"]], int(m["en_wdord_d"])
+    weekday, dom = _EN_WEEKDAYS[m["en_wdord_w"]], int(m["en_wdord_d"] or m["en_wdord_n"])
     for ahead in range(3):
         year, month = add_months(today, ahead)
         found = safe_date(year, month, dom)

@@ -52,7 +52,11 @@ PATTERNS: list[tuple[str, str]] = [
                   r"(?P<nthwd_w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\)?\s+(?:of|in)\s+"
                   rf"(?P<nthwd_m>{_MONFULL}|{_MON}\.)")),
     # "Friday 13th", "Weds the 11th": the day of the month, checked against the weekday
-    ("en_wdord", (rf"(?P<en_wdord_w>{_WD})\.?,?\s+(?:the\s+)?(?P<en_wdord_d>\d{{1,2}})(?:st|nd|rd|th)\b"
+    # "Saturday 14th", and "Saturday 14 and …" without the suffix when the number can be no
+    # 12-hour clock time (not "Saturday 10", "Saturday 14:00", "Friday 11/6")
+    ("en_wdord", (rf"(?P<en_wdord_w>{_WD})\.?,?\s+(?:the\s+)?(?:(?P<en_wdord_d>\d{{1,2}})(?:st|nd|rd|th)\b"
+                 rf"|(?P<en_wdord_n>1[3-9]|2\d|3[01])(?![\d:./]|\s*(?:am|pm|a\.m|p\.m|o['’]clock|h\b|hrs?\b|-|–"
+                 rf"|(?:or|to|and|till|until)\s+\d)))"
                  rf"(?!\s+(?:of\s+)?{_MON}\b)")),
     ("en_ord", (r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"
                 r"(?!\s+(?:quarter|half|week|month|year|time|round|floor|party|version))")),

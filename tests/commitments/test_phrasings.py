@@ -1443,3 +1443,12 @@ def test_join_the_club_on_a_day() -> None:
 def test_a_weekday_after_a_named_event_is_that_events_week(text: str, day: str | None) -> None:
     days = {c.due for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller") if c.due and not c.vague}
     assert days == ({dt.date.fromisoformat(day)} if day else set())
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("However the general meeting for March will be held on Saturday 14 and its purpose will be to plan.", "2026-03-14"),
+    ("The next meeting will be held on Saturday 7 at the clubrooms.", "2026-03-07"),  # 7 may be a time: the Saturday
+    ("Tuesday 4 or 5 pm is OK for me, the meeting will be held then.", "2026-03-10"),
+])
+def test_a_weekday_and_a_day_of_the_month_without_its_suffix(text: str, day: str) -> None:
+    assert seller_dated(text) == dt.date.fromisoformat(day)
