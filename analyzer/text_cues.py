@@ -633,6 +633,8 @@ MEETING = Cue(
        r"|(?:i|we)(?:['’]ll|\s+will)\s+be\s+available\b(?=[^.;]*(?:office|to\s+meet|in\s+person|for\s+(?:questions|office\s+hours)|(?:mon|tues|wednes|thurs|fri)day\s+morning|(?:\d|\d\d)(?::\d\d)?\s*(?:am|pm)?\s*[-–]\s*\d))"
        r"|^\W*(?:the|our)\s+(?:new\s+)?date\s+(?:is|will\s+be)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d+)"
        r"|(?:meeting|meetup|event)\s+dates?\s+(?:is|are|will\s+be)\s*:?\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d+)"
+       # "Future meetings are scheduled for: 4 April, 9 May, …"
+       r"|(?:future|next|upcoming)\s+(?:meetings|sessions|meetups)\s+(?:are|will\s+be)\s+(?:scheduled|held|on)\b"
        # "We'll resume with the December 3rd meeting", "pick back up on 28 May"
        r"|(?:resume|reconvene|pick\s+(?:it\s+)?back\s+up)\s+(?:with|on|at)\b"
        # "the meeting after that will switch to the new schedule, on Friday October 16"

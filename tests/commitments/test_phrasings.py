@@ -1452,3 +1452,8 @@ def test_a_weekday_after_a_named_event_is_that_events_week(text: str, day: str |
 ])
 def test_a_weekday_and_a_day_of_the_month_without_its_suffix(text: str, day: str) -> None:
     assert seller_dated(text) == dt.date.fromisoformat(day)
+
+
+def test_future_meetings_are_scheduled_for_days() -> None:
+    text = "Future meetings are scheduled for: 14 March, 9 May, 13 June and 4 July. These are all Saturdays."
+    assert seller_dated(text) == dt.date(2026, 3, 14)
