@@ -1457,3 +1457,8 @@ def test_a_weekday_and_a_day_of_the_month_without_its_suffix(text: str, day: str
 def test_future_meetings_are_scheduled_for_days() -> None:
     text = "Future meetings are scheduled for: 14 March, 9 May, 13 June and 4 July. These are all Saturdays."
     assert seller_dated(text) == dt.date(2026, 3, 14)
+
+
+def test_a_figurative_tomorrow_is_no_day() -> None:
+    assert dated("並由衷祈禱，我們能夠度過災殃，一起迎向光明、康健的明天。") is None
+    assert dated("我们明天把报价发给您。") == dt.date(2026, 3, 5)
