@@ -245,6 +245,10 @@ _WORKS = (r"looks?\s+(?:good|great|fine|perfect)(?:\s+(?:to|for)\s+(?:me|us))?\s
 # A day that suits ("Thursday works for us", "Yes, Thursday looks good"): said by the seller,
 # the meeting of both sides.
 SUITS = Cue(en=_WORKS)
+# An organiser's "The date is Saturday April 25" / "Next three meeting dates are: Aug 23, …":
+# a promise (MARKER) of the meeting of both sides (MEETING).
+_DATE_IS = (r"^\W*(?:the|our)\s+(?:new\s+)?date\s+(?:is|will\s+be)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d+)")
+_DATES_ARE = (r"(?:meeting|meetup|event)\s+dates?\s+(?:is|are|will\s+be)\s*:?\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d+)")
 MARKER = Cue(
     en=r"(?:will|shall|should|please\s+expect|going\s+to|gonna|on\s+track\s+to|next\s+steps?|"
        r"(?:happy|glad|ready|excited|able)\s+to|plan(?:s|ning)?\s+to|intend(?:s)?\s+to|"
@@ -261,8 +265,8 @@ MARKER = Cue(
        r"|^\s*(?:sending|signing|sharing|returning|submitting|issuing|paying|kicking\s+off|starting"
        r"|holding|hosting|merging|shipping|deploying|releasing|publishing)|^\s*eta\b"
        r"|to\s+follow\b|coming\s+(?:your|you['’]?r)\s+way\b|to\s+be\s+held\s+(?:on|at|this|next)|"
-       r"(?:meeting|meetup|event)\s+dates?\s+(?:is|are|will\s+be)\s*:?\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d+)|"  # "Next three meeting dates are: Aug 23, Sep 20, Oct 18"
-       r"^\W*(?:the|our)\s+(?:new\s+)?date\s+(?:is|will\s+be)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d+)|"  # "1. The date is Saturday April 25. 10am-5pm."
+       + _DATES_ARE + r"|"  # "Next three meeting dates are: Aug 23, Sep 20, Oct 18"
+       + _DATE_IS + r"|"  # "1. The date is Saturday April 25. 10am-5pm."
        r"(?:bbq|barbecue)\s+(?:[a-z0-9'’-]+\s+){0,4}?is\s+still\s+on\b|"
        r"(?:first|next|annual|spring|summer|autumn|fall|winter|holiday|christmas)\s+(?:[a-z-]+\s+)?(?:event|party|gathering|social|outing|picnic|potluck)s?\s+(?:[a-z'’-]+\s+){0,4}?(?:is|will\s+be)\s+(?:on|at|this|next|tomorrow|tonight|today|(?:mon|tues|wednes|thurs|fri|satur|sun)day)|(?:our|the)\s+next\s+(?:[a-z-]+\s+)?(?:meeting|meetup|call|session|gathering)\s+(?:would|will)\s+be\s+(?:on|at)\b|^\W*(?:the\s+|our\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+)?\s+to\s+be\s+(?:sent|issued|signed|returned|submitted|paid|shared|delivered|placed|released|wired|countersigned|executed)"
        r"|give\s+(?:us|me)\s+until|(?:asked|told|instructed|got)\s+(?!you\b|your\b|them\b)(?:our\s+|my\s+|the\s+)?[a-z]+(?:\s+[a-z]+)?\s+to\s+[a-z]+|(?:forced|obliged|compelled)\s+to|all\s+set\s+for|agreeing\s+to|meet\s+again|" + _LOOK_FORWARD
@@ -631,8 +635,6 @@ MEETING = Cue(
        r"|will\s+be\s+(?:the|our|a)\s+(?:[a-z-]+\s+){0,2}?(?:meeting|meetup|session|social|gathering|workshop)\b"
        # an instructor's office hours: "I will be available in my office on Monday", "I'll be available three more times … to meet in person"
        r"|(?:i|we)(?:['’]ll|\s+will)\s+be\s+available\b(?=[^.;]*(?:office|to\s+meet|in\s+person|for\s+(?:questions|office\s+hours)|(?:mon|tues|wednes|thurs|fri)day\s+morning|(?:\d|\d\d)(?::\d\d)?\s*(?:am|pm)?\s*[-–]\s*\d))"
-       r"|^\W*(?:the|our)\s+(?:new\s+)?date\s+(?:is|will\s+be)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d+)"
-       r"|(?:meeting|meetup|event)\s+dates?\s+(?:is|are|will\s+be)\s*:?\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d+)"
        # "Future meetings are scheduled for: 4 April, 9 May, …"
        r"|(?:future|next|upcoming)\s+(?:meetings|sessions|meetups)\s+(?:are|will\s+be)\s+(?:scheduled|held|on)\b"
        # "We'll resume with the December 3rd meeting", "pick back up on 28 May"
@@ -660,7 +662,7 @@ MEETING = Cue(
        r"|^\W*(?:so,?\s+)?(?:everyone,?\s+)?(?:please\s+)?(?:remember|don['’]t\s+forget)[,:!]?\s+(?!to\b|that\b)|^\W*(?:the\s+|our\s+|new\s+)?(?:meeting\s+)?date\s+(?:is\s+|has\s+been\s+)?"
        r"(?:locked\s+in|set|fixed|confirmed|moved|changed|rescheduled)\b|(?:be|hop|jump|get)\s+on\s+(?:zoom|teams|skype|webex|the\s+(?:call|line|bridge))\b"
        r"|(?:mov|postpon|reschedul|push|shift|bump)[a-z]*\s+(?:[a-z0-9'’-]+\s+){0,4}?(?:meeting|call|sync|session|"
-       r"demo|review|workshop|standup|check-?in)\b",
+       r"demo|review|workshop|standup|check-?in)\b|" + _DATE_IS + "|" + _DATES_ARE,
     zh=r"召开|举行|直播|(?<!不再)举办(?![^。；;]*(?:诚邀|邀请您|敬请|莅临))|(?:比赛|决赛|复赛|初赛|大会|会议|活动|典礼|仪式|年会|晚会|聚会)定于|开会|碰头|见面|北京时间|(?<=[点分半])[^，,。；;！!]{0,10}(?:大会|会议|座谈会|研讨会|分享会|读书会|聚会|培训|讲座)(?=[，,。；;！!\s]|$)|(?:继续|补充|新一次|下一次|下次)(?:的)?会议?|是[^，,。]{0,6}会议|(?:视频|电话|线上|腾讯|钉钉|飞书)会议?|安排一场|线上分享|分享会|沙龙|欢迎(?:大家|各位|您)?参加|不见不散|例会|(?:到|去|来)(?:贵司|贵公司|你们公司|我司|我们公司)|(?:讨论|会议|线上)时间|(?:会议|大会|讨论|座谈会?|例会|站会)(?:通知|定|于|在|将)|(?:会|会议|讨论|例会|评审会?|活动|聚会)[^，。]{0,6}(?:改|调整?|推迟|延期|顺延|挪)",
     gate=("meeting", "meet", "call", "telecon", "conference", "session", "lunch", "workshop", "event", "party",
           "resume", "reconvene", "back up", "available",
