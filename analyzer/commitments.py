@@ -707,16 +707,12 @@ def _is_excluded(clause: Clause) -> bool:
         return False  # the customer receives the other side at its own meeting
     if sides.THANKS_FOR_PROMISE(clause):  # "Thanks for agreeing to meet again on Tuesday"
         return bool(cues.QUESTION(clause) or cues.REQUEST(clause))
-    if "would you like" in clause.low and _OFFER_TO_MEET.search(clause.low) and not (
+    if cues.OFFER_TO_MEET(clause) and not (
             cues.REQUEST(clause) or cues.ASKS_OTHER(clause)):
         return False  # "Would you like to meet on Friday at 9?": a day offered to both
     if cues.RESCHEDULE(clause):  # "Could we do Tuesday instead?" asks, and still commits
         return bool(cues.REQUEST(clause) or cues.ASKS_OTHER(clause) or cues.AWAIT_OTHER(clause))
     return True
-
-
-_OFFER_TO_MEET = re.compile(r"(?<![a-z])would\s+you\s+like\s+to\s+(?:meet|talk|chat|catch\s+up|hop\s+on"
-                            r"|join\s+(?:a|the)\s+call)(?![a-z])")
 
 
 def _promises(clause: Clause, vague_step: bool, tentative: bool) -> bool:

@@ -678,9 +678,12 @@ MEETING = Cue(
 )
 # A question that proposes a joint step ("shall we try for Feb 16?", "how about meeting
 # at 2pm?"): the proposal counts like "let's".
+# "Would you like to meet on Friday at 9?": a day offered to both, not a request for work.
+_OFFER_TO_MEET = r"would\s+you\s+like\s+to\s+(?:meet|talk|chat|catch\s+up|hop\s+on|join\s+(?:a|the)\s+call)"
+OFFER_TO_MEET = Cue(en=_OFFER_TO_MEET, gate=("would you like",))
 PROPOSAL = Cue(
     en=r"(?:shall\s+we|how\s+about|what\s+about|how\s+does|why\s+don['’]t\s+we|(?:i|we)(?:['’]d|\s+would)?\s+(?:suggest|propose)\s+(?:for\s+)?(?:this|the|our|a|next)\s+(?:meeting|call|session)|can\s+we\s+(?:meet|do|try|"
-       r"schedule|say)|could\s+we\s+(?:meet|do|try|say)|would\s+you\s+like\s+to\s+(?:meet|talk|chat|catch\s+up|hop\s+on|join\s+(?:a|the)\s+call))\b"
+       r"schedule|say)|could\s+we\s+(?:meet|do|try|say)|" + _OFFER_TO_MEET + r")\b"
        # a day alone, asked: "This Thursday at 3:30?", "For instance, Wednesday 23/9?"
        r"|^(?:for\s+(?:instance|example)|say|maybe|perhaps)[,\s]+(?:(?:this|next|coming)\s+)?"
        r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[^?.!]{0,25}\?\s*$",
