@@ -53,6 +53,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from dealnudge.analyzer import second_reader
 from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer import text_cues_sides as sides
 from dealnudge.analyzer.dates import (
@@ -85,7 +86,77 @@ class Commitment:
 
 
 def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> list[Commitment]:
-    """Commitments in the new text of one message, in order, without duplicates."""
+    """Commitments in the new text of one message, in order, without duplicates.
+
+    The rules read first; when they find no dated customer or joint step, the learned
+    second reader (analyzer.second_reader) looks again at the days the mail names.
+    """
+    found, reading = read_by_rules(text, sent_at=sent_at, author=author)
+    if reading is not None and not any(
+            c.actor != "seller" and c.due is not None and not c.vague for c in found):
+        judged = {c.text for c in found}  # the rules took a step from these: not retaken
+        sentences = [s for s in open_to_reader(reading) if s not in judged]
+        step = second_reader.best_step(sentences, reading.today, reading.order, author,
+                                       decided_days(found))
+        if step is not None:
+            found.append(Commitment("customer" if author == "customer" else "joint",
+                                    step.due, False, step.sentence.strip()))
+    return found
+
+
+def decided_days(found: list[Commitment]) -> set[dt.date]:
+    """Days the rules gave to the seller's step or read as hedged: not the reader's to retake."""
+    return {c.due for c in found if c.due is not None and (c.actor == "seller" or c.vague)}
+
+
+def open_to_reader(reading: Reading) -> list[str]:
+    """The sentences the second reader may weigh: none of a mail that opens by declining,
+    not the subject line (read by the rules alone), and none the rules' own cues rule out
+    as a promise (a question or request, thanks,
+    waiting for the other side, a refusal, a cancellation or a move, a hedge or a hope,
+    a condition, a routine or a calendar period, a term counted from an event, a look
+    back or an absence, checking a day, the seller's delivery, an old day or "the week
+    of" a later date, a period that starts or ends, a holiday, a delivery, being in the office)."""
+    sentences = reading.sentences
+    if not sentences or _refuses(Clause.of(" ".join(sentences[:2]))):
+        return []  # "Sorry, I can't make it": a reply that declines takes no day
+    open_sentences = []
+    for sentence in sentences:
+        if sentence.rstrip().endswith(("?", "？")) or sentence.strip() == reading.subject:
+            continue
+        clause = Clause.of(sentence)
+        low = clause.low
+        if _OLD_DAY_HINT.search(low) or _WEEK_OF.search(low) or _NOT_A_STEP.search(low):
+            continue
+        if not any(cue(clause) for cue in _NOT_FOR_THE_READER):
+            open_sentences.append(sentence)
+    return open_sentences
+
+
+_NOT_FOR_THE_READER = (
+    cues.QUESTION, cues.REQUEST, cues.ASKS_OTHER, cues.GRATITUDE, cues.AWAIT_OTHER, cues.NEGATION,
+    cues.CANCEL, cues.POSTPONED, cues.RESCHEDULE, cues.HEDGE, cues.CONDITIONAL, cues.ROUTINE,
+    cues.REPEATED, cues.RELATIVE_TERM, cues.RETROSPECTIVE, cues.AWAY, sides.CHECKING,
+    sides.SELLER_DELIVERY, sides.OTHER_DELIVERS)
+_NOT_A_STEP = re.compile(
+    r"(?<![a-z])(?:hop(?:e|es|ing)|(?:ends?|ending|expires?|expiring|runs?\s+out|starts?|begins?)\s+(?:on|in|at)"
+    r"|holidays?|vacation|deliver(?:y|ies|ed)?|ship(?:s|ped|ping|ment)?|in\s+(?:the|my|our)\s+office|out\s+of\s+(?:the\s+)?office)"
+    r"(?![a-z])|希望|到期|交货|发货|送货|到货|放假|休假|假期")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the rules made of a mail's own text: its sentences, day and date order."""
+
+    sentences: list[str]
+    today: dt.date
+    order: Order | None
+    subject: str | None  # the "Subject:" line's text, which the rules read on their own
+
+
+def read_by_rules(text: str, *, sent_at: dt.datetime, author: Author
+                  ) -> tuple[list[Commitment], Reading | None]:
+    """The rules' commitments, and the reading they rest on (None for an auto-reply)."""
     if sent_at.tzinfo is None or sent_at.utcoffset() is None:
         raise ValueError("sent_at must be an aware datetime")
     if author not in AUTHORS:
@@ -96,7 +167,7 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
     if _may_name_subject(body):
         body = _SUBJECT.sub("", _REPLY_SUBJECT.sub("", body))  # a reply's subject is the other message's
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
-        return []
+        return [], None
     today = sent_at.astimezone(sent_at.tzinfo).date()
     order = numeric_order(text, sent_at) if _NUMERIC_DATE.search(text) else None
     if "纪要" in body[:_MINUTES_WINDOW] or "minutes" in body[:_MINUTES_WINDOW].lower():
@@ -127,8 +198,9 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
         if key not in seen:
             seen.add(key)
             found.append(commitment)
-    return _read_against_quote(found, body, text, today, author, order,
-                               sentences if rest == body else None)
+    return (_read_against_quote(found, body, text, today, author, order,
+                                sentences if rest == body else None),
+            Reading(sentences, today, order, None if subject is None else subject["s"].strip()))
 
 
 def _read_against_quote(found: list[Commitment], body: str, text: str, today: dt.date,

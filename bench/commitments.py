@@ -8,6 +8,8 @@ Prints one JSON object:
   also shown alone): precision, recall, F1 and date accuracy of the per-e-mail
   judgement "has a dated customer next step", each with a 95% bootstrap interval
   (counting rules and the fixed split: tests/commitments/realworld.py);
+* ``rules_only``: the same figures for the rules without the learned second reader
+  (analyzer.second_reader), to show what the reader adds;
 * ``baseline``: the naive dateparser baseline on the same splits, counted the same
   way: in a customer's e-mail (quote-stripped), the first date ``search_dates`` finds
   (en+zh, relative to the sent time, preferring future dates) is the predicted step;
@@ -39,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dealnudge.analyzer.commitments import Author, extract_commitments
+from dealnudge.analyzer.commitments import Author, extract_commitments, read_by_rules
 from dealnudge.analyzer.quotes import strip_quoted
 
 from tests.commitments.labelled import DEV_SET, evaluate, load_cases
@@ -48,6 +50,7 @@ from tests.commitments.realworld import (
     Outcome,
     Predictor,
     bootstrap,
+    dated_customer_days,
     figures,
     load_split,
     outcomes_by_language,
@@ -144,6 +147,13 @@ def dateparser_day(case: MailCase) -> dt.date | None:
     found = search_dates(strip_quoted(case.text), languages=["en", "zh"],
                          settings=settings)  # type: ignore[arg-type]
     return found[0][1].date() if found else None
+
+
+def rules_day(case: MailCase) -> dt.date | None:
+    """The extractor without its second reader: the rules' own earliest dated day."""
+    found, _ = read_by_rules(case.text, sent_at=case.sent_at, author=case.author)
+    days = dated_customer_days(found)
+    return min(days) if days else None
 
 
 def scored(outcomes: Sequence[Outcome]) -> dict[str, object]:
@@ -257,6 +267,7 @@ def main() -> None:
     report: dict[str, object] = {
         "format": "metric: [value, 95% interval low, high]",
         "realworld": realworld(predict_day),
+        "rules_only": realworld(rules_day),
         "baseline": baseline(),
         "resolver_comparison_dev": resolver_comparison(),
         "inhouse_dev": {bucket: score.to_json() for bucket, score in
@@ -271,7 +282,8 @@ def table(report: dict[str, object]) -> str:
     """The per-e-mail figures as a Markdown table: value [95% interval]."""
     lines = ["| extractor | split | lang | mails | F1 | precision | recall | date accuracy |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for name in ("realworld", "baseline"):
+    labels = {"realworld": "dealnudge", "rules_only": "rules alone", "baseline": "dateparser baseline"}
+    for name, label in labels.items():
         section = report.get(name)
         if not isinstance(section, dict) or "dev" not in section:
             continue
@@ -279,7 +291,6 @@ def table(report: dict[str, object]) -> str:
             for lang, row in section[split].items():
                 cells = [f"{row[m][0]:.3f} [{row[m][1]:.3f}, {row[m][2]:.3f}]"
                          for m in ("f1", "precision", "recall", "date_accuracy")]
-                label = "dealnudge" if name == "realworld" else "dateparser baseline"
                 lines.append(f"| {label} | {split} | {lang} | {row['mails']} | "
                              + " | ".join(cells) + " |")
     return "\n".join(lines)
