@@ -83,6 +83,9 @@ class Commitment:
     due: dt.date | None
     vague: bool
     text: str
+    # "rules", or "second reader" for a step the learned reader found (analyzer.second_reader);
+    # not part of a commitment's identity or repr
+    by: str = field(default="rules", compare=False, repr=False)
 
 
 def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> list[Commitment]:
@@ -100,7 +103,7 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
                                        decided_days(found))
         if step is not None:
             found.append(Commitment("customer" if author == "customer" else "joint",
-                                    step.due, False, step.sentence.strip()))
+                                    step.due, False, step.sentence.strip(), "second reader"))
     return found
 
 

@@ -101,8 +101,11 @@ def _whole_mail_steps(body: str, sent_at: dt.datetime, author: Author,
         if (step.actor, step.due, step.vague) in seen:
             continue
         verdict = _verdict(step.text, step, author)
+        how = ("read by the second reader, a learned score of the sentence used when the "
+               "rules find no dated customer step" if step.by == "second reader" else
+               "read from the mail's structure: a list, a table or a reply accepting a "
+               "proposed day")
         extra.append(SentenceVerdict(
             verdict.text, "new", verdict.actor, verdict.due, verdict.vague, verdict.evidence,
-            f"{verdict.why} (read from the mail's structure: a list, a table or a reply "
-            "accepting a proposed day)"))
+            f"{verdict.why} ({how})"))
     return extra

@@ -48,3 +48,14 @@ def test_steps_read_from_the_mail_structure_are_in_the_trail() -> None:
     dated = [v for v in verdicts if v.evidence]
     assert [(v.actor, v.due) for v in dated] == [("customer", dt.date(2026, 3, 13))]
     assert "structure" in dated[0].why
+
+
+def test_a_step_the_second_reader_found_says_so() -> None:
+    """The trail names the learned reader when the finding rests on it, so a rep who
+    disputes it knows which reading to question."""
+    sent = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    body = "Hi all,\n\nNext meeting 19 Mar\n\nCheers,\nAnn"
+    verdicts = judge_message(body, sent_at=sent, author="seller")
+    dated = [v for v in verdicts if v.evidence]
+    assert [(v.actor, v.due) for v in dated] == [("joint", dt.date(2026, 3, 19))]
+    assert "second reader" in dated[0].why and "structure" not in dated[0].why

@@ -51,7 +51,7 @@ def test_the_reader_finds_what_the_rules_miss(author: Author, text: str, day: st
     assert _days(found) == dt.date.fromisoformat(day)
     step = next(c for c in found if c.due is not None)
     assert step.actor == ("customer" if author == "customer" else "joint")
-    assert not step.vague and step.text == text.strip()
+    assert not step.vague and step.text == text.strip() and step.by == "second reader"
 
 
 @pytest.mark.parametrize(("author", "text"), [
