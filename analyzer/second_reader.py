@@ -5,8 +5,9 @@ written for; on fresh real-world mail they miss a dated step more often than the
 invent one. This reader looks again at each day the rules' own date reader finds in
 the mail's own sentences (never in the quote) and scores "is this a dated next step of
 the customer, or of both sides?" with a logistic regression over simple features:
-the sentence's words and word pairs (each also tagged with the author's side), the
-words just before and after the day, how far ahead the day is, the date's kind, the
+the sentence's words and word pairs and which of the rules' cues it shows (a meeting,
+a proposal, a scheduled event, both sides, …; each also tagged with the author's side),
+the words just before and after the day, how far ahead the day is, the date's kind, the
 sentence's place in the mail and whether it asks a question.
 
 It only speaks when the rules found no dated customer or joint step, and only for a
@@ -30,6 +31,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
+from dealnudge.analyzer import text_cues as cues
 from dealnudge.analyzer.dates import find_times, fold, may_name_a_time
 from dealnudge.analyzer.text_locale import Order
 
@@ -37,6 +39,12 @@ MODEL_FILE = Path(__file__).with_name("second_reader.json")
 _WORD = re.compile(r"[a-z]+|[\u4e00-\u9fff]")
 _CONTEXT_CHARS = 30  # the words this close before and after the day
 _QUESTION = ("?", "？")
+_CUES = (("marker", cues.MARKER), ("suits", cues.SUITS), ("joint", cues.JOINT),
+         ("together", cues.TOGETHER), ("scheduled", cues.SCHEDULED),
+         ("present", cues.PRESENT_ACTION), ("meeting", cues.MEETING), ("proposal", cues.PROPOSAL),
+         ("group", cues.GROUP_ACTIVITY), ("hosted", cues.HOSTED_EVENT), ("invited", cues.INVITED),
+         ("other_said", cues.OTHER_SAID), ("you_receive", cues.YOU_RECEIVE),
+         ("other_recap", cues.OTHER_RECAP), ("vague_step", cues.VAGUE_STEP))
 
 
 @dataclass(frozen=True)
@@ -90,8 +98,11 @@ def candidates(sentences: Sequence[str], today: dt.date, order: Order | None,
                 continue
             if words is None:
                 words = set(_words(low))
+                clause = cues.Clause.of(sentence)
+                hits = [name for name, cue in _CUES if cue(clause)]
             features = [f"author={author}", f"rank={mention.rank}",
                         f"ahead={_ahead((mention.due - today).days)}", f"pos={min(index, 3)}"]
+            features += [f"cue:{h}" for h in hits] + [f"{author}:cue:{h}" for h in hits]
             features += [f"w:{w}" for w in words]
             features += [f"{author}:w:{w}" for w in words]
             features += [f"pre:{w}" for w in set(_words(
