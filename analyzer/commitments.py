@@ -119,7 +119,8 @@ def open_to_reader(reading: Reading) -> list[str]:
     waiting for the other side, a refusal, a cancellation or a move, a hedge or a hope,
     a condition, a routine or a calendar period, a term counted from an event, a look
     back or an absence, checking a day, the seller's delivery, an old day or "the week
-    of" a later date, a period that starts or ends, a holiday, a delivery, being in the office)."""
+    of" a later date, a period that starts, ends or renews, a holiday, a delivery, being
+    in the office)."""
     sentences = reading.sentences
     if not sentences or _refuses(Clause.of(" ".join(sentences[:2]))):
         return []  # "Sorry, I can't make it": a reply that declines takes no day
@@ -142,7 +143,8 @@ _NOT_FOR_THE_READER = (
     cues.REPEATED, cues.RELATIVE_TERM, cues.RETROSPECTIVE, cues.AWAY, sides.CHECKING,
     sides.SELLER_DELIVERY, sides.OTHER_DELIVERS)
 _NOT_A_STEP = re.compile(
-    r"(?<![a-z])(?:hop(?:e|es|ing)|(?:ends?|ending|expires?|expiring|runs?\s+out|starts?|begins?)\s+(?:on|in|at)"
+    r"(?<![a-z])(?:hop(?:e|es|ing)|wish(?:es|ed)?|(?:ends?|ending|expires?|expiring|runs?\s+out|starts?|begins?"
+    r"|renews|auto-?renews)\s+(?:on|in|at)"
     r"|holidays?|vacation|deliver(?:y|ies|ed)?|ship(?:s|ped|ping|ment)?|in\s+(?:the|my|our)\s+office|out\s+of\s+(?:the\s+)?office)"
     r"(?![a-z])|希望|到期|交货|发货|送货|到货|放假|休假|假期")
 

@@ -56,6 +56,8 @@ def test_the_reader_finds_what_the_rules_miss(author: Author, text: str, day: st
 
 @pytest.mark.parametrize(("author", "text"), [
     ("customer", "The contract ends on March 31."),  # a period ending
+    ("seller", "Your Team plan renews on March 14 at $480."),  # or renewing
+    ("seller", "We wish the outstanding payment to be made by 30 March 2026."),  # a wish
     ("customer", "Thanks for the call on Tuesday."),  # a look back
     ("seller", "Does Thursday at 3pm work for you?"),  # a question
     ("customer", "I'm in the office on Friday."),  # being somewhere
