@@ -114,6 +114,8 @@ def decided_days(found: list[Commitment]) -> set[dt.date]:
 
 def open_to_reader(reading: Reading) -> list[str]:
     """The sentences the second reader may weigh: none of a mail that opens by declining,
+    none that asks the other side ("By Thursday do you mean tomorrow 10/8 or", a question
+    whose mark a line break carried away),
     not the subject line (read by the rules alone), and none the rules' own cues rule out
     as a promise (a question or request, thanks,
     waiting for the other side, a refusal, a cancellation or a move, a hedge or a hope,
@@ -144,7 +146,7 @@ _NOT_FOR_THE_READER = (
     sides.SELLER_DELIVERY, sides.OTHER_DELIVERS)
 _NOT_A_STEP = re.compile(
     r"(?<![a-z])(?:hop(?:e|es|ing)|wish(?:es|ed)?|(?:ends?|ending|expires?|expiring|runs?\s+out|starts?|begins?"
-    r"|renews|auto-?renews)\s+(?:on|in|at)"
+    r"|renews|auto-?renews)\s+(?:on|in|at)|(?:do|did|does|are|can|could|would|will)\s+you"
     r"|holidays?|vacation|deliver(?:y|ies|ed)?|ship(?:s|ped|ping|ment)?|in\s+(?:the|my|our)\s+office|out\s+of\s+(?:the\s+)?office)"
     r"(?![a-z])|希望|到期|交货|发货|送货|到货|放假|休假|假期")
 

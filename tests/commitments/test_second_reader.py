@@ -60,6 +60,7 @@ def test_the_reader_finds_what_the_rules_miss(author: Author, text: str, day: st
     ("seller", "We wish the outstanding payment to be made by 30 March 2026."),  # a wish
     ("customer", "Thanks for the call on Tuesday."),  # a look back
     ("seller", "Does Thursday at 3pm work for you?"),  # a question
+    ("customer", "By Friday do you mean tomorrow 3/6 or\nnext week?"),  # one, wrapped
     ("customer", "I'm in the office on Friday."),  # being somewhere
     ("customer", "Monday is a holiday here, sorry."),  # a holiday
     ("seller", "Hoping for a kickoff on May 4."),  # a hope
