@@ -60,6 +60,7 @@ from dealnudge.analyzer.dates import (
     TimeMention,
     best_day,
     find_times,
+    fold,
     folds_by_character,
     may_name_a_time,
 )
@@ -124,13 +125,14 @@ def open_to_reader(reading: Reading) -> list[str]:
     of" a later date, a period that starts, ends or renews, a holiday, a delivery, being
     in the office)."""
     sentences = reading.sentences
-    if not sentences or _refuses(Clause.of(" ".join(sentences[:2]))):
+    # only a sentence that may name a day can give the reader a candidate: the others
+    # are left out before any cue is tried (most sentences of most mails)
+    timed = [(s, Clause.of(s)) for s in sentences if not s.rstrip().endswith(("?", "？"))
+             and s.strip() != reading.subject and may_name_a_time(fold(s))]
+    if not timed or _refuses(Clause.of(" ".join(sentences[:2]))):
         return []  # "Sorry, I can't make it": a reply that declines takes no day
     open_sentences = []
-    for sentence in sentences:
-        if sentence.rstrip().endswith(("?", "？")) or sentence.strip() == reading.subject:
-            continue
-        clause = Clause.of(sentence)
+    for sentence, clause in timed:
         low = clause.low
         if _OLD_DAY_HINT.search(low) or _WEEK_OF.search(low) or _NOT_A_STEP.search(low):
             continue
