@@ -145,7 +145,7 @@ _NOT_FOR_THE_READER = (
     cues.QUESTION, cues.REQUEST, cues.ASKS_OTHER, cues.GRATITUDE, cues.AWAIT_OTHER, cues.NEGATION,
     cues.CANCEL, cues.POSTPONED, cues.RESCHEDULE, cues.HEDGE, cues.CONDITIONAL, cues.ROUTINE,
     cues.REPEATED, cues.RELATIVE_TERM, cues.RETROSPECTIVE, cues.AWAY, sides.CHECKING,
-    sides.SELLER_DELIVERY, sides.OTHER_DELIVERS)
+    sides.SELLER_DELIVERY, sides.OTHER_DELIVERS, sides.PAYMENT_DUE, sides.EXPIRES)
 _NOT_A_STEP = re.compile(
     r"(?<![a-z])(?:hop(?:e|es|ing)|wish(?:es|ed)?|(?:ends?|ending|expires?|expiring|runs?\s+out|starts?|begins?"
     r"|renews|auto-?renews)\s+(?:on|in|at)|(?:do|did|does|are|can|could|would|will)\s+you"
@@ -175,6 +175,8 @@ def read_by_rules(text: str, *, sent_at: dt.datetime, author: Author
         " \t#")[:1] in _SUBJECT_FIRST else None
     if _may_name_subject(body):
         body = _SUBJECT.sub("", _REPLY_SUBJECT.sub("", body))  # a reply's subject is the other message's
+    if body[:8].lstrip()[:2].lower() in _REPLY_TITLE_FIRST:
+        body = _REPLY_TITLE.sub("", body, count=1)  # "Re: Board meeting on October 11" heading a reply
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return [], None
     today = sent_at.astimezone(sent_at.tzinfo).date()
@@ -185,7 +187,8 @@ def read_by_rules(text: str, *, sent_at: dt.datetime, author: Author
     seen: set[tuple[Actor, dt.date | None, bool]] = set()
     items, rest = read_lists(body, today, author, order, lambda: unquoted_part(text)[-_SIGNATURE_CHARS:])
     candidates = [Commitment(item.actor, item.due, item.due is None, item.text) for item in items]
-    if subject is not None and not _refuses(Clause.of(_opening(rest))):
+    if subject is not None and (not _REPLY_TITLE.match(subject["s"]) or _accepting_sentence(rest)) \
+            and not _refuses(Clause.of(_opening(rest))):
         candidates += _subject_event(subject["s"], rest, today, author, order)
     elif subject is None and author == "seller" and (title := _TITLE.match(rest)) is not None and any(
             t.rank == 0 for t in find_times(title["s"], today, None, order)):
@@ -734,6 +737,10 @@ _LAST_CLAUSE = re.compile(r"[，,;；](?=[^，,;；]*[:：]$)")
 _REPLY_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?:re|回复|答复|fw|fwd|转发)\s*[:：][^\n]*$",
                             re.IGNORECASE | re.MULTILINE)
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
+# A reply or forward whose first line is the thread's subject without a "Subject:" label.
+_REPLY_TITLE = re.compile(r"\A\s*(?:(?:re|fw|fwd|aw|sv)(?:\[\d+\])?|回复|答复|转发)\s*[:：][^\n]*(?:\n|\Z)",
+                          re.IGNORECASE)
+_REPLY_TITLE_FIRST = frozenset({"re", "fw", "aw", "sv", "回复", "答复", "转发"})
 
 
 def _may_name_subject(body: str) -> bool:
@@ -767,19 +774,22 @@ def _new_days(low: str, times: list[TimeMention], cue: int) -> list[TimeMention]
         return targeted
     if _ONLY_OLD.match(low, cue):
         return []  # "a reschedule of our kickoff on Tuesday": the day named is the old one
-    return after or times
+    if after:
+        return after
+    # "the week of March 9 instead of starting on March 3": the new day came first
+    return [t for t in times if not _FROM_DAY.search(low, 0, t.start)] or times
 
 
 _ONLY_OLD = re.compile(r"reschedul|postpon")
 _TO_DAY = re.compile(r"(?:\bto|reschedul(?:ed|ing|e)?\s+(?:it\s+|this\s+|that\s+)?for|until|till|至|到|为|成)\s*(?:the\s+|on\s+)?(?:(?:the\s+)?same\s+time\s+(?:on\s+)?)?(?:[a-z]+day,?\s+)?"
                      r"[^\s,，。]{0,10}$")
 _POSSESSIVE = re.compile(r"['’]s\b|的(?:会|会议|演示|培训|拜访)")  # "Monday's meeting": the old one
-_FROM_DAY = re.compile(r"(?:from|instead\s+of|rather\s+than|原定|原来|原先|原计划)\s*(?:the\s+|on\s+)?"
+_FROM_DAY = re.compile(r"(?:from|(?:instead\s+of|rather\s+than)(?:\s+[a-z]+ing)?|原定|原来|原先|原计划)\s*(?:the\s+|on\s+)?"
                        r"[^\s,，到至改调挪推]{0,12}$")
 
 
 def _is_excluded(clause: Clause) -> bool:
-    if cues.NEGATION(clause) or cues.CANCEL(clause):
+    if cues.NEGATION(clause) or cues.CANCEL(clause) or sides.PAYMENT_DUE(clause) or sides.EXPIRES(clause):
         return True
     if not (cues.QUESTION(clause) or cues.REQUEST(clause) or cues.ASKS_OTHER(clause) or cues.GRATITUDE(clause)
             or cues.AWAIT_OTHER(clause) or cues.RELATIVE_TERM(clause)):

@@ -568,9 +568,26 @@ def find_times(text: str, today: dt.date, low: str | None = None,
     if "except" in low or "除了" in low:  # "any day except Tuesday": ruled out, not named
         kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None
                 and _EXCEPT.search(low, max(0, m.start - 40), m.start) else m for m in kept]
+    if len(kept) > 1 and ("/" in low or "-" in low or "–" in low or "—" in low or " to " in low
+                          or " thr" in low) and any(m.rank == 1 for m in kept):
+        kept = _no_weekday_span(kept, low)
     if " or " in low or "或" in low or "还是" in low or (len(kept) > 1 and _EITHER.search(low)):
         return _unless_a_choice(kept, low)
     return kept
+
+
+# "Mon–Fri", "Wed/Thu/Fri", "Monday to Friday": a span or a choice of weekdays, no one day.
+_WEEKDAY_SPAN = re.compile(r"(?<![a-z])(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+                           r"(?:\s*(?:/|–|—|-|to|through|thru)\s*(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)+")
+
+
+def _no_weekday_span(kept: list[TimeMention], low: str) -> list[TimeMention]:
+    spans = [(m.start(), m.end()) for m in _WEEKDAY_SPAN.finditer(low)
+             if re.search(r"/|–|—|-|to|thr", m.group(0)[3:])]
+    if not spans:
+        return kept
+    return [TimeMention(m.start, m.end, None, m.rank) if m.due is not None and m.rank == 1 and any(
+        lo <= m.start < hi for lo, hi in spans) else m for m in kept]
 
 
 _EXCEPT = re.compile(r"(?<![a-z])except(?:\s+for)?(?![a-z])[^.;!?。；]*$|除了[^。；，,]*$")

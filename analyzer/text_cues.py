@@ -393,7 +393,7 @@ _APPROXIMATE_DAY = (
     r"|(?<!about\s)(?<!about\sthe\s)(?:mon|tues|wednes|thurs|fri)day)|(?:day|week|month)s?\s+or\s+so"
     r"|(?:mon|tues|wednes|thurs|fri)day-?ish|(?:a\s+)?couple\s+(?:of\s+)?(?:days|weeks)")
 HEDGE = Cue(
-    en=r"(?:maybe|perhaps|possibly|probably|(?:most\s+|more\s+than\s+)?likely|i\s+guess|i['’]m\s+guessing|(?:can|could|will|['’]ll)\s+try\s+to|might|could|(?:i|we)\s+think\s+(?:i|we)\s+(?:can|could|should|will)|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
+    en=r"(?:maybe|perhaps|possibly|probably|(?:most\s+|more\s+than\s+)?likely|i\s+guess|i['’]m\s+guessing|(?:can|could|will|['’]ll)\s+try\s+to|do\s+(?:my|our)\s+best\s+to|might|could|(?:i|we)\s+think\s+(?:i|we)\s+(?:can|could|should|will)|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;)])|hopefully|tentatively|"
        r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to(?!\s+see\s+(?:you|everyone|all|many))|"
        # "we will hold two events at the end of the month": some day near it; "by the end of" is a deadline
@@ -401,7 +401,7 @@ HEDGE = Cue(
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
        r"|(?:大约|大概|约)(?=[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}[日号])"
        r"|说不定|不确定|还没定|初定|暂定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
-    gate=("may", "might", "could", "perhaps", "possibl", "probabl", "likely", "think", "guess", "try to", "hope", "tentative",
+    gate=("may", "might", "could", "perhaps", "possibl", "probabl", "likely", "think", "guess", "try to", "best to", "hope", "tentative",
           "not sure", "decided", "hoping", "couple", "around", "about", "approx", "roughly", "circa", "or so",
           "ish", "toward", "the end of"),
 )
@@ -600,10 +600,10 @@ AWAY = Cue(
        r"(?:leave|holiday|vacation|annual\s+leave)|unavailable|travell?ing|abroad|off|gone|"
        r"out(?!\s+(?:to|for|there|with|of\s+(?:stock|scope))(?![a-z]))|elsewhere)\b|have\s+to\s+be\s+elsewhere\b|"
        r"(?:going|heading|be)\s+out\s+of\s+town\b|"
-       r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b|"
+       r"personal\s+day\b|closed\s+(?:for|on|from)\b|reopen[a-z]*\b|(?<![a-z])ooo\b|"
        r"(?:am|are|is|i['’]m|we['’]re)\s+(?:really\s+|very\s+|pretty\s+|quite\s+|a\s+bit\s+)?(?:busy|swamped|slammed|tied\s+up)\b",
     zh=r"在国外|出差|休假|放假|不在(?!乎|于|话下|意|少数|此列|范围|其中|这里)|请假|在外地|(?:临时)?有事|没空|(?:比较|很|太|非常|特别|有点|有些)忙|事(?:情|儿)?(?:比较|很|太|非常|特别)多",
-    gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel", "out",
+    gate=("closed", "away", "office", "leave", "holiday", "vacation", "unavailable", "travel", "out", "ooo",
           "abroad", "personal", " off", "reopen", "busy", "swamped", "slammed", "tied up", "gone", "elsewhere", "town"),
     zh_gate=("国外", "出差", "休假", "放假", "不在", "请假", "外地", "有事", "没空", "忙", "事情", "事儿", "事比", "事很", "事太", "事非", "事特"),
 )

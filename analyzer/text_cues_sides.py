@@ -45,6 +45,23 @@ CUSTOMER_PAYS = Cue(
     gate=("payment", "paid"),
     zh_gate=("款",),
 )
+# A payment falling due is a term, not a step of anyone's ("This is a reminder that your
+# payment of $149.00 is due on Tue, 21 Jul", "Invoice #1234 is due today", "发票款项6月30日到期").
+PAYMENT_DUE = Cue(
+    en=r"(?:payments?|invoices?|balance|bill|amount|fees?|premium|installment|instalment)\b(?:[^.;!?]|\.(?=\d)){0,40}?"
+       r"(?<![a-z0-9])(?:is|are|was|were|falls?|becomes?|will\s+be|shall\s+be)\s+(?:now\s+)?(?:past\s+)?due\b",
+    zh=r"(?:款项?|费用?|发票|账单)[^，,。；;]{0,10}(?:到期|截止日)",
+    gate=("due",),
+    zh_gate=("到期", "截止日"),
+)
+# An agreement or plan expiring or renewing on a day is its term, not a step ("which is due
+# to expire on 31 October 2026", "Your Team plan renews on March 14", "合同将于3月31日到期").
+EXPIRES = Cue(
+    en=r"(?:expire[sd]?|expiring|(?:auto-?)?renews)\s+(?:on|in|at)\b|due\s+to\s+expire\b",
+    zh=r"(?:合同|协议|服务|订阅|许可|授权)[^，,。；;]{0,12}到期",
+    gate=("expir", "renews"),
+    zh_gate=("到期",),
+)
 # A condition the other side fulfils in the ordinary course ("Once you accept those, I'll
 # countersign by Tuesday", "等你们确认后，我们周五签") leaves the author's day firm: only a
 # condition on the author's own side or on chance ("once legal approves", "if") hedges.

@@ -1462,3 +1462,41 @@ def test_future_meetings_are_scheduled_for_days() -> None:
 def test_a_figurative_tomorrow_is_no_day() -> None:
     assert dated("並由衷祈禱，我們能夠度過災殃，一起迎向光明、康健的明天。") is None
     assert dated("我们明天把报价发给您。") == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("text", [
+    "How about 5pm UTC Mon–Fri?",  # a span of weekdays, no one day
+    "Tue/Wed/Thu 14:00 works for me.",  # a choice written with slashes
+    "Monday to Friday after 3pm suits us.",
+])
+def test_a_span_or_slash_choice_of_weekdays_is_no_day(text: str) -> None:
+    assert dated(text) is None
+
+
+def test_doing_ones_best_to_join_is_a_hedge() -> None:
+    assert dated("I'll do my best to join the call on Thursday.") is None
+    assert vague("I'll do my best to join the call on Thursday.")
+
+
+@pytest.mark.parametrize(("text", "author"), [
+    ("By EOD Friday - Sam will be OOO after that.", "customer"),  # out of office
+    ("Just a reminder that your invoice of $1,250.00 is due on Friday, March 6.", "seller"),
+    ("Your payment is now past due since March 1; the balance is due on March 9.", "seller"),
+    ("Our support agreement is due to expire on 31 March 2026.", "customer"),
+    ("Your Pro plan auto-renews on March 20.", "seller"),
+    ("我们的服务合同将于3月31日到期。", "customer"),
+])
+def test_absences_payments_falling_due_and_expiries_are_no_steps(text: str, author: str) -> None:
+    found = extract_commitments(text, sent_at=WEDNESDAY, author=author)  # type: ignore[arg-type]
+    assert not [c for c in found if c.actor != "seller" and c.due is not None and not c.vague]
+
+
+def test_a_replys_subject_is_the_other_messages_unless_the_reply_signs_up() -> None:
+    assert dated("Subject: Re: Board meeting on March 11\n\nNoted, thanks.") is None
+    assert seller_dated("Re: Organize March 12 Demo\n\n- Reviewed the draft with the team.") is None
+    assert dated("主题：Re: [club] 上海 2026年3月14日 聚会\n\nHi，我已在回复中报名。") == dt.date(2026, 3, 14)
+
+
+def test_the_new_week_named_before_instead_of_the_old_day() -> None:
+    text = "The interviews will take place the week of March 16 instead of starting on March 9."
+    assert dated(text) != dt.date(2026, 3, 9)
