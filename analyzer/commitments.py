@@ -101,16 +101,20 @@ def extract_commitments(text: str, *, sent_at: dt.datetime, author: Author) -> l
         judged = {c.text for c in found}  # the rules took a step from these: not retaken
         sentences = [s for s in open_to_reader(reading) if s not in judged]
         step = second_reader.best_step(sentences, reading.today, reading.order, author,
-                                       decided_days(found))
+                                       decided_days(found, author))
         if step is not None:
             found.append(Commitment("customer" if author == "customer" else "joint",
                                     step.due, False, step.sentence.strip(), "second reader"))
     return found
 
 
-def decided_days(found: list[Commitment]) -> set[dt.date]:
-    """Days the rules gave to the seller's step or read as hedged: not the reader's to retake."""
-    return {c.due for c in found if c.due is not None and (c.actor == "seller" or c.vague)}
+def decided_days(found: list[Commitment], author: Author) -> set[dt.date]:
+    """Days the rules read as hedged, and in a customer's mail the days they gave to the
+    seller: not the reader's to retake. In a rep's own mail a day the rules gave the rep
+    may still be a meeting of both sides ("we will initiate the End User training from
+    20 Feb"), which the reader weighs."""
+    return {c.due for c in found if c.due is not None and (
+        c.vague or (c.actor == "seller" and author == "customer"))}
 
 
 def open_to_reader(reading: Reading) -> list[str]:

@@ -58,7 +58,7 @@ class _Mail:
         self.rule_day: dt.date | None = min(days) if days else None
         self.candidates = [] if reading is None else list(second_reader.candidates(
             open_to_reader(reading), reading.today, reading.order, case.author,
-            decided_days(found)))
+            decided_days(found, case.author)))
 
     def labels(self) -> list[int]:
         return [int(c.due in self.case.accepted_days) for c in self.candidates]
