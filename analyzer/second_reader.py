@@ -11,7 +11,7 @@ the words just before and after the day, how far ahead the day is, the date's ki
 sentence's place in the mail and whether it asks a question.
 
 It only speaks when the rules found no dated customer or joint step, and only for a
-day at least ``THRESHOLD`` likely; a numeric date the writer's order cannot decide is
+day at least as likely as the model's threshold; a numeric date the writer's order cannot decide is
 no candidate (the date reader gives it no day), so it never guesses a day.
 
 The weights (``second_reader.json``) are trained on the corpus's dev split only, by
@@ -85,8 +85,8 @@ def candidates(sentences: Sequence[str], today: dt.date, order: Order | None,
                author: str, taken: Collection[dt.date] = ()) -> Iterator[Candidate]:
     """Every day on or after ``today`` that a sentence names, with its features.
 
-    ``taken`` are days the rules already gave to a step (the seller's "We'll deliver
-    the plan on Friday"): whose step they are is decided, so they are no candidates.
+    ``taken`` are days whose reading the rules decided (``commitments.decided_days``:
+    hedged days, and in a customer's mail the seller's), so they are no candidates.
     """
     for index, sentence in enumerate(sentences):
         low = fold(sentence)
