@@ -179,7 +179,7 @@ def read_by_rules(text: str, *, sent_at: dt.datetime, author: Author
         " \t#")[:1] in _SUBJECT_FIRST else None
     if _may_name_subject(body):
         body = _SUBJECT.sub("", _REPLY_SUBJECT.sub("", body))  # a reply's subject is the other message's
-    if body[:8].lstrip()[:2].lower() in _REPLY_TITLE_FIRST:
+    if body[:8].lstrip()[:2].lower() in _REPLY_TITLE_FIRST or body[:8].lstrip()[:1] == "[":
         body = _REPLY_TITLE.sub("", body, count=1)  # "Re: Board meeting on October 11" heading a reply
     if cues.AUTO_REPLY(Clause.of(body[:_AUTO_REPLY_WINDOW])):
         return [], None
@@ -742,8 +742,8 @@ _REPLY_SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*(?:re
                             re.IGNORECASE | re.MULTILINE)
 _SUBJECT = re.compile(r"^[ \t#]*(?:subject|主题|主旨)\s*[:：]\s*", re.IGNORECASE | re.MULTILINE)
 # A reply or forward whose first line is the thread's subject without a "Subject:" label.
-_REPLY_TITLE = re.compile(r"\A\s*(?:(?:re|fw|fwd|aw|sv)(?:\[\d+\])?|回复|答复|转发)\s*[:：][^\n]*(?:\n|\Z)",
-                          re.IGNORECASE)
+_REPLY_TITLE = re.compile(r"\A\s*(?:\[[^\]\n]{1,30}\]\s*)?(?:(?:re|fw|fwd|aw|sv)(?:\[\d+\])?|回复|答复|转发)\s*[:：]"
+                          r"[^\n]*(?:\n|\Z)", re.IGNORECASE)  # "[J3] Fwd: …": a list's tag first
 _REPLY_TITLE_FIRST = frozenset({"re", "fw", "aw", "sv", "回复", "答复", "转发"})
 
 

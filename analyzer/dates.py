@@ -565,6 +565,9 @@ def find_times(text: str, today: dt.date, low: str | None = None,
         kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None and (
             _AFTER_BEFORE.search(low, max(0, m.start - 16), m.start)
             or _AFTER_AFTER.match(low, m.end)) else m for m in kept]
+    if " month" in low:  # "the first Saturday of the month": a standing date, no one day
+        kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None
+                and _OF_THE_MONTH.match(low, m.end) else m for m in kept]
     if "except" in low or "除了" in low:  # "any day except Tuesday": ruled out, not named
         kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None
                 and _EXCEPT.search(low, max(0, m.start - 40), m.start) else m for m in kept]
@@ -590,6 +593,7 @@ def _no_weekday_span(kept: list[TimeMention], low: str) -> list[TimeMention]:
         lo <= m.start < hi for lo, hi in spans) else m for m in kept]
 
 
+_OF_THE_MONTH = re.compile(r"\s+of\s+(?:the|each|every)\s+month(?![a-z])")
 _EXCEPT = re.compile(r"(?<![a-z])except(?:\s+for)?(?![a-z])[^.;!?。；]*$|除了[^。；，,]*$")
 # "after March 15", "3月15日之后": some time after the day, not the day.
 _AFTER_BEFORE = re.compile(r"(?<![a-z])(?:until\s+|till\s+|not\s+)?after\s+(?:the\s+)?$")

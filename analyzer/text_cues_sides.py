@@ -49,7 +49,9 @@ CUSTOMER_PAYS = Cue(
 # payment of $149.00 is due on Tue, 21 Jul", "Invoice #1234 is due today", "发票款项6月30日到期").
 PAYMENT_DUE = Cue(
     en=r"(?:payments?|invoices?|balance|bill|amount|fees?|premium|installment|instalment)\b(?:[^.;!?]|\.(?=\d)){0,40}?"
-       r"(?<![a-z0-9])(?:is|are|was|were|falls?|becomes?|will\s+be|shall\s+be)\s+(?:now\s+)?(?:past\s+)?due\b",
+       r"(?<![a-z0-9])(?:is|are|was|were|falls?|becomes?|will\s+be|shall\s+be)\s+(?:now\s+)?(?:past\s+)?due\b"
+       r"|(?:invoice|payment|bill)\b[^.;!?]{0,40}?,\s*(?<![a-z])due\s+(?:on\s+|by\s+)?(?:[a-z]+day|\d|jan|feb|mar|apr"
+       r"|may|jun|jul|aug|sep|oct|nov|dec|today|tomorrow)",
     zh=r"(?:款项?|费用?|发票|账单)[^，,。；;]{0,10}(?:到期|截止日)",
     gate=("due",),
     zh_gate=("到期", "截止日"),

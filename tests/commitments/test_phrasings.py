@@ -1500,3 +1500,15 @@ def test_a_replys_subject_is_the_other_messages_unless_the_reply_signs_up() -> N
 def test_the_new_week_named_before_instead_of_the_old_day() -> None:
     text = "The interviews will take place the week of March 16 instead of starting on March 9."
     assert dated(text) != dt.date(2026, 3, 9)
+
+
+@pytest.mark.parametrize(("text", "author"), [
+    ("We meet on the first Saturday of the month from 10 to 12.", "seller"),  # a standing date
+    ("[WG] Fwd: Notice: all meetings are virtual through March 31, 2026\n\nFYI.", "seller"),
+    ("I am writing to request a 7 day extension on payment for invoice #4721, due March 9.",
+     "customer"),  # the invoice's due day is not the new one
+])
+def test_a_standing_date_a_tagged_forward_and_an_invoices_due_day_name_no_step(
+        text: str, author: str) -> None:
+    found = extract_commitments(text, sent_at=WEDNESDAY, author=author)  # type: ignore[arg-type]
+    assert not [c for c in found if c.actor != "seller" and c.due is not None and not c.vague]
