@@ -118,23 +118,23 @@ def decided_days(found: list[Commitment], author: Author) -> set[dt.date]:
 
 
 def open_to_reader(reading: Reading) -> list[str]:
-    """The sentences the second reader may weigh: none of a mail that opens by declining,
-    none that asks the other side ("By Thursday do you mean tomorrow 10/8 or", a question
-    whose mark a line break carried away),
-    not the subject line (read by the rules alone), and none the rules' own cues rule out
-    as a promise (a question or request, thanks,
-    waiting for the other side, a refusal, a cancellation or a move, a hedge or a hope,
-    a condition, a routine or a calendar period, a term counted from an event, a look
-    back or an absence, checking a day, the seller's delivery, an old day or "the week
-    of" a later date, a period that starts, ends or renews, a holiday, a delivery, being
-    in the office)."""
+    """The sentences the second reader may weigh.
+
+    Not the subject line (the rules read it on their own), not a sentence that asks the
+    other side ("By Thursday do you mean tomorrow 10/8 or", a question whose mark a line
+    break carried away), and none the rules' own cues rule out as a promise: a question
+    or request, thanks, waiting for the other side, a refusal, a cancellation or a move,
+    a hedge or a hope, a condition, a routine or a calendar period, a term counted from an
+    event, a payment falling due or an agreement expiring, a look back or an absence,
+    checking a day, a delivery, an old day or "the week of" a later date, a holiday,
+    being in the office. Only sentences that may name a time are looked at at all."""
     sentences = reading.sentences
     # only a sentence that may name a day can give the reader a candidate: the others
     # are left out before any cue is tried (most sentences of most mails)
     timed = [(s, Clause.of(s)) for s in sentences if not s.rstrip().endswith(("?", "？"))
              and s.strip() != reading.subject and may_name_a_time(fold(s))]
-    if not timed or _refuses(Clause.of(" ".join(sentences[:2]))):
-        return []  # "Sorry, I can't make it": a reply that declines takes no day
+    if not timed:
+        return []
     open_sentences = []
     for sentence, clause in timed:
         low = clause.low

@@ -99,8 +99,9 @@ def test_gated_sentences_are_not_open_to_the_reader() -> None:
     reading = Reading(["Thanks for the call on Tuesday.", "Next meeting 19 Mar",
                        "The contract ends on March 31."], MONDAY.date(), "md", None)
     assert open_to_reader(reading) == ["Next meeting 19 Mar"]
-    declining = Reading(["Sorry, I can't make it.", "Next meeting 19 Mar"], MONDAY.date(), "md",
-                        None)
+    # the subject line is the rules' alone: a reply declining it leaves the reader nothing
+    declining = Reading(["Planning meeting March 12", "Sorry, I can't make it."], MONDAY.date(),
+                        "md", "Planning meeting March 12")
     assert open_to_reader(declining) == []
 
 
