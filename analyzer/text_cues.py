@@ -344,7 +344,9 @@ REQUEST = Cue(
        r"\s+appreciate\b|please\s+(?!note|find|see|be\s+(?:aware|advised|informed)|expect|accept\s+(?:this|our|my))[a-z]+"
        # "we request delivery by 20 March": the other side's date
        r"|(?:request|require)s?\s+(?:that\s+)?(?:the\s+)?(?:delivery|shipment|dispatch|installation|goods|your)\b)",
-    zh=r"(?:提交|递交|报名|截止|交货|到货)(?:时间|日期|期限)(?:为|是)|(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问|示)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
+    zh=r"(?:提交|递交|报名|截止|交货|到货)(?:时间|日期|期限)(?:为|是)"
+       # "采购文件领取时间：7月8日起至7月12日止": a window set for the bidders
+       r"|(?:领取|获取|发售|购买|报名|递交|提交)(?:采购|招标|投标|响应)?(?:文件)?(?:时间|日期|期限)\s*[:：]|(?:^|[，,：:\s])(?:请(?!放心|知悉|查收|注意|问|示)|麻烦|烦请|劳烦|还请|务必)|(?:希望|需要|要求)(?:您|你们?|贵司|贵方|贵公司)|收到(?:您|你们?|贵司|贵方|贵公司)(?:的|发)"
        r"|(?<![邀申提宴聘回我们您你])请(?!放心|知悉|查收|注意|问|假|示|教|客|柬)",
     anchored=True,
     gate=("please", "pls", "kindly", "know", "need", "appreciate", "request", "require"),

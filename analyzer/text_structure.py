@@ -51,10 +51,11 @@ _EVENT_LABEL = re.compile(
     r"|(?:下次|下一次|下轮|next|follow-?up|后续)[^:：]{0,12}(?:时间|日期|date|time)\s*$"
     r"|(?P<held>会议|开会|讨论|培训|评审|开标|验收|启动会|meeting|call|kick-?off)\s*(?:时间|日期|date|time)\s*$"
     r"|^\s*(?P<bare>时间|日期|time|date|when)\s*$"
-    # "复查时间", "竞价开始时间", "活动日期": an activity's time; not a delivery, a sign-up or a
-    # deadline set for the other side ("交货时间", "报名时间", "投标截止时间")
+    # "复查时间", "竞价开始时间", "活动日期": an activity's time; not a delivery, a sign-up, a
+    # deadline or a window set for the other side ("交货时间", "报名时间", "投标截止时间",
+    # "采购文件领取时间"), nor the notice's own date ("本次变更日期", "更正日期")
     r"|^\s*(?!.*(?:交货|送货|发货|到货|供货|报名|投标|提交|递交|截止|结束|发布|下发|发出|签发|成立|生效"
-    r"|停运|停止|恢复|放假|休假|营业|上班|停业|暂停|接单))"
+    r"|停运|停止|恢复|放假|休假|营业|上班|停业|暂停|接单|领取|获取|发售|购买|变更|更正))"
     r"(?P<activity>[\u4e00-\u9fff]{2,6}?)(?:开始)?(?:时间|日期)\s*$")
 _DEADLINE_LABEL = re.compile(r"(?:due|deadline|closing|submission|截止|递交|提交)")
 # A bare deadline label: in the customer's own mail, the customer's own day (a label that
