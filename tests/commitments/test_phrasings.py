@@ -1516,8 +1516,8 @@ def test_a_standing_date_a_tagged_forward_and_an_invoices_due_day_name_no_step(
 
 @pytest.mark.parametrize(("text", "day"), [
     # a window set for the bidders, then the buyer's own bid opening
-    ("五、采购文件的领取\n采购文件领取时间：2026年3月9日8:00时起至2026年3月13日16:00时止（北京时间）\n"
-     "六、开标时间：2026年3月20日上午9点", "2026-03-20"),
+    (("五、采购文件的领取\n采购文件领取时间：2026年3月9日8:00时起至2026年3月13日16:00时止（北京时间）\n"
+     "六、开标时间：2026年3月20日上午9点"), "2026-03-20"),
     ("报名时间：3月9日起至3月13日止。\n培训时间：3月18日全天。", "2026-03-18"),
     # a correction notice's own date, then the corrected opening day
     ("六、更正日期：2026年3月4日\n原开标时间为：本次招标将于2026年3月24日9时30分开标。", "2026-03-24"),
