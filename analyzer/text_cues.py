@@ -300,7 +300,7 @@ EN_SUBJECT = re.compile(ascii_bounds(
 YOU_RECEIVE = Cue(en=r"you(?:['’]ll|\s+will|\s+are\s+going\s+to)\s+(?:have|receive|get|see|hear|"
                      r"find)\b(?!(?:\s+[a-z'’-]+){0,3}\s+from\s+your\b)(?![^,.;]{0,40}?(?<![a-z])to\s+(?:us|me)\b)|(?:you|you['’]ll)\s+(?:can|should|may|will)?\s*(?:expect|count\s+on)\b",
                   gate=("you",))
-OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|(?:you|your\s+[a-z]+)\s+(?:said|mentioned|told\s+me|"
+OTHER_RECAP = Cue(en=r"as\s+(?:agreed|discussed)[,:]?\s+you\b|(?:you|your\s+[a-z]+)\s+(?:have\s+|['’]ve\s+)?(?:said|mentioned|told\s+me|"
                      r"promised|confirmed|agreed)\b|as\s+(?:agreed|discussed)[,:]?\s+(?!(?:i|we|our|my)\b)"
                      r"[a-z]+(?:\s+[a-z]+)?\s+(?:will|is\s+going\s+to|to)\b"
                      # "looking forward to hearing from you on Monday": the other side writes

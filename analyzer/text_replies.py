@@ -46,6 +46,8 @@ ACCEPTS = Cue(
        r"|^\W*(?:ok(?:ay)?|fine|good|works)\s+(?:for|with)\s+(?:me|us)\W*$|^\W*should\s+be\s+(?:good|fine|ok(?:ay)?|great|perfect)\W*$"
        r"|^\W*(?:yes|yep|sure|ok(?:ay)?|perfect)[,.!\s]+(?:thanks?|thank\s+you)(?:\s+[a-z]+)?\W*$"
        r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
+       # "I am pleased to confirm my availability": the offered interview or visit
+       r"|confirm(?:ing)?\s+(?:my|our)\s+(?:availability|attendance|participation)"
        r")\b",
     zh=r"(?:到场|到达|抵达)时间|到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|在[^，,。！!]{0,10}(?:等|恭候)(?:你们?|您|各位)|(?:那天|当天|这个时间|那个时间|^\W*时间)"
        r"(?:我们?|都|也|对我们?来说)*(?:可以|没问题|行|方便|合适)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"
@@ -55,7 +57,8 @@ ACCEPTS = Cue(
     gate=("works", "sounds", "see you", "be there", "day", "time", "date", "slot", "count", "let",
           "ok", "yes", "yep", "sure", "perfect", "great", "will do", "confirmed", "work", "fine",
           "good", "make it", "make that", "then", "invit", "attend", "join", "+1", "i'm in", "i’m in",
-          "sign me up", "come", "im in", "going", "coming", "in", "plan", "love", "register", "rsvp", "be ", "b there"),
+          "sign me up", "come", "im in", "going", "coming", "in", "plan", "love", "register", "rsvp", "be ", "b there",
+          "confirm"),
     # "+1", "+1, will be there": the sign-up of issue threads; "11 would be perfect": a time
     en_inside=r"^\W*\+1(?![\d.])|(?<![\d:])\d{1,2}(?::\d\d)?(?:\s*[ap]\.?m\.?)?\s+would\s+be\s+"
               r"(?:perfect|great|fine|good|best|ideal)(?:\s+for\s+(?:me|us))?\W*$",

@@ -1524,3 +1524,17 @@ def test_a_standing_date_a_tagged_forward_and_an_invoices_due_day_name_no_step(
 ])
 def test_a_window_for_the_other_side_and_a_notices_own_date_give_way_to_the_event(text: str, day: str) -> None:
     assert dated(text) == dt.date.fromisoformat(day)
+
+
+def test_confirming_ones_availability_accepts_the_offered_day() -> None:
+    quote = ("\n\n-----Original Message-----\nFrom: Jill Park <jill@hr.example>\nSent: Tuesday, "
+             "March 3, 2026 4:55 PM\nSubject: Interview\n\nWe would like to invite you to an "
+             "interview on Tuesday, March 10 at 10:00 AM.\n")
+    assert dated("Dear Ms. Park,\n\nI am pleased to confirm my availability." + quote) \
+        == dt.date(2026, 3, 10)
+
+
+def test_a_rep_recapping_what_the_customer_agreed_to_is_the_customers_day() -> None:
+    text = "We are delighted that you have agreed to come to our office on Thursday, March 12."
+    found = extract_commitments(text, sent_at=WEDNESDAY, author="seller")
+    assert [(c.actor, c.due) for c in found] == [("customer", dt.date(2026, 3, 12))]
