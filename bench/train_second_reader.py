@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import random
 import sys
@@ -102,10 +103,28 @@ def cross_validated(mails: Sequence[_Mail]) -> dict[str, dict[str, list[Outcome]
     return outcomes
 
 
-def write(model: second_reader.Model, mails: int, path: Path = second_reader.MODEL_FILE) -> None:
+def fingerprint(mails: Sequence[_Mail]) -> str:
+    """A digest of everything the model learns from: each dev mail's candidate days, their
+    labels and features. It changes when dev or the rules' reading of it changes, which is
+    when the weights must be trained again (a test compares it with the file's)."""
+    digest = hashlib.sha256()
+    for mail in sorted(mails, key=lambda m: m.case.id):
+        for candidate, label in zip(mail.candidates, mail.labels(), strict=True):
+            digest.update(f"{mail.case.id}|{candidate.due}|{label}|".encode())
+            digest.update("\x1f".join(sorted(candidate.features)).encode())
+    return digest.hexdigest()
+
+
+def dev_mails() -> list[_Mail]:
+    return [_Mail(case) for case in load_split("dev")]
+
+
+def write(model: second_reader.Model, mails: Sequence[_Mail],
+          path: Path = second_reader.MODEL_FILE) -> None:
     payload = {
         "about": "dealnudge second reader: logistic regression weights, trained on the "
-                 f"corpus dev split ({mails} mails) by bench/train_second_reader.py",
+                 f"corpus dev split ({len(mails)} mails) by bench/train_second_reader.py",
+        "trained_on": fingerprint(mails),
         "bias": model.bias,
         "threshold": model.threshold,
         "weights": dict(sorted(model.weights.items())),
@@ -119,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="retrain on all of dev and rewrite analyzer/second_reader.json")
     args = parser.parse_args(argv)
     print("reading the dev split with the rules…", file=sys.stderr)
-    mails = [_Mail(case) for case in load_split("dev")]
+    mails = dev_mails()
     print(f"{len(mails)} dev mails, {sum(len(m.candidates) for m in mails)} candidate days, "
           f"{sum(sum(m.labels()) for m in mails)} of them accepted", file=sys.stderr)
     print("| lang | reader | mails | precision | recall | F1 | date accuracy |")
@@ -131,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                   f"| {f.f1:.3f} | {f.date_accuracy:.3f} |")
     if args.write:
         model = _fit(mails)
-        write(model, len(mails))
+        write(model, mails)
         print(f"wrote {len(model.weights)} weights to {second_reader.MODEL_FILE}", file=sys.stderr)
 
 

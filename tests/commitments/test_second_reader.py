@@ -115,3 +115,15 @@ def test_the_weights_file_is_a_trained_model() -> None:
     assert model.weights["w:meeting"] > 0
     assert model.probability(["author=seller", "w:next", "w:meeting", "w:next_meeting"]) > \
         model.probability(["author=seller", "w:last", "w:meeting", "w:last_meeting"])
+
+
+def test_the_weights_were_trained_on_todays_dev_split_and_rules() -> None:
+    """The reader learns from the days and sentences the rules leave it on dev: when dev or
+    the rules' reading of it changes, the weights are stale. Retrain with
+    ``.venv/bin/python -m bench.train_second_reader --write`` (the ``bench`` extra)."""
+    from bench.train_second_reader import dev_mails, fingerprint
+
+    raw = json.loads(second_reader.MODEL_FILE.read_text(encoding="utf-8"))
+    assert raw["trained_on"] == fingerprint(dev_mails()), \
+        "analyzer/second_reader.json is stale: run python -m bench.train_second_reader --write"
+
