@@ -494,7 +494,7 @@ _HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Every English time pattern contains one of these (or a digit): a clause without them
 # skips the English family, which costs ~8 µs per clause otherwise.
-_EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tmr", "tod", "tonight", "month",
+_EN_GATE = ("day", "week", "mon", "tue", "wed", "thu", "fri", "tom", "tmr", "tmw", "tod", "tonight", "month",
             "hour", "in a few", "in a bit", "in a sec", "in a min", "way",
             "year", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
             "dec", "quarter", "eod", "cob", "eow", "business", "morning", "afternoon", "evening", "soon",

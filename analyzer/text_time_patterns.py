@@ -61,7 +61,7 @@ PATTERNS: list[tuple[str, str]] = [
     ("en_ord", (r"the\s+(?P<ord_d>\d{1,2})(?:st|nd|rd|th)\b"
                 r"(?!\s+(?:quarter|half|week|month|year|time|round|floor|party|version))")),
     ("en_dat", r"(?:the\s+day|day)\s+after\s+tomorrow\b"),
-    ("en_tom", r"(?:tomorrow|tmrw|tmr)\b"),
+    ("en_tom", r"(?:tomorrow|tmrw|tmr|tmw|tomorow|tommorow|tommorrow)\b"),
     # "today's discussion" / "今天讨论的要点" look back at the meeting, not ahead
     ("en_today", (r"(?:(?:today(?!['’]s)|tonight|this\s+(?:morning|afternoon|evening))\b"
                   r"|in\s+a\s+(?:few|bit|sec|minute)(?:\s+(?:minutes?|mins?|hours?))?(?=\s*(?:[.!,;)]|$))"

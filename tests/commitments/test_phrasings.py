@@ -1538,3 +1538,8 @@ def test_a_rep_recapping_what_the_customer_agreed_to_is_the_customers_day() -> N
     text = "We are delighted that you have agreed to come to our office on Thursday, March 12."
     found = extract_commitments(text, sent_at=WEDNESDAY, author="seller")
     assert [(c.actor, c.due) for c in found] == [("customer", dt.date(2026, 3, 12))]
+
+
+@pytest.mark.parametrize("text", ["We will sign it tmw.", "We will sign it tommorow.", "I'll call tomorow at 10."])
+def test_tomorrow_abbreviated_or_misspelt(text: str) -> None:
+    assert dated(text) == dt.date(2026, 3, 5)
