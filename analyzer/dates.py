@@ -46,6 +46,7 @@ import re._parser as _sre_parse
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from dealnudge.analyzer.text_calendar import (
@@ -565,6 +566,8 @@ def find_times(text: str, today: dt.date, low: str | None = None,
         kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None and (
             _AFTER_BEFORE.search(low, max(0, m.start - 16), m.start)
             or _AFTER_AFTER.match(low, m.end)) else m for m in kept]
+    if len(kept) > 1 and ("之间" in low or "between" in low):
+        kept = _not_between(kept, low)  # "5月21日到31日之间", "between March 21 and 31": no one day
     if " month" in low:  # "the first Saturday of the month": a standing date, no one day
         kept = [TimeMention(m.start, m.end, None, m.rank) if m.due is not None
                 and _OF_THE_MONTH.match(low, m.end) else m for m in kept]
@@ -593,6 +596,18 @@ def _no_weekday_span(kept: list[TimeMention], low: str) -> list[TimeMention]:
         lo <= m.start < hi for lo, hi in spans) else m for m in kept]
 
 
+def _not_between(kept: list[TimeMention], low: str) -> list[TimeMention]:
+    spans = []
+    for first, second in pairwise(kept):
+        joined = low[first.end:second.start]
+        if (_RANGE_JOIN.fullmatch(joined) and low.startswith("之间", second.end + (
+                len(low[second.end:]) - len(low[second.end:].lstrip())))) or (
+                joined.strip() == "and" and low[max(0, first.start - 9):first.start].rstrip().endswith("between")):
+            spans += [first.start, second.start]
+    return [TimeMention(m.start, m.end, None, m.rank) if m.start in spans else m for m in kept]
+
+
+_RANGE_JOIN = re.compile(r"\s*(?:到|至|-|–|~|～)\s*")
 _OF_THE_MONTH = re.compile(r"\s+of\s+(?:the|each|every)\s+month(?![a-z])")
 _EXCEPT = re.compile(r"(?<![a-z])except(?:\s+for)?(?![a-z])[^.;!?。；]*$|除了[^。；，,]*$")
 # "after March 15", "3月15日之后": some time after the day, not the day.

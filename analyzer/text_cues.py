@@ -539,10 +539,10 @@ ROUTINE = Cue(
        # "on the first Saturday of the month": a standing date, not a day
        r"|(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day"
        r"\s+of\s+(?:the|each|every)\s+month)\b",
-    zh=r"通常|一般(?!般)|一向|向来|总是|往往|每(?:周|个?星期|个?礼拜|天|个?月|年|季度|双周|两周|隔周)|(?<![的次])例会",
+    zh=r"通常|一般(?!般)|一向|向来|总是|往往|以往|往常|平时|每(?:周|个?星期|个?礼拜|天|个?月|年|季度|双周|两周|隔周)|(?<![的次])例会",
     gate=("usual", "normal", "typical", "general", "always", "routine", "every", "days",
           "now on", "month"),
-    zh_gate=("通常", "一般", "一向", "向来", "总是", "往往", "每", "例会"),
+    zh_gate=("通常", "一般", "一向", "向来", "总是", "往往", "以往", "往常", "平时", "每", "例会"),
 )
 # In the present tense a span is a service level, not a promise ("we reply within 24
 # hours"), and "each" a routine ("we review each vendor by March").

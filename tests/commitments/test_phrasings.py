@@ -1543,3 +1543,13 @@ def test_a_rep_recapping_what_the_customer_agreed_to_is_the_customers_day() -> N
 @pytest.mark.parametrize("text", ["We will sign it tmw.", "We will sign it tommorow.", "I'll call tomorow at 10."])
 def test_tomorrow_abbreviated_or_misspelt(text: str) -> None:
     assert dated(text) == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("text", [
+    "计划将下一次线上讨论的时间设置在3月21日到31日之间。",  # some day in a span
+    "We will meet between March 16 and March 20.",
+    "第一点，我们认为先明确目的，否则会影响效率。",  # "第一点" is no one o'clock
+    "时间上大家确定好，以往是中午。",  # what used to be
+])
+def test_a_span_between_days_an_ordinal_point_and_the_old_habit_are_no_day(text: str) -> None:
+    assert dated(text) is None
