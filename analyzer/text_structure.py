@@ -64,7 +64,7 @@ _OWN_DEADLINE = re.compile(r"(?:[-*•]\s*)?(?:[^\x00-\x7f]{1,8}\s*)?(?:ddl|due|
 # A heading that only says when something is due, with the day on the next line.
 _DUE_HEADING = re.compile(r"^[#*\s]*(?:deadline|due(?:\s+date)?|date\s+due(?:\s+by)?|ddl|截止(?:日期|时间)?)\s*[:：]?\s*\**\s*$")
 _MINUTES = re.compile(r"(?i)纪要|总结|回顾|记录|minutes|recap|summary|notes|was\s+held|已召开|召开了|举行了")
-_DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交")
+_DONE = re.compile(r"(?<![a-z])(?:done|completed|finished)(?![a-z])|已完成|已提供|已提交|完成情况|进展情况")
 
 
 @dataclass(frozen=True)

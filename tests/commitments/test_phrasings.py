@@ -1553,3 +1553,16 @@ def test_tomorrow_abbreviated_or_misspelt(text: str) -> None:
 ])
 def test_a_span_between_days_an_ordinal_point_and_the_old_habit_are_no_day(text: str) -> None:
     assert dated(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "1.本周任务完成情况：有整理好会议记录并上传",  # a report on the week
+    "1.其余部分由组员分好任务进行代码编写(本周各组员聚在一起写代码两次)",  # twice: no one day
+])
+def test_a_weeks_progress_report_and_a_count_of_times_are_no_day(text: str) -> None:
+    assert dated(text) is None
+
+
+def test_a_sessions_number_is_no_count_of_times() -> None:
+    text = "我校第三届五次教职工代表大会定于2026年3月17日上午9:50在会议室召开。"
+    assert dated(text) == dt.date(2026, 3, 17)
