@@ -395,7 +395,7 @@ _APPROXIMATE_DAY = (
     r"|(?<!about\s)(?<!about\sthe\s)(?:mon|tues|wednes|thurs|fri)day)|(?:day|week|month)s?\s+or\s+so"
     r"|(?:mon|tues|wednes|thurs|fri)day-?ish|(?:a\s+)?couple\s+(?:of\s+)?(?:days|weeks)")
 HEDGE = Cue(
-    en=r"(?:maybe|perhaps|possibly|probably|(?:most\s+|more\s+than\s+)?likely|i\s+guess|i['’]m\s+guessing|(?:can|could|will|['’]ll)\s+try\s+to|do\s+(?:my|our)\s+best\s+to|might|could|(?:i|we)\s+think\s+(?:i|we)\s+(?:can|could|should|will)|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
+    en=r"(?:maybe|perhaps|possibly|probably|(?:most\s+|more\s+than\s+)?likely|i\s+guess|i['’]m\s+guessing|(?:can|could|will|['’]ll)\s+try\s+to|(?:can|could)\s+(?:also\s+)?try(?!\s+to)|do\s+(?:my|our)\s+best\s+to|might|could|(?:i|we)\s+think\s+(?:i|we)\s+(?:can|could|should|will)|(?<!of\s)(?<!in\s)(?<!early\s)(?<!mid\s)(?<!late\s)"
        r"(?<!end\s)may(?!\s+\d|\s+(?:at|and|or|to|through)\b|\s*[,.;)])|hopefully|tentatively|"
        r"not\s+sure|haven['’]t\s+decided|hop(?:e|ing)\s+to(?!\s+see\s+(?:you|everyone|all|many))|"
        # "we will hold two events at the end of the month": some day near it; "by the end of" is a deadline
@@ -403,18 +403,18 @@ HEDGE = Cue(
     zh=r"(?:可能|也许|或许|大概|估计)(?!在?(?:[0-9一二三四五六七八九十几]|上午|下午|中午|晚上|早上))"
        r"|(?:大约|大概|约)(?=[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}[日号])"
        r"|说不定|不确定|还没定|初定|暂定|[前后上下]半(?:周|个?月)|(?<=[号日天])左右|(?<=[号日底初中旬末一二三四五六])(?:左右|前后)",
-    gate=("may", "might", "could", "perhaps", "possibl", "probabl", "likely", "think", "guess", "try to", "best to", "hope", "tentative",
+    gate=("may", "might", "could", "perhaps", "possibl", "probabl", "likely", "think", "guess", "try", "best to", "hope", "tentative",
           "not sure", "decided", "hoping", "couple", "around", "about", "approx", "roughly", "circa", "or so",
           "ish", "toward", "the end of"),
 )
 CONDITIONAL = Cue(
-    en=r"(?:if|unless|provided\s+that|assuming|as\s+long\s+as|once|depending\s+on|pending)\b",
+    en=r"(?:if|unless|provided\s+that|assuming|as\s+long\s+as|once|depending\s+on|pending|otherwise)\b",
     zh=r"如果|假如|要是|倘若|如若|若(?!干)|只要|万一|除非|一旦|视情况|看情况|取决于|"
        r"等[^，,。]{0,10}(?:批|同意|通过|确认|定)了?(?:以后|之后|再)|"
        # "发票收到后，我们30天内付款": counted from an event the mail does not date
        r"(?:收到|接到|签订|签署|到货|验收|开具|开票|交付|上线)[^，,。]{0,8}(?:以后|之后|后)(?:[，,]|$)",
     gate=("if", "unless", "provided", "assuming", "as long", "once", "depending",
-          "pending"),
+          "pending", "otherwise"),
 )
 # Verb phrases that are next steps without a day on their own ("touch base", "回头再联系").
 VAGUE_STEP = Cue(
@@ -536,13 +536,13 @@ PRESENT_ACTION = Cue(
 # every Monday", "我们一般24小时内回复", "我们每周一开例会".
 ROUTINE = Cue(
     en=r"(?:usually|normally|typically|generally|always|routinely|every|"
-       r"(?:mon|tues|wednes|thurs|fri|satur|sun)days|from\s+now\s+on"
+       r"(?:mon|tues|wednes|thurs|fri|satur|sun)days|from\s+now\s+on|in\s+future\s+(?:weeks|months)|going\s+forward"
        # "on the first Saturday of the month": a standing date, not a day
        r"|(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day"
        r"\s+of\s+(?:the|each|every)\s+month)\b",
     zh=r"通常|一般(?!般)|一向|向来|总是|往往|以往|往常|平时|(?:[两几多])次(?![日会方性])|每(?:周|个?星期|个?礼拜|天|个?月|年|季度|双周|两周|隔周)|(?<![的次])例会",
     gate=("usual", "normal", "typical", "general", "always", "routine", "every", "days",
-          "now on", "month"),
+          "now on", "month", "future", "going forward"),
     zh_gate=("通常", "一般", "一向", "向来", "总是", "往往", "以往", "往常", "平时", "次", "每", "例会"),
 )
 # In the present tense a span is a service level, not a promise ("we reply within 24

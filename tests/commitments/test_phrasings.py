@@ -1566,3 +1566,12 @@ def test_a_weeks_progress_report_and_a_count_of_times_are_no_day(text: str) -> N
 def test_a_sessions_number_is_no_count_of_times() -> None:
     text = "我校第三届五次教职工代表大会定于2026年3月17日上午9:50在会议室召开。"
     assert dated(text) == dt.date(2026, 3, 17)
+
+
+@pytest.mark.parametrize("text", [
+    "Friday is perhaps too soon, but we can also try Monday at 19:30.",  # an attempt, not a day
+    "In future weeks the call will be on Monday after the standup.",  # a standing plan
+    "Going forward we will review the numbers on Friday.",
+])
+def test_trying_a_day_and_a_standing_plan_are_no_day(text: str) -> None:
+    assert dated(text) is None
