@@ -850,6 +850,9 @@ def resolve_actor(clause: Clause, author: Author,
         return "customer"
     if sides.OTHER_DELIVERS(clause) or _OTHERS_WORDS.match(clause.low):
         return other  # "Your team mentioned a release on March 20, which works for us"
+    role = _ROLE_SUBJECT.match(clause.low)
+    if role is not None:  # "The contractor will move in on Monday, September 21"
+        return "seller" if role["seller"] else "customer"
     if cues.JOINT(clause) and not _joint_only_looking_back(clause, past):
         # the subject is looked for only if someone is brought along: most joint steps are not
         return author if cues.BRINGS_OTHERS(clause) and _brings_others(clause, _subject(clause)) else "joint"
@@ -872,6 +875,10 @@ def resolve_actor(clause: Clause, author: Author,
     return other if word == "you" or word.startswith("your ") else author
 
 
+# A subject naming a side by its role: the seller's ("the contractor", "our vendor") or the
+# customer's ("the client", "our customer"), whoever writes.
+_ROLE_SUBJECT = re.compile(r"\W*(?:the|our|your)\s+(?:(?P<seller>contractor|vendor|supplier|consultant|installer"
+                           r"|seller|provider)|(?P<customer>customer|client|buyer|purchaser))s?(?![a-z])")
 _OTHERS_WORDS = re.compile(r"\W*(?:you|your\s+[a-z]+)\s+(?:said|mentioned|told\s+(?:me|us)|proposed|suggested)\b")
 
 

@@ -1575,3 +1575,13 @@ def test_a_sessions_number_is_no_count_of_times() -> None:
 ])
 def test_trying_a_day_and_a_standing_plan_are_no_day(text: str) -> None:
     assert dated(text) is None
+
+
+@pytest.mark.parametrize(("text", "author", "actor"), [
+    ("The contractor has agreed to the extra work and will move in on Monday, March 9.", "customer", "seller"),
+    ("Our vendor will install the units on Friday.", "customer", "seller"),
+    ("The client will sign the order on Friday.", "seller", "customer"),
+])
+def test_a_side_named_by_its_role_acts_for_that_side(text: str, author: str, actor: str) -> None:
+    found = extract_commitments(text, sent_at=WEDNESDAY, author=author)  # type: ignore[arg-type]
+    assert {c.actor for c in found if c.due is not None} == {actor}
