@@ -48,6 +48,8 @@ ACCEPTS = Cue(
        r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
        # "I am pleased to confirm my availability": the offered interview or visit
        r"|confirm(?:ing)?\s+(?:my|our)\s+(?:availability|attendance|participation)"
+       # "… and yes I will be on this call."
+       r"|(?:i|we)(?:['’]ll|\s+will)\s+be\s+on\s+(?:this|the|that)\s+(?:call|meeting|zoom|webex|hangout)"
        r")\b",
     zh=r"(?:到场|到达|抵达)时间|到时候?(?:我|我们)?(?:一定|准时|会)?(?:来|到|参加|过去|见)|到时候?[^，,。！!]{0,6}?(?:等(?:你们?|您|各位)|恭候)|在[^，,。！!]{0,10}(?:等|恭候)(?:你们?|您|各位)|(?:那天|当天|这个时间|那个时间|^\W*时间)"
        r"(?:我们?|都|也|对我们?来说)*(?:可以|没问题|行|方便|合适)|就这么定|就这样定|一定(?:来|到|参加|准时)|准时(?:参加|到)"

@@ -1585,3 +1585,7 @@ def test_trying_a_day_and_a_standing_plan_are_no_day(text: str) -> None:
 def test_a_side_named_by_its_role_acts_for_that_side(text: str, author: str, actor: str) -> None:
     found = extract_commitments(text, sent_at=WEDNESDAY, author=author)  # type: ignore[arg-type]
     assert {c.actor for c in found if c.due is not None} == {actor}
+
+
+def test_being_on_the_call_accepts_the_quoted_day() -> None:
+    assert dated("... and yes I will be on this call." + QUOTE_EN) == dt.date(2026, 3, 5)
