@@ -10,13 +10,15 @@ a proposal, a scheduled event, both sides, …; each also tagged with the author
 the words just before and after the day, how far ahead the day is, the date's kind, the
 sentence's place in the mail and whether it asks a question.
 
-It only speaks when the rules found no dated customer or joint step, and only for a
-day at least as likely as the model's threshold; a numeric date the writer's order cannot decide is
-no candidate (the date reader gives it no day), so it never guesses a day.
+It only speaks when the rules found no dated customer or joint step, only on the
+sentences and days the rules leave to it (``commitments.open_to_reader`` and
+``commitments.decided_days``), and only for a day at least as likely as the model's
+threshold (0.5); a numeric date the writer's order cannot decide is no candidate (the
+date reader gives it no day), so it never guesses a day.
 
 The weights (``second_reader.json``) are trained on the corpus's dev split only, by
-``bench/train_second_reader.py``, which also prints how the choice of threshold was
-measured. Scoring is a dictionary lookup per feature: a few microseconds per day.
+``bench/train_second_reader.py``; bench/README.md records how the threshold and the
+features were chosen. Scoring is a dictionary lookup per feature.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ MODEL_FILE = Path(__file__).with_name("second_reader.json")
 _WORD = re.compile(r"[a-z]+|[\u4e00-\u9fff]")
 _CONTEXT_CHARS = 30  # the words this close before and after the day
 _QUESTION = ("?", "？")
+_SCORE_LIMIT = 50.0  # a logit beyond ±50 is a probability of 0 or 1 to double precision
 _CUES = (("marker", cues.MARKER), ("suits", cues.SUITS), ("joint", cues.JOINT),
          ("together", cues.TOGETHER), ("scheduled", cues.SCHEDULED),
          ("present", cues.PRESENT_ACTION), ("meeting", cues.MEETING), ("proposal", cues.PROPOSAL),
@@ -65,7 +68,8 @@ class Model:
     def probability(self, features: Sequence[str]) -> float:
         weights = self.weights
         score = self.bias + sum(weights.get(f, 0.0) for f in features)
-        return 1.0 / (1.0 + math.exp(-score))
+        # a long sentence of many distinct words can sum past what exp() takes
+        return 1.0 / (1.0 + math.exp(-max(-_SCORE_LIMIT, min(_SCORE_LIMIT, score))))
 
 
 def _words(text: str) -> list[str]:

@@ -127,3 +127,11 @@ def test_the_weights_were_trained_on_todays_dev_split_and_rules() -> None:
     assert raw["trained_on"] == fingerprint(dev_mails()), \
         "analyzer/second_reader.json is stale: run python -m bench.train_second_reader --write"
 
+
+
+def test_an_extreme_score_is_a_probability_not_an_overflow() -> None:
+    """A long sentence of many distinct, heavily weighted words must not stop the mail:
+    exp() overflows past a logit of about 709."""
+    model = second_reader.Model(0.0, 0.5, {"w:a": -400.0, "w:b": -400.0, "w:c": 900.0})
+    assert model.probability(["w:a", "w:b"]) == pytest.approx(0.0, abs=1e-20)
+    assert model.probability(["w:c"]) == pytest.approx(1.0)
