@@ -48,6 +48,8 @@ ACCEPTS = Cue(
        r"|(?:that|this|the)\s+(?:day|time|date|slot)\s+(?:would|should|will)\s+(?:work|be\s+(?:fine|good|great))"
        # "I am pleased to confirm my availability": the offered interview or visit
        r"|confirm(?:ing)?\s+(?:my|our)\s+(?:availability|attendance|participation)"
+       # "Yes, it's on": the event the quote asked about goes ahead
+       r"|^\W*(?:yes[,!.]*\s*)?it['’]s\s+on(?=\W*$|[,.!;])"
        # "… and yes I will be on this call."
        r"|(?:i|we)(?:['’]ll|\s+will)\s+be\s+on\s+(?:this|the|that)\s+(?:call|meeting|zoom|webex|hangout)"
        r")\b",
@@ -60,7 +62,7 @@ ACCEPTS = Cue(
           "ok", "yes", "yep", "sure", "perfect", "great", "will do", "confirmed", "work", "fine",
           "good", "make it", "make that", "then", "invit", "attend", "join", "+1", "i'm in", "i’m in",
           "sign me up", "come", "im in", "going", "coming", "in", "plan", "love", "register", "rsvp", "be ", "b there",
-          "confirm"),
+          "confirm", "it's on", "it’s on"),
     # "+1", "+1, will be there": the sign-up of issue threads; "11 would be perfect": a time
     en_inside=r"^\W*\+1(?![\d.])|(?<![\d:])\d{1,2}(?::\d\d)?(?:\s*[ap]\.?m\.?)?\s+would\s+be\s+"
               r"(?:perfect|great|fine|good|best|ideal)(?:\s+for\s+(?:me|us))?\W*$",

@@ -1589,3 +1589,8 @@ def test_a_side_named_by_its_role_acts_for_that_side(text: str, author: str, act
 
 def test_being_on_the_call_accepts_the_quoted_day() -> None:
     assert dated("... and yes I will be on this call." + QUOTE_EN) == dt.date(2026, 3, 5)
+
+
+@pytest.mark.parametrize("text", ["Yes, it's on, spoke to the landlord yesterday.", "It's on!"])
+def test_its_on_confirms_the_quoted_day(text: str) -> None:
+    assert dated(text + QUOTE_EN) == dt.date(2026, 3, 5)
