@@ -11,7 +11,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from dealnudge.analyzer.commitments import extract_commitments
+from dealnudge.analyzer.commitments import Author, extract_commitments
 
 WEDNESDAY = dt.datetime(2026, 3, 4, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 QUOTE_EN = ("\n\nOn Tue, Mar 3, 2026 at 4:00 PM, Sam Lee <sam@vendor.com> wrote:\n"
@@ -20,8 +20,9 @@ QUOTE_ZH = ("\n\n------------------ 原始邮件 ------------------\n发件人: 
             "发送时间: 2026年3月3日 16:00\n主题: 回复\n\n王总您好，下周二上午十点到贵司做演示，您看可以吗？\n")
 
 
-def dated(text: str) -> dt.date | None:
-    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="customer")
+def dated(text: str, author: Author = "customer") -> dt.date | None:
+    """The first dated customer or joint step of ``text`` written by ``author``, if any."""
+    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author=author)
              if c.actor != "seller" and c.due is not None and not c.vague]
     return steps[0].due if steps else None
 
@@ -138,9 +139,7 @@ def test_done_or_requested_payment_and_meeting_are_no_step(text: str) -> None:
 
 
 def seller_dated(text: str) -> dt.date | None:
-    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author="seller")
-             if c.actor != "seller" and c.due is not None and not c.vague]
-    return steps[0].due if steps else None
+    return dated(text, "seller")
 
 
 @pytest.mark.parametrize(("text", "day"), [
@@ -285,10 +284,8 @@ def test_rescheduled_for_a_day_is_the_new_day() -> None:
     ("**Sending the signed copy tomorrow.**", "customer", "2026-03-05"),
     ("> Next session is Friday at 10am.", "seller", None),  # a quoted line stays quoted
 ])
-def test_markdown_decoration_does_not_hide_a_step(text: str, author: str, day: str | None) -> None:
-    steps = [c for c in extract_commitments(text, sent_at=WEDNESDAY, author=author)  # type: ignore[arg-type]
-             if c.actor != "seller" and c.due is not None and not c.vague]
-    assert (steps[0].due if steps else None) == (dt.date.fromisoformat(day) if day else None)
+def test_markdown_decoration_does_not_hide_a_step(text: str, author: Author, day: str | None) -> None:
+    assert dated(text, author) == (dt.date.fromisoformat(day) if day else None)
 
 
 @pytest.mark.parametrize("text", ["这个事情元旦以后再说吧，年底事情太多。", "月底事情比较多，下个月再聊吧。"])
@@ -1486,9 +1483,8 @@ def test_doing_ones_best_to_join_is_a_hedge() -> None:
     ("Your Pro plan auto-renews on March 20.", "seller"),
     ("我们的服务合同将于3月31日到期。", "customer"),
 ])
-def test_absences_payments_falling_due_and_expiries_are_no_steps(text: str, author: str) -> None:
-    found = extract_commitments(text, sent_at=WEDNESDAY, author=author)  # type: ignore[arg-type]
-    assert not [c for c in found if c.actor != "seller" and c.due is not None and not c.vague]
+def test_absences_payments_falling_due_and_expiries_are_no_steps(text: str, author: Author) -> None:
+    assert dated(text, author) is None
 
 
 def test_a_replys_subject_is_the_other_messages_unless_the_reply_signs_up() -> None:
@@ -1509,9 +1505,8 @@ def test_the_new_week_named_before_instead_of_the_old_day() -> None:
      "customer"),  # the invoice's due day is not the new one
 ])
 def test_a_standing_date_a_tagged_forward_and_an_invoices_due_day_name_no_step(
-        text: str, author: str) -> None:
-    found = extract_commitments(text, sent_at=WEDNESDAY, author=author)  # type: ignore[arg-type]
-    assert not [c for c in found if c.actor != "seller" and c.due is not None and not c.vague]
+        text: str, author: Author) -> None:
+    assert dated(text, author) is None
 
 
 @pytest.mark.parametrize(("text", "day"), [
